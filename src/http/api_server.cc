@@ -1,0 +1,86 @@
+#include "http/api_server.h"
+
+#include <httplib.h>
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "core/error.h"
+
+namespace yv::http {
+namespace {
+
+void send_json(httplib::Response& res, int status, const nlohmann::json& body) {
+  res.status = status;
+  res.set_content(body.dump(), "application/json");
+}
+
+void send_error(httplib::Response& res, int status, const std::string& code, const std::string& detail) {
+  send_json(res, status, {{"detail", detail}, {"code", code}});
+}
+
+// Code and message for the statuses httplib produces itself (unknown route, malformed request, ...).
+std::pair<std::string, std::string> describe_status(int status) {
+  switch (status) {
+    case 404: return {"not_found", "Not Found"};
+    case 405: return {"method_not_allowed", "Method Not Allowed"};
+    case 413: return {"payload_too_large", "Payload Too Large"};
+    case 414: return {"uri_too_long", "URI Too Long"};
+    case 416: return {"range_not_satisfiable", "Range Not Satisfiable"};
+    default:
+      if (status >= 500) return {"internal_error", "Internal Server Error"};
+      return {"bad_request", "Bad Request"};
+  }
+}
+
+}  // namespace
+
+ApiServer::ApiServer(ServerOptions options)
+    : options_(std::move(options)), server_(std::make_unique<httplib::Server>()) {
+  server_->Get("/", [](const httplib::Request&, httplib::Response& res) {
+    send_json(res, 200, {{"message", "YiVideo AI Workflow Engine API is running."}});
+  });
+
+  // Statuses set by httplib or by a handler without a body get the JSON error shape too.
+  server_->set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (!res.body.empty()) return;
+    auto [code, detail] = describe_status(res.status);
+    if (res.status == 404) detail = "no route " + req.method + " " + req.path;
+    send_error(res, res.status, code, detail);
+  });
+  server_->set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+    try {
+      std::rethrow_exception(ep);
+    } catch (const Error& e) {
+      send_error(res, e.http_status(), e.code(), e.detail());
+    } catch (const std::exception& e) {
+      spdlog::error("{} {}: {}", req.method, req.path, e.what());
+      send_error(res, 500, "internal_error", "internal error; the server log has the details");
+    }
+  });
+  server_->set_logger([](const httplib::Request& req, const httplib::Response& res) {
+    spdlog::info("{} {} -> {}", req.method, req.path, res.status);
+  });
+}
+
+ApiServer::~ApiServer() = default;
+
+void ApiServer::bind() {
+  if (options_.port == 0) {
+    port_ = server_->bind_to_any_port(options_.host);
+  } else if (server_->bind_to_port(options_.host, options_.port)) {
+    port_ = options_.port;
+  }
+  if (port_ <= 0) {
+    throw Error("bind_failed",
+                "cannot listen on " + options_.host + ":" + std::to_string(options_.port) +
+                    " (address in use or not available)",
+                503);
+  }
+}
+
+void ApiServer::run() { server_->listen_after_bind(); }
+
+void ApiServer::stop() { server_->stop(); }
+
+}  // namespace yv::http

@@ -1,0 +1,42 @@
+// The HTTP API gateway (`yivideo serve`).
+//
+// Owns the cpp-httplib server and the route table. Every answer is JSON; every failure is
+// {"detail": "...", "code": "..."} with the status of the yv::Error behind it, so clients never see an HTML error
+// page or a bare 500 for something they sent. Routes beyond `GET /` arrive with the workflow engine.
+#pragma once
+
+#include <memory>
+#include <string>
+
+namespace httplib {
+class Server;
+}
+
+namespace yv::http {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";  // loopback unless the operator opts in to exposure (e.g. 0.0.0.0 in a container)
+  int port = 8000;                 // 0 picks a free port; see ApiServer::port()
+};
+
+class ApiServer {
+ public:
+  explicit ApiServer(ServerOptions options);
+  ~ApiServer();
+
+  // Binds the listening socket. Throws yv::Error "bind_failed" (503) when the address is taken or invalid.
+  void bind();
+  // Serves requests until stop() is called. REQUIRES: bind() succeeded.
+  void run();
+  // Thread-safe; makes run() return.
+  void stop();
+  // The bound port (the chosen one when the options asked for port 0). REQUIRES: bind() succeeded.
+  int port() const { return port_; }
+
+ private:
+  ServerOptions options_;
+  std::unique_ptr<httplib::Server> server_;
+  int port_ = 0;
+};
+
+}  // namespace yv::http

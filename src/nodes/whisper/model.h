@@ -1,0 +1,62 @@
+// A loaded Whisper model and transcription with it: the thin RAII wrapper around whisper.cpp.
+//
+// Loading is the expensive part (weights into memory, backends initialised), so a worker process loads a model
+// once and reuses it. The weights live in one whisper_context shared by every call; each transcribe() makes its
+// own whisper_state, so concurrent calls on one Model are safe.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "media/audio_decoder.h"
+#include "nodes/whisper/transcript.h"
+
+struct whisper_context;
+
+namespace yv::whisper {
+
+// Parameters of one transcription. Defaults follow faster-whisper's, so results are comparable.
+struct TranscribeOptions {
+  std::string language = "auto";  // ISO 639-1 code, or "auto" to detect it (English-only models always use "en")
+  std::string task = "transcribe";  // "transcribe", or "translate" (into English; multilingual models only)
+  int beam_size = 5;                // 1 selects greedy decoding
+  int best_of = 5;                  // candidates when sampling at a fallback temperature
+  bool word_timestamps = true;      // fill Segment::words
+  bool condition_on_previous_text = true;
+  std::string initial_prompt;       // text that primes the decoder (names, spelling, style)
+  int threads = 0;                  // 0: one per hardware thread, at most 8
+};
+
+// Fraction of the audio done so far, in [0, 1]; called from the transcribing thread.
+using ProgressFn = std::function<void(double fraction)>;
+
+class Model {
+ public:
+  // Loads a ggml model file.
+  // Throws yv::Error "model_load_failed" (503) when the file is not a model whisper.cpp can load.
+  static std::unique_ptr<Model> load(const std::filesystem::path& file, bool use_gpu = true);
+  ~Model();
+  Model(const Model&) = delete;
+  Model& operator=(const Model&) = delete;
+
+  // Transcribes 16 kHz mono audio.
+  // Throws yv::Error "invalid_parameter" (400) for an unknown language or task, or translate on an English-only
+  // model; "invalid_media" (400) for audio at another rate; "transcription_failed" (500) if whisper.cpp fails.
+  Transcript transcribe(const media::Audio& audio, const TranscribeOptions& options,
+                        const ProgressFn& progress = nullptr) const;
+
+  bool multilingual() const;
+  // The model's size class as whisper.cpp names it ("tiny", "base", ..., "large").
+  std::string type() const;
+
+ private:
+  explicit Model(whisper_context* ctx) : ctx_(ctx) {}
+  whisper_context* ctx_;
+};
+
+// Routes whisper.cpp's and ggml's log lines to spdlog at debug level (they are noisy at info).
+void route_native_logs();
+
+}  // namespace yv::whisper
