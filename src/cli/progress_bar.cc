@@ -15,8 +15,9 @@ void ProgressBar::update(double fraction) {
   shown_ = percent;
   constexpr int kWidth = 30;
   const int filled = percent * kWidth / 100;
-  std::fprintf(stderr, "%s%s [%s%s] %3d%%%s", tty_ ? "\r" : "", label_.c_str(), std::string(filled, '#').c_str(),
-               std::string(kWidth - filled, '-').c_str(), percent, tty_ ? "" : "\n");
+  std::fprintf(stderr, "%s%s [%s%s] %3d%%%s", tty_ ? "\r" : "", label_.c_str(),
+               std::string(filled, '#').c_str(), std::string(kWidth - filled, '-').c_str(), percent,
+               tty_ ? "" : "\n");
   std::fflush(stderr);
 }
 

@@ -1,7 +1,7 @@
 // A one-line progress bar on stderr for long CLI operations.
 //
-// On a terminal the line is redrawn in place; when stderr is a file or pipe (CI logs), a line is written at each
-// 10% step instead, so logs stay readable.
+// On a terminal the line is redrawn in place; when stderr is a file or pipe (CI logs), a line is written at
+// each 10% step instead, so logs stay readable.
 #pragma once
 
 #include <string>

@@ -1,8 +1,9 @@
-// `yivideo run <media> --chain a,b,c`: run a chain once, locally, with progress on stderr and the result on stdout.
+// `yivideo run <media> --chain a,b,c`: run a chain once, locally, with progress on stderr and the result on
+// stdout.
 //
-// This is the first thing a user tries, so it runs in-process without a server, queue or store. It grows with the
-// node registry; for now the chain may hold faster_whisper.transcribe_audio, which decodes the media's audio
-// itself.
+// This is the first thing a user tries, so it runs in-process without a server, queue or store. It grows with
+// the node registry; for now the chain may hold faster_whisper.transcribe_audio, which decodes the media's
+// audio itself.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <filesystem>
@@ -33,7 +34,8 @@ struct RunOptions {
 std::string timestamp(double seconds) {
   const long ms = std::lround(seconds * 1000);
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%02ld:%02ld:%02ld.%03ld", ms / 3600000, ms / 60000 % 60, ms / 1000 % 60, ms % 1000);
+  std::snprintf(buf, sizeof buf, "%02ld:%02ld:%02ld.%03ld", ms / 3600000, ms / 60000 % 60, ms / 1000 % 60,
+                ms % 1000);
   return buf;
 }
 
@@ -75,13 +77,17 @@ Command add_run(CLI::App& app) {
   auto o = std::make_shared<RunOptions>();
   o->chain = {kTranscribe};
   cmd->add_option("media", o->media, "Video or audio file")->required();
-  cmd->add_option("--chain", o->chain, "Nodes to run, comma-separated")->delimiter(',')->capture_default_str();
+  cmd->add_option("--chain", o->chain, "Nodes to run, comma-separated")
+      ->delimiter(',')
+      ->capture_default_str();
   cmd->add_option("--model", o->model, "Whisper model name in the model directory, or a ggml file path")
       ->capture_default_str();
-  cmd->add_option("--language", o->transcribe.language, "Spoken language (ISO 639-1) or auto")->capture_default_str();
+  cmd->add_option("--language", o->transcribe.language, "Spoken language (ISO 639-1) or auto")
+      ->capture_default_str();
   cmd->add_option("--task", o->transcribe.task, "transcribe or translate")->capture_default_str();
   cmd->add_option("--beam-size", o->transcribe.beam_size, "Beam width (1 = greedy)")->capture_default_str();
-  cmd->add_option("--threads", o->transcribe.threads, "Inference threads (0 = automatic)")->capture_default_str();
+  cmd->add_option("--threads", o->transcribe.threads, "Inference threads (0 = automatic)")
+      ->capture_default_str();
   cmd->add_option("--json", o->json_out, "Also write the segments (with word timings) as JSON to this file");
   return {cmd, [o] { return run(*o); }};
 }

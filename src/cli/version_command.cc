@@ -10,7 +10,8 @@
 namespace yv::cli {
 
 Command add_version(CLI::App& app) {
-  auto* cmd = app.add_subcommand("version", "Print the versions of YiVideo, whisper.cpp and ggml, and CPU features");
+  auto* cmd =
+      app.add_subcommand("version", "Print the versions of YiVideo, whisper.cpp and ggml, and CPU features");
   return {cmd, [] {
             std::printf("yivideo %s\n", kVersion);
             std::printf("whisper.cpp %s\n", whisper_version());

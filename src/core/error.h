@@ -1,9 +1,9 @@
 // The one error type of YiVideo.
 //
-// Every failure a user can cause or meet (bad input, missing file, broken media, a model that is not installed)
-// is an Error carrying a stable snake_case `code`, a human `detail`, and the HTTP status the API answers with.
-// The HTTP layer turns it into {"detail","code"}; the CLI prints the detail and exits non-zero. Anything thrown
-// that is not an Error is a bug in YiVideo, never the user's fault.
+// Every failure a user can cause or meet (bad input, missing file, broken media, a model that is not
+// installed) is an Error carrying a stable snake_case `code`, a human `detail`, and the HTTP status the API
+// answers with. The HTTP layer turns it into {"detail","code"}; the CLI prints the detail and exits non-zero.
+// Anything thrown that is not an Error is a bug in YiVideo, never the user's fault.
 #pragma once
 
 #include <stdexcept>

@@ -1,8 +1,8 @@
 // Word error rate: how far a transcript is from its reference.
 //
 // Used by tests to judge real transcriptions and by benchmarks to compare engines on the same clips, so both
-// sides are normalised the same way before comparing: lower case, punctuation removed (apostrophes inside words
-// kept), runs of whitespace collapsed. Numbers and spellings are compared as written.
+// sides are normalised the same way before comparing: lower case, punctuation removed (apostrophes inside
+// words kept), runs of whitespace collapsed. Numbers and spellings are compared as written.
 #pragma once
 
 #include <string>

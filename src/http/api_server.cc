@@ -1,9 +1,9 @@
 #include "http/api_server.h"
 
 #include <httplib.h>
+#include <spdlog/spdlog.h>
 
 #include <nlohmann/json.hpp>
-#include <spdlog/spdlog.h>
 
 #include "core/error.h"
 
@@ -22,11 +22,16 @@ void send_error(httplib::Response& res, int status, const std::string& code, con
 // Code and message for the statuses httplib produces itself (unknown route, malformed request, ...).
 std::pair<std::string, std::string> describe_status(int status) {
   switch (status) {
-    case 404: return {"not_found", "Not Found"};
-    case 405: return {"method_not_allowed", "Method Not Allowed"};
-    case 413: return {"payload_too_large", "Payload Too Large"};
-    case 414: return {"uri_too_long", "URI Too Long"};
-    case 416: return {"range_not_satisfiable", "Range Not Satisfiable"};
+    case 404:
+      return {"not_found", "Not Found"};
+    case 405:
+      return {"method_not_allowed", "Method Not Allowed"};
+    case 413:
+      return {"payload_too_large", "Payload Too Large"};
+    case 414:
+      return {"uri_too_long", "URI Too Long"};
+    case 416:
+      return {"range_not_satisfiable", "Range Not Satisfiable"};
     default:
       if (status >= 500) return {"internal_error", "Internal Server Error"};
       return {"bad_request", "Bad Request"};
@@ -48,15 +53,22 @@ ApiServer::ApiServer(ServerOptions options)
     if (res.status == 404) detail = "no route " + req.method + " " + req.path;
     send_error(res, res.status, code, detail);
   });
-  server_->set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
-    try {
-      std::rethrow_exception(ep);
-    } catch (const Error& e) {
-      send_error(res, e.http_status(), e.code(), e.detail());
-    } catch (const std::exception& e) {
-      spdlog::error("{} {}: {}", req.method, req.path, e.what());
-      send_error(res, 500, "internal_error", "internal error; the server log has the details");
-    }
+  server_->set_exception_handler(
+      [](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+        try {
+          std::rethrow_exception(ep);
+        } catch (const Error& e) {
+          send_error(res, e.http_status(), e.code(), e.detail());
+        } catch (const std::exception& e) {
+          spdlog::error("{} {}: {}", req.method, req.path, e.what());
+          send_error(res, 500, "internal_error", "internal error; the server log has the details");
+        }
+      });
+  // httplib's default also sets SO_REUSEPORT, which would let a second server share our port and take half of
+  // its requests; plain SO_REUSEADDR allows quick restarts without that.
+  server_->set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
   });
   server_->set_logger([](const httplib::Request& req, const httplib::Response& res) {
     spdlog::info("{} {} -> {}", req.method, req.path, res.status);

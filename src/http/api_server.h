@@ -1,8 +1,8 @@
 // The HTTP API gateway (`yivideo serve`).
 //
 // Owns the cpp-httplib server and the route table. Every answer is JSON; every failure is
-// {"detail": "...", "code": "..."} with the status of the yv::Error behind it, so clients never see an HTML error
-// page or a bare 500 for something they sent. Routes beyond `GET /` arrive with the workflow engine.
+// {"detail": "...", "code": "..."} with the status of the yv::Error behind it, so clients never see an HTML
+// error page or a bare 500 for something they sent. Routes beyond `GET /` arrive with the workflow engine.
 #pragma once
 
 #include <memory>
@@ -15,8 +15,9 @@ class Server;
 namespace yv::http {
 
 struct ServerOptions {
-  std::string host = "127.0.0.1";  // loopback unless the operator opts in to exposure (e.g. 0.0.0.0 in a container)
-  int port = 8000;                 // 0 picks a free port; see ApiServer::port()
+  std::string host =
+      "127.0.0.1";  // loopback unless the operator opts in to exposure (e.g. 0.0.0.0 in a container)
+  int port = 8000;  // 0 picks a free port; see ApiServer::port()
 };
 
 class ApiServer {

@@ -50,15 +50,17 @@ std::string av_message(int err) {
 }
 
 // Converts one decoded frame (or, with frame == nullptr, the resampler's buffered tail) and appends it.
-void resample_into(SwrContext* swr, const AVFrame* frame, int out_rate, int in_rate, std::vector<float>& out) {
+void resample_into(SwrContext* swr, const AVFrame* frame, int out_rate, int in_rate,
+                   std::vector<float>& out) {
   const int in_samples = frame ? frame->nb_samples : 0;
-  const int capacity = int(av_rescale_rnd(swr_get_delay(swr, in_rate) + in_samples, out_rate, in_rate, AV_ROUND_UP));
+  const int capacity =
+      int(av_rescale_rnd(swr_get_delay(swr, in_rate) + in_samples, out_rate, in_rate, AV_ROUND_UP));
   if (capacity <= 0) return;
   const size_t offset = out.size();
   out.resize(offset + capacity);
   uint8_t* dst = reinterpret_cast<uint8_t*>(out.data() + offset);
-  const int got =
-      swr_convert(swr, &dst, capacity, frame ? const_cast<const uint8_t**>(frame->extended_data) : nullptr, in_samples);
+  const int got = swr_convert(
+      swr, &dst, capacity, frame ? const_cast<const uint8_t**>(frame->extended_data) : nullptr, in_samples);
   out.resize(offset + std::max(got, 0));
 }
 
@@ -84,7 +86,8 @@ Audio decode_audio(const std::string& path, int sample_rate) {
 
   CodecPtr decoder(avcodec_alloc_context3(codec));
   if (!decoder) fail(path, "out of memory");
-  if (int err = avcodec_parameters_to_context(decoder.get(), stream->codecpar); err < 0) fail(path, av_message(err));
+  if (int err = avcodec_parameters_to_context(decoder.get(), stream->codecpar); err < 0)
+    fail(path, av_message(err));
   if (int err = avcodec_open2(decoder.get(), codec, nullptr); err < 0) fail(path, av_message(err));
   if (decoder->ch_layout.order == AV_CHANNEL_ORDER_UNSPEC) {
     // Some containers (raw PCM, old WAV) leave the layout unspecified; assume the default for the count.

@@ -1,8 +1,8 @@
 // Decoding any media file's audio to the PCM that speech models take.
 //
 // A thin wrapper over FFmpeg's libavformat/libavcodec/libswresample: the rest of YiVideo never sees an AV*
-// handle. The file is read packet by packet (never loaded whole); only the decoded mono samples are kept, which
-// for 16 kHz float is 3.8 MB per minute of audio.
+// handle. The file is read packet by packet (never loaded whole); only the decoded mono samples are kept,
+// which for 16 kHz float is 3.8 MB per minute of audio.
 #pragma once
 
 #include <string>

@@ -1,11 +1,11 @@
 #include "nodes/whisper/model.h"
 
+#include <spdlog/spdlog.h>
 #include <whisper.h>
 
 #include <algorithm>
 #include <cmath>
 #include <mutex>
-#include <spdlog/spdlog.h>
 #include <thread>
 
 #include "core/error.h"
@@ -67,8 +67,8 @@ std::unique_ptr<Model> Model::load(const std::filesystem::path& file, bool use_g
   params.use_gpu = use_gpu;
   whisper_context* ctx = whisper_init_from_file_with_params_no_state(file.c_str(), params);
   if (!ctx) {
-    throw Error("model_load_failed", "cannot load Whisper model " + file.string() + " (not a ggml Whisper model?)",
-                503);
+    throw Error("model_load_failed",
+                "cannot load Whisper model " + file.string() + " (not a ggml Whisper model?)", 503);
   }
   return std::unique_ptr<Model>(new Model(ctx));
 }
@@ -82,10 +82,12 @@ std::string Model::type() const { return whisper_model_type_readable(ctx_); }
 Transcript Model::transcribe(const media::Audio& audio, const TranscribeOptions& options,
                              const ProgressFn& progress) const {
   if (audio.sample_rate != WHISPER_SAMPLE_RATE) {
-    throw Error("invalid_media", "Whisper needs 16 kHz audio, got " + std::to_string(audio.sample_rate) + " Hz", 400);
+    throw Error("invalid_media",
+                "Whisper needs 16 kHz audio, got " + std::to_string(audio.sample_rate) + " Hz", 400);
   }
   if (options.task != "transcribe" && options.task != "translate") {
-    throw Error("invalid_parameter", "task must be 'transcribe' or 'translate', not '" + options.task + "'", 400);
+    throw Error("invalid_parameter", "task must be 'transcribe' or 'translate', not '" + options.task + "'",
+                400);
   }
   if (options.beam_size < 1 || options.best_of < 1) {
     throw Error("invalid_parameter", "beam_size and best_of must be at least 1", 400);
@@ -118,8 +120,8 @@ Transcript Model::transcribe(const media::Audio& audio, const TranscribeOptions&
     throw Error("invalid_parameter", "unknown language '" + t.language + "'", 400);
   }
 
-  whisper_full_params p =
-      whisper_full_default_params(options.beam_size > 1 ? WHISPER_SAMPLING_BEAM_SEARCH : WHISPER_SAMPLING_GREEDY);
+  whisper_full_params p = whisper_full_default_params(options.beam_size > 1 ? WHISPER_SAMPLING_BEAM_SEARCH
+                                                                            : WHISPER_SAMPLING_GREEDY);
   p.n_threads = threads;
   p.language = t.language.c_str();
   p.translate = options.task == "translate";

@@ -1,8 +1,8 @@
 // A loaded Whisper model and transcription with it: the thin RAII wrapper around whisper.cpp.
 //
-// Loading is the expensive part (weights into memory, backends initialised), so a worker process loads a model
-// once and reuses it. The weights live in one whisper_context shared by every call; each transcribe() makes its
-// own whisper_state, so concurrent calls on one Model are safe.
+// Loading is the expensive part (weights into memory, backends initialised), so a worker process loads a
+// model once and reuses it. The weights live in one whisper_context shared by every call; each transcribe()
+// makes its own whisper_state, so concurrent calls on one Model are safe.
 #pragma once
 
 #include <filesystem>
@@ -19,14 +19,15 @@ namespace yv::whisper {
 
 // Parameters of one transcription. Defaults follow faster-whisper's, so results are comparable.
 struct TranscribeOptions {
-  std::string language = "auto";  // ISO 639-1 code, or "auto" to detect it (English-only models always use "en")
+  std::string language =
+      "auto";  // ISO 639-1 code, or "auto" to detect it (English-only models always use "en")
   std::string task = "transcribe";  // "transcribe", or "translate" (into English; multilingual models only)
   int beam_size = 5;                // 1 selects greedy decoding
   int best_of = 5;                  // candidates when sampling at a fallback temperature
   bool word_timestamps = true;      // fill Segment::words
   bool condition_on_previous_text = true;
-  std::string initial_prompt;       // text that primes the decoder (names, spelling, style)
-  int threads = 0;                  // 0: one per hardware thread, at most 8
+  std::string initial_prompt;  // text that primes the decoder (names, spelling, style)
+  int threads = 0;             // 0: one per hardware thread, at most 8
 };
 
 // Fraction of the audio done so far, in [0, 1]; called from the transcribing thread.
@@ -42,8 +43,9 @@ class Model {
   Model& operator=(const Model&) = delete;
 
   // Transcribes 16 kHz mono audio.
-  // Throws yv::Error "invalid_parameter" (400) for an unknown language or task, or translate on an English-only
-  // model; "invalid_media" (400) for audio at another rate; "transcription_failed" (500) if whisper.cpp fails.
+  // Throws yv::Error "invalid_parameter" (400) for an unknown language or task, or translate on an
+  // English-only model; "invalid_media" (400) for audio at another rate; "transcription_failed" (500) if
+  // whisper.cpp fails.
   Transcript transcribe(const media::Audio& audio, const TranscribeOptions& options,
                         const ProgressFn& progress = nullptr) const;
 

@@ -15,15 +15,16 @@ constexpr std::string_view kSuffix = ".bin";
 bool valid_name(const std::string& name) {
   if (name.empty() || name.size() > 64 || name == "." || name == "..") return false;
   return std::all_of(name.begin(), name.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-           c == '-';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '_' || c == '-';
   });
 }
 }  // namespace
 
 fs::path default_model_dir() {
   if (const char* dir = std::getenv("YIVIDEO_MODEL_DIR"); dir && *dir) return dir;
-  if (const char* cache = std::getenv("XDG_CACHE_HOME"); cache && *cache) return fs::path(cache) / "yivideo/models";
+  if (const char* cache = std::getenv("XDG_CACHE_HOME"); cache && *cache)
+    return fs::path(cache) / "yivideo/models";
   const char* home = std::getenv("HOME");
   return fs::path(home && *home ? home : ".") / ".cache/yivideo/models";
 }
@@ -35,7 +36,8 @@ std::string default_model_name() {
 
 fs::path ModelStore::resolve(const std::string& name) const {
   if (!valid_name(name)) {
-    throw Error("invalid_model_name", "invalid model name '" + name + "': use a name such as tiny.en or large-v3", 400);
+    throw Error("invalid_model_name",
+                "invalid model name '" + name + "': use a name such as tiny.en or large-v3", 400);
   }
   fs::path file = dir_ / (std::string(kPrefix) + name + std::string(kSuffix));
   std::error_code ec;
@@ -52,8 +54,8 @@ std::vector<std::string> ModelStore::installed() const {
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(dir_, ec)) {
     const std::string file = entry.path().filename().string();
-    if (file.size() > kPrefix.size() + kSuffix.size() && file.starts_with(kPrefix) && file.ends_with(kSuffix) &&
-        entry.is_regular_file(ec)) {
+    if (file.size() > kPrefix.size() + kSuffix.size() && file.starts_with(kPrefix) &&
+        file.ends_with(kSuffix) && entry.is_regular_file(ec)) {
       names.push_back(file.substr(kPrefix.size(), file.size() - kPrefix.size() - kSuffix.size()));
     }
   }

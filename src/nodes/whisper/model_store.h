@@ -1,8 +1,8 @@
 // Where Whisper models live, and how users name them.
 //
 // A model directory ($YIVIDEO_MODEL_DIR, default ~/.cache/yivideo/models) holds whisper.cpp ggml files named
-// ggml-<name>.bin: the set-up converts the pinned tiny.en weights into ggml-tiny.en.bin, and a user may drop in
-// any official ggml model (ggml-large-v3.bin, ggml-base.bin, ...) and select it by name ("large-v3").
+// ggml-<name>.bin: the set-up converts the pinned tiny.en weights into ggml-tiny.en.bin, and a user may drop
+// in any official ggml model (ggml-large-v3.bin, ggml-base.bin, ...) and select it by name ("large-v3").
 // Names are validated so that a name coming from an API request can never reach outside the directory.
 #pragma once
 
@@ -23,8 +23,9 @@ class ModelStore {
   explicit ModelStore(std::filesystem::path dir) : dir_(std::move(dir)) {}
 
   // The file of model `name`.
-  // Throws yv::Error "invalid_model_name" (400) unless name is 1-64 characters of [A-Za-z0-9._-] and not "."/"..";
-  // "model_not_found" (404), listing the installed models, when ggml-<name>.bin is not in the directory.
+  // Throws yv::Error "invalid_model_name" (400) unless name is 1-64 characters of [A-Za-z0-9._-] and not
+  // "."/".."; "model_not_found" (404), listing the installed models, when ggml-<name>.bin is not in the
+  // directory.
   std::filesystem::path resolve(const std::string& name) const;
 
   // Names of the installed models, sorted.

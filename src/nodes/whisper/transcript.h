@@ -1,5 +1,5 @@
-// The result of transcribing one audio track, in the shape of faster-whisper's output so that the segments file
-// of faster_whisper.transcribe_audio reads the same as the original system's.
+// The result of transcribing one audio track, in the shape of faster-whisper's output so that the segments
+// file of faster_whisper.transcribe_audio reads the same as the original system's.
 #pragma once
 
 #include <nlohmann/json_fwd.hpp>
@@ -18,15 +18,15 @@ struct Segment {
   int id = 0;
   double start = 0, end = 0;  // seconds
   std::string text;
-  double avg_logprob = 0;     // mean log-probability of the segment's text tokens
+  double avg_logprob = 0;  // mean log-probability of the segment's text tokens
   double no_speech_prob = 0;
-  std::vector<Word> words;    // empty unless word timestamps were requested
+  std::vector<Word> words;  // empty unless word timestamps were requested
 };
 
 struct Transcript {
-  std::string language;              // ISO 639-1 code
-  double language_probability = 0;   // 1 when the language was given or the model speaks only one
-  double duration = 0;               // seconds of audio transcribed
+  std::string language;             // ISO 639-1 code
+  double language_probability = 0;  // 1 when the language was given or the model speaks only one
+  double duration = 0;              // seconds of audio transcribed
   std::vector<Segment> segments;
 
   // The segments' texts joined, without the leading space Whisper puts on each.

@@ -1,0 +1,82 @@
+// The yivideo binary, run as a user runs it.
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <signal.h>
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <sstream>
+#include <thread>
+
+#include "core/wer.h"
+#include "support/fixtures.h"
+#include "support/subprocess.h"
+
+namespace yv::test {
+namespace {
+
+TEST(CliRun, PrintsATimestampedTranscriptOfTheJfkClip) {
+  const auto r = run_process(
+      {YIVIDEO_BIN, "run", shared_fixture("jfk.wav"), "--chain", "faster_whisper.transcribe_audio"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::regex line(R"(\[(\d\d:\d\d:\d\d\.\d\d\d) --> (\d\d:\d\d:\d\d\.\d\d\d)\] (.*))");
+  std::string text;
+  std::istringstream out(r.out);
+  int lines = 0;
+  for (std::string l; std::getline(out, l); ++lines) {
+    std::smatch m;
+    ASSERT_TRUE(std::regex_match(l, m, line)) << l;
+    EXPECT_LE(m[1].str(), m[2].str());
+    text += m[3].str() + " ";
+  }
+  EXPECT_GE(lines, 1);
+  EXPECT_LE(word_error_rate(read_text(shared_fixture("jfk.txt")), text).rate, 0.10) << text;
+  EXPECT_NE(r.err.find("100%"), std::string::npos) << "no progress bar on stderr: " << r.err;
+}
+
+TEST(CliRun, UnknownNodeFailsBeforeAnyWork) {
+  const auto r = run_process({YIVIDEO_BIN, "run", shared_fixture("jfk.wav"), "--chain", "no_such.node"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("unknown node 'no_such.node'"), std::string::npos) << r.err;
+}
+
+TEST(CliRun, MissingMediaSaysSoInOneLine) {
+  const auto r = run_process({YIVIDEO_BIN, "run", "/nonexistent.mp4"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("[file_not_found]"), std::string::npos) << r.err;
+}
+
+TEST(CliRun, BrokenMediaIsInvalidMedia) {
+  const auto r = run_process({YIVIDEO_BIN, "run", synth_fixture("broken/truncated.mp4")});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("[invalid_media]"), std::string::npos) << r.err;
+}
+
+TEST(CliVersion, NamesYivideoWhisperCppGgmlAndCpuFeatures) {
+  const auto r = run_process({YIVIDEO_BIN, "version"});
+  ASSERT_EQ(r.exit_code, 0);
+  EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(^yivideo \d+\.\d+\.\d+)")));
+  EXPECT_NE(r.out.find("whisper.cpp 1.9.1"), std::string::npos) << r.out;
+  EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(ggml \d+\.\d+\.\d+)"))) << r.out;
+  EXPECT_NE(r.out.find("CPU :"), std::string::npos) << r.out;
+}
+
+TEST(CliServe, AnswersOnItsPortAndStopsCleanlyOnSigterm) {
+  const int port = free_port();
+  ChildProcess server({YIVIDEO_BIN, "serve", "--port", std::to_string(port)});
+  httplib::Client client("127.0.0.1", port);
+  auto res = client.Get("/");
+  for (int i = 0; i < 100 && !res; ++i) {
+    ASSERT_TRUE(server.alive()) << "yivideo serve exited early";
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    res = client.Get("/");
+  }
+  ASSERT_TRUE(res) << "no answer on port " << port;
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(nlohmann::json::parse(res->body)["message"], "YiVideo AI Workflow Engine API is running.");
+  EXPECT_EQ(server.stop(SIGTERM), 0);
+}
+
+}  // namespace
+}  // namespace yv::test

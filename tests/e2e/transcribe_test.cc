@@ -1,0 +1,111 @@
+// Real Whisper inference on real speech: the converted tiny.en model must transcribe the shared clips and the
+// synthesised meeting within the accuracy the foundation promises.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "core/error.h"
+#include "core/wer.h"
+#include "media/audio_decoder.h"
+#include "nodes/whisper/model.h"
+#include "support/fixtures.h"
+
+namespace yv::whisper {
+namespace {
+
+Transcript transcribe(const std::string& path, const TranscribeOptions& options = {}) {
+  return test::default_model().transcribe(media::decode_audio(path), options);
+}
+
+void expect_wer_at_most(const std::string& media, const std::string& reference_file, double limit) {
+  const Transcript t = transcribe(media);
+  const WerResult wer = word_error_rate(test::read_text(reference_file), t.text());
+  EXPECT_LE(wer.rate, limit) << "hypothesis: " << t.text() << "\nsubstitutions " << wer.substitutions
+                             << ", deletions " << wer.deletions << ", insertions " << wer.insertions;
+}
+
+TEST(Transcribe, JfkWithinTenPercentWer) {
+  expect_wer_at_most(test::shared_fixture("jfk.wav"), test::shared_fixture("jfk.txt"), 0.10);
+}
+
+TEST(Transcribe, LibriSpeechClipsWithinTenPercentWer) {
+  expect_wer_at_most(test::shared_fixture("another_door.wav"), test::shared_fixture("another_door.txt"),
+                     0.10);
+  expect_wer_at_most(test::shared_fixture("1272-128104-0000.wav"),
+                     test::shared_fixture("1272-128104-0000.txt"), 0.10);
+}
+
+TEST(Transcribe, SynthesizedMeetingVideoWithinFifteenPercentWer) {
+  expect_wer_at_most(test::synth_fixture("meeting.mp4"), test::synth_fixture("meeting.txt"), 0.15);
+}
+
+TEST(Transcribe, SegmentsAndWordsAreOrderedAndInsideTheAudio) {
+  const Transcript t = transcribe(test::shared_fixture("jfk.wav"));
+  ASSERT_FALSE(t.segments.empty());
+  EXPECT_EQ(t.language, "en");
+  EXPECT_DOUBLE_EQ(t.duration, 11.0);
+  double last_end = 0;
+  size_t words = 0;
+  for (const auto& s : t.segments) {
+    EXPECT_LE(s.start, s.end);
+    EXPECT_LE(s.end, t.duration + 0.01);
+    for (const auto& w : s.words) {
+      EXPECT_GE(w.start, last_end - 0.01) << w.word;
+      EXPECT_LE(w.start, w.end) << w.word;
+      EXPECT_GE(w.probability, 0.0);
+      EXPECT_LE(w.probability, 1.0);
+      last_end = w.end;
+      words++;
+    }
+  }
+  EXPECT_GE(words, 20u);  // the reference has 22 words
+}
+
+TEST(Transcribe, ReportsProgressUpToCompletion) {
+  std::vector<double> seen;
+  test::default_model().transcribe(media::decode_audio(test::shared_fixture("another_door.wav")), {},
+                                   [&](double f) { seen.push_back(f); });
+  ASSERT_FALSE(seen.empty());
+  EXPECT_TRUE(std::is_sorted(seen.begin(), seen.end()));
+  EXPECT_DOUBLE_EQ(seen.back(), 1.0);
+}
+
+TEST(Transcribe, JsonHasTheSegmentsFileShape) {
+  const auto j = to_json(transcribe(test::shared_fixture("another_door.wav")));
+  for (const char* key : {"language", "language_probability", "duration", "segments"})
+    EXPECT_TRUE(j.contains(key));
+  const auto& seg = j["segments"].at(0);
+  for (const char* key : {"id", "start", "end", "text", "avg_logprob", "no_speech_prob", "words"}) {
+    EXPECT_TRUE(seg.contains(key)) << key;
+  }
+  for (const char* key : {"start", "end", "word", "probability"})
+    EXPECT_TRUE(seg["words"].at(0).contains(key));
+}
+
+TEST(Transcribe, EnglishOnlyModelRefusesToTranslate) {
+  TranscribeOptions o;
+  o.task = "translate";
+  try {
+    transcribe(test::shared_fixture("another_door.wav"), o);
+    FAIL() << "translate on tiny.en should fail";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), "invalid_parameter");
+  }
+}
+
+TEST(Transcribe, AudioAtTheWrongRateIsRejected) {
+  const auto audio = media::decode_audio(test::shared_fixture("another_door.wav"), 8000);
+  EXPECT_THROW(test::default_model().transcribe(audio, {}), Error);
+}
+
+TEST(Transcribe, NonModelFileFailsToLoadWithAClearError) {
+  try {
+    Model::load(test::shared_fixture("jfk.txt"), false);
+    FAIL() << "loading a text file as a model should fail";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), "model_load_failed");
+  }
+}
+
+}  // namespace
+}  // namespace yv::whisper

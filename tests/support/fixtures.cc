@@ -1,0 +1,33 @@
+#include "support/fixtures.h"
+
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "nodes/whisper/model_store.h"
+
+namespace yv::test {
+
+std::string shared_fixture(const std::string& name) {
+  return std::string(YIVIDEO_SHARED_FIXTURES) + "/" + name;
+}
+
+std::string synth_fixture(const std::string& name) { return std::string(YIVIDEO_SYNTH_DIR) + "/" + name; }
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string text = ss.str();
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  return text;
+}
+
+const whisper::Model& default_model() {
+  static const auto model = whisper::Model::load(
+      whisper::ModelStore(whisper::default_model_dir()).resolve(whisper::default_model_name()));
+  return *model;
+}
+
+}  // namespace yv::test

@@ -1,0 +1,19 @@
+// Test inputs: the shared speech clips, the synthesised meeting, and the default Whisper model.
+#pragma once
+
+#include <string>
+
+#include "nodes/whisper/model.h"
+
+namespace yv::test {
+
+// Path of a file in ../shared/fixtures (real speech with reference transcripts).
+std::string shared_fixture(const std::string& name);
+// Path of a file made by tools/synth_fixture.py (CTest runs it before the tests).
+std::string synth_fixture(const std::string& name);
+// A text file's content without its trailing newline.
+std::string read_text(const std::string& path);
+// The default model (tiny.en) from $YIVIDEO_MODEL_DIR, loaded once per test binary.
+const whisper::Model& default_model();
+
+}  // namespace yv::test

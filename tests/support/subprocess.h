@@ -1,0 +1,39 @@
+// Running the yivideo binary from tests, as a user would.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+namespace yv::test {
+
+struct ProcessResult {
+  int exit_code = -1;  // the exit status, or 128 + signal number when killed
+  std::string out, err;
+};
+
+// Runs argv[0] (a path) with its arguments, waits, and returns its exit status and output.
+ProcessResult run_process(const std::vector<std::string>& argv);
+
+// A process running in the background for the duration of a test; killed if still alive at destruction.
+class ChildProcess {
+ public:
+  explicit ChildProcess(const std::vector<std::string>& argv);
+  ~ChildProcess();
+  ChildProcess(const ChildProcess&) = delete;
+  ChildProcess& operator=(const ChildProcess&) = delete;
+
+  bool alive();
+  // Sends `sig` and waits; returns the exit status as ProcessResult::exit_code does.
+  int stop(int sig);
+
+ private:
+  pid_t pid_ = -1;
+  int status_ = -1;
+};
+
+// A TCP port on 127.0.0.1 that was free a moment ago.
+int free_port();
+
+}  // namespace yv::test

@@ -1,0 +1,45 @@
+#include "core/wer.h"
+
+#include <gtest/gtest.h>
+
+namespace yv {
+namespace {
+
+TEST(WordErrorRate, IdenticalTextsScoreZero) {
+  EXPECT_EQ(word_error_rate("ask not what", "ask not what").rate, 0.0);
+}
+
+TEST(WordErrorRate, IgnoresCasePunctuationAndSpacing) {
+  const auto r =
+      word_error_rate("And so, my fellow Americans: ask not!", "  and so my FELLOW americans ask not ");
+  EXPECT_EQ(r.rate, 0.0);
+  EXPECT_EQ(r.reference_words, 7);
+}
+
+TEST(WordErrorRate, KeepsApostrophesInsideWords) {
+  EXPECT_EQ(normalized_words("Don't 'quote' me"), (std::vector<std::string>{"don't", "quote", "me"}));
+}
+
+TEST(WordErrorRate, CountsEachKindOfError) {
+  // ref: a b c d ; hyp: a x c d e  -> one substitution (b->x), one insertion (e)
+  const auto r = word_error_rate("a b c d", "a x c d e");
+  EXPECT_EQ(r.substitutions, 1);
+  EXPECT_EQ(r.insertions, 1);
+  EXPECT_EQ(r.deletions, 0);
+  EXPECT_DOUBLE_EQ(r.rate, 2.0 / 4.0);
+}
+
+TEST(WordErrorRate, CountsDeletions) {
+  const auto r = word_error_rate("one two three", "one three");
+  EXPECT_EQ(r.deletions, 1);
+  EXPECT_DOUBLE_EQ(r.rate, 1.0 / 3.0);
+}
+
+TEST(WordErrorRate, EmptyReferenceNeverDividesByZero) {
+  EXPECT_EQ(word_error_rate("", "").rate, 0.0);
+  EXPECT_EQ(word_error_rate("", "noise words").rate, 1.0);
+  EXPECT_EQ(word_error_rate("", "noise words").insertions, 2);
+}
+
+}  // namespace
+}  // namespace yv
