@@ -12,6 +12,9 @@ YV_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 YV_CACHE=${YIVIDEO_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/yivideo}
 export YIVIDEO_MODEL_DIR=${YIVIDEO_MODEL_DIR:-$YV_CACHE/models}
 YV_BUILD=${YIVIDEO_BUILD_DIR:-$YV_ROOT/build}
+# ccache (used by our build, and by ggml's when it finds ccache) keeps its cache with ours. BASEDIR/NOHASHDIR make
+# hits independent of where the checkout is, so a fresh clone reuses the objects of an earlier one.
+export CCACHE_DIR=$YV_CACHE/ccache CCACHE_BASEDIR=$YV_ROOT CCACHE_NOHASHDIR=1
 # shellcheck source=../../third_party/versions.lock
 source "$YV_ROOT/third_party/versions.lock"
 
@@ -154,10 +157,7 @@ yv_ensure_model() {
 yv_build() {
   local prefix=$1
   local launcher=()
-  if command -v ccache >/dev/null; then
-    export CCACHE_DIR=$YV_CACHE/ccache CCACHE_BASEDIR=$YV_ROOT CCACHE_NOHASHDIR=1
-    launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
-  fi
+  command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
   if [ ! -f "$YV_BUILD/build.ninja" ] || [ "$(cat "$YV_BUILD/.whisper-prefix" 2>/dev/null)" != "$prefix" ]; then
     cmake -S "$YV_ROOT" -B "$YV_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$prefix" \
       -DYIVIDEO_WERROR=ON "${launcher[@]}" >/dev/null

@@ -1,5 +1,7 @@
 #include "support/fixtures.h"
 
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
