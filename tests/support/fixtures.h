@@ -7,8 +7,9 @@
 
 namespace yv::test {
 
-// Path of a file in ../shared/fixtures (real speech with reference transcripts), or in $YIVIDEO_SHARED_FIXTURES.
-// Throws std::runtime_error naming the expected place when the directory is missing.
+// Path of a file in ../shared/fixtures (real speech with reference transcripts), or in
+// $YIVIDEO_SHARED_FIXTURES. Throws std::runtime_error naming the expected place when the directory is
+// missing.
 std::string shared_fixture(const std::string& name);
 // Path of a file made by tools/synth_fixture.py (CTest runs it before the tests).
 std::string synth_fixture(const std::string& name);
