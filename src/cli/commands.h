@@ -19,5 +19,6 @@ struct Command {
 Command add_serve(CLI::App& app);
 Command add_run(CLI::App& app);
 Command add_version(CLI::App& app);
+Command add_worker(CLI::App& app);
 
 }  // namespace yv::cli

@@ -1,4 +1,4 @@
-// yivideo: one binary for the API server, the one-shot local runner and, with later milestones, the worker.
+// yivideo: one binary for the API server, the workers, and the one-shot local runner.
 #include <spdlog/cfg/env.h>
 #include <spdlog/spdlog.h>
 
@@ -12,8 +12,8 @@ int main(int argc, char** argv) {
   spdlog::cfg::load_env_levels();  // SPDLOG_LEVEL=debug shows whisper.cpp's own log
   CLI::App app{"YiVideo: self-hosted AI video processing workflow engine", "yivideo"};
   app.require_subcommand(1);
-  const yv::cli::Command commands[] = {yv::cli::add_serve(app), yv::cli::add_run(app),
-                                       yv::cli::add_version(app)};
+  const yv::cli::Command commands[] = {yv::cli::add_serve(app), yv::cli::add_worker(app),
+                                       yv::cli::add_run(app), yv::cli::add_version(app)};
   CLI11_PARSE(app, argc, argv);
   try {
     for (const auto& command : commands) {

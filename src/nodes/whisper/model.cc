@@ -137,7 +137,14 @@ Transcript Model::transcribe(const media::Audio& audio, const TranscribeOptions&
     };
     p.progress_callback_user_data = const_cast<ProgressFn*>(&progress);
   }
-  if (whisper_full_with_state(ctx_, state.get(), p, audio.samples.data(), n_samples) != 0) {
+  if (options.cancelled) {
+    p.abort_callback = [](void* flag) { return static_cast<const std::atomic<bool>*>(flag)->load(); };
+    p.abort_callback_user_data = const_cast<std::atomic<bool>*>(options.cancelled);
+  }
+  const int rc = whisper_full_with_state(ctx_, state.get(), p, audio.samples.data(), n_samples);
+  if (options.cancelled && options.cancelled->load())
+    throw Error("cancelled", "transcription was cancelled", 409);
+  if (rc != 0) {
     throw Error("transcription_failed", "whisper.cpp failed to transcribe the audio", 500);
   }
 

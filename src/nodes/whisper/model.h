@@ -5,6 +5,7 @@
 // makes its own whisper_state, so concurrent calls on one Model are safe.
 #pragma once
 
+#include <atomic>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -19,8 +20,8 @@ namespace yv::whisper {
 
 // Parameters of one transcription. Defaults follow faster-whisper's, so results are comparable.
 struct TranscribeOptions {
-  std::string language =
-      "auto";  // ISO 639-1 code, or "auto" to detect it (English-only models always use "en")
+  // ISO 639-1 code, or "auto" to detect it (English-only models always use "en").
+  std::string language = "auto";
   std::string task = "transcribe";  // "transcribe", or "translate" (into English; multilingual models only)
   int beam_size = 5;                // 1 selects greedy decoding
   int best_of = 5;                  // candidates when sampling at a fallback temperature
@@ -28,6 +29,8 @@ struct TranscribeOptions {
   bool condition_on_previous_text = true;
   std::string initial_prompt;  // text that primes the decoder (names, spelling, style)
   int threads = 0;             // 0: one per hardware thread, at most 8
+  const std::atomic<bool>* cancelled =
+      nullptr;  // when set and true, decoding stops and "cancelled" is thrown
 };
 
 // Fraction of the audio done so far, in [0, 1]; called from the transcribing thread.
@@ -44,8 +47,8 @@ class Model {
 
   // Transcribes 16 kHz mono audio.
   // Throws yv::Error "invalid_parameter" (400) for an unknown language or task, or translate on an
-  // English-only model; "invalid_media" (400) for audio at another rate; "transcription_failed" (500) if
-  // whisper.cpp fails.
+  // English-only model; "invalid_media" (400) for audio at another rate; "cancelled" (409) when
+  // options.cancelled became true; "transcription_failed" (500) if whisper.cpp fails.
   Transcript transcribe(const media::Audio& audio, const TranscribeOptions& options,
                         const ProgressFn& progress = nullptr) const;
 

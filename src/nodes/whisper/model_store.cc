@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "core/error.h"
+#include "core/paths.h"
 
 namespace yv::whisper {
 namespace fs = std::filesystem;
@@ -23,10 +24,7 @@ bool valid_name(const std::string& name) {
 
 fs::path default_model_dir() {
   if (const char* dir = std::getenv("YIVIDEO_MODEL_DIR"); dir && *dir) return dir;
-  if (const char* cache = std::getenv("XDG_CACHE_HOME"); cache && *cache)
-    return fs::path(cache) / "yivideo/models";
-  const char* home = std::getenv("HOME");
-  return fs::path(home && *home ? home : ".") / ".cache/yivideo/models";
+  return cache_dir() / "models";
 }
 
 std::string default_model_name() {

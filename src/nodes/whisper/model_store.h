@@ -12,7 +12,7 @@
 
 namespace yv::whisper {
 
-// $YIVIDEO_MODEL_DIR, else $XDG_CACHE_HOME/yivideo/models, else ~/.cache/yivideo/models.
+// $YIVIDEO_MODEL_DIR, else cache_dir()/models (~/.cache/yivideo/models).
 std::filesystem::path default_model_dir();
 
 // $YIVIDEO_MODEL, else "tiny.en": the model used when a request names none.

@@ -1,0 +1,65 @@
+// `yivideo worker`: run workers alone, serving the queues of a shared state database.
+//
+// SIGINT/SIGTERM let the current job finish (its lease is still held) and then exit; kill -9 loses nothing
+// either: the lease lapses and another worker re-runs the job.
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <csignal>
+
+#include "cli/commands.h"
+#include "core/paths.h"
+#include "engine/worker.h"
+#include "nodes/builtin_nodes.h"
+#include "store/sqlite/sqlite_job_queue.h"
+
+namespace yv::cli {
+namespace {
+
+struct WorkerCommandOptions {
+  std::string db = (data_dir() / "yivideo.db").string();
+  engine::WorkerOptions worker;
+};
+
+engine::Worker* g_worker = nullptr;
+
+void on_stop_signal(int) {
+  if (g_worker) g_worker->stop();
+}
+
+int run_worker(WorkerCommandOptions o) {
+  std::filesystem::create_directories(std::filesystem::path(o.db).parent_path());
+  store::SqliteJobQueue queue(o.db);
+  const engine::NodeRegistry nodes = builtin_nodes();
+  engine::Worker worker(queue, nodes, o.worker);
+  g_worker = &worker;
+  std::signal(SIGINT, on_stop_signal);
+  std::signal(SIGTERM, on_stop_signal);
+  spdlog::info("worker serving {} from {}", fmt::join(o.worker.queues, ","), o.db);
+  const int processed = worker.run();
+  g_worker = nullptr;
+  spdlog::info("worker stopping after {} job(s)", processed);
+  return 0;
+}
+
+}  // namespace
+
+Command add_worker(CLI::App& app) {
+  auto* cmd = app.add_subcommand("worker", "Run a worker that executes queued nodes");
+  auto o = std::make_shared<WorkerCommandOptions>();
+  cmd->add_option("--db", o->db, "State database (SQLite) shared with the server")->capture_default_str();
+  cmd->add_option("--queues", o->worker.queues, "Resource classes to serve, comma-separated")
+      ->delimiter(',')
+      ->capture_default_str();
+  cmd->add_option("--name", o->worker.name, "Name shown as the lease holder (default host:pid)");
+  cmd->add_option("--lease", o->worker.lease_seconds, "Lease length in seconds; renewed every third of it")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--max-jobs", o->worker.max_jobs, "Exit after this many jobs (0: run until stopped)")
+      ->capture_default_str();
+  cmd->add_option("--work-dir", o->worker.work_root, "Scratch directory for running nodes")
+      ->capture_default_str();
+  return {cmd, [o] { return run_worker(*o); }};
+}
+
+}  // namespace yv::cli

@@ -1,0 +1,75 @@
+// Nodes and the registry that knows them.
+//
+// A node is one unit of work that a workflow chain or a single task names as <service>.<function>. Its
+// NodeSpec declares everything the engine needs without running it: parameters (type, default, whether it
+// takes the workflow's global of the same name), outputs, resource class (which queue it runs from), time
+// limit, and whether the same inputs give the same result (so that a result may be reused). The registry is
+// the single source for validation, the list of supported tasks and the API schema; nothing else keeps a list
+// of nodes.
+#pragma once
+
+#include <atomic>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace yv::engine {
+
+enum class ParamType { kString, kInteger, kNumber, kBoolean, kArray, kObject };
+
+struct ParamSpec {
+  std::string name;
+  ParamType type = ParamType::kString;
+  nlohmann::json default_value;  // null: no default (absent unless given)
+  bool required = false;
+  bool global = false;  // filled from the workflow's global parameter of the same name when not given
+  std::string description;
+};
+
+// What a running node gets.
+struct NodeRun {
+  const nlohmann::json& params;                 // validated, defaults filled
+  const std::function<void(double)>& progress;  // fraction in [0, 1]
+  const std::atomic<bool>& cancelled;           // set when the work must stop (lease lost, cancellation)
+  const std::filesystem::path& work_dir;        // private scratch and output directory of this run
+};
+
+struct NodeSpec {
+  std::string name;  // "<service>.<function>"
+  std::string description;
+  std::vector<ParamSpec> params;
+  std::vector<std::string> outputs;
+  std::string resource_class = "cpu";  // the queue it is claimed from
+  int time_limit_seconds = 3600;
+  bool deterministic = true;
+  // Returns the node's outputs. Throws yv::Error for failures the user can act on.
+  std::function<nlohmann::json(const NodeRun&)> run;
+};
+
+class NodeRegistry {
+ public:
+  // REQUIRES: no node of the same name was added before.
+  void add(NodeSpec spec);
+
+  // nullptr when unknown.
+  const NodeSpec* find(const std::string& name) const;
+  // The node, or yv::Error "unknown_node" (400) naming the known ones.
+  const NodeSpec& get(const std::string& name) const;
+  std::vector<std::string> names() const;
+
+  // Checks `given` against the node's parameters and fills defaults, then globals for parameters that take
+  // them. Throws yv::Error "invalid_parameter" (400) naming every unknown parameter, wrong type or missing
+  // required one.
+  nlohmann::json resolve_params(const NodeSpec& node, const nlohmann::json& given,
+                                const nlohmann::json& globals = nlohmann::json::object()) const;
+
+ private:
+  std::map<std::string, NodeSpec> nodes_;
+};
+
+const char* to_string(ParamType type);
+
+}  // namespace yv::engine

@@ -1,0 +1,52 @@
+// The worker loop: claim a job, run its node, commit the result, repeat.
+//
+// A job's payload is {"task_name": <node>, "params": {...}}. While the node runs, a heartbeat thread renews
+// the lease every lease/3 seconds; if a renewal is refused (the lease lapsed and the job went to another
+// worker) the node is told to stop through NodeRun::cancelled, and its result is discarded — the queue's
+// fencing token refuses it anyway. Failures the user caused (a yv::Error with a 4xx status) are not retried;
+// anything else is, up to the job's attempt limit. Each loop also reaps lapsed leases, so a lone worker
+// recovers the jobs of a dead one.
+#pragma once
+
+#include <atomic>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "engine/node_registry.h"
+#include "store/job_queue.h"
+
+namespace yv::engine {
+
+struct WorkerOptions {
+  std::string name;                        // shown as the lease holder; default "<host>:<pid>"
+  std::vector<std::string> queues{"cpu"};  // resource classes this worker serves
+  double lease_seconds = 30;               // how long a silent worker keeps its job
+  double idle_poll_seconds = 0.2;          // sleep between claims when the queue is empty
+  int max_jobs = 0;                        // stop after this many jobs (0: run until stop())
+  std::filesystem::path work_root = std::filesystem::temp_directory_path() / "yivideo-work";
+};
+
+class Worker {
+ public:
+  Worker(store::JobQueue& queue, const NodeRegistry& nodes, WorkerOptions options);
+
+  // Processes jobs until stop() is called or max_jobs are done. Returns the number of jobs processed.
+  int run();
+  // Thread- and signal-safe: makes run() return after the current job.
+  void stop() { stopping_ = true; }
+
+  // Runs one claimed job to its end (completed, failed or abandoned on lease loss).
+  void process(const store::Job& job);
+
+ private:
+  store::JobQueue& queue_;
+  const NodeRegistry& nodes_;
+  WorkerOptions options_;
+  std::atomic<bool> stopping_{false};
+};
+
+// "<hostname>:<pid>"
+std::string default_worker_name();
+
+}  // namespace yv::engine

@@ -1,0 +1,13 @@
+#include "nodes/builtin_nodes.h"
+
+#include "nodes/whisper/transcribe_node.h"
+
+namespace yv {
+
+engine::NodeRegistry builtin_nodes() {
+  engine::NodeRegistry registry;
+  registry.add(whisper::transcribe_node());
+  return registry;
+}
+
+}  // namespace yv

@@ -1,0 +1,79 @@
+#include "nodes/whisper/transcribe_node.h"
+
+#include <fstream>
+#include <map>
+#include <mutex>
+
+#include "core/error.h"
+#include "media/audio_decoder.h"
+#include "nodes/whisper/model.h"
+#include "nodes/whisper/model_store.h"
+
+namespace yv::whisper {
+namespace {
+
+using engine::ParamType;
+
+// Models stay loaded for the life of the worker process: loading costs far more than a short transcription.
+const Model& cached_model(const std::string& name) {
+  static std::mutex mutex;
+  static std::map<std::string, std::unique_ptr<Model>> models;
+  std::lock_guard lock(mutex);
+  auto& model = models[name];
+  if (!model) model = Model::load(ModelStore(default_model_dir()).resolve(name));
+  return *model;
+}
+
+nlohmann::json run(const engine::NodeRun& r) {
+  const auto& p = r.params;
+  const std::string input = p.value("audio_path", p.value("video_path", ""));
+  if (input.empty())
+    throw Error("invalid_parameter", "faster_whisper.transcribe_audio needs audio_path or video_path");
+  const std::string model_name = p["model"];
+
+  TranscribeOptions o;
+  o.language = p["language"];
+  o.task = p["task"];
+  o.beam_size = p["beam_size"];
+  o.best_of = p["best_of"];
+  o.word_timestamps = p["word_timestamps"];
+  o.condition_on_previous_text = p["condition_on_previous_text"];
+  o.initial_prompt = p.value("initial_prompt", "");
+  o.cancelled = &r.cancelled;
+
+  const Transcript t = cached_model(model_name).transcribe(media::decode_audio(input), o, r.progress);
+  const auto segments_file = r.work_dir / "segments.json";
+  std::ofstream(segments_file) << to_json(t).dump(2) << "\n";
+  return {{"segments_file", segments_file.string()},
+          {"text", t.text()},
+          {"language", t.language},
+          {"segments_count", t.segments.size()},
+          {"model", model_name}};
+}
+
+}  // namespace
+
+engine::NodeSpec transcribe_node() {
+  engine::NodeSpec n;
+  n.name = "faster_whisper.transcribe_audio";
+  n.description = "Transcribe speech with Whisper (whisper.cpp), with segment and word timings";
+  n.params = {
+      {"audio_path", ParamType::kString, nullptr, false, false,
+       "Audio to transcribe (from ffmpeg.extract_audio)"},
+      {"video_path", ParamType::kString, nullptr, false, true, "Media to decode when there is no audio_path"},
+      {"language", ParamType::kString, "auto", false, true, "ISO 639-1 code, or auto"},
+      {"model", ParamType::kString, default_model_name(), false, false, "Model name in the model directory"},
+      {"task", ParamType::kString, "transcribe", false, false, "transcribe, or translate into English"},
+      {"beam_size", ParamType::kInteger, 5, false, false, "Beam width; 1 is greedy"},
+      {"best_of", ParamType::kInteger, 5, false, false, "Candidates when sampling at a fallback temperature"},
+      {"word_timestamps", ParamType::kBoolean, true, false, false, "Time every word"},
+      {"condition_on_previous_text", ParamType::kBoolean, true, false, false,
+       "Prompt each window with the last"},
+      {"initial_prompt", ParamType::kString, nullptr, false, false, "Text that primes spelling and style"},
+  };
+  n.outputs = {"segments_file", "text", "language", "segments_count", "model"};
+  n.run = run;
+  return n;
+}
+
+}  // namespace yv::whisper

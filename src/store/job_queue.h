@@ -1,0 +1,68 @@
+// The job queue: durable hand-off of work from the scheduler to workers, with leases.
+//
+// Delivery is at least once: a claimed job is leased to one worker for a while; the worker renews the lease
+// with heartbeats while it runs; if it dies, the lease lapses and redeliver_expired() makes the job claimable
+// again. Completion is exactly once: each claim issues a new fencing token, and complete()/fail()/heartbeat()
+// only take effect while the caller's token is still the job's current one, so a worker that was presumed
+// dead and later wakes up cannot overwrite the result of the worker that took over.
+//
+// Embedded implementation: store/sqlite/sqlite_job_queue.h. The scale-out one (Redis Streams) comes later and
+// must pass the same tests.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace yv::store {
+
+struct Job {
+  int64_t id = 0;
+  std::string queue;       // resource class the job needs: "cpu", "gpu", ...
+  nlohmann::json payload;  // what to run (the engine's business, opaque here)
+  int attempt = 0;         // 1 for the first delivery
+  int64_t token = 0;       // fencing token of this delivery
+};
+
+enum class JobState { kReady, kLeased, kDone, kDead };
+
+struct JobStatus {
+  JobState state = JobState::kReady;
+  int attempts = 0;
+  std::string worker;                    // holder of the current or last lease
+  std::optional<nlohmann::json> result;  // set when done
+  std::optional<std::string> error;      // last failure
+};
+
+class JobQueue {
+ public:
+  virtual ~JobQueue() = default;
+
+  // Adds a job; returns its id. max_attempts bounds deliveries before the job is dead-lettered.
+  virtual int64_t enqueue(const std::string& queue, const nlohmann::json& payload, int max_attempts = 3) = 0;
+
+  // Leases the oldest ready job of any of `queues` to `worker` for lease_seconds, or returns nothing.
+  virtual std::optional<Job> claim(const std::vector<std::string>& queues, const std::string& worker,
+                                   double lease_seconds) = 0;
+
+  // Extends the lease. Returns false when the lease was lost (the job was redelivered): stop working on it.
+  virtual bool heartbeat(const Job& job, double lease_seconds) = 0;
+
+  // Marks the job done with its result. Returns false, changing nothing, when the lease was lost.
+  virtual bool complete(const Job& job, const nlohmann::json& result) = 0;
+
+  // Records a failure. The job becomes ready again after retry_delay_seconds, or dead when it has used all
+  // its attempts or `retry` is false. Returns false, changing nothing, when the lease was lost.
+  virtual bool fail(const Job& job, const std::string& error, bool retry, double retry_delay_seconds = 0) = 0;
+
+  // Reaper: leased jobs whose lease has lapsed become ready again (dead if out of attempts). Returns how
+  // many.
+  virtual int redeliver_expired() = 0;
+
+  // REQUIRES: id was returned by enqueue(). Throws yv::Error "job_not_found" (404) otherwise.
+  virtual JobStatus status(int64_t id) = 0;
+};
+
+}  // namespace yv::store

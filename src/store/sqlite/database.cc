@@ -1,0 +1,92 @@
+#include "store/sqlite/database.h"
+
+#include <sqlite3.h>
+
+#include "core/error.h"
+
+namespace yv::sqlite {
+namespace {
+
+[[noreturn]] void fail(sqlite3* db, std::string_view what) {
+  throw Error("state_store_error", std::string(what) + ": " + (db ? sqlite3_errmsg(db) : "out of memory"),
+              503);
+}
+
+}  // namespace
+
+Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
+  if (sqlite3_prepare_v2(db_, sql.data(), int(sql.size()), &stmt_, nullptr) != SQLITE_OK) {
+    fail(db_, "prepare " + std::string(sql));
+  }
+}
+
+Statement::~Statement() { sqlite3_finalize(stmt_); }
+
+Statement& Statement::bind(int index, int64_t value) {
+  sqlite3_bind_int64(stmt_, index, value);
+  return *this;
+}
+
+Statement& Statement::bind(int index, double value) {
+  sqlite3_bind_double(stmt_, index, value);
+  return *this;
+}
+
+Statement& Statement::bind(int index, std::string_view value) {
+  sqlite3_bind_text(stmt_, index, value.data(), int(value.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+
+Statement& Statement::bind_null(int index) {
+  sqlite3_bind_null(stmt_, index);
+  return *this;
+}
+
+bool Statement::step() {
+  const int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  fail(db_, "step");
+}
+
+int64_t Statement::int_at(int column) const { return sqlite3_column_int64(stmt_, column); }
+
+double Statement::double_at(int column) const { return sqlite3_column_double(stmt_, column); }
+
+std::string Statement::text_at(int column) const {
+  const auto* text = sqlite3_column_text(stmt_, column);
+  return text ? std::string(reinterpret_cast<const char*>(text), size_t(sqlite3_column_bytes(stmt_, column)))
+              : "";
+}
+
+std::optional<std::string> Statement::optional_text_at(int column) const {
+  if (sqlite3_column_type(stmt_, column) == SQLITE_NULL) return std::nullopt;
+  return text_at(column);
+}
+
+Database::Database(const std::string& path) {
+  if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                      nullptr) != SQLITE_OK) {
+    const std::string why = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    sqlite3_close(db_);
+    throw Error("state_store_error", "cannot open " + path + ": " + why, 503);
+  }
+  sqlite3_busy_timeout(db_, 10000);
+  // synchronous=NORMAL with WAL loses no committed transaction on a process crash (only on power loss).
+  exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+}
+
+Database::~Database() { sqlite3_close(db_); }
+
+void Database::exec(std::string_view sql) {
+  char* message = nullptr;
+  if (sqlite3_exec(db_, std::string(sql).c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
+    const std::string why = message ? message : "unknown error";
+    sqlite3_free(message);
+    throw Error("state_store_error", "exec: " + why, 503);
+  }
+}
+
+int64_t Database::changes() const { return sqlite3_changes64(db_); }
+
+}  // namespace yv::sqlite

@@ -1,0 +1,88 @@
+// A thin RAII wrapper over SQLite: one connection, prepared statements, and IMMEDIATE transactions.
+//
+// The embedded deployment keeps all state and its job queue in one SQLite file shared by the API process and
+// the worker processes. WAL mode lets readers proceed while one writer commits; every write that must be
+// atomic runs in transaction(), which takes the write lock up front (BEGIN IMMEDIATE) so two processes never
+// interleave a read-modify-write, and a busy timeout makes contenders wait instead of failing. No other file
+// includes sqlite3.h.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace yv::sqlite {
+
+class Statement {
+ public:
+  Statement(sqlite3* db, std::string_view sql);
+  ~Statement();
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  // Parameters are numbered from 1, as in SQLite. Each returns *this for chaining.
+  Statement& bind(int index, int64_t value);
+  Statement& bind(int index, double value);
+  Statement& bind(int index, std::string_view value);
+  Statement& bind_null(int index);
+
+  // Advances to the next row; false when there are no more. Throws yv::Error "state_store_error" (503) on
+  // failure.
+  bool step();
+  // Runs a statement that returns no rows.
+  void run() { step(); }
+
+  // Columns are numbered from 0. REQUIRES: the last step() returned true.
+  int64_t int_at(int column) const;
+  double double_at(int column) const;
+  std::string text_at(int column) const;
+  std::optional<std::string> optional_text_at(int column) const;
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+class Database {
+ public:
+  // Opens (creating if needed) the database file with WAL journaling and a busy timeout.
+  // Throws yv::Error "state_store_error" (503) when the file cannot be opened.
+  explicit Database(const std::string& path);
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  // Runs one or more statements without results (schema, pragmas).
+  void exec(std::string_view sql);
+  Statement prepare(std::string_view sql) { return Statement(db_, sql); }
+  // Rows changed by the last INSERT/UPDATE/DELETE on this connection.
+  int64_t changes() const;
+
+  // Runs f() between BEGIN IMMEDIATE and COMMIT; rolls back and rethrows if f throws.
+  template <class F>
+  auto transaction(F&& f) {
+    exec("BEGIN IMMEDIATE");
+    try {
+      if constexpr (std::is_void_v<decltype(f())>) {
+        f();
+        exec("COMMIT");
+      } else {
+        auto result = f();
+        exec("COMMIT");
+        return result;
+      }
+    } catch (...) {
+      exec("ROLLBACK");
+      throw;
+    }
+  }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+}  // namespace yv::sqlite

@@ -1,0 +1,135 @@
+#include "store/sqlite/sqlite_job_queue.h"
+
+#include <chrono>
+
+#include "core/error.h"
+
+namespace yv::store {
+namespace {
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS jobs (
+  id           INTEGER PRIMARY KEY AUTOINCREMENT,
+  queue        TEXT NOT NULL,
+  payload      TEXT NOT NULL,
+  state        TEXT NOT NULL CHECK (state IN ('ready', 'leased', 'done', 'dead')),
+  attempts     INTEGER NOT NULL DEFAULT 0,
+  max_attempts INTEGER NOT NULL,
+  token        INTEGER NOT NULL DEFAULT 0,
+  worker       TEXT,
+  lease_until  REAL,
+  available_at REAL NOT NULL,
+  created_at   REAL NOT NULL,
+  result       TEXT,
+  error        TEXT
+);
+CREATE INDEX IF NOT EXISTS jobs_by_readiness ON jobs (state, queue, available_at, id);
+)sql";
+
+JobState parse_state(const std::string& s) {
+  if (s == "ready") return JobState::kReady;
+  if (s == "leased") return JobState::kLeased;
+  if (s == "done") return JobState::kDone;
+  return JobState::kDead;
+}
+
+}  // namespace
+
+double wall_clock() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+SqliteJobQueue::SqliteJobQueue(const std::string& path, std::function<double()> clock)
+    : db_(path), clock_(std::move(clock)) {
+  db_.exec(kSchema);
+}
+
+int64_t SqliteJobQueue::enqueue(const std::string& queue, const nlohmann::json& payload, int max_attempts) {
+  const double now = clock_();
+  auto insert = db_.prepare(
+      "INSERT INTO jobs (queue, payload, state, max_attempts, available_at, created_at) "
+      "VALUES (?1, ?2, 'ready', ?3, ?4, ?4) RETURNING id");
+  insert.bind(1, queue).bind(2, payload.dump()).bind(3, int64_t(std::max(1, max_attempts))).bind(4, now);
+  insert.step();
+  return insert.int_at(0);
+}
+
+std::optional<Job> SqliteJobQueue::claim(const std::vector<std::string>& queues, const std::string& worker,
+                                         double lease_seconds) {
+  if (queues.empty()) return std::nullopt;
+  std::string in_list;  // parameters ?4, ?5, ... hold the queue names
+  for (size_t i = 0; i < queues.size(); ++i) in_list += (i ? ", ?" : "?") + std::to_string(i + 4);
+  return db_.transaction([&]() -> std::optional<Job> {
+    const double now = clock_();
+    auto pick = db_.prepare(
+        "UPDATE jobs SET state = 'leased', attempts = attempts + 1, token = token + 1, worker = ?1, "
+        "lease_until = ?2 WHERE id = (SELECT id FROM jobs WHERE state = 'ready' AND available_at <= ?3 "
+        "AND queue IN (" +
+        in_list + ") ORDER BY available_at, id LIMIT 1) RETURNING id, queue, payload, attempts, token");
+    pick.bind(1, worker).bind(2, now + lease_seconds).bind(3, now);
+    for (size_t i = 0; i < queues.size(); ++i) pick.bind(int(i) + 4, queues[i]);
+    if (!pick.step()) return std::nullopt;
+    return Job{pick.int_at(0), pick.text_at(1), nlohmann::json::parse(pick.text_at(2)), int(pick.int_at(3)),
+               pick.int_at(4)};
+  });
+}
+
+bool SqliteJobQueue::heartbeat(const Job& job, double lease_seconds) {
+  db_.prepare("UPDATE jobs SET lease_until = ?1 WHERE id = ?2 AND token = ?3 AND state = 'leased'")
+      .bind(1, clock_() + lease_seconds)
+      .bind(2, job.id)
+      .bind(3, job.token)
+      .run();
+  return db_.changes() == 1;
+}
+
+bool SqliteJobQueue::complete(const Job& job, const nlohmann::json& result) {
+  db_.prepare(
+         "UPDATE jobs SET state = 'done', result = ?1, lease_until = NULL "
+         "WHERE id = ?2 AND token = ?3 AND state = 'leased'")
+      .bind(1, result.dump())
+      .bind(2, job.id)
+      .bind(3, job.token)
+      .run();
+  return db_.changes() == 1;
+}
+
+bool SqliteJobQueue::fail(const Job& job, const std::string& error, bool retry, double retry_delay_seconds) {
+  db_.prepare(
+         "UPDATE jobs SET state = CASE WHEN ?1 AND attempts < max_attempts THEN 'ready' ELSE 'dead' END, "
+         "error = ?2, available_at = ?3, lease_until = NULL "
+         "WHERE id = ?4 AND token = ?5 AND state = 'leased'")
+      .bind(1, int64_t(retry))
+      .bind(2, error)
+      .bind(3, clock_() + retry_delay_seconds)
+      .bind(4, job.id)
+      .bind(5, job.token)
+      .run();
+  return db_.changes() == 1;
+}
+
+int SqliteJobQueue::redeliver_expired() {
+  const double now = clock_();
+  db_.prepare(
+         "UPDATE jobs SET state = CASE WHEN attempts < max_attempts THEN 'ready' ELSE 'dead' END, "
+         "error = 'lease expired: worker ' || COALESCE(worker, '?') || ' stopped heartbeating', "
+         "available_at = ?1, lease_until = NULL WHERE state = 'leased' AND lease_until < ?1")
+      .bind(1, now)
+      .run();
+  return int(db_.changes());
+}
+
+JobStatus SqliteJobQueue::status(int64_t id) {
+  auto q = db_.prepare("SELECT state, attempts, COALESCE(worker, ''), result, error FROM jobs WHERE id = ?1");
+  q.bind(1, id);
+  if (!q.step()) throw Error("job_not_found", "no job " + std::to_string(id), 404);
+  JobStatus s;
+  s.state = parse_state(q.text_at(0));
+  s.attempts = int(q.int_at(1));
+  s.worker = q.text_at(2);
+  if (auto result = q.optional_text_at(3)) s.result = nlohmann::json::parse(*result);
+  s.error = q.optional_text_at(4);
+  return s;
+}
+
+}  // namespace yv::store

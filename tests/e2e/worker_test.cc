@@ -1,0 +1,93 @@
+// `yivideo worker` processes, run for real against a shared SQLite queue, including one killed mid-job.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include "core/wer.h"
+#include "store/sqlite/sqlite_job_queue.h"
+#include "support/fixtures.h"
+#include "support/subprocess.h"
+
+namespace yv::test {
+namespace {
+namespace fs = std::filesystem;
+
+class WorkerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = fs::temp_directory_path() / ("yivideo-worker-" + std::to_string(getpid()) + "-" + info->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    db_ = (dir_ / "state.db").string();
+    queue_ = std::make_unique<store::SqliteJobQueue>(db_);
+  }
+  void TearDown() override {
+    queue_.reset();
+    fs::remove_all(dir_);
+  }
+  std::vector<std::string> worker_args(const std::string& name, const std::string& lease) {
+    return {YIVIDEO_BIN, "worker", "--db",       db_, "--name",     name,
+            "--lease",   lease,    "--max-jobs", "1", "--work-dir", (dir_ / "work").string()};
+  }
+  int64_t enqueue_transcription(const std::string& media) {
+    return queue_->enqueue("cpu", {{"task_name", "faster_whisper.transcribe_audio"},
+                                   {"params", {{"video_path", media}, {"beam_size", 1}}}});
+  }
+  fs::path dir_;
+  std::string db_;
+  std::unique_ptr<store::JobQueue> queue_;
+};
+
+TEST_F(WorkerTest, TranscribesAQueuedJobAndStoresItsOutputs) {
+  const auto id = enqueue_transcription(shared_fixture("jfk.wav"));
+  const auto r = run_process(worker_args("w1", "30"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto s = queue_->status(id);
+  ASSERT_EQ(s.state, store::JobState::kDone) << s.error.value_or("");
+  EXPECT_EQ(s.attempts, 1);
+  const auto& out = *s.result;
+  EXPECT_LE(word_error_rate(read_text(shared_fixture("jfk.txt")), out["text"].get<std::string>()).rate, 0.10)
+      << out.dump();
+  EXPECT_EQ(out["language"], "en");
+  EXPECT_TRUE(fs::exists(out["segments_file"].get<std::string>()));
+}
+
+TEST_F(WorkerTest, UserErrorIsDeadLetteredWithoutRetry) {
+  const auto id = enqueue_transcription("/nonexistent/clip.mp4");
+  ASSERT_EQ(run_process(worker_args("w1", "30")).exit_code, 0);
+  const auto s = queue_->status(id);
+  EXPECT_EQ(s.state, store::JobState::kDead);
+  EXPECT_EQ(s.attempts, 1);
+  EXPECT_NE(s.error->find("file_not_found"), std::string::npos) << *s.error;
+}
+
+TEST_F(WorkerTest, JobOfAKilledWorkerIsRerunAndCompletedOnce) {
+  const auto id = enqueue_transcription(synth_fixture("meeting.mp4"));
+  {
+    ChildProcess doomed(worker_args("doomed", "1"));
+    // Kill it the moment it holds the job, long before a 20 s clip can be transcribed.
+    for (int i = 0; i < 500 && queue_->status(id).state != store::JobState::kLeased; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ASSERT_EQ(queue_->status(id).state, store::JobState::kLeased);
+    EXPECT_EQ(doomed.stop(SIGKILL), 128 + SIGKILL);
+  }
+  EXPECT_EQ(queue_->status(id).worker, "doomed");
+  const auto r = run_process(worker_args("survivor", "1"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto s = queue_->status(id);
+  ASSERT_EQ(s.state, store::JobState::kDone) << s.error.value_or("");
+  EXPECT_EQ(s.attempts, 2);
+  EXPECT_EQ(s.worker, "survivor");
+  EXPECT_LE(
+      word_error_rate(read_text(synth_fixture("meeting.txt")), (*s.result)["text"].get<std::string>()).rate,
+      0.15);
+}
+
+}  // namespace
+}  // namespace yv::test

@@ -1,0 +1,80 @@
+#include "engine/node_registry.h"
+
+#include <gtest/gtest.h>
+
+#include "core/error.h"
+#include "nodes/builtin_nodes.h"
+
+namespace yv::engine {
+namespace {
+
+NodeSpec sample_node() {
+  NodeSpec n;
+  n.name = "demo.echo";
+  n.params = {{"text", ParamType::kString, nullptr, true, false, ""},
+              {"times", ParamType::kInteger, 1, false, false, ""},
+              {"language", ParamType::kString, "auto", false, true, ""},
+              {"ratio", ParamType::kNumber, nullptr, false, false, ""}};
+  return n;
+}
+
+std::string error_detail(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.code() + ": " + e.detail();
+  }
+  return "no error";
+}
+
+TEST(NodeRegistry, FillsDefaultsAndKeepsGivenValues) {
+  NodeRegistry r;
+  const auto p = r.resolve_params(sample_node(), {{"text", "hi"}, {"ratio", 2}});
+  EXPECT_EQ(p, nlohmann::json({{"text", "hi"}, {"times", 1}, {"language", "auto"}, {"ratio", 2}}));
+}
+
+TEST(NodeRegistry, GlobalsReachOnlyParametersThatTakeThem) {
+  NodeRegistry r;
+  const auto p = r.resolve_params(sample_node(), {{"text", "hi"}}, {{"language", "zh"}, {"times", 9}});
+  EXPECT_EQ(p["language"], "zh");
+  EXPECT_EQ(p["times"], 1);
+}
+
+TEST(NodeRegistry, OwnParameterWinsOverGlobal) {
+  NodeRegistry r;
+  EXPECT_EQ(
+      r.resolve_params(sample_node(), {{"text", "hi"}, {"language", "en"}}, {{"language", "zh"}})["language"],
+      "en");
+}
+
+TEST(NodeRegistry, NamesEveryProblemAtOnce) {
+  NodeRegistry r;
+  const auto detail = error_detail([&] {
+    r.resolve_params(sample_node(), {{"times", "three"}, {"colour", "red"}});
+  });
+  EXPECT_NE(detail.find("invalid_parameter"), std::string::npos) << detail;
+  EXPECT_NE(detail.find("unknown parameter 'colour'"), std::string::npos) << detail;
+  EXPECT_NE(detail.find("'times' must be integer"), std::string::npos) << detail;
+  EXPECT_NE(detail.find("'text' is required"), std::string::npos) << detail;
+}
+
+TEST(NodeRegistry, UnknownNodeListsTheKnownOnes) {
+  const NodeRegistry r = builtin_nodes();
+  const auto detail = error_detail([&] { r.get("nope.node"); });
+  EXPECT_NE(detail.find("unknown_node"), std::string::npos);
+  EXPECT_NE(detail.find("faster_whisper.transcribe_audio"), std::string::npos) << detail;
+}
+
+TEST(NodeRegistry, BuiltinTranscribeNodeDeclaresItsContract) {
+  const NodeRegistry r = builtin_nodes();
+  const NodeSpec& n = r.get("faster_whisper.transcribe_audio");
+  EXPECT_EQ(n.resource_class, "cpu");
+  EXPECT_EQ(n.outputs,
+            (std::vector<std::string>{"segments_file", "text", "language", "segments_count", "model"}));
+  const auto p = r.resolve_params(n, {{"audio_path", "a.wav"}});
+  EXPECT_EQ(p["beam_size"], 5);
+  EXPECT_EQ(p["word_timestamps"], true);
+}
+
+}  // namespace
+}  // namespace yv::engine
