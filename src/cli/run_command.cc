@@ -1,9 +1,10 @@
 // `yivideo run <media> --chain a,b,c`: run a chain once, locally, with progress on stderr and the result on
 // stdout.
 //
-// This is the first thing a user tries, so it runs in-process without a server, queue or store. It grows with
-// the node registry; for now the chain may hold faster_whisper.transcribe_audio, which decodes the media's
-// audio itself.
+// This is the first thing a user tries, so it runs the nodes in-process, without a server, queue or store,
+// but through the same node registry as the workers: the same validation, the same code, the same outputs.
+// Each node gets the media as its video_path; the transcript of the last transcription is printed with
+// timestamps.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <filesystem>
@@ -13,21 +14,16 @@
 #include "cli/commands.h"
 #include "cli/progress_bar.h"
 #include "core/error.h"
-#include "media/audio_decoder.h"
-#include "nodes/whisper/model.h"
-#include "nodes/whisper/model_store.h"
+#include "nodes/builtin_nodes.h"
 
 namespace yv::cli {
 namespace {
 
-constexpr const char* kTranscribe = "faster_whisper.transcribe_audio";
-
 struct RunOptions {
   std::string media;
-  std::vector<std::string> chain;
-  std::string model = whisper::default_model_name();
-  std::string json_out;
-  whisper::TranscribeOptions transcribe;
+  std::vector<std::string> chain{"faster_whisper.transcribe_audio"};
+  nlohmann::json overrides = nlohmann::json::object();  // --model etc., for every node that has the parameter
+  std::string output_dir;
 };
 
 // "00:01:02.345"
@@ -39,33 +35,50 @@ std::string timestamp(double seconds) {
   return buf;
 }
 
-// A model given as a path to an existing file is used as is (a CLI convenience; the API only takes names).
-std::filesystem::path model_file(const std::string& model) {
-  std::error_code ec;
-  if (model.find('/') != std::string::npos && std::filesystem::is_regular_file(model, ec)) return model;
-  return whisper::ModelStore(whisper::default_model_dir()).resolve(model);
+void print_segments(const std::string& segments_file) {
+  const auto doc = nlohmann::json::parse(std::ifstream(segments_file));
+  for (const auto& s : doc["segments"]) {
+    std::printf("[%s --> %s] %s\n", timestamp(s["start"]).c_str(), timestamp(s["end"]).c_str(),
+                s["text"].get<std::string>().c_str());
+  }
 }
 
-int run(const RunOptions& o) {
-  for (const auto& node : o.chain) {
-    if (node != kTranscribe) {
-      throw Error("unknown_node", "unknown node '" + node + "' (available: " + kTranscribe + ")", 400);
+int run(RunOptions o) {
+  const engine::NodeRegistry nodes = builtin_nodes();
+  std::vector<const engine::NodeSpec*> chain;
+  std::vector<nlohmann::json> params;
+  const nlohmann::json globals = {{"video_path", o.media}};
+  for (const auto& name : o.chain) {  // validate the whole chain before doing any work
+    const engine::NodeSpec& node = nodes.get(name);
+    nlohmann::json own = nlohmann::json::object();
+    for (const auto& p : node.params) {
+      if (o.overrides.contains(p.name)) own[p.name] = o.overrides[p.name];
     }
+    chain.push_back(&node);
+    params.push_back(nodes.resolve_params(node, own, globals));
   }
-  const auto file = model_file(o.model);
-  const media::Audio audio = media::decode_audio(o.media);
-  std::fprintf(stderr, "decoded %.2f s of audio from %s\n", audio.duration(), o.media.c_str());
-  const auto model = whisper::Model::load(file);
-
-  ProgressBar bar("transcribing");
-  const whisper::Transcript t = model->transcribe(audio, o.transcribe, [&](double f) { bar.update(f); });
-  bar.finish();
-
-  for (const auto& s : t.segments) {
-    std::printf("[%s --> %s] %s\n", timestamp(s.start).c_str(), timestamp(s.end).c_str(), s.text.c_str());
-  }
-  if (!o.json_out.empty()) {
-    std::ofstream(o.json_out) << whisper::to_json(t).dump(2) << "\n";
+  // Without --output-dir the stage files live in a temporary directory that is removed however the run ends.
+  struct Scratch {
+    std::filesystem::path dir;
+    bool keep;
+    ~Scratch() {
+      std::error_code ec;
+      if (!keep) std::filesystem::remove_all(dir, ec);
+    }
+  } scratch{o.output_dir.empty()
+                ? std::filesystem::temp_directory_path() / ("yivideo-run-" + std::to_string(getpid()))
+                : std::filesystem::path(o.output_dir),
+            !o.output_dir.empty()};
+  const std::atomic<bool> never_cancelled{false};
+  for (size_t i = 0; i < chain.size(); ++i) {
+    const auto work_dir = scratch.dir / ("stage_" + std::to_string(i));
+    std::filesystem::create_directories(work_dir);
+    ProgressBar bar(chain[i]->name);
+    const std::function<void(double)> progress = [&](double f) { bar.update(f); };
+    const nlohmann::json output = chain[i]->run({params[i], progress, never_cancelled, work_dir});
+    bar.finish();
+    if (output.contains("segments_file")) print_segments(output["segments_file"]);
+    if (scratch.keep) std::fprintf(stderr, "%s outputs: %s\n", chain[i]->name.c_str(), output.dump().c_str());
   }
   return 0;
 }
@@ -75,20 +88,18 @@ int run(const RunOptions& o) {
 Command add_run(CLI::App& app) {
   auto* cmd = app.add_subcommand("run", "Run a chain of nodes once on a local media file");
   auto o = std::make_shared<RunOptions>();
-  o->chain = {kTranscribe};
   cmd->add_option("media", o->media, "Video or audio file")->required();
   cmd->add_option("--chain", o->chain, "Nodes to run, comma-separated")
       ->delimiter(',')
       ->capture_default_str();
-  cmd->add_option("--model", o->model, "Whisper model name in the model directory, or a ggml file path")
-      ->capture_default_str();
-  cmd->add_option("--language", o->transcribe.language, "Spoken language (ISO 639-1) or auto")
-      ->capture_default_str();
-  cmd->add_option("--task", o->transcribe.task, "transcribe or translate")->capture_default_str();
-  cmd->add_option("--beam-size", o->transcribe.beam_size, "Beam width (1 = greedy)")->capture_default_str();
-  cmd->add_option("--threads", o->transcribe.threads, "Inference threads (0 = automatic)")
-      ->capture_default_str();
-  cmd->add_option("--json", o->json_out, "Also write the segments (with word timings) as JSON to this file");
+  cmd->add_option_function<std::string>(
+      "--model", [o](const std::string& v) { o->overrides["model"] = v; },
+      "Whisper model name (default tiny.en)");
+  cmd->add_option_function<std::string>(
+      "--language", [o](const std::string& v) { o->overrides["language"] = v; }, "Spoken language, or auto");
+  cmd->add_option_function<int>(
+      "--beam-size", [o](int v) { o->overrides["beam_size"] = v; }, "Beam width (1 = greedy)");
+  cmd->add_option("--output-dir", o->output_dir, "Keep each stage's files (segments JSON, ...) here");
   return {cmd, [o] { return run(*o); }};
 }
 
