@@ -1,4 +1,5 @@
-// `yivideo serve`: the HTTP API on one machine (the embedded deployment).
+// `yivideo serve`: the embedded deployment on one machine: the HTTP API, the state database (SQLite) and a
+// supervised pool of worker processes.
 //
 // SIGINT/SIGTERM stop the server gracefully. Libraries start threads before main() (OpenBLAS spawns its pool
 // when loaded), so blocking the signals and sigwait()ing cannot catch them reliably; instead the handler only
@@ -13,7 +14,13 @@
 #include "cli/commands.h"
 #include "core/build_info.h"
 #include "core/error.h"
+#include "core/paths.h"
+#include "engine/task_service.h"
+#include "engine/worker_pool.h"
 #include "http/api_server.h"
+#include "http/task_routes.h"
+#include "nodes/builtin_nodes.h"
+#include "store/sqlite/database.h"
 
 namespace yv::cli {
 namespace {
@@ -25,10 +32,23 @@ void on_stop_signal(int sig) {
   [[maybe_unused]] ssize_t n = write(g_stop_pipe[1], &byte, 1);
 }
 
-int serve(const http::ServerOptions& options) {
+struct ServeOptions {
+  http::ServerOptions http;
+  std::string db = (data_dir() / "yivideo.db").string();
+  int workers = 1;
+};
+
+int serve(const ServeOptions& o) {
   if (pipe(g_stop_pipe) != 0) throw Error("internal_error", "cannot create the shutdown pipe", 500);
-  http::ApiServer server(options);
+  std::filesystem::create_directories(std::filesystem::path(o.db).parent_path());
+  sqlite::Database db(o.db);
+  const engine::NodeRegistry nodes = builtin_nodes();
+  engine::TaskService tasks(db, nodes);
+  http::ApiServer server(o.http, [&](httplib::Server& s) { http::add_task_routes(s, tasks, nodes); });
   server.bind();
+  engine::WorkerPool workers({engine::self_executable(), "worker", "--db", o.db}, o.workers);
+  workers.start();
+  const auto& options = o.http;
   std::signal(SIGINT, on_stop_signal);
   std::signal(SIGTERM, on_stop_signal);
   spdlog::info("yivideo {} listening on http://{}:{}", kVersion, options.host, server.port());
@@ -41,6 +61,7 @@ int serve(const http::ServerOptions& options) {
   // run() returns after stop(); if it returned for another reason, release the waiter with a zero byte.
   on_stop_signal(0);
   waiter.join();
+  workers.stop();
   return 0;
 }
 
@@ -48,12 +69,17 @@ int serve(const http::ServerOptions& options) {
 
 Command add_serve(CLI::App& app) {
   auto* cmd = app.add_subcommand("serve", "Start the HTTP API");
-  auto options = std::make_shared<http::ServerOptions>();
-  cmd->add_option("--host", options->host, "Address to listen on (0.0.0.0 to expose on every interface)")
+  auto options = std::make_shared<ServeOptions>();
+  cmd->add_option("--host", options->http.host, "Address to listen on (0.0.0.0 to expose on every interface)")
       ->capture_default_str();
-  cmd->add_option("--port", options->port, "TCP port (0 picks a free one)")
+  cmd->add_option("--port", options->http.port, "TCP port (0 picks a free one)")
       ->capture_default_str()
       ->check(CLI::Range(0, 65535));
+  cmd->add_option("--db", options->db, "State database (SQLite), shared with the workers")
+      ->capture_default_str();
+  cmd->add_option("--workers", options->workers, "Worker processes to run beside the API")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 64));
   return {cmd, [options] { return serve(*options); }};
 }
 

@@ -6,18 +6,10 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "http/json_io.h"
 
 namespace yv::http {
 namespace {
-
-void send_json(httplib::Response& res, int status, const nlohmann::json& body) {
-  res.status = status;
-  res.set_content(body.dump(), "application/json");
-}
-
-void send_error(httplib::Response& res, int status, const std::string& code, const std::string& detail) {
-  send_json(res, status, {{"detail", detail}, {"code", code}});
-}
 
 // Code and message for the statuses httplib produces itself (unknown route, malformed request, ...).
 std::pair<std::string, std::string> describe_status(int status) {
@@ -40,8 +32,10 @@ std::pair<std::string, std::string> describe_status(int status) {
 
 }  // namespace
 
-ApiServer::ApiServer(ServerOptions options)
+ApiServer::ApiServer(ServerOptions options, const std::function<void(httplib::Server&)>& add_routes)
     : options_(std::move(options)), server_(std::make_unique<httplib::Server>()) {
+  server_->set_payload_max_length(options_.max_body_bytes);
+  if (add_routes) add_routes(*server_);
   server_->Get("/", [](const httplib::Request&, httplib::Response& res) {
     send_json(res, 200, {{"message", "YiVideo AI Workflow Engine API is running."}});
   });

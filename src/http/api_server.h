@@ -5,6 +5,7 @@
 // error page or a bare 500 for something they sent. Routes beyond `GET /` arrive with the workflow engine.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -18,11 +19,14 @@ struct ServerOptions {
   std::string host =
       "127.0.0.1";  // loopback unless the operator opts in to exposure (e.g. 0.0.0.0 in a container)
   int port = 8000;  // 0 picks a free port; see ApiServer::port()
+  size_t max_body_bytes = 1 << 20;  // larger request bodies are refused with 413 payload_too_large
 };
 
 class ApiServer {
  public:
-  explicit ApiServer(ServerOptions options);
+  // add_routes registers the routes beyond GET / (tasks, workflows, ...) on the underlying server.
+  explicit ApiServer(ServerOptions options,
+                     const std::function<void(httplib::Server&)>& add_routes = nullptr);
   ~ApiServer();
 
   // Binds the listening socket. Throws yv::Error "bind_failed" (503) when the address is taken or invalid.

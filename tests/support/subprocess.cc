@@ -13,7 +13,8 @@
 namespace yv::test {
 namespace {
 
-pid_t spawn(const std::vector<std::string>& argv, int out_fd, int err_fd) {
+pid_t spawn(const std::vector<std::string>& argv, int out_fd, int err_fd,
+            const std::vector<std::string>& env = {}) {
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
@@ -22,6 +23,7 @@ pid_t spawn(const std::vector<std::string>& argv, int out_fd, int err_fd) {
   if (pid == 0) {
     dup2(out_fd, STDOUT_FILENO);
     dup2(err_fd, STDERR_FILENO);
+    for (const auto& entry : env) putenv(const_cast<char*>(entry.c_str()));
     execv(args[0], args.data());
     _exit(127);
   }
@@ -58,9 +60,9 @@ ProcessResult run_process(const std::vector<std::string>& argv) {
   return {exit_code(status), slurp_and_close(out), slurp_and_close(err)};
 }
 
-ChildProcess::ChildProcess(const std::vector<std::string>& argv) {
+ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::vector<std::string>& env) {
   const int null = open("/dev/null", O_WRONLY);
-  pid_ = spawn(argv, null, null);
+  pid_ = spawn(argv, null, null, env);
   close(null);
 }
 

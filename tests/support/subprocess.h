@@ -19,7 +19,8 @@ ProcessResult run_process(const std::vector<std::string>& argv);
 // A process running in the background for the duration of a test; killed if still alive at destruction.
 class ChildProcess {
  public:
-  explicit ChildProcess(const std::vector<std::string>& argv);
+  // env: extra "NAME=value" entries added to the child's environment.
+  explicit ChildProcess(const std::vector<std::string>& argv, const std::vector<std::string>& env = {});
   ~ChildProcess();
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;

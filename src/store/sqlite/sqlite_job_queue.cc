@@ -20,6 +20,8 @@ CREATE TABLE IF NOT EXISTS jobs (
   lease_until  REAL,
   available_at REAL NOT NULL,
   created_at   REAL NOT NULL,
+  started_at   REAL,
+  finished_at  REAL,
   result       TEXT,
   error        TEXT
 );
@@ -40,7 +42,12 @@ double wall_clock() {
 }
 
 SqliteJobQueue::SqliteJobQueue(const std::string& path, std::function<double()> clock)
-    : db_(path), clock_(std::move(clock)) {
+    : owned_(std::make_unique<sqlite::Database>(path)), db_(*owned_), clock_(std::move(clock)) {
+  db_.exec(kSchema);
+}
+
+SqliteJobQueue::SqliteJobQueue(sqlite::Database& db, std::function<double()> clock)
+    : db_(db), clock_(std::move(clock)) {
   db_.exec(kSchema);
 }
 
@@ -63,7 +70,8 @@ std::optional<Job> SqliteJobQueue::claim(const std::vector<std::string>& queues,
     const double now = clock_();
     auto pick = db_.prepare(
         "UPDATE jobs SET state = 'leased', attempts = attempts + 1, token = token + 1, worker = ?1, "
-        "lease_until = ?2 WHERE id = (SELECT id FROM jobs WHERE state = 'ready' AND available_at <= ?3 "
+        "lease_until = ?2, started_at = ?3 WHERE id = (SELECT id FROM jobs WHERE state = 'ready' AND "
+        "available_at <= ?3 "
         "AND queue IN (" +
         in_list + ") ORDER BY available_at, id LIMIT 1) RETURNING id, queue, payload, attempts, token");
     pick.bind(1, worker).bind(2, now + lease_seconds).bind(3, now);
@@ -85,25 +93,28 @@ bool SqliteJobQueue::heartbeat(const Job& job, double lease_seconds) {
 
 bool SqliteJobQueue::complete(const Job& job, const nlohmann::json& result) {
   db_.prepare(
-         "UPDATE jobs SET state = 'done', result = ?1, lease_until = NULL "
+         "UPDATE jobs SET state = 'done', result = ?1, lease_until = NULL, finished_at = ?4 "
          "WHERE id = ?2 AND token = ?3 AND state = 'leased'")
       .bind(1, result.dump())
       .bind(2, job.id)
       .bind(3, job.token)
+      .bind(4, clock_())
       .run();
   return db_.changes() == 1;
 }
 
 bool SqliteJobQueue::fail(const Job& job, const std::string& error, bool retry, double retry_delay_seconds) {
+  const double now = clock_();
   db_.prepare(
          "UPDATE jobs SET state = CASE WHEN ?1 AND attempts < max_attempts THEN 'ready' ELSE 'dead' END, "
-         "error = ?2, available_at = ?3, lease_until = NULL "
+         "error = ?2, available_at = ?3, lease_until = NULL, finished_at = ?6 "
          "WHERE id = ?4 AND token = ?5 AND state = 'leased'")
       .bind(1, int64_t(retry))
       .bind(2, error)
-      .bind(3, clock_() + retry_delay_seconds)
+      .bind(3, now + retry_delay_seconds)
       .bind(4, job.id)
       .bind(5, job.token)
+      .bind(6, now)
       .run();
   return db_.changes() == 1;
 }
@@ -113,14 +124,17 @@ int SqliteJobQueue::redeliver_expired() {
   db_.prepare(
          "UPDATE jobs SET state = CASE WHEN attempts < max_attempts THEN 'ready' ELSE 'dead' END, "
          "error = 'lease expired: worker ' || COALESCE(worker, '?') || ' stopped heartbeating', "
-         "available_at = ?1, lease_until = NULL WHERE state = 'leased' AND lease_until < ?1")
+         "available_at = ?1, lease_until = NULL, finished_at = ?1 WHERE state = 'leased' AND lease_until < "
+         "?1")
       .bind(1, now)
       .run();
   return int(db_.changes());
 }
 
 JobStatus SqliteJobQueue::status(int64_t id) {
-  auto q = db_.prepare("SELECT state, attempts, COALESCE(worker, ''), result, error FROM jobs WHERE id = ?1");
+  auto q = db_.prepare(
+      "SELECT state, attempts, COALESCE(worker, ''), result, error, created_at, started_at, finished_at "
+      "FROM jobs WHERE id = ?1");
   q.bind(1, id);
   if (!q.step()) throw Error("job_not_found", "no job " + std::to_string(id), 404);
   JobStatus s;
@@ -129,6 +143,9 @@ JobStatus SqliteJobQueue::status(int64_t id) {
   s.worker = q.text_at(2);
   if (auto result = q.optional_text_at(3)) s.result = nlohmann::json::parse(*result);
   s.error = q.optional_text_at(4);
+  s.created_at = q.double_at(5);
+  if (q.optional_text_at(6)) s.started_at = q.double_at(6);
+  if (q.optional_text_at(7)) s.finished_at = q.double_at(7);
   return s;
 }
 

@@ -20,6 +20,9 @@ class SqliteJobQueue final : public JobQueue {
  public:
   // Opens the database file and creates the table if needed.
   explicit SqliteJobQueue(const std::string& path, std::function<double()> clock = wall_clock);
+  // Uses an open connection, so that callers can enqueue inside their own transaction on it.
+  // REQUIRES: db outlives the queue.
+  explicit SqliteJobQueue(sqlite::Database& db, std::function<double()> clock = wall_clock);
 
   int64_t enqueue(const std::string& queue, const nlohmann::json& payload, int max_attempts) override;
   std::optional<Job> claim(const std::vector<std::string>& queues, const std::string& worker,
@@ -31,7 +34,8 @@ class SqliteJobQueue final : public JobQueue {
   JobStatus status(int64_t id) override;
 
  private:
-  sqlite::Database db_;
+  std::unique_ptr<sqlite::Database> owned_;
+  sqlite::Database& db_;
   std::function<double()> clock_;
 };
 

@@ -1,0 +1,171 @@
+#include "engine/task_service.h"
+
+#include <algorithm>
+
+#include "core/error.h"
+#include "core/ids.h"
+#include "storage/input_paths.h"
+
+namespace yv::engine {
+namespace {
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS tasks (
+  task_id    TEXT PRIMARY KEY,
+  task_name  TEXT NOT NULL,
+  input      TEXT NOT NULL,
+  job_id     INTEGER NOT NULL REFERENCES jobs (id),
+  callback   TEXT,
+  created_at REAL NOT NULL
+);
+)sql";
+
+bool valid_task_id(const std::string& id) {
+  return !id.empty() && id.size() <= 128 && std::all_of(id.begin(), id.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == ':';
+  });
+}
+
+std::string task_status(store::JobState state) {
+  switch (state) {
+    case store::JobState::kReady:
+      return "pending";
+    case store::JobState::kLeased:
+      return "running";
+    case store::JobState::kDone:
+      return "completed";
+    case store::JobState::kDead:
+      return "failed";
+  }
+  return "pending";
+}
+
+nlohmann::json time_or_null(const std::optional<double>& t) {
+  return t ? nlohmann::json(iso8601(*t)) : nlohmann::json(nullptr);
+}
+
+}  // namespace
+
+TaskService::TaskService(sqlite::Database& db, const NodeRegistry& nodes)
+    : db_(db), queue_(db), nodes_(nodes), roots_(storage::allowed_roots()) {
+  db_.exec(kSchema);
+}
+
+nlohmann::json TaskService::submit(const nlohmann::json& body) {
+  if (!body.is_object()) throw Error("invalid_request", "the body must be a JSON object", 400);
+  if (!body.contains("task_name") || !body["task_name"].is_string()) {
+    throw Error("invalid_request", "task_name (string) is required", 400);
+  }
+  const std::string task_name = body["task_name"];
+  const NodeSpec& node = nodes_.get(task_name);
+  nlohmann::json input = nodes_.resolve_params(node, body.value("input_data", nlohmann::json::object()));
+  // Parameters named *_path are input files: only those inside the allowed roots may be read.
+  for (auto& [key, value] : input.items()) {
+    if (key.ends_with("_path") && value.is_string()) value = storage::resolve_input_path(value, roots_);
+  }
+  std::string task_id = "task-" + uuid4();
+  if (body.contains("task_id") && !body["task_id"].is_null()) {
+    if (!body["task_id"].is_string() || !valid_task_id(body["task_id"])) {
+      throw Error("invalid_request", "task_id must be 1-128 characters of letters, digits and - _ . :", 400);
+    }
+    task_id = body["task_id"];
+  }
+  std::optional<std::string> callback;
+  if (body.contains("callback") && !body["callback"].is_null()) {
+    if (!body["callback"].is_string()) throw Error("invalid_request", "callback must be a URL string", 400);
+    callback = body["callback"].get<std::string>();
+  }
+  const std::string input_text = input.dump();  // nlohmann sorts object keys: a canonical form
+
+  std::lock_guard lock(mutex_);
+  return db_.transaction([&]() -> nlohmann::json {
+    auto existing = db_.prepare("SELECT task_name, input, job_id FROM tasks WHERE task_id = ?1");
+    existing.bind(1, task_id);
+    if (!existing.step()) {
+      const int64_t job =
+          queue_.enqueue(node.resource_class, {{"task_name", task_name}, {"params", input}}, 3);
+      auto insert = db_.prepare(
+          "INSERT INTO tasks (task_id, task_name, input, job_id, callback, created_at) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+      insert.bind(1, task_id)
+          .bind(2, task_name)
+          .bind(3, input_text)
+          .bind(4, job)
+          .bind(6, store::wall_clock());
+      callback ? insert.bind(5, *callback) : insert.bind_null(5);
+      insert.run();
+      return {{"task_id", task_id}, {"status", "pending"}, {"message", "Task created and queued."}};
+    }
+    if (existing.text_at(0) != task_name || existing.text_at(1) != input_text) {
+      throw Error(
+          "task_conflict",
+          "task " + task_id + " already exists with a different task_name or input_data; use a new task_id",
+          409);
+    }
+    const int64_t job = existing.int_at(2);
+    const store::JobStatus s = queue_.status(job);
+    if (s.state == store::JobState::kDone) {
+      return {{"task_id", task_id},
+              {"status", "completed"},
+              {"message", "Task already completed with the same input; returning the stored result."},
+              {"reuse_info", {{"reused", true}, {"completed_at", time_or_null(s.finished_at)}}},
+              {"result", {{"output", *s.result}}}};
+    }
+    if (s.state == store::JobState::kDead) {
+      const int64_t retry =
+          queue_.enqueue(node.resource_class, {{"task_name", task_name}, {"params", input}}, 3);
+      db_.prepare("UPDATE tasks SET job_id = ?1 WHERE task_id = ?2").bind(1, retry).bind(2, task_id).run();
+      return {{"task_id", task_id}, {"status", "pending"}, {"message", "Task failed before; queued again."}};
+    }
+    return {{"task_id", task_id}, {"status", task_status(s.state)}, {"message", "Task already queued."}};
+  });
+}
+
+nlohmann::json TaskService::status(const std::string& task_id) {
+  std::lock_guard lock(mutex_);
+  auto q = db_.prepare("SELECT task_name, job_id, created_at FROM tasks WHERE task_id = ?1");
+  q.bind(1, task_id);
+  if (!q.step()) throw Error("task_not_found", "task " + task_id + " not found", 404);
+  const store::JobStatus s = queue_.status(q.int_at(1));
+  const bool finished = s.state == store::JobState::kDone || s.state == store::JobState::kDead;
+  nlohmann::json duration = nullptr;
+  if (finished && s.started_at && s.finished_at) duration = *s.finished_at - *s.started_at;
+  return {{"task_id", task_id},
+          {"task_name", q.text_at(0)},
+          {"status", task_status(s.state)},
+          {"result", s.result ? nlohmann::json{{"output", *s.result}} : nlohmann::json(nullptr)},
+          {"error", s.state == store::JobState::kDone || !s.error ? nlohmann::json(nullptr)
+                                                                  : nlohmann::json(*s.error)},
+          {"attempts", s.attempts},
+          {"created_at", iso8601(q.double_at(2))},
+          {"started_at", time_or_null(s.started_at)},
+          {"completed_at", finished ? time_or_null(s.finished_at) : nlohmann::json(nullptr)},
+          {"duration", duration},
+          {"callback_status", nullptr}};
+}
+
+nlohmann::json describe_nodes(const NodeRegistry& nodes) {
+  auto list = nlohmann::json::array();
+  for (const auto& name : nodes.names()) {
+    const NodeSpec& n = nodes.get(name);
+    auto params = nlohmann::json::array();
+    for (const auto& p : n.params) {
+      params.push_back({{"name", p.name},
+                        {"type", to_string(p.type)},
+                        {"default", p.default_value},
+                        {"required", p.required},
+                        {"accepts_global", p.global},
+                        {"description", p.description}});
+    }
+    list.push_back({{"name", n.name},
+                    {"description", n.description},
+                    {"parameters", params},
+                    {"outputs", n.outputs},
+                    {"resource_class", n.resource_class},
+                    {"time_limit_seconds", n.time_limit_seconds},
+                    {"deterministic", n.deterministic}});
+  }
+  return {{"tasks", list}, {"count", list.size()}};
+}
+
+}  // namespace yv::engine

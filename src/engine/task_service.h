@@ -1,0 +1,52 @@
+// Single tasks (`POST /v1/tasks`): run one node outside any workflow, with reuse by task id.
+//
+// A task is a row binding a user-chosen (or generated) task_id to a node, its validated input and the queue
+// job that runs it; the row and the job are written in one transaction, so a task is never recorded without
+// work queued for it. Submitting the same task_id again:
+//   - same node and same input, earlier run completed -> the stored result at once (status completed,
+//   reuse_info);
+//   - same node and input, still queued or running   -> its current status, nothing scheduled twice;
+//   - same node and input, earlier run failed        -> queued again (a retry);
+//   - different node or input                        -> 409 task_conflict.
+// "Same input" compares the parameters after validation and defaults, so {"beam_size": 5} and {} are the
+// same.
+//
+// Embedded (SQLite) for now; the Redis deployment will put a TaskStore interface under this.
+#pragma once
+
+#include <filesystem>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "engine/node_registry.h"
+#include "store/sqlite/database.h"
+#include "store/sqlite/sqlite_job_queue.h"
+
+namespace yv::engine {
+
+class TaskService {
+ public:
+  // REQUIRES: db and nodes outlive the service; every process sharing the database uses the same schema.
+  TaskService(sqlite::Database& db, const NodeRegistry& nodes);
+
+  // Body of POST /v1/tasks: {"task_name", "task_id"?, "input_data"?, "callback"?}. Returns the response body.
+  // Throws yv::Error: "invalid_request" (400) for a body of the wrong shape, "unknown_node" /
+  // "invalid_parameter" (400) for the node and its input, "task_conflict" (409) as described above.
+  nlohmann::json submit(const nlohmann::json& body);
+
+  // Body of GET /v1/tasks/{id}/status. Throws yv::Error "task_not_found" (404).
+  nlohmann::json status(const std::string& task_id);
+
+ private:
+  std::mutex mutex_;  // HTTP handlers run on many threads; a connection runs one transaction at a time
+  sqlite::Database& db_;
+  store::SqliteJobQueue queue_;
+  const NodeRegistry& nodes_;
+  std::vector<std::filesystem::path> roots_;  // where input files may be read from
+};
+
+// Every node with its parameters and outputs: the body of GET /v1/tasks/supported-tasks.
+nlohmann::json describe_nodes(const NodeRegistry& nodes);
+
+}  // namespace yv::engine

@@ -1,0 +1,20 @@
+// JSON in and out of HTTP handlers, in the one shape the API uses for errors: {"detail", "code"}.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+namespace httplib {
+struct Request;
+struct Response;
+}  // namespace httplib
+
+namespace yv::http {
+
+void send_json(httplib::Response& res, int status, const nlohmann::json& body);
+void send_error(httplib::Response& res, int status, const std::string& code, const std::string& detail);
+
+// The request body as JSON. Throws yv::Error "invalid_json" (400), with the parser's position, when it is
+// not.
+nlohmann::json parse_body(const httplib::Request& req);
+
+}  // namespace yv::http

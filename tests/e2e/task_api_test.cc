@@ -1,0 +1,171 @@
+// The single-task API of a live `yivideo serve` with its worker processes: the contract of api-contract.md
+// §4.
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "core/wer.h"
+#include "support/fixtures.h"
+#include "support/subprocess.h"
+
+namespace yv::test {
+namespace {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+class TaskApiTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = fs::temp_directory_path() / ("yivideo-api-" + std::to_string(getpid()));
+    fs::create_directories(dir_);
+    port_ = free_port();
+    const std::string roots = fs::path(shared_fixture("jfk.wav")).parent_path().string() + ":" +
+                              fs::path(synth_fixture("meeting.wav")).parent_path().string();
+    server_ = new ChildProcess({YIVIDEO_BIN, "serve", "--port", std::to_string(port_), "--db",
+                                (dir_ / "state.db").string(), "--workers", "1"},
+                               {"YIVIDEO_ALLOWED_ROOTS=" + roots, "TMPDIR=" + dir_.string()});
+    httplib::Client probe("127.0.0.1", port_);
+    for (int i = 0; i < 200 && !probe.Get("/"); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    fs::remove_all(dir_);
+  }
+
+  static httplib::Result post(const std::string& body) {
+    return httplib::Client("127.0.0.1", port_).Post("/v1/tasks", body, "application/json");
+  }
+  static json get(const std::string& path, int expected_status = 200) {
+    auto res = httplib::Client("127.0.0.1", port_).Get(path.c_str());
+    EXPECT_TRUE(res);
+    EXPECT_EQ(res->status, expected_status) << res->body;
+    return json::parse(res->body);
+  }
+  static json transcription(const std::string& id, const std::string& media) {
+    return {{"task_name", "faster_whisper.transcribe_audio"},
+            {"task_id", id},
+            {"input_data", {{"video_path", media}, {"beam_size", 1}}}};
+  }
+  static json wait_until_finished(const std::string& id) {
+    json status;
+    for (int i = 0; i < 600; ++i) {
+      status = get("/v1/tasks/" + id + "/status");
+      if (status["status"] == "completed" || status["status"] == "failed") break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return status;
+  }
+  // The error body of a response, checked for the contract's shape.
+  static json error_of(const httplib::Result& res, int status) {
+    EXPECT_TRUE(res);
+    EXPECT_EQ(res->status, status) << res->body;
+    const json body = json::parse(res->body);
+    EXPECT_TRUE(body.contains("detail") && body.contains("code")) << res->body;
+    return body;
+  }
+
+  static inline fs::path dir_;
+  static inline int port_ = 0;
+  static inline ChildProcess* server_ = nullptr;
+};
+
+TEST_F(TaskApiTest, SubmittedTranscriptionRunsOnAWorkerAndCompletes) {
+  auto res = post(transcription("jfk-1", shared_fixture("jfk.wav")).dump());
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  EXPECT_EQ(json::parse(res->body)["status"], "pending");
+  const json status = wait_until_finished("jfk-1");
+  ASSERT_EQ(status["status"], "completed") << status.dump();
+  const std::string text = status["result"]["output"]["text"];
+  EXPECT_LE(word_error_rate(read_text(shared_fixture("jfk.txt")), text).rate, 0.10) << text;
+  for (const char* key : {"task_id", "task_name", "created_at", "started_at", "completed_at", "duration"}) {
+    EXPECT_FALSE(status[key].is_null()) << key;
+  }
+}
+
+TEST_F(TaskApiTest, SameTaskAgainReturnsTheStoredResultAtOnce) {
+  post(transcription("door-1", shared_fixture("another_door.wav")).dump());
+  ASSERT_EQ(wait_until_finished("door-1")["status"], "completed");
+  auto again = post(transcription("door-1", shared_fixture("another_door.wav")).dump());
+  ASSERT_TRUE(again);
+  const json body = json::parse(again->body);
+  EXPECT_EQ(body["status"], "completed");
+  EXPECT_TRUE(body.contains("reuse_info"));
+  EXPECT_EQ(body["result"]["output"]["language"], "en");
+}
+
+TEST_F(TaskApiTest, SameIdWithDifferentInputIsAConflict) {
+  post(transcription("conflict-1", shared_fixture("another_door.wav")).dump());
+  EXPECT_EQ(error_of(post(transcription("conflict-1", shared_fixture("jfk.wav")).dump()), 409)["code"],
+            "task_conflict");
+}
+
+TEST_F(TaskApiTest, GeneratedTaskIdsAreUnique) {
+  json body = transcription("", shared_fixture("another_door.wav"));
+  body.erase("task_id");
+  const std::string a = json::parse(post(body.dump())->body)["task_id"];
+  const std::string b = json::parse(post(body.dump())->body)["task_id"];
+  EXPECT_TRUE(a.starts_with("task-")) << a;
+  EXPECT_NE(a, b);
+}
+
+TEST_F(TaskApiTest, MalformedJsonIs400) {
+  EXPECT_EQ(error_of(post("{\"task_name\": "), 400)["code"], "invalid_json");
+}
+
+TEST_F(TaskApiTest, UnknownTaskNameIs400NamingTheKnownOnes) {
+  const json body = error_of(post(R"({"task_name": "nope.node"})"), 400);
+  EXPECT_EQ(body["code"], "unknown_node");
+  EXPECT_NE(body["detail"].get<std::string>().find("faster_whisper.transcribe_audio"), std::string::npos);
+}
+
+TEST_F(TaskApiTest, WrongTypesAndUnknownParametersAre400NamingThem) {
+  const json body = error_of(
+      post(
+          R"({"task_name": "faster_whisper.transcribe_audio", "input_data": {"beam_size": "five", "colour": 1}})"),
+      400);
+  EXPECT_EQ(body["code"], "invalid_parameter");
+  const std::string detail = body["detail"];
+  EXPECT_NE(detail.find("beam_size"), std::string::npos) << detail;
+  EXPECT_NE(detail.find("colour"), std::string::npos) << detail;
+}
+
+TEST_F(TaskApiTest, InputOutsideTheAllowedRootsIsRefused) {
+  const std::vector<std::string> outside = {"/etc/passwd", shared_fixture("../../../../etc/passwd"),
+                                            "relative/video.mp4"};
+  for (const std::string& path : outside) {
+    EXPECT_EQ(error_of(post(transcription("outside", path).dump()), 400)["code"], "invalid_path") << path;
+  }
+}
+
+TEST_F(TaskApiTest, MissingInputIs404InTheQuickStartsWords) {
+  const json body = error_of(post(transcription("missing", shared_fixture("nonexistent.mp4")).dump()), 404);
+  EXPECT_EQ(body["code"], "file_not_found");
+  EXPECT_TRUE(body["detail"].get<std::string>().starts_with("文件不存在: ")) << body.dump();
+}
+
+TEST_F(TaskApiTest, HugeBodyIs413) {
+  const std::string huge = R"({"task_name": ")" + std::string(2 << 20, 'a') + R"("})";
+  EXPECT_EQ(error_of(post(huge), 413)["code"], "payload_too_large");
+}
+
+TEST_F(TaskApiTest, UnknownTaskIdIs404) {
+  EXPECT_EQ(get("/v1/tasks/no-such-task/status", 404)["code"], "task_not_found");
+}
+
+TEST_F(TaskApiTest, SupportedTasksComeFromTheRegistry) {
+  const json body = get("/v1/tasks/supported-tasks");
+  ASSERT_EQ(body["count"], 1);
+  EXPECT_EQ(body["tasks"][0]["name"], "faster_whisper.transcribe_audio");
+  EXPECT_FALSE(body["tasks"][0]["parameters"].empty());
+}
+
+}  // namespace
+}  // namespace yv::test
