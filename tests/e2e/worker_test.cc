@@ -78,7 +78,8 @@ TEST_F(WorkerTest, JobOfAKilledWorkerIsRerunAndCompletedOnce) {
     EXPECT_EQ(doomed.stop(SIGKILL), 128 + SIGKILL);
   }
   EXPECT_EQ(queue_->status(id).worker, "doomed");
-  const auto r = run_process(worker_args("survivor", "1"));
+  // The survivor's own lease is long, so a slow machine cannot make it lose the job it took over.
+  const auto r = run_process(worker_args("survivor", "30"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto s = queue_->status(id);
   ASSERT_EQ(s.state, store::JobState::kDone) << s.error.value_or("");
