@@ -5,6 +5,8 @@
 // but through the same node registry as the workers: the same validation, the same code, the same outputs.
 // Each node gets the media as its video_path; the transcript of the last transcription is printed with
 // timestamps.
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <filesystem>

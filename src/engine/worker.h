@@ -36,10 +36,10 @@ class Worker {
   // Thread- and signal-safe: makes run() return after the current job.
   void stop() { stopping_ = true; }
 
+ private:
   // Runs one claimed job to its end (completed, failed or abandoned on lease loss).
   void process(const store::Job& job);
 
- private:
   store::JobQueue& queue_;
   const NodeRegistry& nodes_;
   WorkerOptions options_;

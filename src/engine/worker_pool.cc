@@ -2,6 +2,7 @@
 
 #include <signal.h>
 #include <spdlog/spdlog.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -22,11 +23,16 @@ pid_t WorkerPool::spawn() const {
   std::vector<char*> args;
   for (const auto& a : argv_) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
+  const pid_t parent = getpid();
   const pid_t pid = fork();
   if (pid < 0) throw Error("internal_error", "cannot start a worker process", 503);
   if (pid == 0) {
-    // Workers ignore the terminal's Ctrl-C (the server forwards shutdown to them as SIGTERM itself).
+    // Workers ignore the terminal's Ctrl-C (the server forwards shutdown to them as SIGTERM itself), and get
+    // SIGTERM if the server dies, even by kill -9: they finish their job and exit instead of running
+    // orphaned.
     signal(SIGINT, SIG_IGN);
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (getppid() != parent) _exit(0);  // the server died before prctl took effect
     execv(args[0], args.data());
     _exit(127);
   }
@@ -82,11 +88,6 @@ void WorkerPool::stop(double grace_seconds) {
     }
   }
   pids_.clear();
-}
-
-std::vector<pid_t> WorkerPool::pids() const {
-  std::lock_guard lock(mutex_);
-  return pids_;
 }
 
 }  // namespace yv::engine

@@ -4,7 +4,8 @@
 // down. The pool starts N copies of a command line, restarts any that exits while the pool is running (after
 // a short pause, so a worker that cannot start does not spin), and on stop() asks them to finish with
 // SIGTERM, then kills those that have not exited within the grace period. A job held by a killed worker is
-// not lost: its lease lapses and another worker runs it again.
+// not lost: its lease lapses and another worker runs it again. Workers never outlive the server: they get
+// SIGTERM when it dies, even by kill -9, finish their job and exit.
 #pragma once
 
 #include <sys/types.h>
@@ -26,7 +27,6 @@ class WorkerPool {
 
   void start();
   void stop(double grace_seconds = 10);
-  std::vector<pid_t> pids() const;
 
  private:
   void supervise();
@@ -34,7 +34,7 @@ class WorkerPool {
 
   std::vector<std::string> argv_;
   int size_;
-  mutable std::mutex mutex_;
+  std::mutex mutex_;
   std::vector<pid_t> pids_;
   std::atomic<bool> running_{false};
   std::thread supervisor_;

@@ -2,8 +2,10 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
@@ -64,7 +66,8 @@ TEST(CliVersion, NamesYivideoWhisperCppGgmlAndCpuFeatures) {
 
 TEST(CliServe, AnswersOnItsPortAndStopsCleanlyOnSigterm) {
   const int port = free_port();
-  ChildProcess server({YIVIDEO_BIN, "serve", "--port", std::to_string(port)});
+  const std::string db = "/tmp/yivideo-cli-serve-" + std::to_string(getpid()) + ".db";
+  ChildProcess server({YIVIDEO_BIN, "serve", "--port", std::to_string(port), "--db", db, "--workers", "1"});
   httplib::Client client("127.0.0.1", port);
   auto res = client.Get("/");
   for (int i = 0; i < 100 && !res; ++i) {
@@ -76,6 +79,7 @@ TEST(CliServe, AnswersOnItsPortAndStopsCleanlyOnSigterm) {
   EXPECT_EQ(res->status, 200);
   EXPECT_EQ(nlohmann::json::parse(res->body)["message"], "YiVideo AI Workflow Engine API is running.");
   EXPECT_EQ(server.stop(SIGTERM), 0);
+  for (const char* suffix : {"", "-wal", "-shm"}) std::remove((db + suffix).c_str());
 }
 
 }  // namespace

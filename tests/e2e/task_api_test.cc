@@ -35,6 +35,7 @@ class TaskApiTest : public ::testing::Test {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   static void TearDownTestSuite() {
+    EXPECT_EQ(server_->stop(SIGTERM), 0) << "serve did not shut down cleanly";
     delete server_;
     fs::remove_all(dir_);
   }

@@ -77,8 +77,6 @@ Model::~Model() { whisper_free(ctx_); }
 
 bool Model::multilingual() const { return whisper_is_multilingual(ctx_) != 0; }
 
-std::string Model::type() const { return whisper_model_type_readable(ctx_); }
-
 Transcript Model::transcribe(const media::Audio& audio, const TranscribeOptions& options,
                              const ProgressFn& progress) const {
   if (audio.sample_rate != WHISPER_SAMPLE_RATE) {

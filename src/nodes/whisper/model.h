@@ -53,8 +53,6 @@ class Model {
                         const ProgressFn& progress = nullptr) const;
 
   bool multilingual() const;
-  // The model's size class as whisper.cpp names it ("tiny", "base", ..., "large").
-  std::string type() const;
 
  private:
   explicit Model(whisper_context* ctx) : ctx_(ctx) {}
