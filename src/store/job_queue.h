@@ -34,7 +34,6 @@ struct JobStatus {
   std::string worker;                    // holder of the current or last lease
   std::optional<nlohmann::json> result;  // set when done
   std::optional<std::string> error;      // last failure
-  double created_at = 0;                 // seconds since the epoch
   std::optional<double> started_at;      // when the current or last attempt was claimed
   std::optional<double> finished_at;     // when it completed or last failed
 };

@@ -133,7 +133,7 @@ int SqliteJobQueue::redeliver_expired() {
 
 JobStatus SqliteJobQueue::status(int64_t id) {
   auto q = db_.prepare(
-      "SELECT state, attempts, COALESCE(worker, ''), result, error, created_at, started_at, finished_at "
+      "SELECT state, attempts, COALESCE(worker, ''), result, error, started_at, finished_at "
       "FROM jobs WHERE id = ?1");
   q.bind(1, id);
   if (!q.step()) throw Error("job_not_found", "no job " + std::to_string(id), 404);
@@ -143,9 +143,8 @@ JobStatus SqliteJobQueue::status(int64_t id) {
   s.worker = q.text_at(2);
   if (auto result = q.optional_text_at(3)) s.result = nlohmann::json::parse(*result);
   s.error = q.optional_text_at(4);
-  s.created_at = q.double_at(5);
-  if (q.optional_text_at(6)) s.started_at = q.double_at(6);
-  if (q.optional_text_at(7)) s.finished_at = q.double_at(7);
+  if (q.optional_text_at(5)) s.started_at = q.double_at(5);
+  if (q.optional_text_at(6)) s.finished_at = q.double_at(6);
   return s;
 }
 
