@@ -19,8 +19,7 @@ namespace fs = std::filesystem;
 class WorkerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() / ("yivideo-worker-" + std::to_string(getpid()) + "-" + info->name());
+    dir_ = scratch_path("yivideo-worker");
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     db_ = (dir_ / "state.db").string();

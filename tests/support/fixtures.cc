@@ -1,5 +1,8 @@
 #include "support/fixtures.h"
 
+#include <gtest/gtest.h>
+#include <unistd.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -15,6 +18,13 @@ std::string shared_fixture(const std::string& name) {
 }
 
 std::string synth_fixture(const std::string& name) { return std::string(YIVIDEO_SYNTH_DIR) + "/" + name; }
+
+std::string scratch_path(const std::string& prefix) {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  return (std::filesystem::temp_directory_path() /
+          (prefix + "-" + std::to_string(getpid()) + "-" + (info ? info->name() : "suite")))
+      .string();
+}
 
 std::string read_text(const std::string& path) {
   std::ifstream in(path);

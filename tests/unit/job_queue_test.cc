@@ -8,6 +8,7 @@
 
 #include "core/error.h"
 #include "store/sqlite/sqlite_job_queue.h"
+#include "support/fixtures.h"
 
 namespace yv::store {
 namespace {
@@ -16,9 +17,7 @@ namespace fs = std::filesystem;
 class JobQueueTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    path_ = fs::temp_directory_path() /
-            ("yivideo-queue-" + std::to_string(getpid()) + "-" + info->name() + ".db");
+    path_ = test::scratch_path("yivideo-queue") + ".db";
     fs::remove(path_);
     queue_ = std::make_unique<SqliteJobQueue>(path_.string(), [this] { return now_; });
   }
