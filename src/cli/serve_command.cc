@@ -15,10 +15,13 @@
 #include "core/build_info.h"
 #include "core/error.h"
 #include "core/paths.h"
+#include "core/periodic.h"
 #include "engine/task_service.h"
 #include "engine/worker_pool.h"
+#include "engine/workflow_service.h"
 #include "http/api_server.h"
 #include "http/task_routes.h"
+#include "http/workflow_routes.h"
 #include "nodes/builtin_nodes.h"
 #include "store/sqlite/database.h"
 
@@ -36,6 +39,7 @@ struct ServeOptions {
   http::ServerOptions http;
   std::string db = (data_dir() / "yivideo.db").string();
   int workers = 1;
+  double lease_seconds = 30;
 };
 
 int serve(const ServeOptions& o) {
@@ -44,9 +48,25 @@ int serve(const ServeOptions& o) {
   sqlite::Database db(o.db);
   const engine::NodeRegistry nodes = builtin_nodes();
   engine::TaskService tasks(db, nodes);
-  http::ApiServer server(o.http, [&](httplib::Server& s) { http::add_task_routes(s, tasks, nodes); });
+  engine::WorkflowService workflows(o.db, nodes);
+  http::ApiServer server(o.http, [&](httplib::Server& s) {
+    http::add_task_routes(s, tasks, nodes);
+    http::add_workflow_routes(s, workflows);
+  });
   server.bind();
-  engine::WorkerPool workers({engine::self_executable(), "worker", "--db", o.db}, o.workers);
+  // The scheduler's pass: reaps lapsed leases and time limits, and advances workflows whose worker died
+  // between committing a stage and scheduling the next.
+  const Periodic sweeper(std::chrono::milliseconds(250), [&workflows] {
+    try {
+      workflows.sweep();
+    } catch (const std::exception& e) {
+      spdlog::warn("scheduler sweep: {}", e.what());
+    }
+    return true;
+  });
+  engine::WorkerPool workers(
+      {engine::self_executable(), "worker", "--db", o.db, "--lease", std::to_string(o.lease_seconds)},
+      o.workers);
   workers.start();
   const auto& options = o.http;
   std::signal(SIGINT, on_stop_signal);
@@ -80,6 +100,10 @@ Command add_serve(CLI::App& app) {
   cmd->add_option("--workers", options->workers, "Worker processes to run beside the API")
       ->capture_default_str()
       ->check(CLI::Range(0, 64));
+  cmd->add_option("--lease", options->lease_seconds,
+                  "Workers' lease in seconds: how soon the job of a worker that died runs again")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   return {cmd, [options] { return serve(*options); }};
 }
 

@@ -9,8 +9,10 @@
 
 #include "cli/commands.h"
 #include "core/paths.h"
+#include "engine/scheduler.h"
 #include "engine/worker.h"
 #include "nodes/builtin_nodes.h"
+#include "storage/input_paths.h"
 #include "store/sqlite/sqlite_job_queue.h"
 
 namespace yv::cli {
@@ -29,8 +31,16 @@ void on_stop_signal(int) {
 
 int run_worker(WorkerCommandOptions o) {
   std::filesystem::create_directories(std::filesystem::path(o.db).parent_path());
-  store::SqliteJobQueue queue(o.db);
+  sqlite::Database db(o.db);
+  store::SqliteJobQueue queue(db);
   const engine::NodeRegistry nodes = builtin_nodes();
+  // The worker schedules the next stage of a workflow itself, so chains advance without waiting for the
+  // server's sweep (and without any server, for workers on other hosts).
+  engine::Scheduler scheduler(db, queue, nodes);
+  o.worker.storage_root = storage::storage_root();
+  o.worker.on_finished = [&scheduler](const store::Job& job) {
+    if (job.payload.contains("workflow_id")) scheduler.advance(job.payload["workflow_id"]);
+  };
   engine::Worker worker(queue, nodes, o.worker);
   g_worker = &worker;
   std::signal(SIGINT, on_stop_signal);

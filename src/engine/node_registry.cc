@@ -23,6 +23,33 @@ bool has_type(const nlohmann::json& v, ParamType type) {
   return false;
 }
 
+const ParamSpec* find_param(const NodeSpec& node, const std::string& name) {
+  for (const auto& p : node.params) {
+    if (p.name == name) return &p;
+  }
+  return nullptr;
+}
+
+// Throws "invalid_parameter" listing the problems, if any.
+void throw_if_any(const NodeSpec& node, const std::vector<std::string>& problems) {
+  if (problems.empty()) return;
+  std::string detail = node.name + ": ";
+  for (size_t i = 0; i < problems.size(); ++i) detail += (i ? "; " : "") + problems[i];
+  throw Error("invalid_parameter", detail, 400);
+}
+
+std::vector<std::string> unknown_params(const NodeSpec& node, const nlohmann::json& given) {
+  if (!given.is_object())
+    throw Error("invalid_parameter", node.name + ": parameters must be a JSON object", 400);
+  std::vector<std::string> problems;
+  for (const auto& [key, value] : given.items()) {
+    if (!find_param(node, key)) problems.push_back("unknown parameter '" + key + "'");
+  }
+  return problems;
+}
+
+std::string wrong_type(const ParamSpec& p) { return "'" + p.name + "' must be " + to_string(p.type); }
+
 }  // namespace
 
 const char* to_string(ParamType type) {
@@ -68,14 +95,7 @@ std::vector<std::string> NodeRegistry::names() const {
 
 nlohmann::json NodeRegistry::resolve_params(const NodeSpec& node, const nlohmann::json& given,
                                             const nlohmann::json& globals) const {
-  std::vector<std::string> problems;
-  if (!given.is_object())
-    throw Error("invalid_parameter", node.name + ": parameters must be a JSON object", 400);
-  for (const auto& [key, value] : given.items()) {
-    const bool known =
-        std::any_of(node.params.begin(), node.params.end(), [&](const auto& p) { return p.name == key; });
-    if (!known) problems.push_back("unknown parameter '" + key + "'");
-  }
+  std::vector<std::string> problems = unknown_params(node, given);
   nlohmann::json out = nlohmann::json::object();
   for (const auto& p : node.params) {
     const nlohmann::json* value = nullptr;
@@ -86,7 +106,7 @@ nlohmann::json NodeRegistry::resolve_params(const NodeSpec& node, const nlohmann
     }
     if (value && !value->is_null()) {
       if (!has_type(*value, p.type)) {
-        problems.push_back("'" + p.name + "' must be " + to_string(p.type));
+        problems.push_back(wrong_type(p));
         continue;
       }
       out[p.name] = *value;
@@ -96,12 +116,26 @@ nlohmann::json NodeRegistry::resolve_params(const NodeSpec& node, const nlohmann
       problems.push_back("'" + p.name + "' is required");
     }
   }
-  if (!problems.empty()) {
-    std::string detail = node.name + ": ";
-    for (size_t i = 0; i < problems.size(); ++i) detail += (i ? "; " : "") + problems[i];
-    throw Error("invalid_parameter", detail, 400);
-  }
+  throw_if_any(node, problems);
   return out;
+}
+
+void NodeRegistry::check_params(const NodeSpec& node, const nlohmann::json& given) const {
+  std::vector<std::string> problems = unknown_params(node, given);
+  for (const auto& [key, value] : given.items()) {
+    const ParamSpec* p = find_param(node, key);
+    const bool reference = value.is_string() && value.get<std::string>().starts_with("${{");
+    if (p && !value.is_null() && !reference && !has_type(value, p->type)) problems.push_back(wrong_type(*p));
+  }
+  throw_if_any(node, problems);
+}
+
+const ParamSpec* NodeRegistry::find_global(const std::string& name) const {
+  for (const auto& [node_name, node] : nodes_) {
+    const ParamSpec* p = find_param(node, name);
+    if (p && p->global) return p;
+  }
+  return nullptr;
 }
 
 }  // namespace yv::engine

@@ -66,6 +66,16 @@ class NodeRegistry {
   nlohmann::json resolve_params(const NodeSpec& node, const nlohmann::json& given,
                                 const nlohmann::json& globals = nlohmann::json::object()) const;
 
+  // The submit-time check of parameters whose final values are only known when the stage runs: every key
+  // must be a parameter of the node and every value of its type, except stage references
+  // ("${{ stages... }}" strings), which are checked by the planner. Required parameters are not checked: an
+  // earlier stage may provide them. Throws yv::Error "invalid_parameter" (400) naming every problem.
+  void check_params(const NodeSpec& node, const nlohmann::json& given) const;
+
+  // The parameter spec that the global `name` feeds (the first node declaring it), or nullptr when no node
+  // takes a global of that name.
+  const ParamSpec* find_global(const std::string& name) const;
+
  private:
   std::map<std::string, NodeSpec> nodes_;
 };

@@ -5,20 +5,10 @@
 #include "core/error.h"
 #include "core/ids.h"
 #include "storage/input_paths.h"
+#include "store/sqlite/schema.h"
 
 namespace yv::engine {
 namespace {
-
-constexpr const char* kSchema = R"sql(
-CREATE TABLE IF NOT EXISTS tasks (
-  task_id    TEXT PRIMARY KEY,
-  task_name  TEXT NOT NULL,
-  input      TEXT NOT NULL,
-  job_id     INTEGER NOT NULL REFERENCES jobs (id),
-  callback   TEXT,
-  created_at REAL NOT NULL
-);
-)sql";
 
 bool valid_task_id(const std::string& id) {
   return !id.empty() && id.size() <= 128 && std::all_of(id.begin(), id.end(), [](char c) {
@@ -36,6 +26,8 @@ std::string task_status(store::JobState state) {
       return "completed";
     case store::JobState::kDead:
       return "failed";
+    case store::JobState::kCancelled:
+      return "cancelled";
   }
   return "pending";
 }
@@ -48,7 +40,7 @@ nlohmann::json time_or_null(const std::optional<double>& t) {
 
 TaskService::TaskService(sqlite::Database& db, const NodeRegistry& nodes)
     : db_(db), queue_(db), nodes_(nodes), roots_(storage::allowed_roots()) {
-  db_.exec(kSchema);
+  sqlite::ensure_schema(db_);
 }
 
 nlohmann::json TaskService::submit(const nlohmann::json& body) {
@@ -76,6 +68,7 @@ nlohmann::json TaskService::submit(const nlohmann::json& body) {
     callback = body["callback"].get<std::string>();
   }
   const std::string input_text = input.dump();  // nlohmann sorts object keys: a canonical form
+  const store::JobLimits limits{3, double(node.time_limit_seconds)};
 
   std::lock_guard lock(mutex_);
   return db_.transaction([&]() -> nlohmann::json {
@@ -83,7 +76,7 @@ nlohmann::json TaskService::submit(const nlohmann::json& body) {
     existing.bind(1, task_id);
     if (!existing.step()) {
       const int64_t job =
-          queue_.enqueue(node.resource_class, {{"task_name", task_name}, {"params", input}}, 3);
+          queue_.enqueue(node.resource_class, {{"task_name", task_name}, {"params", input}}, limits);
       auto insert = db_.prepare(
           "INSERT INTO tasks (task_id, task_name, input, job_id, callback, created_at) "
           "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
@@ -111,9 +104,9 @@ nlohmann::json TaskService::submit(const nlohmann::json& body) {
               {"reuse_info", {{"reused", true}, {"completed_at", time_or_null(s.finished_at)}}},
               {"result", {{"output", *s.result}}}};
     }
-    if (s.state == store::JobState::kDead) {
+    if (s.state == store::JobState::kDead || s.state == store::JobState::kCancelled) {
       const int64_t retry =
-          queue_.enqueue(node.resource_class, {{"task_name", task_name}, {"params", input}}, 3);
+          queue_.enqueue(node.resource_class, {{"task_name", task_name}, {"params", input}}, limits);
       db_.prepare("UPDATE tasks SET job_id = ?1 WHERE task_id = ?2").bind(1, retry).bind(2, task_id).run();
       return {{"task_id", task_id}, {"status", "pending"}, {"message", "Task failed before; queued again."}};
     }
@@ -127,7 +120,7 @@ nlohmann::json TaskService::status(const std::string& task_id) {
   q.bind(1, task_id);
   if (!q.step()) throw Error("task_not_found", "task " + task_id + " not found", 404);
   const store::JobStatus s = queue_.status(q.int_at(1));
-  const bool finished = s.state == store::JobState::kDone || s.state == store::JobState::kDead;
+  const bool finished = s.state != store::JobState::kReady && s.state != store::JobState::kLeased;
   nlohmann::json duration = nullptr;
   if (finished && s.started_at && s.finished_at) duration = *s.finished_at - *s.started_at;
   return {{"task_id", task_id},
@@ -142,6 +135,22 @@ nlohmann::json TaskService::status(const std::string& task_id) {
           {"completed_at", finished ? time_or_null(s.finished_at) : nlohmann::json(nullptr)},
           {"duration", duration},
           {"callback_status", nullptr}};
+}
+
+nlohmann::json TaskService::cancel(const std::string& task_id) {
+  std::lock_guard lock(mutex_);
+  return db_.transaction([&]() -> nlohmann::json {
+    auto q = db_.prepare("SELECT job_id FROM tasks WHERE task_id = ?1");
+    q.bind(1, task_id);
+    if (!q.step()) throw Error("task_not_found", "task " + task_id + " not found", 404);
+    if (!queue_.cancel(q.int_at(0), "cancelled: task cancelled by request")) {
+      const std::string state = task_status(queue_.status(q.int_at(0)).state);
+      throw Error("task_finished",
+                  "task " + task_id + " has already " + (state == "cancelled" ? "been cancelled" : state),
+                  409);
+    }
+    return {{"task_id", task_id}, {"status", "cancelled"}, {"message", "Task cancelled."}};
+  });
 }
 
 nlohmann::json describe_nodes(const NodeRegistry& nodes) {

@@ -6,7 +6,7 @@
 //   - same node and same input, earlier run completed -> the stored result at once (status completed,
 //   reuse_info);
 //   - same node and input, still queued or running   -> its current status, nothing scheduled twice;
-//   - same node and input, earlier run failed        -> queued again (a retry);
+//   - same node and input, earlier run failed or was cancelled -> queued again (a retry);
 //   - different node or input                        -> 409 task_conflict.
 // "Same input" compares the parameters after validation and defaults, so {"beam_size": 5} and {} are the
 // same.
@@ -37,6 +37,11 @@ class TaskService {
 
   // Body of GET /v1/tasks/{id}/status. Throws yv::Error "task_not_found" (404).
   nlohmann::json status(const std::string& task_id);
+
+  // DELETE /v1/tasks/{id}: withdraws a queued task or stops a running one (its worker sees the cancellation
+  // at its next heartbeat). Throws "task_not_found" (404), and "task_finished" (409) when it had ended.
+  // A cancelled task submitted again with the same input is queued again, like a failed one.
+  nlohmann::json cancel(const std::string& task_id);
 
  private:
   std::mutex mutex_;  // HTTP handlers run on many threads; a connection runs one transaction at a time

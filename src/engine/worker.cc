@@ -3,52 +3,32 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
-#include <condition_variable>
 #include <mutex>
 #include <thread>
 
 #include "core/error.h"
+#include "core/periodic.h"
 
 namespace yv::engine {
 namespace {
 
 using Seconds = std::chrono::duration<double>;
 
-// Renews the lease of `job` every lease/3 seconds until destroyed; raises `lost` if a renewal is refused.
-// The queue is used from two threads, so every call on it goes through `queue_mutex`.
-class Heartbeat {
- public:
-  Heartbeat(store::JobQueue& queue, std::mutex& queue_mutex, const store::Job& job, double lease_seconds,
-            std::atomic<bool>& lost)
-      : thread_([&, lease_seconds] {
-          std::unique_lock lock(mutex_);
-          while (!done_) {
-            if (wake_.wait_for(lock, Seconds(lease_seconds / 3), [&] { return done_; })) break;
-            std::lock_guard queue_lock(queue_mutex);
-            if (!queue.heartbeat(job, lease_seconds)) {
-              spdlog::warn("job {}: lease lost, abandoning it", job.id);
-              lost = true;
-              break;
-            }
-          }
-        }) {}
-
-  ~Heartbeat() {
-    {
-      std::lock_guard lock(mutex_);
-      done_ = true;
-    }
-    wake_.notify_all();
-    thread_.join();
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool done_ = false;
-  std::thread thread_;  // last: starts after the members it uses exist
-};
+// Renews the lease of `job` until destroyed, carrying the node's progress; raises `lost` if a renewal is
+// refused. The queue is used from two threads, so every call on it goes through `queue_mutex`. Renewals come
+// every third of the lease, and at least once a second so that a cancellation stops the node promptly.
+Periodic heartbeat(store::JobQueue& queue, std::mutex& queue_mutex, const store::Job& job,
+                   double lease_seconds, const std::atomic<double>& progress, std::atomic<bool>& lost) {
+  return Periodic(Seconds(std::min(lease_seconds / 3, 1.0)), [&, lease_seconds] {
+    std::lock_guard queue_lock(queue_mutex);
+    if (queue.heartbeat(job, lease_seconds, progress.load())) return true;
+    spdlog::warn("job {}: lease lost (redelivered, cancelled or timed out), abandoning it", job.id);
+    lost = true;
+    return false;
+  });
+}
 
 }  // namespace
 
@@ -66,7 +46,7 @@ Worker::Worker(store::JobQueue& queue, const NodeRegistry& nodes, WorkerOptions 
 int Worker::run() {
   int processed = 0;
   while (!stopping_ && (options_.max_jobs == 0 || processed < options_.max_jobs)) {
-    queue_.redeliver_expired();
+    queue_.reap();
     auto job = queue_.claim(options_.queues, options_.name, options_.lease_seconds);
     if (!job) {
       std::this_thread::sleep_for(Seconds(options_.idle_poll_seconds));
@@ -87,13 +67,16 @@ void Worker::process(const store::Job& job) {
     const NodeSpec& node = nodes_.get(task);
     const nlohmann::json params =
         nodes_.resolve_params(node, job.payload.value("params", nlohmann::json::object()));
-    const auto work_dir =
-        options_.work_root / ("job-" + std::to_string(job.id)) / ("attempt-" + std::to_string(job.attempt));
+    const auto work_dir = job.payload.contains("output_dir")
+                              ? options_.storage_root / job.payload["output_dir"].get<std::string>()
+                              : options_.work_root / ("job-" + std::to_string(job.id)) /
+                                    ("attempt-" + std::to_string(job.attempt));
     std::filesystem::create_directories(work_dir);
-    const std::function<void(double)> progress = [](double) {};
+    std::atomic<double> fraction{0};
+    const std::function<void(double)> progress = [&fraction](double f) { fraction = f; };
     nlohmann::json output;
     {
-      Heartbeat heartbeat(queue_, queue_mutex, job, options_.lease_seconds, lost);
+      const Periodic renewals = heartbeat(queue_, queue_mutex, job, options_.lease_seconds, fraction, lost);
       output = node.run(NodeRun{params, progress, lost, work_dir});
     }
     std::lock_guard lock(queue_mutex);
@@ -111,6 +94,13 @@ void Worker::process(const store::Job& job) {
     std::lock_guard lock(queue_mutex);
     spdlog::error("job {} ({}): {}", job.id, task, e.what());
     if (!lost) queue_.fail(job, std::string("internal_error: ") + e.what(), true);
+  }
+  if (!options_.on_finished) return;
+  try {
+    options_.on_finished(job);
+  } catch (const std::exception& e) {
+    // Not lost: the server's scheduler sweep does the same work shortly.
+    spdlog::warn("job {}: scheduling after it failed: {}", job.id, e.what());
   }
 }
 

@@ -1,15 +1,18 @@
 // The worker loop: claim a job, run its node, commit the result, repeat.
 //
-// A job's payload is {"task_name": <node>, "params": {...}}. While the node runs, a heartbeat thread renews
-// the lease every lease/3 seconds; if a renewal is refused (the lease lapsed and the job went to another
-// worker) the node is told to stop through NodeRun::cancelled, and its result is discarded — the queue's
-// fencing token refuses it anyway. Failures the user caused (a yv::Error with a 4xx status) are not retried;
-// anything else is, up to the job's attempt limit. Each loop also reaps lapsed leases, so a lone worker
-// recovers the jobs of a dead one.
+// A job's payload is {"task_name": <node>, "params": {...}} plus, for a workflow stage, "workflow_id",
+// "stage" and "output_dir" (where its files go, relative to the storage root). While the node runs, a
+// heartbeat thread renews the lease (every third of it, at least once a second, carrying the node's
+// progress); if a renewal is refused (the lease lapsed and the job went to another worker, or the job was
+// cancelled or timed out) the node is told to stop through NodeRun::cancelled, and its result is discarded —
+// the queue's fencing token refuses it anyway. Failures the user caused (a yv::Error with a 4xx status) are
+// not retried; anything else is, up to the job's attempt limit. Each loop also reaps lapsed leases, so a lone
+// worker recovers the jobs of a dead one.
 #pragma once
 
 #include <atomic>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -25,6 +28,9 @@ struct WorkerOptions {
   double idle_poll_seconds = 0.2;          // sleep between claims when the queue is empty
   int max_jobs = 0;                        // stop after this many jobs (0: run until stop())
   std::filesystem::path work_root = std::filesystem::temp_directory_path() / "yivideo-work";
+  std::filesystem::path storage_root;  // base of workflow stages' output_dir
+  // Called after a job's outcome was committed (completed or failed), e.g. to schedule the next stage.
+  std::function<void(const store::Job&)> on_finished;
 };
 
 class Worker {

@@ -9,15 +9,15 @@
 namespace yv::storage {
 namespace fs = std::filesystem;
 
+fs::path storage_root() { return data_dir() / "files"; }
+
 std::vector<fs::path> allowed_roots() {
-  std::vector<fs::path> roots;
+  std::vector<fs::path> roots{storage_root()};
   if (const char* env = std::getenv("YIVIDEO_ALLOWED_ROOTS"); env && *env) {
     std::stringstream list(env);
     for (std::string root; std::getline(list, root, ':');) {
       if (!root.empty()) roots.emplace_back(root);
     }
-  } else {
-    roots.push_back(data_dir() / "files");
   }
   return roots;
 }

@@ -1,7 +1,8 @@
 // Which local files an API request may name as input.
 //
 // A server that is safe to expose must not read whatever path a client sends: inputs given as local paths are
-// accepted only inside the allowed roots ($YIVIDEO_ALLOWED_ROOTS, ':'-separated; default data_dir()/files).
+// accepted only inside the allowed roots: the storage root, plus the directories in $YIVIDEO_ALLOWED_ROOTS
+// (':'-separated).
 // Paths are resolved (symlinks, "..") before the check, so no spelling escapes a root. The CLI, run by the
 // machine's own user, is not limited. Object-store keys and URLs as inputs arrive with the storage backends.
 #pragma once
@@ -11,6 +12,9 @@
 #include <vector>
 
 namespace yv::storage {
+
+// Where stored objects and workflow outputs live: data_dir()/files.
+std::filesystem::path storage_root();
 
 std::vector<std::filesystem::path> allowed_roots();
 

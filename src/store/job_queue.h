@@ -1,10 +1,12 @@
 // The job queue: durable hand-off of work from the scheduler to workers, with leases.
 //
 // Delivery is at least once: a claimed job is leased to one worker for a while; the worker renews the lease
-// with heartbeats while it runs; if it dies, the lease lapses and redeliver_expired() makes the job claimable
-// again. Completion is exactly once: each claim issues a new fencing token, and complete()/fail()/heartbeat()
-// only take effect while the caller's token is still the job's current one, so a worker that was presumed
-// dead and later wakes up cannot overwrite the result of the worker that took over.
+// with heartbeats while it runs; if it dies, the lease lapses and reap() makes the job claimable again.
+// Completion is exactly once: each claim issues a new fencing token, and complete()/fail()/heartbeat() only
+// take effect while the caller's token is still the job's current one, so a worker that was presumed dead and
+// later wakes up cannot overwrite the result of the worker that took over. The same check stops cancelled and
+// timed-out work: once a job leaves the leased state, its worker's next heartbeat is refused and the worker
+// abandons the node.
 //
 // Embedded implementation: store/sqlite/sqlite_job_queue.h. The scale-out one (Redis Streams) comes later and
 // must pass the same tests.
@@ -26,7 +28,12 @@ struct Job {
   int64_t token = 0;       // fencing token of this delivery
 };
 
-enum class JobState { kReady, kLeased, kDone, kDead };
+enum class JobState { kReady, kLeased, kDone, kDead, kCancelled };
+
+struct JobLimits {
+  int max_attempts = 3;           // deliveries before the job is dead-lettered
+  double time_limit_seconds = 0;  // per attempt, from its claim; 0: none
+};
 
 struct JobStatus {
   JobState state = JobState::kReady;
@@ -35,22 +42,24 @@ struct JobStatus {
   std::optional<nlohmann::json> result;  // set when done
   std::optional<std::string> error;      // last failure
   std::optional<double> started_at;      // when the current or last attempt was claimed
-  std::optional<double> finished_at;     // when it completed or last failed
+  std::optional<double> finished_at;     // when it completed, was cancelled or last failed
+  double progress = 0;                   // last fraction in [0, 1] reported by the running attempt
 };
 
 class JobQueue {
  public:
   virtual ~JobQueue() = default;
 
-  // Adds a job; returns its id. max_attempts bounds deliveries before the job is dead-lettered.
-  virtual int64_t enqueue(const std::string& queue, const nlohmann::json& payload, int max_attempts = 3) = 0;
+  // Adds a job; returns its id.
+  virtual int64_t enqueue(const std::string& queue, const nlohmann::json& payload, JobLimits limits = {}) = 0;
 
   // Leases the oldest ready job of any of `queues` to `worker` for lease_seconds, or returns nothing.
   virtual std::optional<Job> claim(const std::vector<std::string>& queues, const std::string& worker,
                                    double lease_seconds) = 0;
 
-  // Extends the lease. Returns false when the lease was lost (the job was redelivered): stop working on it.
-  virtual bool heartbeat(const Job& job, double lease_seconds) = 0;
+  // Extends the lease and records the attempt's progress (a fraction in [0, 1]) when given. Returns false
+  // when the lease was lost (redelivered, cancelled or timed out): stop working on it.
+  virtual bool heartbeat(const Job& job, double lease_seconds, std::optional<double> progress = {}) = 0;
 
   // Marks the job done with its result. Returns false, changing nothing, when the lease was lost.
   virtual bool complete(const Job& job, const nlohmann::json& result) = 0;
@@ -59,9 +68,13 @@ class JobQueue {
   // its attempts or `retry` is false. Returns false, changing nothing, when the lease was lost.
   virtual bool fail(const Job& job, const std::string& error, bool retry, double retry_delay_seconds = 0) = 0;
 
-  // Reaper: leased jobs whose lease has lapsed become ready again (dead if out of attempts). Returns how
-  // many.
-  virtual int redeliver_expired() = 0;
+  // Cancels a ready or leased job (its worker stops at its next heartbeat). Returns false, changing nothing,
+  // when the job had already finished.
+  virtual bool cancel(int64_t id, const std::string& reason) = 0;
+
+  // Reaper: leased jobs whose lease has lapsed become ready again (dead if out of attempts); leased jobs past
+  // their time limit become dead with error "task_timeout: ...". Returns how many jobs changed.
+  virtual int reap() = 0;
 
   // REQUIRES: id was returned by enqueue(). Throws yv::Error "job_not_found" (404) otherwise.
   virtual JobStatus status(int64_t id) = 0;

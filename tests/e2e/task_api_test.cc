@@ -12,7 +12,7 @@
 
 #include "core/wer.h"
 #include "support/fixtures.h"
-#include "support/subprocess.h"
+#include "support/live_server.h"
 
 namespace yv::test {
 namespace {
@@ -21,33 +21,14 @@ using nlohmann::json;
 
 class TaskApiTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = fs::temp_directory_path() / ("yivideo-api-" + std::to_string(getpid()));
-    fs::create_directories(dir_);
-    port_ = free_port();
-    const std::string roots = fs::path(shared_fixture("jfk.wav")).parent_path().string() + ":" +
-                              fs::path(synth_fixture("meeting.wav")).parent_path().string();
-    server_ = new ChildProcess({YIVIDEO_BIN, "serve", "--port", std::to_string(port_), "--db",
-                                (dir_ / "state.db").string(), "--workers", "1"},
-                               {"YIVIDEO_ALLOWED_ROOTS=" + roots, "TMPDIR=" + dir_.string()});
-    httplib::Client probe("127.0.0.1", port_);
-    for (int i = 0; i < 200 && !probe.Get("/"); ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  static void TearDownTestSuite() {
-    EXPECT_EQ(server_->stop(SIGTERM), 0) << "serve did not shut down cleanly";
-    delete server_;
-    fs::remove_all(dir_);
-  }
+  static void SetUpTestSuite() { server_ = new LiveServer("yivideo-task-api"); }
+  static void TearDownTestSuite() { delete server_; }
 
   static httplib::Result post(const std::string& body) {
-    return httplib::Client("127.0.0.1", port_).Post("/v1/tasks", body, "application/json");
+    return httplib::Client("127.0.0.1", server_->port()).Post("/v1/tasks", body, "application/json");
   }
   static json get(const std::string& path, int expected_status = 200) {
-    auto res = httplib::Client("127.0.0.1", port_).Get(path.c_str());
-    EXPECT_TRUE(res);
-    EXPECT_EQ(res->status, expected_status) << res->body;
-    return json::parse(res->body);
+    return server_->get(path, expected_status);
   }
   static json transcription(const std::string& id, const std::string& media) {
     return {{"task_name", "faster_whisper.transcribe_audio"},
@@ -58,7 +39,7 @@ class TaskApiTest : public ::testing::Test {
     json status;
     for (int i = 0; i < 600; ++i) {
       status = get("/v1/tasks/" + id + "/status");
-      if (status["status"] == "completed" || status["status"] == "failed") break;
+      if (status["status"] != "pending" && status["status"] != "running") break;
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     return status;
@@ -72,9 +53,7 @@ class TaskApiTest : public ::testing::Test {
     return body;
   }
 
-  static inline fs::path dir_;
-  static inline int port_ = 0;
-  static inline ChildProcess* server_ = nullptr;
+  static inline LiveServer* server_ = nullptr;
 };
 
 TEST_F(TaskApiTest, SubmittedTranscriptionRunsOnAWorkerAndCompletes) {
@@ -163,9 +142,41 @@ TEST_F(TaskApiTest, UnknownTaskIdIs404) {
 
 TEST_F(TaskApiTest, SupportedTasksComeFromTheRegistry) {
   const json body = get("/v1/tasks/supported-tasks");
-  ASSERT_EQ(body["count"], 1);
-  EXPECT_EQ(body["tasks"][0]["name"], "faster_whisper.transcribe_audio");
-  EXPECT_FALSE(body["tasks"][0]["parameters"].empty());
+  std::vector<std::string> names;
+  for (const auto& task : body["tasks"]) {
+    names.push_back(task["name"]);
+    EXPECT_FALSE(task["parameters"].empty()) << task.dump();
+  }
+  EXPECT_EQ(names, (std::vector<std::string>{"faster_whisper.transcribe_audio", "ffmpeg.extract_audio"}));
+  EXPECT_EQ(body["count"], names.size());
+}
+
+TEST_F(TaskApiTest, DeleteStopsARunningTaskAndFreesItsWorker) {
+  post(json{{"task_name", "faster_whisper.transcribe_audio"},
+            {"task_id", "cancel-me"},
+            {"input_data", {{"video_path", synth_fixture("meeting.mp4")}}}}
+           .dump());
+  for (int i = 0; i < 500 && get("/v1/tasks/cancel-me/status")["status"] != "running"; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_EQ(get("/v1/tasks/cancel-me/status")["status"], "running");
+  EXPECT_EQ(server_->call("DELETE", "/v1/tasks/cancel-me")["status"], "cancelled");
+  EXPECT_EQ(get("/v1/tasks/cancel-me/status")["status"], "cancelled");
+  EXPECT_EQ(server_->call("DELETE", "/v1/tasks/cancel-me", "", 409)["code"], "task_finished");
+  EXPECT_EQ(server_->call("DELETE", "/v1/tasks/no-such-task", "", 404)["code"], "task_not_found");
+  // The single worker takes the next task; the cancelled one never produced a result.
+  post(transcription("after-cancel", shared_fixture("jfk.wav")).dump());
+  EXPECT_EQ(wait_until_finished("after-cancel")["status"], "completed");
+  const json cancelled = get("/v1/tasks/cancel-me/status");
+  EXPECT_EQ(cancelled["status"], "cancelled");
+  EXPECT_TRUE(cancelled["result"].is_null()) << cancelled.dump();
+  // Had the node not been stopped, the worker would have finished the meeting (writing its segments file)
+  // before taking the next task. No other test here transcribes the meeting.
+  for (const auto& f : fs::recursive_directory_iterator(server_->dir() / "yivideo-work")) {
+    if (f.path().filename() == "segments.json") {
+      EXPECT_EQ(read_text(f.path().string()).find("weekly project meeting"), std::string::npos) << f.path();
+    }
+  }
 }
 
 }  // namespace

@@ -60,10 +60,11 @@ ProcessResult run_process(const std::vector<std::string>& argv) {
   return {exit_code(status), slurp_and_close(out), slurp_and_close(err)};
 }
 
-ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::vector<std::string>& env) {
-  const int null = open("/dev/null", O_WRONLY);
-  pid_ = spawn(argv, null, null, env);
-  close(null);
+ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::vector<std::string>& env,
+                           const std::string& log) {
+  const int out = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  pid_ = spawn(argv, out, out, env);
+  close(out);
 }
 
 ChildProcess::~ChildProcess() {

@@ -19,13 +19,16 @@ ProcessResult run_process(const std::vector<std::string>& argv);
 // A process running in the background for the duration of a test; killed if still alive at destruction.
 class ChildProcess {
  public:
-  // env: extra "NAME=value" entries added to the child's environment.
-  explicit ChildProcess(const std::vector<std::string>& argv, const std::vector<std::string>& env = {});
+  // env: extra "NAME=value" entries added to the child's environment; stdout and stderr are appended to
+  // `log`.
+  explicit ChildProcess(const std::vector<std::string>& argv, const std::vector<std::string>& env = {},
+                        const std::string& log = "/dev/null");
   ~ChildProcess();
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;
 
   bool alive();
+  pid_t pid() const { return pid_; }
   // Sends `sig` and waits; returns the exit status as ProcessResult::exit_code does.
   int stop(int sig);
 

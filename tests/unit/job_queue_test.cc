@@ -64,9 +64,9 @@ TEST_F(JobQueueTest, LapsedLeaseIsRedeliveredWithANewToken) {
   const auto id = queue_->enqueue("cpu", {});
   auto first = queue_->claim({"cpu"}, "w1", 30);
   now_ += 29;
-  EXPECT_EQ(queue_->redeliver_expired(), 0);
+  EXPECT_EQ(queue_->reap(), 0);
   now_ += 2;
-  EXPECT_EQ(queue_->redeliver_expired(), 1);
+  EXPECT_EQ(queue_->reap(), 1);
   auto second = queue_->claim({"cpu"}, "w2", 30);
   ASSERT_TRUE(second);
   EXPECT_EQ(second->id, id);
@@ -78,7 +78,7 @@ TEST_F(JobQueueTest, StaleWorkerCannotHeartbeatCompleteOrFail) {
   const auto id = queue_->enqueue("cpu", {});
   auto stale = queue_->claim({"cpu"}, "w1", 30);
   now_ += 31;
-  queue_->redeliver_expired();
+  queue_->reap();
   auto current = queue_->claim({"cpu"}, "w2", 30);
   EXPECT_FALSE(queue_->heartbeat(*stale, 30));
   EXPECT_FALSE(queue_->complete(*stale, {{"by", "w1"}}));
@@ -91,7 +91,7 @@ TEST_F(JobQueueTest, StaleWorkerCannotCompleteARedeliveredJobBeforeItIsReclaimed
   queue_->enqueue("cpu", {});
   auto stale = queue_->claim({"cpu"}, "w1", 30);
   now_ += 31;
-  queue_->redeliver_expired();
+  queue_->reap();
   EXPECT_FALSE(queue_->complete(*stale, {}));
 }
 
@@ -101,12 +101,12 @@ TEST_F(JobQueueTest, HeartbeatKeepsTheLease) {
   now_ += 25;
   ASSERT_TRUE(queue_->heartbeat(*job, 30));
   now_ += 25;
-  EXPECT_EQ(queue_->redeliver_expired(), 0);
+  EXPECT_EQ(queue_->reap(), 0);
   EXPECT_TRUE(queue_->complete(*job, {}));
 }
 
 TEST_F(JobQueueTest, RetryableFailureWaitsItsDelay) {
-  const auto id = queue_->enqueue("cpu", {}, 3);
+  const auto id = queue_->enqueue("cpu", {}, {3});
   auto job = queue_->claim({"cpu"}, "w1", 30);
   ASSERT_TRUE(queue_->fail(*job, "transient", true, 10));
   EXPECT_EQ(queue_->status(id).state, JobState::kReady);
@@ -116,7 +116,7 @@ TEST_F(JobQueueTest, RetryableFailureWaitsItsDelay) {
 }
 
 TEST_F(JobQueueTest, NonRetryableFailureIsDeadAtOnce) {
-  const auto id = queue_->enqueue("cpu", {}, 3);
+  const auto id = queue_->enqueue("cpu", {}, {3});
   ASSERT_TRUE(queue_->fail(*queue_->claim({"cpu"}, "w1", 30), "bad input", false));
   const auto s = queue_->status(id);
   EXPECT_EQ(s.state, JobState::kDead);
@@ -124,17 +124,62 @@ TEST_F(JobQueueTest, NonRetryableFailureIsDeadAtOnce) {
 }
 
 TEST_F(JobQueueTest, JobIsDeadLetteredAfterItsLastAttempt) {
-  const auto id = queue_->enqueue("cpu", {}, 2);
+  const auto id = queue_->enqueue("cpu", {}, {2});
   for (int i = 0; i < 2; ++i) {
     ASSERT_TRUE(queue_->claim({"cpu"}, "w", 30));
     now_ += 31;
-    queue_->redeliver_expired();
+    queue_->reap();
   }
   const auto s = queue_->status(id);
   EXPECT_EQ(s.state, JobState::kDead);
   EXPECT_EQ(s.attempts, 2);
   EXPECT_NE(s.error->find("lease expired"), std::string::npos);
   EXPECT_FALSE(queue_->claim({"cpu"}, "w", 30));
+}
+
+TEST_F(JobQueueTest, HeartbeatRecordsProgress) {
+  const auto id = queue_->enqueue("cpu", {});
+  auto job = queue_->claim({"cpu"}, "w1", 30);
+  ASSERT_TRUE(queue_->heartbeat(*job, 30, 0.4));
+  EXPECT_DOUBLE_EQ(queue_->status(id).progress, 0.4);
+  ASSERT_TRUE(queue_->heartbeat(*job, 30));  // no progress given: the last one stays
+  EXPECT_DOUBLE_EQ(queue_->status(id).progress, 0.4);
+  ASSERT_TRUE(queue_->complete(*job, {}));
+  EXPECT_DOUBLE_EQ(queue_->status(id).progress, 1.0);
+}
+
+TEST_F(JobQueueTest, CancelledJobIsNeverDeliveredAndItsWorkerIsRefused) {
+  const auto queued = queue_->enqueue("cpu", {});
+  ASSERT_TRUE(queue_->cancel(queued, "cancelled: by request"));
+  EXPECT_EQ(queue_->status(queued).state, JobState::kCancelled);
+  EXPECT_FALSE(queue_->claim({"cpu"}, "w1", 30));
+
+  const auto running = queue_->enqueue("cpu", {});
+  auto job = queue_->claim({"cpu"}, "w1", 30);
+  ASSERT_TRUE(queue_->cancel(running, "cancelled: by request"));
+  EXPECT_FALSE(queue_->heartbeat(*job, 30));  // the worker learns it must stop
+  EXPECT_FALSE(queue_->complete(*job, {}));
+  EXPECT_FALSE(queue_->fail(*job, "aborted", true));
+  const auto s = queue_->status(running);
+  EXPECT_EQ(s.state, JobState::kCancelled);
+  EXPECT_EQ(s.error, "cancelled: by request");
+  EXPECT_FALSE(queue_->cancel(running, "again"));  // already finished: nothing changes
+}
+
+TEST_F(JobQueueTest, AttemptPastItsTimeLimitIsFailedEvenWhileHeartbeating) {
+  const auto id = queue_->enqueue("cpu", {}, {3, 60});
+  auto job = queue_->claim({"cpu"}, "w1", 30);
+  for (int i = 0; i < 3; ++i) {
+    now_ += 20;
+    ASSERT_TRUE(queue_->heartbeat(*job, 30));
+    EXPECT_EQ(queue_->reap(), 0);
+  }
+  now_ += 1;  // 61 s after the claim
+  EXPECT_EQ(queue_->reap(), 1);
+  EXPECT_FALSE(queue_->heartbeat(*job, 30));
+  const auto s = queue_->status(id);
+  EXPECT_EQ(s.state, JobState::kDead);  // a timeout is not retried: it would time out again
+  EXPECT_TRUE(s.error->starts_with("task_timeout:")) << *s.error;
 }
 
 TEST_F(JobQueueTest, UnknownJobIs404) {

@@ -3,35 +3,16 @@
 #include <chrono>
 
 #include "core/error.h"
+#include "store/sqlite/schema.h"
 
 namespace yv::store {
 namespace {
-
-constexpr const char* kSchema = R"sql(
-CREATE TABLE IF NOT EXISTS jobs (
-  id           INTEGER PRIMARY KEY AUTOINCREMENT,
-  queue        TEXT NOT NULL,
-  payload      TEXT NOT NULL,
-  state        TEXT NOT NULL CHECK (state IN ('ready', 'leased', 'done', 'dead')),
-  attempts     INTEGER NOT NULL DEFAULT 0,
-  max_attempts INTEGER NOT NULL,
-  token        INTEGER NOT NULL DEFAULT 0,
-  worker       TEXT,
-  lease_until  REAL,
-  available_at REAL NOT NULL,
-  created_at   REAL NOT NULL,
-  started_at   REAL,
-  finished_at  REAL,
-  result       TEXT,
-  error        TEXT
-);
-CREATE INDEX IF NOT EXISTS jobs_by_readiness ON jobs (state, queue, available_at, id);
-)sql";
 
 JobState parse_state(const std::string& s) {
   if (s == "ready") return JobState::kReady;
   if (s == "leased") return JobState::kLeased;
   if (s == "done") return JobState::kDone;
+  if (s == "cancelled") return JobState::kCancelled;
   return JobState::kDead;
 }
 
@@ -43,20 +24,24 @@ double wall_clock() {
 
 SqliteJobQueue::SqliteJobQueue(const std::string& path, std::function<double()> clock)
     : owned_(std::make_unique<sqlite::Database>(path)), db_(*owned_), clock_(std::move(clock)) {
-  db_.exec(kSchema);
+  sqlite::ensure_schema(db_);
 }
 
 SqliteJobQueue::SqliteJobQueue(sqlite::Database& db, std::function<double()> clock)
     : db_(db), clock_(std::move(clock)) {
-  db_.exec(kSchema);
+  sqlite::ensure_schema(db_);
 }
 
-int64_t SqliteJobQueue::enqueue(const std::string& queue, const nlohmann::json& payload, int max_attempts) {
+int64_t SqliteJobQueue::enqueue(const std::string& queue, const nlohmann::json& payload, JobLimits limits) {
   const double now = clock_();
   auto insert = db_.prepare(
-      "INSERT INTO jobs (queue, payload, state, max_attempts, available_at, created_at) "
-      "VALUES (?1, ?2, 'ready', ?3, ?4, ?4) RETURNING id");
-  insert.bind(1, queue).bind(2, payload.dump()).bind(3, int64_t(std::max(1, max_attempts))).bind(4, now);
+      "INSERT INTO jobs (queue, payload, state, max_attempts, time_limit, available_at, created_at) "
+      "VALUES (?1, ?2, 'ready', ?3, ?5, ?4, ?4) RETURNING id");
+  insert.bind(1, queue)
+      .bind(2, payload.dump())
+      .bind(3, int64_t(std::max(1, limits.max_attempts)))
+      .bind(4, now)
+      .bind(5, std::max(0.0, limits.time_limit_seconds));
   insert.step();
   return insert.int_at(0);
 }
@@ -70,7 +55,9 @@ std::optional<Job> SqliteJobQueue::claim(const std::vector<std::string>& queues,
     const double now = clock_();
     auto pick = db_.prepare(
         "UPDATE jobs SET state = 'leased', attempts = attempts + 1, token = token + 1, worker = ?1, "
-        "lease_until = ?2, started_at = ?3 WHERE id = (SELECT id FROM jobs WHERE state = 'ready' AND "
+        "lease_until = ?2, started_at = ?3, progress = 0, "
+        "deadline = CASE WHEN time_limit > 0 THEN ?3 + time_limit END WHERE id = (SELECT id FROM jobs WHERE "
+        "state = 'ready' AND "
         "available_at <= ?3 "
         "AND queue IN (" +
         in_list + ") ORDER BY available_at, id LIMIT 1) RETURNING id, queue, payload, attempts, token");
@@ -82,18 +69,19 @@ std::optional<Job> SqliteJobQueue::claim(const std::vector<std::string>& queues,
   });
 }
 
-bool SqliteJobQueue::heartbeat(const Job& job, double lease_seconds) {
-  db_.prepare("UPDATE jobs SET lease_until = ?1 WHERE id = ?2 AND token = ?3 AND state = 'leased'")
-      .bind(1, clock_() + lease_seconds)
-      .bind(2, job.id)
-      .bind(3, job.token)
-      .run();
+bool SqliteJobQueue::heartbeat(const Job& job, double lease_seconds, std::optional<double> progress) {
+  auto update = db_.prepare(
+      "UPDATE jobs SET lease_until = ?1, progress = COALESCE(?4, progress) "
+      "WHERE id = ?2 AND token = ?3 AND state = 'leased'");
+  update.bind(1, clock_() + lease_seconds).bind(2, job.id).bind(3, job.token);
+  progress ? update.bind(4, std::clamp(*progress, 0.0, 1.0)) : update.bind_null(4);
+  update.run();
   return db_.changes() == 1;
 }
 
 bool SqliteJobQueue::complete(const Job& job, const nlohmann::json& result) {
   db_.prepare(
-         "UPDATE jobs SET state = 'done', result = ?1, lease_until = NULL, finished_at = ?4 "
+         "UPDATE jobs SET state = 'done', result = ?1, lease_until = NULL, finished_at = ?4, progress = 1 "
          "WHERE id = ?2 AND token = ?3 AND state = 'leased'")
       .bind(1, result.dump())
       .bind(2, job.id)
@@ -119,21 +107,42 @@ bool SqliteJobQueue::fail(const Job& job, const std::string& error, bool retry, 
   return db_.changes() == 1;
 }
 
-int SqliteJobQueue::redeliver_expired() {
-  const double now = clock_();
+bool SqliteJobQueue::cancel(int64_t id, const std::string& reason) {
   db_.prepare(
-         "UPDATE jobs SET state = CASE WHEN attempts < max_attempts THEN 'ready' ELSE 'dead' END, "
-         "error = 'lease expired: worker ' || COALESCE(worker, '?') || ' stopped heartbeating', "
-         "available_at = ?1, lease_until = NULL, finished_at = ?1 WHERE state = 'leased' AND lease_until < "
-         "?1")
-      .bind(1, now)
+         "UPDATE jobs SET state = 'cancelled', error = ?2, lease_until = NULL, finished_at = ?3 "
+         "WHERE id = ?1 AND state IN ('ready', 'leased')")
+      .bind(1, id)
+      .bind(2, reason)
+      .bind(3, clock_())
       .run();
-  return int(db_.changes());
+  return db_.changes() == 1;
+}
+
+int SqliteJobQueue::reap() {
+  const double now = clock_();
+  return db_.transaction([&] {
+    // Timeouts first: a job past its time limit is dead even if its worker still heartbeats.
+    db_.prepare(
+           "UPDATE jobs SET state = 'dead', error = 'task_timeout: the node ran past its time limit of ' || "
+           "CAST(time_limit AS INTEGER) || ' s', lease_until = NULL, finished_at = ?1 "
+           "WHERE state = 'leased' AND deadline < ?1")
+        .bind(1, now)
+        .run();
+    int changed = int(db_.changes());
+    db_.prepare(
+           "UPDATE jobs SET state = CASE WHEN attempts < max_attempts THEN 'ready' ELSE 'dead' END, "
+           "error = 'lease expired: worker ' || COALESCE(worker, '?') || ' stopped heartbeating', "
+           "available_at = ?1, lease_until = NULL, finished_at = ?1 WHERE state = 'leased' AND lease_until < "
+           "?1")
+        .bind(1, now)
+        .run();
+    return changed + int(db_.changes());
+  });
 }
 
 JobStatus SqliteJobQueue::status(int64_t id) {
   auto q = db_.prepare(
-      "SELECT state, attempts, COALESCE(worker, ''), result, error, started_at, finished_at "
+      "SELECT state, attempts, COALESCE(worker, ''), result, error, started_at, finished_at, progress "
       "FROM jobs WHERE id = ?1");
   q.bind(1, id);
   if (!q.step()) throw Error("job_not_found", "no job " + std::to_string(id), 404);
@@ -145,6 +154,7 @@ JobStatus SqliteJobQueue::status(int64_t id) {
   s.error = q.optional_text_at(4);
   if (q.optional_text_at(5)) s.started_at = q.double_at(5);
   if (q.optional_text_at(6)) s.finished_at = q.double_at(6);
+  s.progress = q.double_at(7);
   return s;
 }
 

@@ -24,13 +24,14 @@ class SqliteJobQueue final : public JobQueue {
   // REQUIRES: db outlives the queue.
   explicit SqliteJobQueue(sqlite::Database& db, std::function<double()> clock = wall_clock);
 
-  int64_t enqueue(const std::string& queue, const nlohmann::json& payload, int max_attempts) override;
+  int64_t enqueue(const std::string& queue, const nlohmann::json& payload, JobLimits limits) override;
   std::optional<Job> claim(const std::vector<std::string>& queues, const std::string& worker,
                            double lease_seconds) override;
-  bool heartbeat(const Job& job, double lease_seconds) override;
+  bool heartbeat(const Job& job, double lease_seconds, std::optional<double> progress) override;
   bool complete(const Job& job, const nlohmann::json& result) override;
   bool fail(const Job& job, const std::string& error, bool retry, double retry_delay_seconds) override;
-  int redeliver_expired() override;
+  bool cancel(int64_t id, const std::string& reason) override;
+  int reap() override;
   JobStatus status(int64_t id) override;
 
  private:

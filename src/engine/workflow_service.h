@@ -1,0 +1,62 @@
+// Workflows (`/v1/workflows`): submit in the three execution modes, status, listing and cancellation, on
+// the embedded state database. The planner (engine/planner.h) decides what runs; the scheduler
+// (engine/scheduler.h) runs it. Every change happens in one transaction, so a concurrent submit, cancel or
+// worker never sees a half-written workflow.
+//
+// Embedded (SQLite) for now; the Redis deployment will put a StateStore interface under this.
+#pragma once
+
+#include <filesystem>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "engine/node_registry.h"
+#include "engine/planner.h"
+#include "engine/scheduler.h"
+#include "store/sqlite/database.h"
+#include "store/sqlite/sqlite_job_queue.h"
+
+namespace yv::engine {
+
+class WorkflowService {
+ public:
+  // Opens its own connection to the database file. REQUIRES: nodes outlives the service.
+  WorkflowService(const std::string& db_path, const NodeRegistry& nodes);
+
+  // POST /v1/workflows. Returns the HTTP status (202 when work was scheduled, 200 when nothing was left to
+  // run) and the body. Throws yv::Error: 400 for invalid requests (see parse_workflow_request) and mode
+  // rules, 404 "workflow_not_found", 409 "workflow_running" (the workflow is being changed or run), 410
+  // "workflow_storage_gone" (outputs to reuse were deleted).
+  std::pair<int, nlohmann::json> submit(const nlohmann::json& body);
+
+  // GET /v1/workflows/status/{id}. Throws yv::Error "workflow_not_found" (404).
+  nlohmann::json status(const std::string& workflow_id);
+
+  // GET /v1/workflows: newest first, `limit` (1-200) per page; `status` filters (empty: all); `cursor` is the
+  // next_cursor of the previous page. Throws yv::Error "invalid_request" (400) for a bad filter or cursor.
+  nlohmann::json list(const std::string& status, int limit, const std::string& cursor);
+
+  // POST /v1/workflows/{id}/cancel: queued stages are withdrawn, running ones stopped (their workers see the
+  // cancellation at their next heartbeat and abort the node). Throws "workflow_not_found" (404) and
+  // "workflow_finished" (409) when it had already ended.
+  nlohmann::json cancel(const std::string& workflow_id);
+
+  // The scheduler's periodic pass (see Scheduler::sweep).
+  int sweep();
+
+ private:
+  std::pair<int, nlohmann::json> create(const WorkflowRequest& request);
+  std::pair<int, nlohmann::json> resume(const WorkflowRequest& request);
+
+  std::mutex mutex_;  // HTTP handlers run on many threads; the connection runs one transaction at a time
+  sqlite::Database db_;
+  store::SqliteJobQueue queue_;
+  Scheduler scheduler_;
+  const NodeRegistry& nodes_;
+  std::vector<std::filesystem::path> roots_;  // where input files may be read from
+};
+
+}  // namespace yv::engine

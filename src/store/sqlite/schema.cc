@@ -1,0 +1,93 @@
+#include "store/sqlite/schema.h"
+
+#include <string>
+
+#include "core/error.h"
+
+namespace yv::sqlite {
+namespace {
+
+// Bump on every change to the statements below.
+constexpr int64_t kVersion = 2;
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS jobs (
+  id           INTEGER PRIMARY KEY AUTOINCREMENT,
+  queue        TEXT NOT NULL,
+  payload      TEXT NOT NULL,
+  state        TEXT NOT NULL CHECK (state IN ('ready', 'leased', 'done', 'dead', 'cancelled')),
+  attempts     INTEGER NOT NULL DEFAULT 0,
+  max_attempts INTEGER NOT NULL,
+  time_limit   REAL NOT NULL DEFAULT 0,
+  token        INTEGER NOT NULL DEFAULT 0,
+  worker       TEXT,
+  lease_until  REAL,
+  deadline     REAL,
+  available_at REAL NOT NULL,
+  created_at   REAL NOT NULL,
+  started_at   REAL,
+  finished_at  REAL,
+  progress     REAL NOT NULL DEFAULT 0,
+  result       TEXT,
+  error        TEXT
+);
+CREATE INDEX IF NOT EXISTS jobs_by_readiness ON jobs (state, queue, available_at, id);
+
+CREATE TABLE IF NOT EXISTS tasks (
+  task_id    TEXT PRIMARY KEY,
+  task_name  TEXT NOT NULL,
+  input      TEXT NOT NULL,
+  job_id     INTEGER NOT NULL REFERENCES jobs (id),
+  callback   TEXT,
+  created_at REAL NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS workflows (
+  workflow_id TEXT PRIMARY KEY,
+  status      TEXT NOT NULL CHECK (status IN ('running', 'completed', 'failed', 'cancelled')),
+  request     TEXT NOT NULL,
+  error       TEXT,
+  callback    TEXT,
+  created_at  REAL NOT NULL,
+  updated_at  REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS workflows_by_age ON workflows (created_at, workflow_id);
+
+CREATE TABLE IF NOT EXISTS stages (
+  workflow_id TEXT NOT NULL REFERENCES workflows (workflow_id),
+  idx         INTEGER NOT NULL,
+  task_name   TEXT NOT NULL,
+  status      TEXT NOT NULL
+              CHECK (status IN ('pending', 'queued', 'completed', 'failed', 'skipped', 'cancelled')),
+  input       TEXT,
+  output      TEXT,
+  error       TEXT,
+  job_id      INTEGER REFERENCES jobs (id),
+  history     TEXT NOT NULL DEFAULT '[]',
+  PRIMARY KEY (workflow_id, idx)
+);
+CREATE INDEX IF NOT EXISTS stages_in_flight ON stages (status) WHERE status = 'queued';
+)sql";
+
+}  // namespace
+
+void ensure_schema(Database& db) {
+  db.transaction([&] {
+    auto version = db.prepare("PRAGMA user_version");
+    version.step();
+    const int64_t found = version.int_at(0);
+    auto tables = db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table'");
+    tables.step();
+    if (found == kVersion) return;
+    if (found != 0 || tables.int_at(0) != 0) {
+      throw Error("state_store_error",
+                  "the state database has schema version " + std::to_string(found) + ", this build needs " +
+                      std::to_string(kVersion) + "; move the old database aside (no migrations before 1.0)",
+                  503);
+    }
+    db.exec(kSchema);
+    db.exec("PRAGMA user_version = " + std::to_string(kVersion));
+  });
+}
+
+}  // namespace yv::sqlite

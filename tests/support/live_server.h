@@ -1,0 +1,61 @@
+// A live `yivideo serve` with its worker processes, as clients meet it: its own port, data directory and
+// state database, started and stopped (gracefully or with kill -9) by the test, and restartable on the same
+// state. Its log is <dir>/serve.log.
+#pragma once
+
+#include <sys/types.h>
+
+#include <filesystem>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "support/subprocess.h"
+
+namespace yv::test {
+
+class LiveServer {
+ public:
+  struct Options {
+    int workers = 1;
+    double lease_seconds = 0;      // 0: the workers' default
+    std::vector<std::string> env;  // extra "NAME=value" for the server (and so its workers)
+  };
+  // Input files may be read from the shared and synthesized fixture directories.
+  explicit LiveServer(const std::string& name, Options options);
+  explicit LiveServer(const std::string& name) : LiveServer(name, Options{}) {}
+  ~LiveServer();  // stops the server gracefully and deletes its directory
+
+  // Starts (or restarts) the server and waits until it answers.
+  void start();
+  // Sends `sig` to the server and waits for it; returns its exit status (128 + signal when killed).
+  int stop(int sig);
+  pid_t pid() const { return process_ ? process_->pid() : -1; }
+  // The server's worker processes.
+  std::vector<pid_t> worker_pids() const;
+
+  int port() const { return port_; }
+  const std::filesystem::path& dir() const { return dir_; }
+  // Where the server stores objects and workflow outputs.
+  std::filesystem::path storage_root() const { return dir_ / "data" / "files"; }
+
+  // One HTTP request; the JSON body of the answer. Checks that the answer came with `expected_status` and,
+  // for errors, that it has the contract's {"detail", "code"} shape.
+  nlohmann::json call(const std::string& method, const std::string& path, const std::string& body = "",
+                      int expected_status = 200) const;
+  nlohmann::json get(const std::string& path, int expected_status = 200) const {
+    return call("GET", path, "", expected_status);
+  }
+  nlohmann::json post(const std::string& path, const nlohmann::json& body, int expected_status = 200) const {
+    return call("POST", path, body.dump(), expected_status);
+  }
+
+ private:
+  Options options_;
+  std::filesystem::path dir_;
+  int port_ = 0;
+  std::unique_ptr<ChildProcess> process_;
+};
+
+}  // namespace yv::test

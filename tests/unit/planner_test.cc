@@ -1,0 +1,181 @@
+// The planner's rules for the execution modes and parameters, and how a stage's inputs are computed.
+#include "engine/planner.h"
+
+#include <gtest/gtest.h>
+
+#include "core/error.h"
+#include "engine/stage_inputs.h"
+
+namespace yv::engine {
+namespace {
+
+using nlohmann::json;
+
+// Two small nodes shaped like the quick-start's: one makes audio, one reads it.
+NodeRegistry registry() {
+  NodeRegistry r;
+  NodeSpec extract;
+  extract.name = "media.extract";
+  extract.params = {{"video_path", ParamType::kString, nullptr, true, true, ""},
+                    {"rate", ParamType::kInteger, 16000, false, false, ""}};
+  extract.outputs = {"audio_path", "duration"};
+  r.add(extract);
+  NodeSpec transcribe;
+  transcribe.name = "asr.transcribe";
+  transcribe.params = {{"audio_path", ParamType::kString, nullptr, false, false, ""},
+                       {"video_path", ParamType::kString, nullptr, false, true, ""},
+                       {"language", ParamType::kString, "auto", false, true, ""},
+                       {"beam_size", ParamType::kInteger, 5, false, false, ""}};
+  transcribe.outputs = {"text", "segments_file"};
+  r.add(transcribe);
+  return r;
+}
+
+json body(const std::vector<std::string>& chain) {
+  return {{"video_path", "/in/a.mp4"}, {"workflow_config", {{"workflow_chain", chain}}}};
+}
+
+std::string code_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.code() + " " + std::to_string(e.http_status());
+  }
+  return "no error";
+}
+
+TEST(Planner, SplitsGlobalsAndNodeBlocks) {
+  const NodeRegistry r = registry();
+  json b = body({"media.extract", "asr.transcribe"});
+  b["language"] = "zh";
+  b["asr.transcribe"] = {{"beam_size", 2}};
+  b["callback"] = "http://example.org/hook";
+  const WorkflowRequest req = parse_workflow_request(b, r);
+  EXPECT_EQ(req.mode, ExecutionMode::kFull);
+  EXPECT_EQ(req.spec.chain, (std::vector<std::string>{"media.extract", "asr.transcribe"}));
+  EXPECT_EQ(req.spec.globals, json({{"video_path", "/in/a.mp4"}, {"language", "zh"}}));
+  EXPECT_EQ(req.spec.node_params, json({{"asr.transcribe", {{"beam_size", 2}}}}));
+  EXPECT_EQ(req.callback, "http://example.org/hook");
+}
+
+TEST(Planner, RefusesWhatCannotRun) {
+  const NodeRegistry r = registry();
+  EXPECT_EQ(code_of([&] { parse_workflow_request(body({}), r); }), "empty_workflow_chain 400");
+  EXPECT_EQ(code_of([&] { parse_workflow_request(body({"nope.node"}), r); }), "unknown_node 400");
+  json unknown = body({"media.extract"});
+  unknown["speed"] = 2;  // no node takes a global of that name
+  EXPECT_EQ(code_of([&] { parse_workflow_request(unknown, r); }), "invalid_parameter 400");
+  json wrong_type = body({"media.extract"});
+  wrong_type["language"] = 7;
+  EXPECT_EQ(code_of([&] { parse_workflow_request(wrong_type, r); }), "invalid_parameter 400");
+  json no_video = body({"media.extract"});
+  no_video.erase("video_path");
+  EXPECT_EQ(code_of([&] { parse_workflow_request(no_video, r); }), "invalid_request 400");
+  json full_with_id = body({"media.extract"});
+  full_with_id["workflow_id"] = "w";
+  EXPECT_EQ(code_of([&] { parse_workflow_request(full_with_id, r); }), "invalid_request 400");
+  EXPECT_EQ(code_of([&] {
+              parse_workflow_request({{"execution_mode", "retry"}}, r);
+            }),
+            "invalid_request 400");
+  json bad_strategy = body({"media.extract"});
+  bad_strategy["param_merge_strategy"] = "union";
+  EXPECT_EQ(code_of([&] { parse_workflow_request(bad_strategy, r); }), "invalid_request 400");
+  EXPECT_EQ(code_of([&] { parse_workflow_request(json::array(), r); }), "invalid_request 400");
+}
+
+TEST(Planner, ReferencesMustNameAnEarlierStageAndADeclaredOutput) {
+  const NodeRegistry r = registry();
+  const auto with_ref = [&](const std::vector<std::string>& chain, const std::string& ref) {
+    json b = body(chain);
+    b["asr.transcribe"] = {{"audio_path", ref}};
+    return b;
+  };
+  const std::vector<std::string> chain = {"media.extract", "asr.transcribe"};
+  EXPECT_NO_THROW(
+      parse_workflow_request(with_ref(chain, "${{ stages.media.extract.output.audio_path }}"), r));
+  EXPECT_NO_THROW(parse_workflow_request(with_ref(chain, "${{stages.media.extract.output.audio_path}}"), r));
+  EXPECT_EQ(
+      code_of([&] { parse_workflow_request(with_ref(chain, "${{ stages.media.extract.output.nope }}"), r); }),
+      "invalid_reference 400");
+  EXPECT_EQ(code_of([&] {
+              parse_workflow_request(with_ref({"asr.transcribe", "media.extract"},
+                                              "${{ stages.media.extract.output.audio_path }}"),
+                                     r);
+            }),
+            "invalid_reference 400");
+  EXPECT_EQ(code_of([&] { parse_workflow_request(with_ref(chain, "${{ media.extract.audio_path }}"), r); }),
+            "invalid_reference 400");
+}
+
+TEST(Planner, MergeStrategies) {
+  WorkflowSpec stored{{"media.extract"},
+                      {{"video_path", "/in/a.mp4"}, {"language", "en"}},
+                      {{"asr.transcribe", {{"beam_size", 5}}}}};
+  WorkflowSpec given{{"media.extract", "asr.transcribe"},
+                     {{"language", "zh"}},
+                     {{"asr.transcribe", {{"audio_path", "/x"}}}}};
+  const WorkflowSpec merged = merge_specs(stored, given, MergeStrategy::kMerge);
+  EXPECT_EQ(merged.chain, given.chain);
+  EXPECT_EQ(merged.globals, json({{"video_path", "/in/a.mp4"}, {"language", "zh"}}));
+  EXPECT_EQ(merged.node_params, json({{"asr.transcribe", {{"beam_size", 5}, {"audio_path", "/x"}}}}));
+
+  const WorkflowSpec replaced = merge_specs(stored, given, MergeStrategy::kOverride);
+  EXPECT_EQ(replaced.globals, json({{"video_path", "/in/a.mp4"}, {"language", "zh"}}));
+  EXPECT_EQ(replaced.node_params, given.node_params);
+
+  EXPECT_EQ(code_of([&] { merge_specs(stored, given, MergeStrategy::kStrict); }), "param_conflict 400");
+  given.globals = {{"language", "en"}};  // the same value is no conflict
+  EXPECT_EQ(merge_specs(stored, given, MergeStrategy::kStrict).globals["language"], "en");
+  EXPECT_EQ(merge_specs(stored, WorkflowSpec{}, MergeStrategy::kMerge).chain, stored.chain);
+}
+
+TEST(Planner, IncrementalAppendsOnlyToACompletedPrefix) {
+  const std::vector<StoredStage> done = {{"media.extract", "completed"}};
+  EXPECT_EQ(incremental_start(done, {"media.extract", "asr.transcribe"}), 1u);
+  EXPECT_EQ(incremental_start(done, {"media.extract"}), 1u);  // nothing to run
+  EXPECT_EQ(code_of([&] { incremental_start(done, {"asr.transcribe"}); }), "invalid_request 400");
+  EXPECT_EQ(code_of([&] { incremental_start(done, {}); }), "invalid_request 400");
+  EXPECT_EQ(code_of([&] {
+              incremental_start({{"media.extract", "failed"}}, {"media.extract", "asr.transcribe"});
+            }),
+            "invalid_request 400");
+}
+
+TEST(Planner, RetryStartsAtTheFirstStageNotCompleted) {
+  const std::vector<StoredStage> stored = {{"media.extract", "completed"}, {"asr.transcribe", "failed"}};
+  EXPECT_EQ(retry_start(stored, {"media.extract", "asr.transcribe"}), 1u);
+  EXPECT_EQ(retry_start(stored, {"asr.transcribe"}), 0u);  // another node at stage 0
+  EXPECT_EQ(retry_start({{"media.extract", "completed"}}, {"media.extract"}), 1u);
+  EXPECT_EQ(retry_start({{"media.extract", "cancelled"}}, {"media.extract"}), 0u);
+}
+
+TEST(StageInputs, OwnParametersThenGlobalsThenEarlierOutputs) {
+  const NodeRegistry r = registry();
+  const NodeSpec& asr = r.get("asr.transcribe");
+  const std::vector<EarlierStage> earlier = {
+      {"media.extract", {{"audio_path", "/w/0/audio.wav"}, {"duration", 3.0}}}};
+  const json globals = {{"video_path", "/in/a.mp4"}, {"language", "en"}};
+  json in = stage_inputs(r, asr, json::object(), globals, earlier);
+  EXPECT_EQ(in["audio_path"], "/w/0/audio.wav");  // upstream fallback
+  EXPECT_EQ(in["video_path"], "/in/a.mp4");       // global
+  EXPECT_EQ(in["language"], "en");
+  EXPECT_EQ(in["beam_size"], 5);  // default
+  EXPECT_FALSE(in.contains("duration")) << "outputs fill only the node's own parameters";
+  in = stage_inputs(r, asr, {{"language", "zh"}, {"audio_path", "/mine.wav"}}, globals, earlier);
+  EXPECT_EQ(in["language"], "zh");
+  EXPECT_EQ(in["audio_path"], "/mine.wav");
+}
+
+TEST(StageInputs, ReferencesResolveFromTheLatestEarlierStageOfThatNode) {
+  const NodeRegistry r = registry();
+  const NodeSpec& asr = r.get("asr.transcribe");
+  const std::vector<EarlierStage> earlier = {{"media.extract", {{"audio_path", "/first.wav"}}},
+                                             {"media.extract", {{"audio_path", "/second.wav"}}}};
+  const json ref = {{"audio_path", "${{ stages.media.extract.output.audio_path }}"}};
+  EXPECT_EQ(stage_inputs(r, asr, ref, json::object(), earlier)["audio_path"], "/second.wav");
+  EXPECT_EQ(code_of([&] { stage_inputs(r, asr, ref, json::object(), {}); }), "unresolved_reference 400");
+}
+
+}  // namespace
+}  // namespace yv::engine
