@@ -4,6 +4,7 @@
 // SIGINT/SIGTERM stop the server gracefully. Libraries start threads before main() (OpenBLAS spawns its pool
 // when loaded), so blocking the signals and sigwait()ing cannot catch them reliably; instead the handler only
 // writes a byte to a pipe (async-signal-safe) and an ordinary thread reading the pipe calls stop().
+#include <curl/curl.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -16,6 +17,7 @@
 #include "core/error.h"
 #include "core/paths.h"
 #include "core/periodic.h"
+#include "engine/callback_outbox.h"
 #include "engine/task_service.h"
 #include "engine/worker_pool.h"
 #include "engine/workflow_service.h"
@@ -43,6 +45,7 @@ struct ServeOptions {
 };
 
 int serve(const ServeOptions& o) {
+  curl_global_init(CURL_GLOBAL_DEFAULT);  // before any thread uses libcurl
   if (pipe(g_stop_pipe) != 0) throw Error("internal_error", "cannot create the shutdown pipe", 500);
   std::filesystem::create_directories(std::filesystem::path(o.db).parent_path());
   sqlite::Database db(o.db);
@@ -61,6 +64,17 @@ int serve(const ServeOptions& o) {
       workflows.sweep();
     } catch (const std::exception& e) {
       spdlog::warn("scheduler sweep: {}", e.what());
+    }
+    return true;
+  });
+  // Webhooks go out from their own thread: a slow receiver must not hold up the scheduler.
+  engine::CallbackOutbox outbox(o.db, engine::OutboxOptions::from_environment());
+  const Periodic deliverer(std::chrono::milliseconds(250), [&outbox] {
+    try {
+      outbox.collect();
+      outbox.deliver_due();
+    } catch (const std::exception& e) {
+      spdlog::warn("callback outbox: {}", e.what());
     }
     return true;
   });

@@ -4,6 +4,7 @@
 
 #include "core/error.h"
 #include "core/ids.h"
+#include "engine/callback_outbox.h"
 #include "storage/input_paths.h"
 #include "store/sqlite/schema.h"
 
@@ -39,7 +40,11 @@ nlohmann::json time_or_null(const std::optional<double>& t) {
 }  // namespace
 
 TaskService::TaskService(sqlite::Database& db, const NodeRegistry& nodes)
-    : db_(db), queue_(db), nodes_(nodes), roots_(storage::allowed_roots()) {
+    : db_(db),
+      queue_(db),
+      nodes_(nodes),
+      roots_(storage::allowed_roots()),
+      webhooks_(net::WebhookPolicy::from_environment()) {
   sqlite::ensure_schema(db_);
 }
 
@@ -66,20 +71,21 @@ nlohmann::json TaskService::submit(const nlohmann::json& body) {
   if (body.contains("callback") && !body["callback"].is_null()) {
     if (!body["callback"].is_string()) throw Error("invalid_request", "callback must be a URL string", 400);
     callback = body["callback"].get<std::string>();
+    net::check_callback_url(*callback, webhooks_);
   }
   const std::string input_text = input.dump();  // nlohmann sorts object keys: a canonical form
   const store::JobLimits limits{3, double(node.time_limit_seconds)};
 
   std::lock_guard lock(mutex_);
   return db_.transaction([&]() -> nlohmann::json {
-    auto existing = db_.prepare("SELECT task_name, input, job_id FROM tasks WHERE task_id = ?1");
+    auto existing = db_.prepare("SELECT task_name, input, job_id, callback FROM tasks WHERE task_id = ?1");
     existing.bind(1, task_id);
     if (!existing.step()) {
       const int64_t job =
           queue_.enqueue(node.resource_class, {{"task_name", task_name}, {"params", input}}, limits);
       auto insert = db_.prepare(
-          "INSERT INTO tasks (task_id, task_name, input, job_id, callback, created_at) "
-          "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+          "INSERT INTO tasks (task_id, task_name, input, job_id, callback, notify, created_at) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?5 IS NOT NULL, ?6)");
       insert.bind(1, task_id)
           .bind(2, task_name)
           .bind(3, input_text)
@@ -96,8 +102,21 @@ nlohmann::json TaskService::submit(const nlohmann::json& body) {
           409);
     }
     const int64_t job = existing.int_at(2);
+    const auto target = callback ? callback : existing.optional_text_at(3);
+    if (callback) {
+      db_.prepare("UPDATE tasks SET callback = ?1 WHERE task_id = ?2")
+          .bind(1, *callback)
+          .bind(2, task_id)
+          .run();
+    }
     const store::JobStatus s = queue_.status(job);
     if (s.state == store::JobState::kDone) {
+      if (target) {  // the stored result is announced again, as a new run would be
+        const nlohmann::json view = task_view(db_, queue_, task_id);
+        add_callback(
+            db_, "task", task_id, *target,
+            {{"task_id", task_id}, {"status", "completed"}, {"result", view["result"]}, {"error", nullptr}});
+      }
       return {{"task_id", task_id},
               {"status", "completed"},
               {"message", "Task already completed with the same input; returning the stored result."},
@@ -107,7 +126,10 @@ nlohmann::json TaskService::submit(const nlohmann::json& body) {
     if (s.state == store::JobState::kDead || s.state == store::JobState::kCancelled) {
       const int64_t retry =
           queue_.enqueue(node.resource_class, {{"task_name", task_name}, {"params", input}}, limits);
-      db_.prepare("UPDATE tasks SET job_id = ?1 WHERE task_id = ?2").bind(1, retry).bind(2, task_id).run();
+      db_.prepare("UPDATE tasks SET job_id = ?1, notify = callback IS NOT NULL WHERE task_id = ?2")
+          .bind(1, retry)
+          .bind(2, task_id)
+          .run();
       return {{"task_id", task_id}, {"status", "pending"}, {"message", "Task failed before; queued again."}};
     }
     return {{"task_id", task_id}, {"status", task_status(s.state)}, {"message", "Task already queued."}};
@@ -116,10 +138,15 @@ nlohmann::json TaskService::submit(const nlohmann::json& body) {
 
 nlohmann::json TaskService::status(const std::string& task_id) {
   std::lock_guard lock(mutex_);
-  auto q = db_.prepare("SELECT task_name, job_id, created_at FROM tasks WHERE task_id = ?1");
+  return task_view(db_, queue_, task_id);
+}
+
+nlohmann::json task_view(sqlite::Database& db, store::JobQueue& queue, const std::string& task_id) {
+  auto q =
+      db.prepare("SELECT task_name, job_id, created_at, callback IS NOT NULL FROM tasks WHERE task_id = ?1");
   q.bind(1, task_id);
   if (!q.step()) throw Error("task_not_found", "task " + task_id + " not found", 404);
-  const store::JobStatus s = queue_.status(q.int_at(1));
+  const store::JobStatus s = queue.status(q.int_at(1));
   const bool finished = s.state != store::JobState::kReady && s.state != store::JobState::kLeased;
   nlohmann::json duration = nullptr;
   if (finished && s.started_at && s.finished_at) duration = *s.finished_at - *s.started_at;
@@ -134,7 +161,7 @@ nlohmann::json TaskService::status(const std::string& task_id) {
           {"started_at", time_or_null(s.started_at)},
           {"completed_at", finished ? time_or_null(s.finished_at) : nlohmann::json(nullptr)},
           {"duration", duration},
-          {"callback_status", nullptr}};
+          {"callback_status", callback_status(db, "task", task_id, q.int_at(3) != 0)}};
 }
 
 nlohmann::json TaskService::cancel(const std::string& task_id) {

@@ -20,6 +20,7 @@
 #include <string>
 
 #include "engine/node_registry.h"
+#include "net/webhook.h"
 #include "store/sqlite/database.h"
 #include "store/sqlite/sqlite_job_queue.h"
 
@@ -49,7 +50,11 @@ class TaskService {
   store::SqliteJobQueue queue_;
   const NodeRegistry& nodes_;
   std::vector<std::filesystem::path> roots_;  // where input files may be read from
+  net::WebhookPolicy webhooks_;               // which callback URLs are accepted
 };
+
+// The body of GET /v1/tasks/{id}/status. Throws yv::Error "task_not_found" (404).
+nlohmann::json task_view(sqlite::Database& db, store::JobQueue& queue, const std::string& task_id);
 
 // Every node with its parameters and outputs: the body of GET /v1/tasks/supported-tasks.
 nlohmann::json describe_nodes(const NodeRegistry& nodes);

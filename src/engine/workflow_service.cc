@@ -7,7 +7,9 @@
 
 #include "core/error.h"
 #include "core/ids.h"
+#include "core/json_util.h"
 #include "engine/stage_inputs.h"
+#include "engine/workflow_view.h"
 #include "storage/input_paths.h"
 
 namespace yv::engine {
@@ -15,20 +17,6 @@ namespace {
 
 using nlohmann::json;
 namespace fs = std::filesystem;
-
-json time_or_null(const std::optional<std::string>& column, double value) {
-  return column ? json(iso8601(value)) : json(nullptr);
-}
-
-json json_or_null(const std::optional<std::string>& text) {
-  return text ? json::parse(*text) : json(nullptr);
-}
-
-json text_or_null(const std::optional<std::string>& text) { return text ? json(*text) : json(nullptr); }
-
-Error not_found(const std::string& id) {
-  return Error("workflow_not_found", "workflow " + id + " not found", 404);
-}
 
 // Input files named by the client (parameters *_path) must be inside the allowed roots; they are replaced by
 // their resolved paths.
@@ -38,16 +26,6 @@ void resolve_paths(json& params, const std::vector<fs::path>& roots) {
       value = storage::resolve_input_path(value, roots);
     }
   }
-}
-
-// The status shown for a stage stored as `stored` whose job (if any) is in `job_state`.
-std::string shown_status(const std::string& stored, const std::optional<std::string>& job_state) {
-  if (stored != "queued" || !job_state) return stored;
-  if (*job_state == "leased") return "running";
-  if (*job_state == "done") return "completed";
-  if (*job_state == "dead") return "failed";
-  if (*job_state == "cancelled") return "cancelled";
-  return "queued";
 }
 
 // Outputs of stage `index` naming files (keys *_file or *_path) that no longer exist.
@@ -62,11 +40,6 @@ std::vector<std::string> missing_files(const json& output) {
   return missing;
 }
 
-constexpr const char* kStagesQuery =
-    "SELECT s.idx, s.task_name, s.status, s.input, s.output, s.error, s.history, j.state, j.attempts, "
-    "j.started_at, j.finished_at, j.progress, j.result, j.error FROM stages s LEFT JOIN jobs j ON j.id = "
-    "s.job_id WHERE s.workflow_id = ?1 ORDER BY s.idx";
-
 }  // namespace
 
 WorkflowService::WorkflowService(const std::string& db_path, const NodeRegistry& nodes)
@@ -74,10 +47,12 @@ WorkflowService::WorkflowService(const std::string& db_path, const NodeRegistry&
       queue_(db_),
       scheduler_(db_, queue_, nodes),
       nodes_(nodes),
-      roots_(storage::allowed_roots()) {}
+      roots_(storage::allowed_roots()),
+      webhooks_(net::WebhookPolicy::from_environment()) {}
 
 std::pair<int, json> WorkflowService::submit(const json& body) {
   WorkflowRequest request = parse_workflow_request(body, nodes_);
+  if (request.callback) net::check_callback_url(*request.callback, webhooks_);
   resolve_paths(request.spec.globals, roots_);
   for (auto& [node, params] : request.spec.node_params.items()) resolve_paths(params, roots_);
   std::lock_guard lock(mutex_);
@@ -89,8 +64,8 @@ std::pair<int, json> WorkflowService::create(const WorkflowRequest& request) {
   db_.transaction([&] {
     const double now = store::wall_clock();
     auto insert = db_.prepare(
-        "INSERT INTO workflows (workflow_id, status, request, callback, created_at, updated_at) "
-        "VALUES (?1, 'running', ?2, ?3, ?4, ?4)");
+        "INSERT INTO workflows (workflow_id, status, request, callback, notify, created_at, updated_at) "
+        "VALUES (?1, 'running', ?2, ?3, ?3 IS NOT NULL, ?4, ?4)");
     insert.bind(1, id).bind(2, to_json(request.spec).dump()).bind(4, now);
     request.callback ? insert.bind(3, *request.callback) : insert.bind_null(3);
     insert.run();
@@ -120,7 +95,7 @@ std::pair<int, json> WorkflowService::resume(const WorkflowRequest& request) {
     scheduler_.advance_in_transaction(id);
     auto wf = db_.prepare("SELECT status, request FROM workflows WHERE workflow_id = ?1");
     wf.bind(1, id);
-    if (!wf.step()) throw not_found(id);
+    if (!wf.step()) throw workflow_not_found(id);
     if (wf.text_at(0) == "running") {
       throw Error("workflow_running", "workflow " + id + " is still running: wait for it or cancel it first",
                   409);
@@ -190,7 +165,8 @@ std::pair<int, json> WorkflowService::resume(const WorkflowRequest& request) {
     }
     auto update = db_.prepare(
         "UPDATE workflows SET status = 'running', request = ?2, error = NULL, updated_at = ?3, "
-        "callback = COALESCE(?4, callback) WHERE workflow_id = ?1");
+        "callback = COALESCE(?4, callback), notify = COALESCE(?4, callback) IS NOT NULL WHERE workflow_id = "
+        "?1");
     update.bind(1, id).bind(2, to_json(spec).dump()).bind(3, store::wall_clock());
     request.callback ? update.bind(4, *request.callback) : update.bind_null(4);
     update.run();
@@ -205,70 +181,7 @@ std::pair<int, json> WorkflowService::resume(const WorkflowRequest& request) {
 
 json WorkflowService::status(const std::string& workflow_id) {
   std::lock_guard lock(mutex_);
-  auto wf = db_.prepare(
-      "SELECT status, request, error, created_at, updated_at FROM workflows WHERE workflow_id = ?1");
-  wf.bind(1, workflow_id);
-  if (!wf.step()) throw not_found(workflow_id);
-  const json request = json::parse(wf.text_at(1));
-
-  json stages = json::object();
-  int completed = 0, total = 0;
-  double running_progress = 0;
-  bool started = false;
-  json current = nullptr;
-  auto q = db_.prepare(kStagesQuery);
-  q.bind(1, workflow_id);
-  while (q.step()) {
-    ++total;
-    const auto job_state = q.optional_text_at(7);
-    const std::string shown = shown_status(q.text_at(2), job_state);
-    json stage = {{"task_name", q.text_at(1)}, {"status", shown}};
-    stage["input"] = json_or_null(q.optional_text_at(3));
-    json output = json_or_null(q.optional_text_at(4));
-    if (output.is_null() && shown == "completed") output = json_or_null(q.optional_text_at(12));
-    stage["output"] = output;
-    const auto started_at = q.optional_text_at(9), finished_at = q.optional_text_at(10);
-    const bool finished = shown != "queued" && shown != "running" && finished_at;
-    stage["start_time"] = time_or_null(started_at, q.double_at(9));
-    stage["end_time"] = finished ? time_or_null(finished_at, q.double_at(10)) : json(nullptr);
-    stage["duration"] = finished && started_at
-                            ? json(std::round((q.double_at(10) - q.double_at(9)) * 1000) / 1000)
-                            : json(nullptr);
-    stage["attempts"] = job_state ? q.int_at(8) : 0;
-    auto error = q.optional_text_at(5);
-    if (!error && (shown == "failed" || shown == "cancelled")) error = q.optional_text_at(13);
-    stage["error"] = error ? json(*error) : json(nullptr);
-    if (shown == "running") {
-      stage["progress"] = q.double_at(11);
-      running_progress = q.double_at(11);
-    }
-    const json history = json::parse(q.text_at(6));
-    if (!history.empty()) stage["history"] = history;
-    if (shown == "completed") ++completed;
-    if (shown == "completed" || shown == "running" || (job_state && q.int_at(8) > 0)) started = true;
-    if (current.is_null() && shown != "completed") current = q.text_at(1);
-    stages["stage_" + std::to_string(q.int_at(0))] = std::move(stage);
-  }
-  std::string status = wf.text_at(0);
-  if (status == "running" && !started) status = "pending";
-  if (status != "running" && status != "pending") current = nullptr;
-  const double percent = total ? (completed + running_progress) * 100.0 / total : 100.0;
-  json input_params = request["globals"];
-  input_params["workflow_chain"] = request["workflow_chain"];
-  input_params["node_params"] = request["node_params"];
-  if (!input_params.contains("video_path")) input_params["video_path"] = nullptr;
-  return {{"workflow_id", workflow_id},
-          {"status", status},
-          {"created_at", iso8601(wf.double_at(3))},
-          {"updated_at", iso8601(wf.double_at(4))},
-          {"progress",
-           {{"completed", completed},
-            {"total", total},
-            {"current", current},
-            {"percent", std::round(percent * 10) / 10}}},
-          {"input_params", input_params},
-          {"stages", stages},
-          {"error", text_or_null(wf.optional_text_at(2))}};
+  return workflow_view(db_, workflow_id);
 }
 
 json WorkflowService::list(const std::string& status, int limit, const std::string& cursor) {
@@ -328,7 +241,7 @@ json WorkflowService::cancel(const std::string& workflow_id) {
     scheduler_.advance_in_transaction(workflow_id);  // record stages that finished meanwhile
     auto wf = db_.prepare("SELECT status FROM workflows WHERE workflow_id = ?1");
     wf.bind(1, workflow_id);
-    if (!wf.step()) throw not_found(workflow_id);
+    if (!wf.step()) throw workflow_not_found(workflow_id);
     if (wf.text_at(0) != "running") {
       throw Error("workflow_finished",
                   "workflow " + workflow_id + " has already " +

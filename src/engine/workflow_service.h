@@ -16,6 +16,7 @@
 #include "engine/node_registry.h"
 #include "engine/planner.h"
 #include "engine/scheduler.h"
+#include "net/webhook.h"
 #include "store/sqlite/database.h"
 #include "store/sqlite/sqlite_job_queue.h"
 
@@ -57,6 +58,7 @@ class WorkflowService {
   Scheduler scheduler_;
   const NodeRegistry& nodes_;
   std::vector<std::filesystem::path> roots_;  // where input files may be read from
+  net::WebhookPolicy webhooks_;               // which callback URLs are accepted
 };
 
 }  // namespace yv::engine

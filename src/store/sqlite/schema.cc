@@ -8,7 +8,7 @@ namespace yv::sqlite {
 namespace {
 
 // Bump on every change to the statements below.
-constexpr int64_t kVersion = 2;
+constexpr int64_t kVersion = 3;
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS jobs (
@@ -39,8 +39,10 @@ CREATE TABLE IF NOT EXISTS tasks (
   input      TEXT NOT NULL,
   job_id     INTEGER NOT NULL REFERENCES jobs (id),
   callback   TEXT,
+  notify     INTEGER NOT NULL DEFAULT 0,  -- 1: a callback is due when the current job ends
   created_at REAL NOT NULL
 );
+CREATE INDEX IF NOT EXISTS tasks_to_notify ON tasks (job_id) WHERE notify = 1;
 
 CREATE TABLE IF NOT EXISTS workflows (
   workflow_id TEXT PRIMARY KEY,
@@ -48,9 +50,11 @@ CREATE TABLE IF NOT EXISTS workflows (
   request     TEXT NOT NULL,
   error       TEXT,
   callback    TEXT,
+  notify      INTEGER NOT NULL DEFAULT 0,  -- 1: a callback is due when the current run ends
   created_at  REAL NOT NULL,
   updated_at  REAL NOT NULL
 );
+CREATE INDEX IF NOT EXISTS workflows_to_notify ON workflows (status) WHERE notify = 1;
 CREATE INDEX IF NOT EXISTS workflows_by_age ON workflows (created_at, workflow_id);
 
 CREATE TABLE IF NOT EXISTS stages (
@@ -67,11 +71,31 @@ CREATE TABLE IF NOT EXISTS stages (
   PRIMARY KEY (workflow_id, idx)
 );
 CREATE INDEX IF NOT EXISTS stages_in_flight ON stages (status) WHERE status = 'queued';
+
+-- The callback outbox: one row per callback to deliver, kept after delivery as its record.
+CREATE TABLE IF NOT EXISTS callbacks (
+  id           INTEGER PRIMARY KEY AUTOINCREMENT,
+  kind         TEXT NOT NULL CHECK (kind IN ('workflow', 'task')),
+  owner_id     TEXT NOT NULL,
+  url          TEXT NOT NULL,
+  body         TEXT NOT NULL,
+  status       TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
+  attempts     INTEGER NOT NULL DEFAULT 0,
+  next_at      REAL NOT NULL,
+  last_error   TEXT,
+  created_at   REAL NOT NULL,
+  delivered_at REAL
+);
+CREATE INDEX IF NOT EXISTS callbacks_due ON callbacks (next_at) WHERE status = 'pending';
+CREATE INDEX IF NOT EXISTS callbacks_by_owner ON callbacks (kind, owner_id, id);
 )sql";
 
 }  // namespace
 
 void ensure_schema(Database& db) {
+  auto current = db.prepare("PRAGMA user_version");
+  current.step();
+  if (current.int_at(0) == kVersion) return;  // the common case, without taking the write lock
   db.transaction([&] {
     auto version = db.prepare("PRAGMA user_version");
     version.step();

@@ -1,0 +1,38 @@
+// Sending webhooks (callbacks) safely: a thin wrapper over libcurl and OpenSSL's HMAC.
+//
+// A server reachable by untrusted clients must not become their proxy into its own network, so callback
+// targets must be http(s) URLs whose address is public, unless the operator allows private targets
+// (loopback, RFC 1918, link-local, unique-local IPv6). The address is checked when the request is submitted
+// (by resolving the name) and again on the connection actually made, so a name that later resolves elsewhere
+// (DNS rebinding) gains nothing. Redirects are not followed.
+#pragma once
+
+#include <string>
+
+namespace yv::net {
+
+struct WebhookPolicy {
+  std::string secret;          // HMAC-SHA256 key for X-YiVideo-Signature; empty: unsigned
+  bool allow_private = false;  // allow loopback/private/link-local targets
+  double timeout_seconds = 10;
+
+  // From $YIVIDEO_CALLBACK_SECRET and $YIVIDEO_CALLBACK_ALLOW_PRIVATE (1/true/yes).
+  static WebhookPolicy from_environment();
+};
+
+// Throws yv::Error "invalid_callback" (400) when `url` is not an http(s) URL, its host does not resolve, or
+// it resolves to a private address the policy does not allow.
+void check_callback_url(const std::string& url, const WebhookPolicy& policy);
+
+// "sha256=<hex HMAC-SHA256 of body under secret>".
+std::string signature(const std::string& secret, const std::string& body);
+
+struct WebhookResult {
+  bool delivered = false;  // the target answered 2xx
+  std::string error;       // why not, when not
+};
+
+// POSTs `body` (JSON) to `url`, signed when the policy has a secret. Never throws.
+WebhookResult post_webhook(const std::string& url, const std::string& body, const WebhookPolicy& policy);
+
+}  // namespace yv::net
