@@ -45,17 +45,17 @@ ApiServer::ApiServer(ServerOptions options, const std::function<void(httplib::Se
     if (!res.body.empty()) return;
     auto [code, detail] = describe_status(res.status);
     if (res.status == 404) detail = "no route " + req.method + " " + req.path;
-    send_error(res, res.status, code, detail);
+    send_error(req, res, res.status, code, detail);
   });
   server_->set_exception_handler(
       [](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
         try {
           std::rethrow_exception(ep);
         } catch (const Error& e) {
-          send_error(res, e.http_status(), e.code(), e.detail());
+          send_error(req, res, e.http_status(), e.code(), e.detail());
         } catch (const std::exception& e) {
           spdlog::error("{} {}: {}", req.method, req.path, e.what());
-          send_error(res, 500, "internal_error", "internal error; the server log has the details");
+          send_error(req, res, 500, "internal_error", "internal error; the server log has the details");
         }
       });
   // httplib's default also sets SO_REUSEPORT, which would let a second server share our port and take half of

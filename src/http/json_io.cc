@@ -3,6 +3,7 @@
 #include <httplib.h>
 
 #include "core/error.h"
+#include "http/localize.h"
 
 namespace yv::http {
 
@@ -12,8 +13,10 @@ void send_json(httplib::Response& res, int status, const nlohmann::json& body) {
   res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), "application/json");
 }
 
-void send_error(httplib::Response& res, int status, const std::string& code, const std::string& detail) {
-  send_json(res, status, {{"detail", detail}, {"code", code}});
+void send_error(const httplib::Request& req, httplib::Response& res, int status, const std::string& code,
+                const std::string& detail) {
+  const bool chinese = prefers_chinese(req.get_header_value("Accept-Language"));
+  send_json(res, status, {{"detail", chinese ? chinese_detail(code, detail) : detail}, {"code", code}});
 }
 
 nlohmann::json parse_body(const httplib::Request& req) {

@@ -11,7 +11,9 @@ struct Response;
 namespace yv::http {
 
 void send_json(httplib::Response& res, int status, const nlohmann::json& body);
-void send_error(httplib::Response& res, int status, const std::string& code, const std::string& detail);
+// The error body, in Chinese when the request's Accept-Language asks for it (see localize.h).
+void send_error(const httplib::Request& req, httplib::Response& res, int status, const std::string& code,
+                const std::string& detail);
 
 // The request body as JSON. Throws yv::Error "invalid_json" (400), with the parser's position, when it is
 // not.

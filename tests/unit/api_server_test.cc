@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "core/error.h"
+#include "http/localize.h"
 
 namespace yv::http {
 namespace {
@@ -44,6 +45,25 @@ TEST_F(ApiServerTest, UnknownRouteIsJson404) {
   const auto body = nlohmann::json::parse(res->body);
   EXPECT_EQ(body["code"], "not_found");
   EXPECT_EQ(body["detail"], "no route GET /v1/nothing-here");
+}
+
+TEST_F(ApiServerTest, ChineseClientsGetChineseErrors) {
+  auto res = client_->Get("/v1/nothing-here", {{"Accept-Language", "zh-CN,zh;q=0.9,en;q=0.8"}});
+  ASSERT_TRUE(res);
+  EXPECT_EQ(nlohmann::json::parse(res->body)["detail"], "路径不存在: no route GET /v1/nothing-here");
+  res = client_->Get("/v1/nothing-here", {{"Accept-Language", "en-GB,zh;q=0.5"}});
+  EXPECT_EQ(nlohmann::json::parse(res->body)["detail"], "no route GET /v1/nothing-here");
+}
+
+TEST(Localize, ChineseSummaryLeadsUnlessTheDetailIsChineseAlready) {
+  EXPECT_TRUE(prefers_chinese("zh"));
+  EXPECT_TRUE(prefers_chinese(" ZH-tw ;q=1"));
+  EXPECT_FALSE(prefers_chinese("en, zh"));
+  EXPECT_FALSE(prefers_chinese(""));
+  EXPECT_EQ(chinese_detail("workflow_not_found", "workflow x not found"),
+            "工作流不存在: workflow x not found");
+  EXPECT_EQ(chinese_detail("file_not_found", "文件不存在: a.mp4"), "文件不存在: a.mp4");
+  EXPECT_EQ(chinese_detail("some_new_code", "as is"), "as is");
 }
 
 TEST(ApiServerBind, TakenPortIsAClearError) {
