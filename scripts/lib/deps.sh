@@ -41,7 +41,7 @@ YV_APT_PACKAGES=(
   libavformat-dev libavcodec-dev libswresample-dev libavutil-dev ffmpeg
   libsqlite3-dev libhiredis-dev libcurl4-openssl-dev libssl-dev libcpp-httplib-dev nlohmann-json3-dev
   libspdlog-dev libcli11-dev libgtest-dev libopenblas-dev
-  redis-server espeak-ng flite sox curl
+  redis-server espeak-ng flite sox curl jq python3-requests
 )
 
 yv_ensure_apt() {
@@ -153,6 +153,22 @@ yv_ensure_model() {
   rm -rf "$tmp"
 }
 
+# Unpacks Swagger UI's two assets for GET /docs into the cache (where the server looks for them).
+yv_ensure_swagger_ui() {
+  local dir=$YV_CACHE/swagger-ui-dist-$SWAGGER_UI_VERSION dl=$YV_CACHE/downloads
+  [ -f "$dir/.verified" ] && return 0
+  mkdir -p "$dl"
+  if [ ! -f "$dl/$SWAGGER_UI_NPM_TARBALL" ]; then
+    yv_log "fetching Swagger UI $SWAGGER_UI_VERSION from npm"
+    (cd "$dl" && npm pack --silent "$SWAGGER_UI_NPM_PACKAGE" >/dev/null)
+  fi
+  yv_sha256_check "$dl/$SWAGGER_UI_NPM_TARBALL" "$SWAGGER_UI_NPM_SHA256"
+  rm -rf "$dir" && mkdir -p "$dir"
+  tar -xzf "$dl/$SWAGGER_UI_NPM_TARBALL" -C "$dir" --strip-components=1 \
+    package/swagger-ui.css package/swagger-ui-bundle.js package/LICENSE package/NOTICE
+  touch "$dir/.verified"
+}
+
 # Configures (first time) and builds YiVideo itself in $YV_BUILD; ccache keeps rebuilds of fresh clones fast.
 yv_build() {
   local prefix=$1
@@ -173,5 +189,6 @@ yv_prepare() {
   local prefix
   prefix=$(yv_ensure_whisper)
   yv_ensure_model
+  yv_ensure_swagger_ui
   yv_build "$prefix"
 }

@@ -22,6 +22,7 @@
 #include "engine/worker_pool.h"
 #include "engine/workflow_service.h"
 #include "http/api_server.h"
+#include "http/openapi.h"
 #include "http/task_routes.h"
 #include "http/workflow_routes.h"
 #include "nodes/builtin_nodes.h"
@@ -52,9 +53,10 @@ int serve(const ServeOptions& o) {
   const engine::NodeRegistry nodes = builtin_nodes();
   engine::TaskService tasks(db, nodes);
   engine::WorkflowService workflows(o.db, nodes);
-  http::ApiServer server(o.http, [&](httplib::Server& s) {
-    http::add_task_routes(s, tasks, nodes);
-    http::add_workflow_routes(s, workflows);
+  http::ApiServer server(o.http, [&](http::Router& routes) {
+    http::add_task_routes(routes, tasks, nodes);
+    http::add_workflow_routes(routes, workflows);
+    http::add_docs_routes(routes, nodes);  // last: it documents every route
   });
   server.bind();
   // The scheduler's pass: reaps lapsed leases and time limits, and advances workflows whose worker died

@@ -32,13 +32,16 @@ std::pair<std::string, std::string> describe_status(int status) {
 
 }  // namespace
 
-ApiServer::ApiServer(ServerOptions options, const std::function<void(httplib::Server&)>& add_routes)
-    : options_(std::move(options)), server_(std::make_unique<httplib::Server>()) {
+ApiServer::ApiServer(ServerOptions options, const std::function<void(Router&)>& add_routes)
+    : options_(std::move(options)),
+      server_(std::make_unique<httplib::Server>()),
+      router_(std::make_unique<Router>(*server_)) {
   server_->set_payload_max_length(options_.max_body_bytes);
-  if (add_routes) add_routes(*server_);
-  server_->Get("/", [](const httplib::Request&, httplib::Response& res) {
-    send_json(res, 200, {{"message", "YiVideo AI Workflow Engine API is running."}});
-  });
+  router_->add({"GET", "/", "health", "Liveness", {}, nullptr, {{"200", "The API is running"}}},
+               [](const httplib::Request&, httplib::Response& res) {
+                 send_json(res, 200, {{"message", "YiVideo AI Workflow Engine API is running."}});
+               });
+  if (add_routes) add_routes(*router_);
 
   // Statuses set by httplib or by a handler without a body get the JSON error shape too.
   server_->set_error_handler([](const httplib::Request& req, httplib::Response& res) {

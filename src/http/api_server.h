@@ -9,6 +9,8 @@
 #include <memory>
 #include <string>
 
+#include "http/router.h"
+
 namespace httplib {
 class Server;
 }
@@ -24,9 +26,8 @@ struct ServerOptions {
 
 class ApiServer {
  public:
-  // add_routes registers the routes beyond GET / (tasks, workflows, ...) on the underlying server.
-  explicit ApiServer(ServerOptions options,
-                     const std::function<void(httplib::Server&)>& add_routes = nullptr);
+  // add_routes registers the routes beyond GET / (tasks, workflows, ...) in the route table.
+  explicit ApiServer(ServerOptions options, const std::function<void(Router&)>& add_routes = nullptr);
   ~ApiServer();
 
   // Binds the listening socket. Throws yv::Error "bind_failed" (503) when the address is taken or invalid.
@@ -41,6 +42,7 @@ class ApiServer {
  private:
   ServerOptions options_;
   std::unique_ptr<httplib::Server> server_;
+  std::unique_ptr<Router> router_;
   int port_ = 0;
 };
 

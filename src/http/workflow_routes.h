@@ -2,14 +2,11 @@
 #pragma once
 
 #include "engine/workflow_service.h"
-
-namespace httplib {
-class Server;
-}
+#include "http/router.h"
 
 namespace yv::http {
 
 // REQUIRES: workflows outlives the server.
-void add_workflow_routes(httplib::Server& server, engine::WorkflowService& workflows);
+void add_workflow_routes(Router& router, engine::WorkflowService& workflows);
 
 }  // namespace yv::http

@@ -1,0 +1,49 @@
+// The route table: every route is registered here with its documentation, so the OpenAPI document
+// (http/openapi.h) is generated from the same list the server dispatches on and cannot drift from it.
+#pragma once
+
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace httplib {
+class Server;
+struct Request;
+struct Response;
+}  // namespace httplib
+
+namespace yv::http {
+
+struct QueryParam {
+  std::string name, type, description;
+};
+
+struct RouteDoc {
+  std::string method;  // GET (which also answers HEAD), POST, DELETE
+  std::string path;    // OpenAPI style: /v1/workflows/status/{workflow_id}
+  std::string tag;     // group in the docs: workflows, tasks, files, ...
+  std::string summary;
+  std::vector<QueryParam> query;
+  nlohmann::json request_body;  // JSON schema of the body; null: none
+  nlohmann::json responses;     // {"<status>": "description"}; every route also documents its errors
+};
+
+using Handler = std::function<void(const httplib::Request&, httplib::Response&)>;
+
+class Router {
+ public:
+  // REQUIRES: server outlives the router.
+  explicit Router(httplib::Server& server) : server_(server) {}
+
+  // Registers `handler` for doc.method and doc.path; {name} path segments match one segment each and reach
+  // the handler as req.matches[1], [2], ...
+  void add(RouteDoc doc, Handler handler);
+  const std::vector<RouteDoc>& routes() const { return routes_; }
+
+ private:
+  httplib::Server& server_;
+  std::vector<RouteDoc> routes_;
+};
+
+}  // namespace yv::http
