@@ -22,10 +22,12 @@
 #include "engine/worker_pool.h"
 #include "engine/workflow_service.h"
 #include "http/api_server.h"
+#include "http/file_routes.h"
 #include "http/openapi.h"
 #include "http/task_routes.h"
 #include "http/workflow_routes.h"
 #include "nodes/builtin_nodes.h"
+#include "storage/input_paths.h"
 #include "store/sqlite/database.h"
 
 namespace yv::cli {
@@ -53,9 +55,11 @@ int serve(const ServeOptions& o) {
   const engine::NodeRegistry nodes = builtin_nodes();
   engine::TaskService tasks(db, nodes);
   engine::WorkflowService workflows(o.db, nodes);
+  const storage::LocalStore store(storage::storage_root());
   http::ApiServer server(o.http, [&](http::Router& routes) {
     http::add_task_routes(routes, tasks, nodes);
     http::add_workflow_routes(routes, workflows);
+    http::add_file_routes(routes, store);
     http::add_docs_routes(routes, nodes);  // last: it documents every route
   });
   server.bind();

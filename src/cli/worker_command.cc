@@ -12,7 +12,7 @@
 #include "engine/scheduler.h"
 #include "engine/worker.h"
 #include "nodes/builtin_nodes.h"
-#include "storage/input_paths.h"
+#include "storage/object_keys.h"
 #include "store/sqlite/sqlite_job_queue.h"
 
 namespace yv::cli {
@@ -37,7 +37,7 @@ int run_worker(WorkerCommandOptions o) {
   // The worker schedules the next stage of a workflow itself, so chains advance without waiting for the
   // server's sweep (and without any server, for workers on other hosts).
   engine::Scheduler scheduler(db, queue, nodes);
-  o.worker.storage_root = storage::storage_root();
+  o.worker.storage_root = storage::bucket_dir(storage::kDefaultBucket);
   o.worker.on_finished = [&scheduler](const store::Job& job) {
     if (job.payload.contains("workflow_id")) scheduler.advance(job.payload["workflow_id"]);
   };

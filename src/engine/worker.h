@@ -28,7 +28,7 @@ struct WorkerOptions {
   double idle_poll_seconds = 0.2;          // sleep between claims when the queue is empty
   int max_jobs = 0;                        // stop after this many jobs (0: run until stop())
   std::filesystem::path work_root = std::filesystem::temp_directory_path() / "yivideo-work";
-  std::filesystem::path storage_root;  // base of workflow stages' output_dir
+  std::filesystem::path storage_root;  // base of workflow stages' output_dir: the default bucket's folder
   // Called after a job's outcome was committed (completed or failed), e.g. to schedule the next stage.
   std::function<void(const store::Job&)> on_finished;
 };

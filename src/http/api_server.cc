@@ -3,6 +3,7 @@
 #include <httplib.h>
 #include <spdlog/spdlog.h>
 
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
@@ -36,7 +37,24 @@ ApiServer::ApiServer(ServerOptions options, const std::function<void(Router&)>& 
     : options_(std::move(options)),
       server_(std::make_unique<httplib::Server>()),
       router_(std::make_unique<Router>(*server_)) {
-  server_->set_payload_max_length(options_.max_body_bytes);
+  server_->set_payload_max_length(std::max<uint64_t>(options_.max_body_bytes, options_.max_upload_bytes));
+  // Bodies are limited before they are read: JSON routes take small bodies of known length (a chunked body
+  // would otherwise be read without bound); only streaming routes take large ones.
+  server_->set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    const bool streaming = router_->is_streaming(req.path);
+    const uint64_t limit = streaming ? options_.max_upload_bytes : options_.max_body_bytes;
+    if (!streaming && req.get_header_value("Transfer-Encoding").find("chunked") != std::string::npos) {
+      send_error(req, res, 411, "length_required", "send the body with a Content-Length");
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    if (req.has_header("Content-Length") &&
+        std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr, 10) > limit) {
+      send_error(req, res, 413, "payload_too_large",
+                 "the body is larger than the limit of " + std::to_string(limit) + " bytes");
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
   router_->add({"GET", "/", "health", "Liveness", {}, nullptr, {{"200", "The API is running"}}},
                [](const httplib::Request&, httplib::Response& res) {
                  send_json(res, 200, {{"message", "YiVideo AI Workflow Engine API is running."}});
@@ -45,7 +63,7 @@ ApiServer::ApiServer(ServerOptions options, const std::function<void(Router&)>& 
 
   // Statuses set by httplib or by a handler without a body get the JSON error shape too.
   server_->set_error_handler([](const httplib::Request& req, httplib::Response& res) {
-    if (!res.body.empty()) return;
+    if (!res.body.empty() || res.status == 416) return;  // 416: see the download route
     auto [code, detail] = describe_status(res.status);
     if (res.status == 404) detail = "no route " + req.method + " " + req.path;
     send_error(req, res, res.status, code, detail);

@@ -21,7 +21,8 @@ struct ServerOptions {
   std::string host =
       "127.0.0.1";  // loopback unless the operator opts in to exposure (e.g. 0.0.0.0 in a container)
   int port = 8000;  // 0 picks a free port; see ApiServer::port()
-  size_t max_body_bytes = 1 << 20;  // larger request bodies are refused with 413 payload_too_large
+  size_t max_body_bytes = 1 << 20;  // larger JSON bodies are refused with 413 payload_too_large
+  uint64_t max_upload_bytes = uint64_t(10) << 30;  // the same for uploads (streaming routes)
 };
 
 class ApiServer {

@@ -7,9 +7,33 @@
 
 namespace yv::http {
 
+namespace {
+
+// "{file_path}" captures the rest of the path, any other "{name}" one segment; the rest matches literally.
+std::string pattern_of(const std::string& path) {
+  const std::string greedy = std::regex_replace(path, std::regex(R"(\{file_path\})"), "(.+)");
+  return std::regex_replace(greedy, std::regex(R"(\{[a-z_]+\})"), "([^/]+)");
+}
+
+}  // namespace
+
+void Router::add_streaming(RouteDoc doc, StreamingHandler handler) {
+  if (doc.method != "POST") throw std::logic_error("streaming routes are POST routes");
+  const std::string pattern = pattern_of(doc.path);
+  server_.Post(pattern, handler);
+  streaming_patterns_.push_back(pattern);
+  routes_.push_back(std::move(doc));
+}
+
+bool Router::is_streaming(const std::string& path) const {
+  for (const auto& p : streaming_patterns_) {
+    if (std::regex_match(path, std::regex(p))) return true;
+  }
+  return false;
+}
+
 void Router::add(RouteDoc doc, Handler handler) {
-  // "{name}" becomes a one-segment capture; the rest of the path is matched literally.
-  const std::string pattern = std::regex_replace(doc.path, std::regex(R"(\{[a-z_]+\})"), "([^/]+)");
+  const std::string pattern = pattern_of(doc.path);
   if (doc.method == "GET") {
     server_.Get(pattern, handler);
   } else if (doc.method == "POST") {

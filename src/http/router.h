@@ -9,6 +9,7 @@
 
 namespace httplib {
 class Server;
+class ContentReader;
 struct Request;
 struct Response;
 }  // namespace httplib
@@ -30,20 +31,29 @@ struct RouteDoc {
 };
 
 using Handler = std::function<void(const httplib::Request&, httplib::Response&)>;
+// A handler that reads the body itself, as it arrives (uploads), instead of receiving it whole.
+using StreamingHandler =
+    std::function<void(const httplib::Request&, httplib::Response&, const httplib::ContentReader&)>;
 
 class Router {
  public:
   // REQUIRES: server outlives the router.
   explicit Router(httplib::Server& server) : server_(server) {}
 
-  // Registers `handler` for doc.method and doc.path; {name} path segments match one segment each and reach
-  // the handler as req.matches[1], [2], ...
+  // Registers `handler` for doc.method and doc.path; {name} path parameters match one segment each, except
+  // {file_path}, which matches the rest of the path (object keys contain '/'); they reach the handler as
+  // req.matches[1], [2], ...
   void add(RouteDoc doc, Handler handler);
+  // The same for a POST route whose handler streams the body. Such routes alone may receive bodies larger
+  // than the JSON limit (ServerOptions::max_body_bytes).
+  void add_streaming(RouteDoc doc, StreamingHandler handler);
+  bool is_streaming(const std::string& path) const;
   const std::vector<RouteDoc>& routes() const { return routes_; }
 
  private:
   httplib::Server& server_;
   std::vector<RouteDoc> routes_;
+  std::vector<std::string> streaming_patterns_;
 };
 
 }  // namespace yv::http

@@ -5,6 +5,8 @@
 
 #include "core/error.h"
 #include "core/paths.h"
+#include "storage/local_store.h"
+#include "storage/object_keys.h"
 
 namespace yv::storage {
 namespace fs = std::filesystem;
@@ -23,10 +25,25 @@ std::vector<fs::path> allowed_roots() {
 }
 
 std::string resolve_input_path(const std::string& given, const std::vector<fs::path>& roots) {
-  if (given.empty() || given.find('\0') != std::string::npos || !fs::path(given).is_absolute()) {
-    throw Error("invalid_path",
-                "invalid input path '" + given + "': give an absolute path inside an allowed root", 400);
+  if (given.empty() || given.find('\0') != std::string::npos)
+    throw Error("invalid_path", "empty input path", 400);
+  const auto object = [&](const std::string& bucket, const std::string& key) {
+    const auto info = LocalStore(storage_root()).stat(bucket, key);
+    if (!info) throw Error("file_not_found", "文件不存在: " + given, 404);
+    return info->path.string();
+  };
+  for (const std::string scheme : {"s3://", "minio://"}) {
+    if (!given.starts_with(scheme)) continue;
+    const std::string rest = given.substr(scheme.size());
+    const auto slash = rest.find('/');
+    if (slash == std::string::npos) throw Error("invalid_path", "give " + scheme + "<bucket>/<key>", 400);
+    return object(rest.substr(0, slash), rest.substr(slash + 1));
   }
+  if (given.starts_with("http://") || given.starts_with("https://")) {
+    throw Error("invalid_path", "URL inputs are not supported yet: upload the file and give its key", 400);
+  }
+  if (given.starts_with("/share/")) return object(kDefaultBucket, given.substr(7));
+  if (!fs::path(given).is_absolute()) return object(kDefaultBucket, given);
   std::error_code ec;
   const fs::path resolved = fs::weakly_canonical(given, ec);
   if (ec) throw Error("invalid_path", "invalid input path '" + given + "'", 400);

@@ -1,10 +1,13 @@
-// Which local files an API request may name as input.
+// Which files an API request may name as input, and where they are.
 //
-// A server that is safe to expose must not read whatever path a client sends: inputs given as local paths are
-// accepted only inside the allowed roots: the storage root, plus the directories in $YIVIDEO_ALLOWED_ROOTS
-// (':'-separated).
-// Paths are resolved (symlinks, "..") before the check, so no spelling escapes a root. The CLI, run by the
-// machine's own user, is not limited. Object-store keys and URLs as inputs arrive with the storage backends.
+// Inputs such as video_path may be: a key in the default bucket ("videos/demo.mp4"), the same under the
+// quick-start's shared folder ("/share/videos/demo.mp4"), "s3://bucket/key" or "minio://bucket/key" (objects
+// of the local store in the embedded deployment), or a local path. A server that is safe to expose must not
+// read whatever path a client sends: local paths are accepted only inside the allowed roots: the storage
+// root, plus the directories in $YIVIDEO_ALLOWED_ROOTS (':'-separated). http(s) URLs as inputs come with the
+// storage issue and are refused for now. Paths are resolved (symlinks, "..") before the check, so no spelling
+// escapes a root. The CLI, run by the machine's own user, is not limited. Object-store keys and URLs as
+// inputs arrive with the storage backends.
 #pragma once
 
 #include <filesystem>
@@ -18,9 +21,9 @@ std::filesystem::path storage_root();
 
 std::vector<std::filesystem::path> allowed_roots();
 
-// The resolved path of `given`.
-// Throws yv::Error "invalid_path" (400) when it is not an absolute path inside one of `roots`, and
-// "file_not_found" (404, "文件不存在: <path>") when it is inside but does not exist.
+// The local file `given` names.
+// Throws yv::Error "invalid_path" (400) for an invalid key or bucket, an unsupported scheme or a path outside
+// `roots`, and "file_not_found" (404, "文件不存在: <given>") when it does not exist.
 std::string resolve_input_path(const std::string& given, const std::vector<std::filesystem::path>& roots);
 
 }  // namespace yv::storage

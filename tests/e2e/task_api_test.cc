@@ -118,8 +118,13 @@ TEST_F(TaskApiTest, WrongTypesAndUnknownParametersAre400NamingThem) {
 }
 
 TEST_F(TaskApiTest, InputOutsideTheAllowedRootsIsRefused) {
-  const std::vector<std::string> outside = {"/etc/passwd", shared_fixture("../../../../etc/passwd"),
-                                            "relative/video.mp4"};
+  const std::vector<std::string> outside = {"/etc/passwd",
+                                            shared_fixture("../../../../etc/passwd"),
+                                            "../etc/passwd",
+                                            "videos/../../x.mp4",
+                                            "s3://yivideo/../x",
+                                            "/share/../etc/passwd",
+                                            "http://example.org/a.mp4"};
   for (const std::string& path : outside) {
     EXPECT_EQ(error_of(post(transcription("outside", path).dump()), 400)["code"], "invalid_path") << path;
   }
@@ -131,9 +136,27 @@ TEST_F(TaskApiTest, MissingInputIs404InTheQuickStartsWords) {
   EXPECT_TRUE(body["detail"].get<std::string>().starts_with("文件不存在: ")) << body.dump();
 }
 
-TEST_F(TaskApiTest, HugeBodyIs413) {
-  const std::string huge = R"({"task_name": ")" + std::string(2 << 20, 'a') + R"("})";
-  EXPECT_EQ(error_of(post(huge), 413)["code"], "payload_too_large");
+TEST_F(TaskApiTest, MissingObjectKeyIs404InTheQuickStartsWords) {
+  const json body = error_of(post(transcription("missing-key", "videos/nonexistent.mp4").dump()), 404);
+  EXPECT_EQ(body["detail"], "文件不存在: videos/nonexistent.mp4");
+}
+
+TEST_F(TaskApiTest, HugeBodyIsRefusedBeforeItIsRead) {
+  // Only the headers are sent: the refusal must not wait for (or store) the 2 MiB announced.
+  const std::string answer = server_->raw(
+      "POST /v1/tasks HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: "
+      "application/json\r\nContent-Length: "
+      "2097152\r\n\r\n");
+  EXPECT_TRUE(answer.starts_with("HTTP/1.1 413")) << answer;
+  EXPECT_NE(answer.find(R"("code":"payload_too_large")"), std::string::npos) << answer;
+}
+
+TEST_F(TaskApiTest, ChunkedJsonBodyIs411) {
+  const std::string answer = server_->raw(
+      "POST /v1/tasks HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: "
+      "application/json\r\nTransfer-Encoding: "
+      "chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n");
+  EXPECT_TRUE(answer.starts_with("HTTP/1.1 411")) << answer;
 }
 
 TEST_F(TaskApiTest, UnknownTaskIdIs404) {

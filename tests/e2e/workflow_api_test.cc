@@ -92,7 +92,7 @@ TEST_F(WorkflowApiTest, FullChainRunsEveryStageAndReportsThem) {
   // The transcription took the extracted audio from the stage before it (upstream fallback) ...
   EXPECT_EQ(done["stages"]["stage_1"]["input"]["audio_path"], audio["audio_path"]);
   // ... which lives in the workflow's own folder of the store.
-  EXPECT_TRUE(fs::exists(server_->storage_root() / "workflows" / id / "stage_0" / "audio.wav"));
+  EXPECT_TRUE(fs::exists(server_->bucket_dir() / "workflows" / id / "stage_0" / "audio.wav"));
   const std::string text = done["stages"]["stage_1"]["output"]["text"];
   EXPECT_LE(word_error_rate(read_text(synth_fixture("meeting.txt")), text).rate, 0.15) << text;
 }
@@ -220,7 +220,7 @@ TEST_F(WorkflowApiTest, ChangingARunningWorkflowIs409AndDeletedOutputsAre410) {
   const std::string id = submit(workflow(synth_fixture("meeting.mp4"), kExtractAndTranscribe));
   EXPECT_EQ(server_->post("/v1/workflows", resume("retry", id, {}), 409)["code"], "workflow_running");
   ASSERT_EQ(wait_until_finished(id)["status"], "completed");
-  fs::remove_all(server_->storage_root() / "workflows" / id / "stage_0");
+  fs::remove_all(server_->bucket_dir() / "workflows" / id / "stage_0");
   const json gone = server_->post(
       "/v1/workflows",
       resume("incremental", id,
@@ -248,7 +248,7 @@ TEST_F(WorkflowApiTest, CancelStopsTheRunningStage) {
   // its segments file first.
   const std::string next = submit(workflow(shared_fixture("jfk.wav"), {"ffmpeg.extract_audio"}));
   ASSERT_EQ(wait_until_finished(next)["status"], "completed");
-  EXPECT_FALSE(fs::exists(server_->storage_root() / "workflows" / id / "stage_0" / "segments.json"));
+  EXPECT_FALSE(fs::exists(server_->bucket_dir() / "workflows" / id / "stage_0" / "segments.json"));
   EXPECT_EQ(status(id)["stages"]["stage_0"]["status"], "cancelled");
 }
 

@@ -1,8 +1,12 @@
 #include "support/live_server.h"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <fstream>
@@ -61,6 +65,24 @@ std::vector<pid_t> LiveServer::worker_pids() const {
     for (pid_t pid; list >> pid;) pids.push_back(pid);
   }
   return pids;
+}
+
+std::string LiveServer::raw(const std::string& bytes, double wait_seconds) const {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(uint16_t(port_));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  std::string answer;
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
+    send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+    timeval timeout{long(wait_seconds), 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    char buf[4096];
+    for (ssize_t n; (n = recv(fd, buf, sizeof buf, 0)) > 0;) answer.append(buf, size_t(n));
+  }
+  close(fd);
+  return answer;
 }
 
 nlohmann::json LiveServer::call(const std::string& method, const std::string& path, const std::string& body,

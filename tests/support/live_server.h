@@ -37,8 +37,8 @@ class LiveServer {
 
   int port() const { return port_; }
   const std::filesystem::path& dir() const { return dir_; }
-  // Where the server stores objects and workflow outputs.
-  std::filesystem::path storage_root() const { return dir_ / "data" / "files"; }
+  // The folder of the default bucket, where uploads and workflow outputs are stored.
+  std::filesystem::path bucket_dir() const { return dir_ / "data" / "files" / "yivideo"; }
 
   // One HTTP request; the JSON body of the answer. Checks that the answer came with `expected_status` and,
   // for errors, that it has the contract's {"detail", "code"} shape.
@@ -50,6 +50,9 @@ class LiveServer {
   nlohmann::json post(const std::string& path, const nlohmann::json& body, int expected_status = 200) const {
     return call("POST", path, body.dump(), expected_status);
   }
+  // Sends `bytes` as they are on a new connection, then reads until the server closes it or `wait_seconds`
+  // pass; returns what came back. For requests no well-behaved client would send.
+  std::string raw(const std::string& bytes, double wait_seconds = 5) const;
 
  private:
   Options options_;

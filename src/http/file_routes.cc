@@ -1,0 +1,226 @@
+#include "http/file_routes.h"
+
+#include <httplib.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <regex>
+
+#include "core/error.h"
+#include "core/ids.h"
+#include "http/json_io.h"
+#include "storage/content_type.h"
+#include "storage/object_keys.h"
+
+namespace yv::http {
+namespace {
+
+using nlohmann::json;
+
+constexpr size_t kMaxFieldBytes = 4096;
+
+std::string percent_encode_key(const std::string& key) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : key) {
+    if (std::isalnum(c) || c == '/' || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += char(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+// Where clients download an object: $YIVIDEO_PUBLIC_URL, else the host the client reached us by.
+std::string download_url(const httplib::Request& req, const std::string& bucket, const std::string& key) {
+  const char* base = std::getenv("YIVIDEO_PUBLIC_URL");
+  std::string url = base && *base ? base : "http://" + req.get_header_value("Host");
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  return url + "/v1/files/download/" + percent_encode_key(key) + "?bucket=" + bucket;
+}
+
+std::string bucket_of(const httplib::Request& req) {
+  const std::string bucket =
+      req.has_param("bucket") ? req.get_param_value("bucket") : storage::kDefaultBucket;
+  storage::check_bucket(bucket);
+  return bucket;
+}
+
+std::string first_bytes(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string head(64, '\0');
+  in.read(head.data(), std::streamsize(head.size()));
+  head.resize(size_t(in.gcount()));
+  return head;
+}
+
+void upload(const storage::LocalStore& store, uint64_t limit, const httplib::Request& req,
+            httplib::Response& res, const httplib::ContentReader& reader) {
+  if (!req.is_multipart_form_data()) {
+    throw Error("invalid_request", "send multipart/form-data with a 'file' part (curl -F file=@...)", 400);
+  }
+  storage::LocalStore::Upload upload = store.begin_upload();
+  std::map<std::string, std::string> fields;
+  std::string part, filename, refused;
+  int files = 0;
+  // httplib's reader is not exception-safe: callbacks record what went wrong and stop the read.
+  const bool complete = reader(
+      [&](const httplib::MultipartFormData& header) {
+        part = header.name;
+        if (part == "file" && ++files == 1) filename = header.filename;
+        if (files > 1) refused = "send exactly one 'file' part";
+        return refused.empty();
+      },
+      [&](const char* data, size_t n) {
+        if (part == "file") {
+          if (upload.size() + n > limit) {
+            refused = "too_large";
+            return false;
+          }
+          upload.write(data, n);
+        } else if (fields[part].size() + n <= kMaxFieldBytes) {
+          fields[part].append(data, n);
+        } else {
+          refused = "form field '" + part + "' is too long";
+          return false;
+        }
+        return true;
+      });
+  if (refused == "too_large") {
+    throw Error("payload_too_large",
+                "the file is larger than the limit of " + std::to_string(limit) + " bytes", 413);
+  }
+  if (!refused.empty()) throw Error("invalid_request", refused, 400);
+  // A body cut short (the client went away) is never committed: the temporary file goes with `upload`.
+  if (!complete) throw Error("incomplete_upload", "the upload ended before the whole body arrived", 400);
+  if (files == 0) throw Error("invalid_request", "the 'file' part is missing", 400);
+  const auto value = [&](const std::string& name, const std::string& fallback) {
+    if (fields.contains(name)) return fields[name];
+    return req.has_param(name) ? req.get_param_value(name) : fallback;
+  };
+  const std::string bucket = value("bucket", storage::kDefaultBucket);
+  const std::string key = value("file_path", filename);
+  storage::check_bucket(bucket);
+  storage::check_key(key);
+  const std::string type = storage::content_type(key, upload.head());
+  const storage::ObjectInfo info = upload.commit(bucket, key);
+  send_json(res, 200,
+            {{"file_path", key},
+             {"bucket", bucket},
+             {"download_url", download_url(req, bucket, key)},
+             {"size", info.size},
+             {"uploaded_at", iso8601(info.modified)},
+             {"content_type", type}});
+}
+
+void download(const storage::LocalStore& store, const httplib::Request& req, httplib::Response& res) {
+  const std::string key = req.matches[1];
+  const auto info = store.stat(bucket_of(req), key);
+  if (!info) throw Error("file_not_found", "文件不存在: " + key, 404);
+  res.set_header("ETag", info->etag);
+  res.set_header("Accept-Ranges", "bytes");
+  if (req.get_header_value("If-None-Match") == info->etag) {
+    res.status = 304;
+    return;
+  }
+  // httplib serves ranges but answers 206 even when none can be satisfied; RFC 9110 wants 416 then. This one
+  // error has no JSON body: httplib would cut any body to the requested range.
+  for (const auto& [first, last] : req.ranges) {
+    const bool suffix = first < 0;  // "bytes=-N": the last N bytes
+    if ((suffix && last == 0) || (!suffix && uint64_t(first) >= info->size) || (last >= 0 && last < first)) {
+      res.set_header("Content-Range", "bytes */" + std::to_string(info->size));
+      res.status = 416;
+      return;
+    }
+  }
+  const std::string type = storage::content_type(key, first_bytes(info->path));
+  if (info->size == 0) {
+    res.set_content("", type);
+    return;
+  }
+  const auto path = info->path;
+  res.set_content_provider(size_t(info->size), type,
+                           [path](size_t offset, size_t length, httplib::DataSink& sink) {
+                             std::ifstream in(path, std::ios::binary);
+                             in.seekg(std::streamoff(offset));
+                             std::vector<char> buffer(1 << 16);
+                             while (length > 0 && in) {
+                               in.read(buffer.data(), std::streamsize(std::min(length, buffer.size())));
+                               const auto got = size_t(in.gcount());
+                               if (got == 0 || !sink.write(buffer.data(), got)) return false;
+                               length -= got;
+                             }
+                             return length == 0;
+                           });
+}
+
+}  // namespace
+
+void add_file_routes(Router& router, const storage::LocalStore& store) {
+  uint64_t limit = uint64_t(10) << 30;
+  if (const char* env = std::getenv("YIVIDEO_MAX_UPLOAD_BYTES")) limit = std::strtoull(env, nullptr, 10);
+  const std::vector<QueryParam> bucket = {{"bucket", "string", "Bucket (default yivideo)"}};
+  router.add_streaming(
+      {"POST",
+       "/v1/files/upload",
+       "files",
+       "Upload a file (multipart: file, file_path, bucket)",
+       {{"file_path", "string", "Key to store it under (also accepted as a form field)"},
+        {"bucket", "string", "Bucket (default yivideo; also accepted as a form field)"}},
+       nullptr,
+       {{"200", "Stored"}}},
+      [&store, limit](const httplib::Request& req, httplib::Response& res,
+                      const httplib::ContentReader& reader) { upload(store, limit, req, res, reader); });
+  router.add({"GET",
+              "/v1/files/download/{file_path}",
+              "files",
+              "Download (also HEAD; Range and ETag supported)",
+              bucket,
+              nullptr,
+              {{"200", "The bytes"}, {"206", "The requested range"}}},
+             [&store](const httplib::Request& req, httplib::Response& res) { download(store, req, res); });
+  // Before /v1/files/{file_path}, which would otherwise take "directories" for a key.
+  router.add(
+      {"DELETE",
+       "/v1/files/directories",
+       "files",
+       "Delete a workflow's or task's folder (idempotent)",
+       {{"directory_path", "string", "/share/workflows/<id>, workflows/<id> or tasks/<id>"}},
+       nullptr,
+       {{"200", "Deleted, or already gone"}}},
+      [&store](const httplib::Request& req, httplib::Response& res) {
+        std::string dir = req.get_param_value("directory_path");
+        if (dir.starts_with("/share/")) dir = dir.substr(7);
+        while (dir.ends_with("/")) dir.pop_back();
+        // Only a whole workflow or task folder: the store itself can never be wiped through this route.
+        static const std::regex kFolder(R"((workflows|tasks)/[A-Za-z0-9][A-Za-z0-9._:-]*)");
+        if (!std::regex_match(dir, kFolder)) {
+          throw Error("invalid_path",
+                      "directory_path must be a workflow or task folder (/share/workflows/<id>, "
+                      "workflows/<id> or tasks/<id>), not '" +
+                          req.get_param_value("directory_path") + "'",
+                      400);
+        }
+        const uint64_t removed = store.remove_folder(bucket_of(req), dir);
+        send_json(res, 200, {{"success", true}, {"directory_path", dir}, {"removed_entries", removed}});
+      });
+  router.add({"DELETE",
+              "/v1/files/{file_path}",
+              "files",
+              "Delete one object",
+              bucket,
+              nullptr,
+              {{"200", "Deleted"}}},
+             [&store](const httplib::Request& req, httplib::Response& res) {
+               const std::string key = req.matches[1];
+               if (!store.remove(bucket_of(req), key))
+                 throw Error("file_not_found", "文件不存在: " + key, 404);
+               send_json(res, 200, {{"success", true}, {"file_path", key}});
+             });
+}
+
+}  // namespace yv::http
