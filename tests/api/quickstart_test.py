@@ -1,0 +1,134 @@
+"""The quick-start guide's own clients, run against a live `yivideo serve` (black-box).
+
+The code blocks are read from ../shared/seed/yivideo-quickstart-zh.txt at test time, so what runs is the guide's
+text. The only adaptations are the ones a reader makes: the base URL (our test server listens on a free port,
+not 8000), the local file paths the guide leaves as placeholders, and the imports the single-task snippet assumes.
+
+Environment (set by CTest): YIVIDEO_BIN, YIVIDEO_QUICKSTART (the guide), YIVIDEO_SYNTH_DIR (media made by
+tools/synth_fixture.py), YIVIDEO_MODEL_DIR (the models).
+"""
+
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import unittest
+import urllib.request
+
+BIN = os.environ["YIVIDEO_BIN"]
+GUIDE = os.environ["YIVIDEO_QUICKSTART"]
+MEETING = os.path.join(os.environ["YIVIDEO_SYNTH_DIR"], "meeting.mp4")
+
+
+def code_blocks(language):
+    """Every ```<language> block of the guide, in order."""
+    with open(GUIDE, encoding="utf-8", errors="replace") as f:
+        text = f.read()
+    return re.findall(r"```" + language + r"\n(.*?)```", text, flags=re.S)
+
+
+def block_containing(language, marker):
+    found = [b for b in code_blocks(language) if marker in b]
+    if len(found) != 1:
+        raise AssertionError(f"expected one {language} block containing {marker!r}, found {len(found)}")
+    return found[0]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class QuickStartTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(prefix="yivideo-quickstart-")
+        cls.port = free_port()
+        cls.base = f"http://localhost:{cls.port}"
+        env = dict(os.environ, YIVIDEO_DATA_DIR=os.path.join(cls.dir, "data"), TMPDIR=cls.dir)
+        cls.log = open(os.path.join(cls.dir, "serve.log"), "w")
+        cls.server = subprocess.Popen(
+            [BIN, "serve", "--port", str(cls.port), "--db", os.path.join(cls.dir, "state.db"), "--workers", "1"],
+            env=env, stdout=cls.log, stderr=subprocess.STDOUT)
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(cls.base + "/", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.05)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.terminate()
+        cls.server.wait(timeout=30)
+        cls.log.close()
+        shutil.rmtree(cls.dir, ignore_errors=True)
+
+    def adapt(self, code, files=None):
+        code = code.replace("http://localhost:8000", self.base)
+        for placeholder, path in (files or {}).items():
+            code = code.replace(placeholder, path)
+        return code
+
+    def run_script(self, interpreter, code, *args, timeout=300):
+        path = os.path.join(self.dir, "script")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(code)
+        result = subprocess.run([interpreter, path, *args], capture_output=True, text=True, timeout=timeout,
+                                cwd=self.dir)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        return result.stdout
+
+    def status(self, workflow_id):
+        with urllib.request.urlopen(f"{self.base}/v1/workflows/status/{workflow_id}") as r:
+            return json.load(r)
+
+    def test_five_minute_curl_script(self):
+        script = self.adapt(code_blocks("bash")[0], {"/path/to/video.mp4": MEETING})
+        out = self.run_script("bash", script)
+        workflow_id = re.search(r"ID: ([0-9a-f-]{36})", out).group(1)
+        status = self.status(workflow_id)
+        self.assertEqual(status["status"], "completed", out)
+        self.assertIn("weekly project meeting", status["stages"]["stage_0"]["output"]["text"].lower())
+        self.assertIn('"status": "completed"', out)  # the script printed the finished stages
+
+    def upload(self, path, key):
+        subprocess.run(["curl", "-sf", "-X", "POST", f"{self.base}/v1/files/upload", "-F", f"file=@{path}",
+                        "-F", f"file_path={key}"], check=True, capture_output=True)
+
+    def test_monitor_workflow_script(self):
+        monitor = self.adapt(block_containing("bash", 'workflow_id="$1"'))
+        self.upload(MEETING, "videos/monitor.mp4")
+        request = urllib.request.Request(
+            f"{self.base}/v1/workflows", method="POST", headers={"Content-Type": "application/json"},
+            data=json.dumps({"video_path": "videos/monitor.mp4", "workflow_config": {
+                "workflow_chain": ["ffmpeg.extract_audio", "faster_whisper.transcribe_audio"]}}).encode())
+        with urllib.request.urlopen(request) as r:
+            workflow_id = json.load(r)["workflow_id"]
+        out = self.run_script("bash", monitor, workflow_id)
+        self.assertIn("2/2", out)
+        self.assertEqual(self.status(workflow_id)["status"], "completed")
+
+    def test_python_client_end_to_end(self):
+        code = self.adapt(block_containing("python", "class YiVideoClient"),
+                          {'client.upload_file("video.mp4"': f'client.upload_file("{MEETING}"'})
+        out = self.run_script("python3", code)
+        self.assertIn("✅", out, out)  # "工作流完成" after wait_for_completion returned
+        self.assertNotIn("错误", out, out)
+        self.assertIn("weekly project meeting", out.lower())
+
+    def test_single_task_snippet(self):
+        self.upload(MEETING, "videos/input.mp4")
+        snippet = block_containing("python", '"task_id": "extract-001"')
+        out = self.run_script("python3", "import requests, time\n" + self.adapt(snippet))
+        self.assertIn("'status': 'completed'", out, out)
+        self.assertIn("'audio_path'", out, out)
+
+
+if __name__ == "__main__":
+    unittest.main()
