@@ -45,8 +45,12 @@ Worker::Worker(store::JobQueue& queue, const NodeRegistry& nodes, WorkerOptions 
 
 int Worker::run() {
   int processed = 0;
+  auto last_reap = std::chrono::steady_clock::time_point{};
   while (!stopping_ && (options_.max_jobs == 0 || processed < options_.max_jobs)) {
-    queue_.reap();
+    if (std::chrono::steady_clock::now() - last_reap >= Seconds(options_.reap_interval_seconds)) {
+      queue_.reap();
+      last_reap = std::chrono::steady_clock::now();
+    }
     auto job = queue_.claim(options_.queues, options_.name, options_.lease_seconds);
     if (!job) {
       std::this_thread::sleep_for(Seconds(options_.idle_poll_seconds));

@@ -25,7 +25,8 @@ struct WorkerOptions {
   std::string name;                        // shown as the lease holder; default "<host>:<pid>"
   std::vector<std::string> queues{"cpu"};  // resource classes this worker serves
   double lease_seconds = 30;               // how long a silent worker keeps its job
-  double idle_poll_seconds = 0.2;          // sleep between claims when the queue is empty
+  double idle_poll_seconds = 0.02;         // sleep between claims when the queue is empty (a cheap read)
+  double reap_interval_seconds = 1;        // how often the loop reaps lapsed leases and time limits
   int max_jobs = 0;                        // stop after this many jobs (0: run until stop())
   std::filesystem::path work_root = std::filesystem::temp_directory_path() / "yivideo-work";
   std::filesystem::path storage_root;  // base of workflow stages' output_dir: the default bucket's folder

@@ -85,9 +85,19 @@ ApiServer::ApiServer(ServerOptions options, const std::function<void(Router&)>& 
     int yes = 1;
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
   });
+  // Without TCP_NODELAY, httplib's separate writes of headers and body meet the client's delayed ACK: every
+  // answer would wait 40 ms. Keep-alive connections serve many requests (httplib's default closes after 5).
+  server_->set_tcp_nodelay(true);
+  server_->set_keep_alive_max_count(1000);
+  // Status polling is the bulk of the traffic; successful reads are logged only at debug level.
   server_->set_logger([](const httplib::Request& req, const httplib::Response& res) {
-    spdlog::info("{} {} -> {}", req.method, req.path, res.status);
+    const bool routine = (req.method == "GET" || req.method == "HEAD") && res.status < 400;
+    spdlog::log(routine ? spdlog::level::debug : spdlog::level::info, "{} {} -> {}", req.method, req.path,
+                res.status);
   });
+  // Each keep-alive connection holds a thread while open, so the pool is sized for many polling clients.
+  const size_t threads = options_.threads;
+  server_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
 }
 
 ApiServer::~ApiServer() = default;

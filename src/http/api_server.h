@@ -23,6 +23,7 @@ struct ServerOptions {
   int port = 8000;  // 0 picks a free port; see ApiServer::port()
   size_t max_body_bytes = 1 << 20;  // larger JSON bodies are refused with 413 payload_too_large
   uint64_t max_upload_bytes = uint64_t(10) << 30;  // the same for uploads (streaming routes)
+  size_t threads = 64;                             // connections served at once
 };
 
 class ApiServer {

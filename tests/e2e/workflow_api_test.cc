@@ -269,6 +269,26 @@ TEST_F(WorkflowApiTest, ListingIsNewestFirstAndPages) {
     EXPECT_EQ(w["status"], "failed");
 }
 
+TEST(WorkflowTimeLimitTest, StagePastItsTimeLimitFailsWithTaskTimeout) {
+  LiveServer server(
+      "yivideo-workflow-timeout",
+      {.workers = 1, .lease_seconds = 0, .env = {"YIVIDEO_NODE_TIMEOUTS=faster_whisper.transcribe_audio=1"}});
+  json body = workflow(synth_fixture("meeting.mp4"), {"faster_whisper.transcribe_audio"});
+  body["faster_whisper.transcribe_audio"]["beam_size"] = 5;  // seconds of work, over the 1 s limit
+  const std::string id = server.post("/v1/workflows", body, 202)["workflow_id"];
+  json done;
+  for (int i = 0; i < 300; ++i) {
+    done = server.get("/v1/workflows/status/" + id);
+    if (done["status"] != "running" && done["status"] != "pending") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(done["status"], "failed") << done.dump(2);
+  EXPECT_TRUE(done["stages"]["stage_0"]["error"].get<std::string>().starts_with("task_timeout:"))
+      << done["stages"]["stage_0"].dump();
+  EXPECT_EQ(done["stages"]["stage_0"]["attempts"], 1) << "a timeout is not retried";
+  EXPECT_LT(done["stages"]["stage_0"]["duration"].get<double>(), 3.0);
+}
+
 // Fault tests: each runs its own server, which it kills.
 
 TEST(WorkflowFaultTest, KilledWorkerStageIsRerunAndCommittedOnce) {

@@ -51,6 +51,16 @@ std::optional<Job> SqliteJobQueue::claim(const std::vector<std::string>& queues,
   if (queues.empty()) return std::nullopt;
   std::string in_list;  // parameters ?4, ?5, ... hold the queue names
   for (size_t i = 0; i < queues.size(); ++i) in_list += (i ? ", ?" : "?") + std::to_string(i + 4);
+  // Idle workers poll often; a plain read first means they do not take the write lock while there is no work.
+  // The statement is finished before the transaction: an open read would make BEGIN IMMEDIATE fail with
+  // SQLITE_BUSY (its snapshot may be stale) instead of waiting.
+  {
+    auto ready = db_.prepare("SELECT 1 FROM jobs WHERE state = 'ready' AND available_at <= ?1 AND queue IN (" +
+                             in_list + ") LIMIT 1");
+    ready.bind(1, clock_());
+    for (size_t i = 0; i < queues.size(); ++i) ready.bind(int(i) + 4, queues[i]);
+    if (!ready.step()) return std::nullopt;
+  }
   return db_.transaction([&]() -> std::optional<Job> {
     const double now = clock_();
     auto pick = db_.prepare(

@@ -1,0 +1,127 @@
+#!/usr/bin/env python3
+"""API benchmark (issue 3; not a test): dispatch latency and status-route throughput of `yivideo serve`.
+
+  1. Dispatch: submits N one-stage workflows (ffmpeg.extract_audio on an uploaded 11 s clip), one after the other
+     so that a worker is idle when each arrives, and reports submit -> first-stage-running latency from the
+     server's own timestamps (stage start_time - workflow created_at), p50/p90/p99/max.
+  2. Status: `wrk` against GET /v1/workflows/status/{id} of a finished two-stage workflow on loopback; requests
+     per second and latency percentiles.
+
+Usage: bench/api_bench.py [--workflows N] [--duration S] [--connections C]   (after scripts/test or scripts/serve
+built the binary). Prints a Markdown section for bench/RESULTS.md.
+"""
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import tempfile
+import time
+import urllib.request
+from datetime import datetime
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BIN = os.environ.get("YIVIDEO_BIN", os.path.join(ROOT, "build", "yivideo"))
+CLIP = os.path.join(ROOT, "..", "shared", "fixtures", "jfk.wav")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def call(base, path, body=None):
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(base + path, data=data, headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req) as r:
+        return json.load(r)
+
+
+def parse_time(iso):
+    return datetime.strptime(iso, "%Y-%m-%dT%H:%M:%S.%fZ").timestamp()
+
+
+def wait_done(base, workflow_id):
+    while True:
+        s = call(base, f"/v1/workflows/status/{workflow_id}")
+        if s["status"] not in ("pending", "running"):
+            return s
+        time.sleep(0.005)
+
+
+def percentile(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--workflows", type=int, default=200)
+    ap.add_argument("--duration", type=int, default=10)
+    ap.add_argument("--connections", type=int, default=32)
+    args = ap.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is needed: apt-get install wrk")
+
+    work = tempfile.mkdtemp(prefix="yivideo-bench-")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = dict(os.environ, YIVIDEO_DATA_DIR=os.path.join(work, "data"), TMPDIR=work)
+    log = open(os.path.join(work, "serve.log"), "w")
+    server = subprocess.Popen([BIN, "serve", "--port", str(port), "--db", os.path.join(work, "state.db"),
+                               "--workers", "1"], env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        for _ in range(200):
+            try:
+                call(base, "/")
+                break
+            except OSError:
+                time.sleep(0.05)
+        subprocess.run(["curl", "-sf", "-X", "POST", base + "/v1/files/upload", "-F", f"file=@{CLIP}",
+                        "-F", "file_path=bench/clip.wav"], check=True, capture_output=True)
+
+        latencies = []
+        for _ in range(args.workflows):
+            wid = call(base, "/v1/workflows", {"video_path": "bench/clip.wav",
+                                              "workflow_config": {"workflow_chain": ["ffmpeg.extract_audio"]}})["workflow_id"]
+            s = wait_done(base, wid)
+            assert s["status"] == "completed", s
+            latencies.append(parse_time(s["stages"]["stage_0"]["start_time"]) - parse_time(s["created_at"]))
+        ms = [x * 1000 for x in latencies]
+
+        wid = call(base, "/v1/workflows", {"video_path": "bench/clip.wav", "workflow_config": {
+            "workflow_chain": ["ffmpeg.extract_audio", "faster_whisper.transcribe_audio"]},
+            "faster_whisper.transcribe_audio": {"beam_size": 1}})["workflow_id"]
+        assert wait_done(base, wid)["status"] == "completed"
+        wrk = subprocess.run(["wrk", "-t2", f"-c{args.connections}", f"-d{args.duration}s", "--latency",
+                              f"{base}/v1/workflows/status/{wid}"], capture_output=True, text=True, check=True).stdout
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+        shutil.rmtree(work, ignore_errors=True)
+
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", wrk).group(1)
+    pct = dict(re.findall(r"^\s+(50|90|99)%\s+(\S+)", wrk, flags=re.M))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", wrk)
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+    print(f"### API: dispatch latency and status throughput ({time.strftime('%Y-%m-%d')})\n")
+    print(f"Machine: {os.cpu_count()} cores ({cpu}), {platform.system()} {platform.release()}. "
+          f"Command: `bench/api_bench.py --workflows {args.workflows} --duration {args.duration} "
+          f"--connections {args.connections}`. Server: `yivideo serve --workers 1` (SQLite state).\n")
+    print("| Measure | Result |\n|---|---|")
+    print(f"| submit -> first stage running, {args.workflows} workflows (p50 / p90 / p99 / max) | "
+          f"{statistics.median(ms):.1f} / {percentile(ms, 90):.1f} / {percentile(ms, 99):.1f} / {max(ms):.1f} ms |")
+    print(f"| GET /v1/workflows/status/{{id}}, wrk 2 threads {args.connections} connections {args.duration} s | "
+          f"{rps} requests/s; latency p50 {pct.get('50')}, p90 {pct.get('90')}, p99 {pct.get('99')}"
+          f"{'; non-2xx: ' + errors.group(1) if errors else ''} |")
+
+
+if __name__ == "__main__":
+    main()
