@@ -55,8 +55,9 @@ std::optional<Job> SqliteJobQueue::claim(const std::vector<std::string>& queues,
   // The statement is finished before the transaction: an open read would make BEGIN IMMEDIATE fail with
   // SQLITE_BUSY (its snapshot may be stale) instead of waiting.
   {
-    auto ready = db_.prepare("SELECT 1 FROM jobs WHERE state = 'ready' AND available_at <= ?1 AND queue IN (" +
-                             in_list + ") LIMIT 1");
+    auto ready =
+        db_.prepare("SELECT 1 FROM jobs WHERE state = 'ready' AND available_at <= ?1 AND queue IN (" +
+                    in_list + ") LIMIT 1");
     ready.bind(1, clock_());
     for (size_t i = 0; i < queues.size(); ++i) ready.bind(int(i) + 4, queues[i]);
     if (!ready.step()) return std::nullopt;
