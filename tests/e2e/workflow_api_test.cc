@@ -31,6 +31,27 @@ json resume(const std::string& mode, const std::string& id, const std::vector<st
   return {{"execution_mode", mode}, {"workflow_id", id}, {"workflow_config", {{"workflow_chain", chain}}}};
 }
 
+// Polls like the quick-start's script, until the workflow is no longer pending or running.
+json wait_until_finished(const LiveServer& server, const std::string& id) {
+  json s;
+  for (int i = 0; i < 1200; ++i) {
+    s = server.get("/v1/workflows/status/" + id);
+    if (s["status"] != "pending" && s["status"] != "running") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return s;
+}
+
+// Fails the test unless `stage` reaches `state` within 10 s.
+void wait_for_stage(const LiveServer& server, const std::string& id, const std::string& stage,
+                    const std::string& state) {
+  for (int i = 0; i < 1000; ++i) {
+    if (server.get("/v1/workflows/status/" + id)["stages"][stage]["status"] == state) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  FAIL() << stage << " of " << id << " never became " << state;
+}
+
 class WorkflowApiTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() { server_ = new LiveServer("yivideo-workflow-api"); }
@@ -40,24 +61,8 @@ class WorkflowApiTest : public ::testing::Test {
   static std::string submit(const json& body) {
     return server_->post("/v1/workflows", body, 202)["workflow_id"].get<std::string>();
   }
-  // Polls like the quick-start's script, until the workflow is no longer pending or running.
-  static json wait_until_finished(const LiveServer& server, const std::string& id) {
-    json s;
-    for (int i = 0; i < 1200; ++i) {
-      s = server.get("/v1/workflows/status/" + id);
-      if (s["status"] != "pending" && s["status"] != "running") break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    return s;
-  }
-  static json wait_until_finished(const std::string& id) { return wait_until_finished(*server_, id); }
-  static void wait_for_stage(const LiveServer& server, const std::string& id, const std::string& stage,
-                             const std::string& state) {
-    for (int i = 0; i < 1000; ++i) {
-      if (server.get("/v1/workflows/status/" + id)["stages"][stage]["status"] == state) return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    FAIL() << stage << " of " << id << " never became " << state;
+  static json wait_until_finished(const std::string& id) {
+    return yv::test::wait_until_finished(*server_, id);
   }
 
   static inline LiveServer* server_ = nullptr;
@@ -276,12 +281,7 @@ TEST(WorkflowTimeLimitTest, StagePastItsTimeLimitFailsWithTaskTimeout) {
   json body = workflow(synth_fixture("meeting.mp4"), {"faster_whisper.transcribe_audio"});
   body["faster_whisper.transcribe_audio"]["beam_size"] = 5;  // seconds of work, over the 1 s limit
   const std::string id = server.post("/v1/workflows", body, 202)["workflow_id"];
-  json done;
-  for (int i = 0; i < 300; ++i) {
-    done = server.get("/v1/workflows/status/" + id);
-    if (done["status"] != "running" && done["status"] != "pending") break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
+  const json done = wait_until_finished(server, id);
   ASSERT_EQ(done["status"], "failed") << done.dump(2);
   EXPECT_TRUE(done["stages"]["stage_0"]["error"].get<std::string>().starts_with("task_timeout:"))
       << done["stages"]["stage_0"].dump();
@@ -295,20 +295,11 @@ TEST(WorkflowFaultTest, KilledWorkerStageIsRerunAndCommittedOnce) {
   LiveServer server("yivideo-workflow-kill-worker", {.workers = 1, .lease_seconds = 2, .env = {}});
   json body = workflow(synth_fixture("meeting.mp4"), kExtractAndTranscribe);
   const std::string id = server.post("/v1/workflows", body, 202)["workflow_id"];
-  for (int i = 0;
-       i < 1000 && server.get("/v1/workflows/status/" + id)["stages"]["stage_1"]["status"] != "running";
-       ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  wait_for_stage(server, id, "stage_1", "running");
   const auto workers = server.worker_pids();
   ASSERT_EQ(workers.size(), 1u);
   ASSERT_EQ(kill(workers[0], SIGKILL), 0);
-  json done;
-  for (int i = 0; i < 600; ++i) {
-    done = server.get("/v1/workflows/status/" + id);
-    if (done["status"] != "running") break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
+  const json done = wait_until_finished(server, id);
   ASSERT_EQ(done["status"], "completed") << done.dump(2);
   EXPECT_EQ(done["stages"]["stage_0"]["attempts"], 1);
   EXPECT_EQ(done["stages"]["stage_1"]["attempts"], 2) << "the killed attempt, then the one that completed";
@@ -324,19 +315,10 @@ TEST(WorkflowFaultTest, KilledServerRestartsAndTheWorkflowContinues) {
                                           "faster_whisper.transcribe_audio"};
   const std::string id =
       server.post("/v1/workflows", workflow(synth_fixture("meeting.mp4"), chain), 202)["workflow_id"];
-  for (int i = 0;
-       i < 1000 && server.get("/v1/workflows/status/" + id)["stages"]["stage_1"]["status"] != "running";
-       ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  wait_for_stage(server, id, "stage_1", "running");
   EXPECT_EQ(server.stop(SIGKILL), 128 + SIGKILL);
   server.start();
-  json done;
-  for (int i = 0; i < 600; ++i) {
-    done = server.get("/v1/workflows/status/" + id);
-    if (done["status"] != "running") break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
+  const json done = wait_until_finished(server, id);
   ASSERT_EQ(done["status"], "completed") << done.dump(2);
   EXPECT_EQ(done["stages"].size(), 3u);
   for (const auto& [key, stage] : done["stages"].items()) {
