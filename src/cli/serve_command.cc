@@ -18,11 +18,13 @@
 #include "core/paths.h"
 #include "core/periodic.h"
 #include "engine/callback_outbox.h"
+#include "engine/metrics.h"
 #include "engine/task_service.h"
 #include "engine/worker_pool.h"
 #include "engine/workflow_service.h"
 #include "http/api_server.h"
 #include "http/file_routes.h"
+#include "http/monitoring_routes.h"
 #include "http/openapi.h"
 #include "http/task_routes.h"
 #include "http/workflow_routes.h"
@@ -56,10 +58,12 @@ int serve(const ServeOptions& o) {
   engine::TaskService tasks(db, nodes);
   engine::WorkflowService workflows(o.db, nodes);
   const storage::LocalStore store(storage::storage_root());
+  engine::Metrics metrics(o.db);
   http::ApiServer server(o.http, [&](http::Router& routes) {
     http::add_task_routes(routes, tasks, nodes);
     http::add_workflow_routes(routes, workflows);
     http::add_file_routes(routes, store);
+    http::add_monitoring_routes(routes, metrics);
     http::add_docs_routes(routes, nodes);  // last: it documents every route
   });
   server.bind();

@@ -31,7 +31,9 @@ TEST_F(ApiDocsTest, DocumentCoversTheContractsRoutes) {
        {"get /", "post /v1/workflows", "get /v1/workflows", "get /v1/workflows/status/{workflow_id}",
         "get /v1/workflows/{workflow_id}", "post /v1/workflows/{workflow_id}/cancel", "post /v1/tasks",
         "get /v1/tasks/{task_id}/status", "delete /v1/tasks/{task_id}", "get /v1/tasks/supported-tasks",
-        "get /openapi.json", "get /docs"}) {
+        "get /openapi.json", "get /docs", "get /metrics", "post /v1/files/upload",
+        "get /v1/files/download/{file_path}", "delete /v1/files/{file_path}",
+        "delete /v1/files/directories"}) {
     EXPECT_TRUE(documented.contains(route)) << route;
   }
 }

@@ -1,6 +1,7 @@
 // Workflows through a live `yivideo serve` (api-contract.md §3): the execution modes and their refusals,
 // cancellation, and the fault tests: a worker or the whole server killed with -9 mid-workflow loses nothing.
 #include <gtest/gtest.h>
+#include <httplib.h>
 #include <signal.h>
 
 #include <chrono>
@@ -255,6 +256,25 @@ TEST_F(WorkflowApiTest, CancelStopsTheRunningStage) {
   ASSERT_EQ(wait_until_finished(next)["status"], "completed");
   EXPECT_FALSE(fs::exists(server_->bucket_dir() / "workflows" / id / "stage_0" / "segments.json"));
   EXPECT_EQ(status(id)["stages"]["stage_0"]["status"], "cancelled");
+}
+
+TEST_F(WorkflowApiTest, MetricsReflectRunsAndFailures) {
+  const std::string good = submit(workflow(shared_fixture("jfk.wav"), {"ffmpeg.extract_audio"}));
+  const std::string bad = submit(workflow(synth_fixture("broken/not_media.mp4"), {"ffmpeg.extract_audio"}));
+  ASSERT_EQ(wait_until_finished(good)["status"], "completed");
+  ASSERT_EQ(wait_until_finished(bad)["status"], "failed");
+  auto res = httplib::Client("127.0.0.1", server_->port()).Get("/metrics");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_TRUE(res->get_header_value("Content-Type").starts_with("text/plain; version=0.0.4"));
+  const std::string& text = res->body;
+  for (const char* line :
+       {"yivideo_node_runs_total{node=\"ffmpeg.extract_audio\",outcome=\"done\"} 1",
+        "yivideo_node_failures_total{node=\"ffmpeg.extract_audio\"} 1",
+        "yivideo_workflows{status=\"completed\"} 1", "yivideo_workflows{status=\"failed\"} 1",
+        "yivideo_stage_duration_seconds_count{node=\"ffmpeg.extract_audio\"} 1"}) {
+    EXPECT_NE(text.find(line), std::string::npos) << line << "\n" << text;
+  }
 }
 
 TEST_F(WorkflowApiTest, ListingIsNewestFirstAndPages) {
