@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "nodes/ffmpeg/extract_audio_node.h"
+#include "nodes/subtitles/subtitle_node.h"
 #include "nodes/whisper/transcribe_node.h"
 
 namespace yv {
@@ -33,7 +34,8 @@ void apply_time_limits(std::vector<engine::NodeSpec>& specs) {
 }  // namespace
 
 engine::NodeRegistry builtin_nodes() {
-  std::vector<engine::NodeSpec> specs = {ffmpeg::extract_audio_node(), whisper::transcribe_node()};
+  std::vector<engine::NodeSpec> specs = {ffmpeg::extract_audio_node(), whisper::transcribe_node(),
+                                         subtitles::subtitle_node()};
   apply_time_limits(specs);
   engine::NodeRegistry registry;
   for (auto& spec : specs) registry.add(std::move(spec));

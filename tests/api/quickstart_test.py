@@ -130,5 +130,28 @@ class QuickStartTest(unittest.TestCase):
         self.assertIn("'audio_path'", out, out)
 
 
+    def test_incremental_snippet(self):
+        # The guide's snippet calls its own create_workflow() without the two arguments that function requires
+        # (a TypeError before any request is sent); the one fix made here passes them. Its workflow_config then
+        # replaces the empty chain, as the client's data.update(params) intends.
+        self.upload(MEETING, "videos/lecture.mp4")
+        client = block_containing("python", "class YiVideoClient")
+        client = client[:client.index("client = YiVideoClient()")] + "client = YiVideoClient()\n"
+        snippet = block_containing("python", 'execution_mode="incremental"')
+        fixed = snippet.replace("workflow2 = client.create_workflow(\n",
+                                'workflow2 = client.create_workflow(\n    video_path="videos/lecture.mp4", workflow_chain=[],\n')
+        self.assertNotEqual(fixed, snippet)
+        code = self.adapt(client + fixed) + "\nprint('WORKFLOW', workflow2['workflow_id'])\n"
+        out = self.run_script("python3", code)
+        workflow_id = re.search(r"WORKFLOW ([0-9a-f-]{36})", out).group(1)
+        status = self.status(workflow_id)
+        self.assertEqual(status["status"], "completed", status)
+        self.assertEqual([s["task_name"] for s in status["stages"].values()],
+                         ["faster_whisper.transcribe_audio", "wservice.generate_subtitle_files"])
+        srt = status["stages"]["stage_1"]["output"]["srt_path"]
+        with open(srt, encoding="utf-8") as f:
+            self.assertIn("00:00:0", f.read())
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -103,6 +103,28 @@ TEST_F(WorkflowApiTest, FullChainRunsEveryStageAndReportsThem) {
   EXPECT_LE(word_error_rate(read_text(synth_fixture("meeting.txt")), text).rate, 0.15) << text;
 }
 
+TEST_F(WorkflowApiTest, QuickStartChainWritesSubtitlesWithinTheLimits) {
+  json body = workflow(
+      synth_fixture("meeting.mp4"),
+      {"ffmpeg.extract_audio", "faster_whisper.transcribe_audio", "wservice.generate_subtitle_files"});
+  body["wservice.generate_subtitle_files"] = {{"formats", {"srt", "vtt", "ass", "ttml", "txt", "json"}}};
+  const std::string id = submit(body);
+  const json done = wait_until_finished(id);
+  ASSERT_EQ(done["status"], "completed") << done.dump(2);
+  const json& out = done["stages"]["stage_2"]["output"];
+  EXPECT_GE(out["cue_count"].get<int>(), 4);
+  EXPECT_GE(out["compliance"]["share"].get<double>(), 0.99) << out["compliance"].dump(2);
+  for (const char* format : {"srt", "vtt", "ass", "ttml", "txt", "json"}) {
+    EXPECT_TRUE(fs::exists(out["subtitle_files"][format].get<std::string>())) << format;
+  }
+  // The files are objects of the workflow's folder, downloadable like any other.
+  auto res = httplib::Client("127.0.0.1", server_->port())
+                 .Get(("/v1/files/download/workflows/" + id + "/stage_2/subtitles.srt").c_str());
+  ASSERT_EQ(res->status, 200);
+  EXPECT_TRUE(res->body.starts_with("1\n00:00:")) << res->body;
+  EXPECT_NE(res->body.find("weekly project meeting"), std::string::npos) << res->body;
+}
+
 TEST_F(WorkflowApiTest, IncrementalRunsOnlyTheAppendedStages) {
   const std::string id = submit(workflow(shared_fixture("jfk.wav"), {"ffmpeg.extract_audio"}));
   const json first = wait_until_finished(id);

@@ -1,0 +1,148 @@
+// Subtitle cues, line breaking, compliance and the file formats, on hand-made words; the formats are read
+// back with FFmpeg's own subtitle demuxers.
+#include <gtest/gtest.h>
+
+extern "C" {
+#include <libavformat/avformat.h>
+}
+
+#include <filesystem>
+#include <fstream>
+
+#include "nodes/subtitles/compliance.h"
+#include "nodes/subtitles/cues.h"
+#include "nodes/subtitles/formats.h"
+#include "support/fixtures.h"
+
+namespace yv::subtitles {
+namespace {
+
+// Words of `text`, one every `step` seconds from `start`, each lasting 80% of the step.
+std::vector<Word> words(const std::string& text, double start, double step, const char* speaker = nullptr) {
+  std::vector<Word> out;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    const size_t end = std::min(text.find(' ', pos), text.size());
+    Word w{start, start + step * 0.8, std::string(" ").append(text, pos, end - pos), {}};
+    if (speaker) w.speaker = speaker;
+    out.push_back(w);
+    start += step;
+    pos = end + 1;
+  }
+  return out;
+}
+
+// Events FFmpeg's demuxer finds in a subtitle file: -1 when it cannot open it.
+int events_read_by_ffmpeg(const std::string& content, const std::string& extension) {
+  const std::string path = test::scratch_path("yivideo-subtitle").append(".").append(extension);
+  std::ofstream(path, std::ios::binary) << content;
+  AVFormatContext* ctx = nullptr;
+  if (avformat_open_input(&ctx, path.c_str(), nullptr, nullptr) < 0) return -1;
+  int events = 0;
+  AVPacket* packet = av_packet_alloc();
+  if (avformat_find_stream_info(ctx, nullptr) >= 0) {
+    while (av_read_frame(ctx, packet) >= 0) {
+      ++events;
+      av_packet_unref(packet);
+    }
+  }
+  av_packet_free(&packet);
+  avformat_close_input(&ctx);
+  std::filesystem::remove(path);
+  return events;
+}
+
+const std::string kSpeech =
+    "Welcome to the weekly project meeting. Today we will review the video pipeline and the transcription "
+    "service that now runs on every worker. Please send the final subtitles to the translation team by "
+    "Friday.";
+
+TEST(SubtitleLines, BalancedAtAWordBoundary) {
+  EXPECT_EQ(break_lines("short line", 42, 2), std::vector<std::string>{"short line"});
+  const auto lines = break_lines("the transcription service now runs on every worker in the cluster", 42, 2);
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_LE(length(lines[0]), 42u);
+  EXPECT_LE(length(lines[1]), 42u);
+  EXPECT_LE(std::abs(int(length(lines[0])) - int(length(lines[1]))), 8);
+}
+
+TEST(SubtitleLines, CjkBreaksBetweenCharactersAndCountsCodePoints) {
+  const std::string text = "今天我们将讨论视频处理流程和转录服务的最新进展情况";  // 25 characters
+  EXPECT_EQ(length(text), 25u);
+  const auto lines = break_lines(text, 16, 2);
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0] + lines[1], text);
+  EXPECT_EQ(length(lines[0]), 12u);
+  EXPECT_EQ(length(lines[1]), 13u);
+  EXPECT_EQ(Limits::for_language("zh").max_chars_per_line, 16);
+  EXPECT_EQ(Limits::for_language("en").max_chars_per_line, 42);
+}
+
+TEST(SubtitleCues, NaturalSpeechMeetsEveryLimit) {
+  const Limits limits;
+  const auto cues = build_cues(words(kSpeech, 0.5, 0.35), limits);
+  ASSERT_GE(cues.size(), 3u);
+  const auto report = compliance(cues, limits);
+  EXPECT_EQ(report["share"], 1.0) << report.dump(2);
+  EXPECT_EQ(cues.front().lines.front().substr(0, 7), "Welcome");
+  // A sentence end closes a cue.
+  EXPECT_TRUE(cues.front().lines.back().ends_with("meeting.")) << cues.front().lines.back();
+}
+
+TEST(SubtitleCues, PausesAndSpeakerChangesStartNewCues) {
+  auto all = words("Great work everyone", 0, 0.4, "SPEAKER_00");
+  const auto more = words("Let us meet again next week", 1.4, 0.4, "SPEAKER_01");
+  all.insert(all.end(), more.begin(), more.end());
+  const auto late = words("Goodbye", 8.0, 0.5, "SPEAKER_01");
+  all.insert(all.end(), late.begin(), late.end());
+  const auto cues = build_cues(all, Limits{});
+  ASSERT_EQ(cues.size(), 3u);
+  EXPECT_EQ(cues[0].speaker, "SPEAKER_00");
+  EXPECT_EQ(cues[1].speaker, "SPEAKER_01");
+  EXPECT_EQ(cues[2].lines, std::vector<std::string>{"Goodbye"});
+  EXPECT_GE(cues[2].end - cues[2].start, Limits{}.min_duration - 1e-9) << "a short cue is lengthened";
+}
+
+TEST(SubtitleCompliance, NamesEachBrokenLimit) {
+  const Limits limits;
+  std::vector<Cue> cues(3);
+  cues[0] = {0.0, 0.3, {"far too short"}, {}, {}};
+  cues[1] = {0.31, 9.0, {std::string(50, 'x'), "b", "c"}, {}, {}};
+  cues[2] = {8.0, 9.5, {"overlaps"}, {}, {}};
+  EXPECT_EQ(violations(cues, 0, limits), (std::vector<std::string>{"max_cps", "min_duration", "min_gap"}));
+  EXPECT_EQ(violations(cues, 1, limits),
+            (std::vector<std::string>{"max_chars_per_line", "max_lines", "max_duration", "min_gap"}));
+  EXPECT_EQ(violations(cues, 2, limits), std::vector<std::string>{"order"});
+  const auto report = compliance(cues, limits);
+  EXPECT_EQ(report["compliant_cues"], 0);
+  EXPECT_EQ(report["violations"]["min_gap"], 2);
+}
+
+TEST(SubtitleFormats, SrtIsExact) {
+  const std::vector<Cue> cues = {{1.0, 2.5, {"Hello there,", "general."}, {}, "SPEAKER_00"},
+                                 {3661.25, 3662.0, {"Bye."}, {}, {}}};
+  EXPECT_EQ(render("srt", cues, "en"),
+            "1\n00:00:01,000 --> 00:00:02,500\nHello there,\ngeneral.\n\n2\n01:01:01,250 --> "
+            "01:01:02,000\nBye.\n\n");
+  EXPECT_EQ(render("srt", cues, "en", true).substr(32, 24), "SPEAKER_00: Hello there,");
+  const std::string vtt = render("vtt", cues, "en");
+  EXPECT_TRUE(vtt.starts_with("WEBVTT\n\n00:00:01.000 --> 00:00:02.500\n<v SPEAKER_00>Hello there,")) << vtt;
+  const std::string ass = render("ass", cues, "en");
+  EXPECT_NE(ass.find("Style: SPEAKER_00,"), std::string::npos);
+  EXPECT_NE(
+      ass.find("Dialogue: 0,0:00:01.00,0:00:02.50,SPEAKER_00,SPEAKER_00,0,0,0,,Hello there,\\Ngeneral."),
+      std::string::npos)
+      << ass;
+  const auto json = nlohmann::json::parse(render("json", cues, "en"));
+  EXPECT_EQ(json["cues"][0]["speaker"], "SPEAKER_00");
+}
+
+TEST(SubtitleFormats, FfmpegReadsEveryCueBack) {
+  const auto cues = build_cues(words(kSpeech, 0.5, 0.35, "SPEAKER_00"), Limits{});
+  for (const std::string format : {"srt", "vtt", "ass"}) {
+    EXPECT_EQ(events_read_by_ffmpeg(render(format, cues, "en"), format), int(cues.size())) << format;
+  }
+}
+
+}  // namespace
+}  // namespace yv::subtitles
