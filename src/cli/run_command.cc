@@ -16,6 +16,7 @@
 #include "cli/commands.h"
 #include "cli/progress_bar.h"
 #include "core/error.h"
+#include "engine/stage_inputs.h"
 #include "nodes/builtin_nodes.h"
 
 namespace yv::cli {
@@ -48,7 +49,7 @@ void print_segments(const std::string& segments_file) {
 int run(RunOptions o) {
   const engine::NodeRegistry nodes = builtin_nodes();
   std::vector<const engine::NodeSpec*> chain;
-  std::vector<nlohmann::json> params;
+  std::vector<nlohmann::json> own_params;
   const nlohmann::json globals = {{"video_path", o.media}};
   for (const auto& name : o.chain) {  // validate the whole chain before doing any work
     const engine::NodeSpec& node = nodes.get(name);
@@ -56,8 +57,9 @@ int run(RunOptions o) {
     for (const auto& p : node.params) {
       if (o.overrides.contains(p.name)) own[p.name] = o.overrides[p.name];
     }
+    nodes.check_params(node, own);
     chain.push_back(&node);
-    params.push_back(nodes.resolve_params(node, own, globals));
+    own_params.push_back(own);
   }
   // Without --output-dir the stage files live in a temporary directory that is removed however the run ends.
   struct Scratch {
@@ -72,13 +74,17 @@ int run(RunOptions o) {
                 : std::filesystem::path(o.output_dir),
             !o.output_dir.empty()};
   const std::atomic<bool> never_cancelled{false};
+  std::vector<engine::EarlierStage> earlier;
   for (size_t i = 0; i < chain.size(); ++i) {
+    // Inputs as in a workflow: own parameters, globals, then what earlier stages produced.
+    const nlohmann::json params = engine::stage_inputs(nodes, *chain[i], own_params[i], globals, earlier);
     const auto work_dir = scratch.dir / ("stage_" + std::to_string(i));
     std::filesystem::create_directories(work_dir);
     ProgressBar bar(chain[i]->name);
     const std::function<void(double)> progress = [&](double f) { bar.update(f); };
-    const nlohmann::json output = chain[i]->run({params[i], progress, never_cancelled, work_dir});
+    const nlohmann::json output = chain[i]->run({params, progress, never_cancelled, work_dir});
     bar.finish();
+    earlier.push_back({chain[i]->name, output});
     if (output.contains("segments_file")) print_segments(output["segments_file"]);
     if (scratch.keep) std::fprintf(stderr, "%s outputs: %s\n", chain[i]->name.c_str(), output.dump().c_str());
   }

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
@@ -35,6 +36,20 @@ TEST(CliRun, PrintsATimestampedTranscriptOfTheJfkClip) {
   EXPECT_GE(lines, 1);
   EXPECT_LE(word_error_rate(read_text(shared_fixture("jfk.txt")), text).rate, 0.10) << text;
   EXPECT_NE(r.err.find("100%"), std::string::npos) << "no progress bar on stderr: " << r.err;
+}
+
+TEST(CliRun, QuickStartChainWritesSubtitleFiles) {
+  const std::string out = scratch_path("yivideo-cli-chain");
+  const auto r =
+      run_process({YIVIDEO_BIN, "run", synth_fixture("meeting.mp4"), "--chain",
+                   "ffmpeg.extract_audio,faster_whisper.transcribe_audio,wservice.generate_subtitle_files",
+                   "--output-dir", out});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string srt = read_text(out + "/stage_2/subtitles.srt");
+  EXPECT_TRUE(srt.starts_with("1\n00:00:")) << srt;
+  EXPECT_NE(srt.find("weekly project meeting"), std::string::npos) << srt;
+  EXPECT_TRUE(read_text(out + "/stage_2/subtitles.vtt").starts_with("WEBVTT"));
+  std::filesystem::remove_all(out);
 }
 
 TEST(CliRun, UnknownNodeFailsBeforeAnyWork) {
