@@ -123,6 +123,25 @@ TEST(Callback, TaskCallbackCarriesTheResult) {
   EXPECT_NEAR(body["result"]["output"]["duration"].get<double>(), 11.0, 0.1);
 }
 
+TEST(Callback, ReusedTaskResultIsAnnouncedAgain) {
+  const int port = free_port();
+  Receiver receiver(port, 0);
+  LiveServer server("yivideo-callback-reuse", callback_options());
+  const json task = {{"task_name", "ffmpeg.extract_audio"},
+                     {"task_id", "cb-reuse"},
+                     {"input_data", {{"video_path", shared_fixture("jfk.wav")}}},
+                     {"callback", "http://127.0.0.1:" + std::to_string(port) + "/hook"}};
+  server.post("/v1/tasks", task);
+  ASSERT_EQ(wait_for_callback(server, "/v1/tasks/cb-reuse/status", "delivered")["callback_status"]["status"],
+            "delivered");
+  EXPECT_EQ(server.post("/v1/tasks", task)["status"], "completed");  // the stored result, at once
+  for (int i = 0; i < 200 && receiver.calls().size() < 2; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_EQ(receiver.calls().size(), 2u);
+  EXPECT_EQ(json::parse(receiver.calls()[1].body)["status"], "completed");
+}
+
 TEST(Callback, PendingCallbackIsDeliveredAfterTheServerIsKilledAndRestarted) {
   const int port = free_port();  // nobody listens there yet
   LiveServer server("yivideo-callback-restart", callback_options());
