@@ -1,136 +1,137 @@
 #include "media/audio_decoder.h"
 
 #include <filesystem>
-#include <memory>
 
 #include "core/error.h"
+#include "media/av_handles.h"
 
 extern "C" {
-#include <libavcodec/avcodec.h>
-#include <libavformat/avformat.h>
 #include <libavutil/channel_layout.h>
-#include <libavutil/error.h>
 #include <libavutil/opt.h>
-#include <libswresample/swresample.h>
 }
 
 namespace yv::media {
 namespace {
 
-// RAII owners for the libav handles; each deleter is the library's own free function.
-struct FormatCloser {
-  void operator()(AVFormatContext* c) const { avformat_close_input(&c); }
-};
-struct CodecFreer {
-  void operator()(AVCodecContext* c) const { avcodec_free_context(&c); }
-};
-struct FrameFreer {
-  void operator()(AVFrame* f) const { av_frame_free(&f); }
-};
-struct PacketFreer {
-  void operator()(AVPacket* p) const { av_packet_free(&p); }
-};
-struct SwrFreer {
-  void operator()(SwrContext* s) const { swr_free(&s); }
-};
-using FormatPtr = std::unique_ptr<AVFormatContext, FormatCloser>;
-using CodecPtr = std::unique_ptr<AVCodecContext, CodecFreer>;
-using FramePtr = std::unique_ptr<AVFrame, FrameFreer>;
-using PacketPtr = std::unique_ptr<AVPacket, PacketFreer>;
-using SwrPtr = std::unique_ptr<SwrContext, SwrFreer>;
-
-std::string av_message(int err) {
-  char buf[AV_ERROR_MAX_STRING_SIZE] = {};
-  av_strerror(err, buf, sizeof buf);
-  return buf;
-}
-
 [[noreturn]] void fail(const std::string& path, const std::string& why) {
   throw Error("invalid_media", "cannot decode audio of " + path + ": " + why, 400);
 }
 
-// Converts one decoded frame (or, with frame == nullptr, the resampler's buffered tail) and appends it.
-void resample_into(SwrContext* swr, const AVFrame* frame, int out_rate, int in_rate,
-                   std::vector<float>& out) {
-  const int in_samples = frame ? frame->nb_samples : 0;
-  const int capacity =
-      int(av_rescale_rnd(swr_get_delay(swr, in_rate) + in_samples, out_rate, in_rate, AV_ROUND_UP));
-  if (capacity <= 0) return;
-  const size_t offset = out.size();
-  out.resize(offset + capacity);
-  uint8_t* dst = reinterpret_cast<uint8_t*>(out.data() + offset);
-  const int got = swr_convert(
-      swr, &dst, capacity, frame ? const_cast<const uint8_t**>(frame->extended_data) : nullptr, in_samples);
-  out.resize(offset + std::max(got, 0));
-}
-
 }  // namespace
 
-Audio decode_audio(const std::string& path, int sample_rate) {
+struct AudioReader::State {
+  FormatPtr format;
+  CodecPtr decoder;
+  SwrPtr swr;
+  int stream_index = -1;
+  int sample_rate = 0;
+  int channels = 0;
+};
+
+AudioReader::AudioReader(const std::string& path, int sample_rate, int channels, int audio_stream)
+    : s_(std::make_unique<State>()), path_(path) {
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) {
-    throw Error("file_not_found", "文件不存在: " + path, 404);
-  }
+  if (!std::filesystem::is_regular_file(path, ec)) throw Error("file_not_found", "文件不存在: " + path, 404);
+  s_->sample_rate = sample_rate;
+  s_->channels = channels;
 
   AVFormatContext* raw_format = nullptr;
   if (int err = avformat_open_input(&raw_format, path.c_str(), nullptr, nullptr); err < 0) {
     fail(path, av_message(err));
   }
-  FormatPtr format(raw_format);
-  if (int err = avformat_find_stream_info(format.get(), nullptr); err < 0) fail(path, av_message(err));
+  s_->format.reset(raw_format);
+  if (int err = avformat_find_stream_info(raw_format, nullptr); err < 0) fail(path, av_message(err));
 
+  int wanted = -1;  // the stream index of the audio_stream-th audio stream
+  for (unsigned i = 0, audio = 0; i < raw_format->nb_streams && audio_stream >= 0; ++i) {
+    if (raw_format->streams[i]->codecpar->codec_type != AVMEDIA_TYPE_AUDIO) continue;
+    if (int(audio++) == audio_stream) wanted = int(i);
+  }
+  if (audio_stream >= 0 && wanted < 0) {
+    throw Error("no_audio_stream", path + " has no audio stream " + std::to_string(audio_stream), 400);
+  }
   const AVCodec* codec = nullptr;
-  const int stream_index = av_find_best_stream(format.get(), AVMEDIA_TYPE_AUDIO, -1, -1, &codec, 0);
-  if (stream_index < 0 || !codec) fail(path, "no audio stream");
-  AVStream* stream = format->streams[stream_index];
+  s_->stream_index = av_find_best_stream(raw_format, AVMEDIA_TYPE_AUDIO, wanted, -1, &codec, 0);
+  if (s_->stream_index == AVERROR_STREAM_NOT_FOUND) {
+    throw Error("no_audio_stream", path + " has no audio stream", 400);
+  }
+  if (s_->stream_index < 0 || !codec) fail(path, "no decoder for its audio");
+  const AVStream* stream = raw_format->streams[s_->stream_index];
 
-  CodecPtr decoder(avcodec_alloc_context3(codec));
+  s_->decoder.reset(avcodec_alloc_context3(codec));
+  AVCodecContext* decoder = s_->decoder.get();
   if (!decoder) fail(path, "out of memory");
-  if (int err = avcodec_parameters_to_context(decoder.get(), stream->codecpar); err < 0)
+  if (int err = avcodec_parameters_to_context(decoder, stream->codecpar); err < 0)
     fail(path, av_message(err));
-  if (int err = avcodec_open2(decoder.get(), codec, nullptr); err < 0) fail(path, av_message(err));
+  if (int err = avcodec_open2(decoder, codec, nullptr); err < 0) fail(path, av_message(err));
   if (decoder->ch_layout.order == AV_CHANNEL_ORDER_UNSPEC) {
     // Some containers (raw PCM, old WAV) leave the layout unspecified; assume the default for the count.
     av_channel_layout_default(&decoder->ch_layout, std::max(1, decoder->ch_layout.nb_channels));
   }
   if (decoder->sample_rate <= 0) fail(path, "unknown sample rate");
 
-  AVChannelLayout mono = AV_CHANNEL_LAYOUT_MONO;
+  AVChannelLayout out_layout;
+  av_channel_layout_default(&out_layout, channels);
   SwrContext* raw_swr = nullptr;
-  if (swr_alloc_set_opts2(&raw_swr, &mono, AV_SAMPLE_FMT_FLT, sample_rate, &decoder->ch_layout,
+  if (swr_alloc_set_opts2(&raw_swr, &out_layout, AV_SAMPLE_FMT_FLT, sample_rate, &decoder->ch_layout,
                           decoder->sample_fmt, decoder->sample_rate, 0, nullptr) < 0 ||
       swr_init(raw_swr) < 0) {
     swr_free(&raw_swr);
     fail(path, "unsupported sample format or layout");
   }
-  SwrPtr swr(raw_swr);
+  s_->swr.reset(raw_swr);
+}
 
-  Audio audio;
-  audio.sample_rate = sample_rate;
-  if (stream->duration > 0) {
-    audio.samples.reserve(size_t(double(stream->duration) * av_q2d(stream->time_base) * sample_rate) + 1024);
-  }
+AudioReader::~AudioReader() = default;
+
+double AudioReader::duration() const {
+  const AVStream* stream = s_->format->streams[s_->stream_index];
+  if (stream->duration > 0) return double(stream->duration) * av_q2d(stream->time_base);
+  if (s_->format->duration > 0) return double(s_->format->duration) / AV_TIME_BASE;
+  return 0;
+}
+
+void AudioReader::read(const std::function<bool(const float*, size_t)>& sink) {
+  AVCodecContext* decoder = s_->decoder.get();
+  SwrContext* swr = s_->swr.get();
+  std::vector<float> block;
+  bool stopped = false;
+  size_t delivered = 0;
+  // Converts one decoded frame (or, with frame == nullptr, the resampler's buffered tail) and delivers it.
+  const auto deliver = [&](const AVFrame* frame) {
+    const int in_samples = frame ? frame->nb_samples : 0;
+    const int capacity = int(av_rescale_rnd(swr_get_delay(swr, decoder->sample_rate) + in_samples,
+                                            s_->sample_rate, decoder->sample_rate, AV_ROUND_UP));
+    if (capacity <= 0 || stopped) return;
+    block.resize(size_t(capacity) * size_t(s_->channels));
+    uint8_t* dst = reinterpret_cast<uint8_t*>(block.data());
+    const int got = swr_convert(
+        swr, &dst, capacity, frame ? const_cast<const uint8_t**>(frame->extended_data) : nullptr, in_samples);
+    if (got > 0) {
+      delivered += size_t(got);
+      stopped = !sink(block.data(), size_t(got));
+    }
+  };
   PacketPtr packet(av_packet_alloc());
   FramePtr frame(av_frame_alloc());
   int decode_errors = 0, decoded_packets = 0;
-  auto drain = [&] {
+  const auto drain = [&] {
     while (true) {
-      const int err = avcodec_receive_frame(decoder.get(), frame.get());
+      const int err = avcodec_receive_frame(decoder, frame.get());
       if (err == AVERROR(EAGAIN) || err == AVERROR_EOF) return;
       if (err < 0) {
         decode_errors++;
         return;
       }
-      resample_into(swr.get(), frame.get(), sample_rate, decoder->sample_rate, audio.samples);
+      deliver(frame.get());
       av_frame_unref(frame.get());
     }
   };
-
-  while (av_read_frame(format.get(), packet.get()) >= 0) {
-    if (packet->stream_index == stream_index) {
+  while (!stopped && av_read_frame(s_->format.get(), packet.get()) >= 0) {
+    if (packet->stream_index == s_->stream_index) {
       // A corrupt packet in the middle of a long file should not lose the whole file, but a file made only of
       // corrupt packets must not pass as silence.
-      if (avcodec_send_packet(decoder.get(), packet.get()) < 0) {
+      if (avcodec_send_packet(decoder, packet.get()) < 0) {
         decode_errors++;
       } else {
         decoded_packets++;
@@ -139,12 +140,23 @@ Audio decode_audio(const std::string& path, int sample_rate) {
     }
     av_packet_unref(packet.get());
   }
-  avcodec_send_packet(decoder.get(), nullptr);
+  if (stopped) return;
+  avcodec_send_packet(decoder, nullptr);
   drain();
-  resample_into(swr.get(), nullptr, sample_rate, decoder->sample_rate, audio.samples);
+  deliver(nullptr);
+  if (decoded_packets == 0 && decode_errors > 0) fail(path_, "every audio packet is corrupt");
+  if (delivered == 0) fail(path_, "the audio stream is empty");
+}
 
-  if (decoded_packets == 0 && decode_errors > 0) fail(path, "every audio packet is corrupt");
-  if (audio.samples.empty()) fail(path, "the audio stream is empty");
+Audio decode_audio(const std::string& path, int sample_rate) {
+  AudioReader reader(path, sample_rate, 1);
+  Audio audio;
+  audio.sample_rate = sample_rate;
+  audio.samples.reserve(size_t(reader.duration() * sample_rate) + 1024);
+  reader.read([&](const float* samples, size_t frames) {
+    audio.samples.insert(audio.samples.end(), samples, samples + frames);
+    return true;
+  });
   return audio;
 }
 

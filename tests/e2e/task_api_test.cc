@@ -170,7 +170,8 @@ TEST_F(TaskApiTest, SupportedTasksComeFromTheRegistry) {
     names.push_back(task["name"]);
     EXPECT_FALSE(task["parameters"].empty()) << task.dump();
   }
-  EXPECT_EQ(names, (std::vector<std::string>{"faster_whisper.transcribe_audio", "ffmpeg.extract_audio"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"faster_whisper.transcribe_audio", "ffmpeg.extract_audio",
+                                             "wservice.generate_subtitle_files"}));
   EXPECT_EQ(body["count"], names.size());
 }
 

@@ -55,9 +55,9 @@ TEST(AudioDecoder, TextFileIsInvalidMedia) {
             std::make_pair(std::string("invalid_media"), 400));
 }
 
-TEST(AudioDecoder, VideoWithoutAudioIsInvalidMedia) {
+TEST(AudioDecoder, VideoWithoutAudioIsNoAudioStream) {
   EXPECT_EQ(error_of(test::synth_fixture("broken/video_only.mp4")),
-            std::make_pair(std::string("invalid_media"), 400));
+            std::make_pair(std::string("no_audio_stream"), 400));
 }
 
 TEST(AudioDecoder, TruncatedMp4IsInvalidMedia) {

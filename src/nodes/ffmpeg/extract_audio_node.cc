@@ -1,10 +1,11 @@
 #include "nodes/ffmpeg/extract_audio_node.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "core/error.h"
 #include "media/audio_decoder.h"
-#include "media/wav_file.h"
+#include "media/audio_writer.h"
 
 namespace yv::ffmpeg {
 namespace {
@@ -14,28 +15,42 @@ using nlohmann::json;
 
 json run(const engine::NodeRun& r) {
   const auto& p = r.params;
-  if (p["audio_format"] != "wav") {
-    throw Error("unsupported_format",
-                "audio_format '" + p["audio_format"].get<std::string>() + "' is not supported yet: use wav");
-  }
-  if (p["channels"] != 1) throw Error("unsupported_format", "only channels = 1 (mono) is supported yet");
+  const std::string format = p["audio_format"];
   const int rate = p["sample_rate"];
+  const int channels = p["channels"];
   if (rate < 8000 || rate > 192000) throw Error("invalid_parameter", "sample_rate must be 8000-192000");
-  media::Audio audio = media::decode_audio(p["video_path"], rate);
-  r.progress(0.8);
-  const double start = p.value("start", 0.0), end = p.value("end", audio.duration());
+  if (channels < 1 || channels > 8) throw Error("invalid_parameter", "channels must be 1-8");
+  const double start = p.value("start", 0.0);
+  const double end = p.value("end", 1e300);
   if (start < 0 || end <= start) throw Error("invalid_parameter", "need 0 <= start < end");
-  const auto first = std::min(audio.samples.size(), size_t(start * rate));
-  const auto last = std::min(audio.samples.size(), size_t(end * rate));
-  audio.samples = std::vector<float>(audio.samples.begin() + long(first), audio.samples.begin() + long(last));
+
+  media::AudioReader reader(p["video_path"], rate, channels, p.value("audio_stream", -1));
+  const auto path = r.work_dir / ("audio." + format);
+  media::AudioWriter writer(path, format, rate, channels);
+  // The excerpt [start, end) in frames; the stream is decoded from its beginning so the cut is exact.
+  const auto first = uint64_t(std::llround(start * rate));
+  const auto last = end >= 1e299 ? UINT64_MAX : uint64_t(std::llround(end * rate));
+  const double expected = std::max(1.0, std::min(reader.duration(), end) - start) * rate;
+  uint64_t position = 0, written = 0;
+  reader.read([&](const float* samples, size_t frames) {
+    if (r.cancelled) return false;
+    const uint64_t from = std::max(position, first), to = std::min(position + frames, last);
+    if (to > from) {
+      writer.write(samples + (from - position) * uint64_t(channels), size_t(to - from));
+      written += to - from;
+      r.progress(std::min(0.99, double(written) / expected));
+    }
+    position += frames;
+    return position < last;
+  });
   if (r.cancelled) throw Error("cancelled", "extraction was cancelled", 409);
-  const auto path = r.work_dir / "audio.wav";
-  media::write_wav(path, audio);
+  if (written == 0) throw Error("invalid_parameter", "the excerpt holds no audio (start is past the end)");
+  writer.finish();
   return {{"audio_path", path.string()},
-          {"duration", audio.duration()},
+          {"duration", double(written) / rate},
           {"sample_rate", rate},
-          {"channels", 1},
-          {"format", "wav"}};
+          {"channels", channels},
+          {"format", format}};
 }
 
 }  // namespace
@@ -43,12 +58,14 @@ json run(const engine::NodeRun& r) {
 engine::NodeSpec extract_audio_node() {
   engine::NodeSpec n;
   n.name = "ffmpeg.extract_audio";
-  n.description = "Extract the audio track of a video or audio file (FFmpeg) as 16-bit mono WAV";
+  n.description = "Extract the audio track of any media FFmpeg reads, as WAV, FLAC, MP3 or M4A";
   n.params = {
       {"video_path", ParamType::kString, nullptr, true, true, "Media file to read"},
-      {"audio_format", ParamType::kString, "wav", false, false, "Output format (wav)"},
+      {"audio_format", ParamType::kString, "wav", false, false, "wav (16-bit PCM), flac, mp3 or m4a"},
       {"sample_rate", ParamType::kInteger, 16000, false, false, "Output sample rate in Hz"},
-      {"channels", ParamType::kInteger, 1, false, false, "Output channels (1)"},
+      {"channels", ParamType::kInteger, 1, false, false, "Output channels (downmixed or upmixed)"},
+      {"audio_stream", ParamType::kInteger, nullptr, false, false,
+       "Which audio stream (0-based); default the best"},
       {"start", ParamType::kNumber, nullptr, false, false, "Start of the excerpt in seconds"},
       {"end", ParamType::kNumber, nullptr, false, false, "End of the excerpt in seconds"},
   };

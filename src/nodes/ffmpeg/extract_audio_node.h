@@ -1,9 +1,10 @@
-// Node ffmpeg.extract_audio: the audio track of any media FFmpeg reads, as a 16-bit mono WAV file.
+// Node ffmpeg.extract_audio: the audio of any media FFmpeg reads, as WAV (16-bit PCM), FLAC, MP3 or M4A
+// (AAC).
 //
-// The first milestone of nodes.md's extract_audio: decoding with libav* in-process (media/audio_decoder.h),
-// resampling to `sample_rate`, optional start/end trim. Other output formats (flac, mp3, m4a), more than one
-// channel and streaming output for very long inputs come with the nodes issue; asking for them is a clear 400
-// today, never a silently different file.
+// Decoding, resampling and encoding stream block by block in-process (media/audio_decoder.h,
+// media/audio_writer.h), so memory does not grow with the input's length; the file appears whole or not at
+// all. Start/end cut exactly (the stream is decoded from its start). Broken media is `invalid_media`, media
+// without (the chosen) audio stream `no_audio_stream`.
 #pragma once
 
 #include "engine/node_registry.h"
