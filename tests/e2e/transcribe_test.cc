@@ -7,6 +7,7 @@
 #include "core/error.h"
 #include "core/wer.h"
 #include "media/audio_decoder.h"
+#include "nodes/whisper/long_form.h"
 #include "nodes/whisper/model.h"
 #include "support/fixtures.h"
 
@@ -59,6 +60,31 @@ TEST(Transcribe, SegmentsAndWordsAreOrderedAndInsideTheAudio) {
     }
   }
   EXPECT_GE(words, 20u);  // the reference has 22 words
+}
+
+TEST(Transcribe, LongFormChunksJoinIntoOneOrderedTranscript) {
+  // Chunks of 6 s force three cuts into the 19.5 s meeting, as 5-minute chunks would into an hour.
+  std::vector<double> seen;
+  const Transcript t =
+      transcribe_file(test::default_model(), test::synth_fixture("meeting.mp4"), {},
+                      [&](double f) { seen.push_back(f); }, {.chunk_seconds = 6, .search_seconds = 2});
+  EXPECT_NEAR(t.duration, 19.5, 0.1);
+  const WerResult wer = word_error_rate(test::read_text(test::synth_fixture("meeting.txt")), t.text());
+  EXPECT_LE(wer.rate, 0.2) << t.text();
+  double last_end = 0;
+  for (size_t i = 0; i < t.segments.size(); ++i) {
+    const Segment& s = t.segments[i];
+    EXPECT_EQ(s.id, int(i));
+    EXPECT_GE(s.start, last_end - 0.05) << s.text;
+    EXPECT_LE(s.end, t.duration + 0.05) << s.text;
+    for (const auto& w : s.words) {
+      EXPECT_GE(w.start, s.start - 0.05) << w.word;
+      EXPECT_LE(w.end, s.end + 0.05) << w.word;
+    }
+    last_end = s.end;
+  }
+  EXPECT_TRUE(std::is_sorted(seen.begin(), seen.end()));
+  EXPECT_DOUBLE_EQ(seen.back(), 1.0);
 }
 
 TEST(Transcribe, ReportsProgressUpToCompletion) {

@@ -168,6 +168,14 @@ Transcript Model::transcribe(const media::Audio& audio, const TranscribeOptions&
       }
     }
     seg.avg_logprob = text_tokens ? logprob_sum / text_tokens : 0.0;
+    // Whisper times within its 30 s window; past the end of shorter audio those times are invented.
+    const auto inside = [&](double x) { return std::clamp(x, 0.0, t.duration); };
+    seg.start = inside(seg.start);
+    seg.end = inside(seg.end);
+    for (auto& w : seg.words) {
+      w.start = std::clamp(w.start, seg.start, seg.end);
+      w.end = std::clamp(w.end, w.start, seg.end);
+    }
     t.segments.push_back(std::move(seg));
   }
   if (progress) progress(1.0);

@@ -5,7 +5,7 @@
 #include <mutex>
 
 #include "core/error.h"
-#include "media/audio_decoder.h"
+#include "nodes/whisper/long_form.h"
 #include "nodes/whisper/model.h"
 #include "nodes/whisper/model_store.h"
 
@@ -41,7 +41,7 @@ nlohmann::json run(const engine::NodeRun& r) {
   o.initial_prompt = p.value("initial_prompt", "");
   o.cancelled = &r.cancelled;
 
-  const Transcript t = cached_model(model_name).transcribe(media::decode_audio(input), o, r.progress);
+  const Transcript t = transcribe_file(cached_model(model_name), input, o, r.progress);
   const auto segments_file = r.work_dir / "segments.json";
   std::ofstream(segments_file) << to_json(t).dump(2) << "\n";
   return {{"segments_file", segments_file.string()},

@@ -1,0 +1,57 @@
+#!/usr/bin/env python3
+"""Memory and speed of transcription by input length (issue 4; not a test).
+
+Makes 1-minute and 60-minute inputs by looping the synthesized meeting (ffmpeg), transcribes each with
+`yivideo run --chain faster_whisper.transcribe_audio` (tiny.en, greedy) and reports wall time, real-time factor
+and the peak resident memory of the process, side by side. Usage: bench/long_form_bench.py [--minutes 1 60]
+(after scripts/test built the binary and the fixtures). Prints a Markdown section for bench/RESULTS.md.
+"""
+
+import argparse
+import os
+import platform
+import resource
+import subprocess
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BIN = os.environ.get("YIVIDEO_BIN", os.path.join(ROOT, "build", "yivideo"))
+MEETING = os.path.join(ROOT, "build", "fixtures", "synth", "meeting.wav")
+
+
+def measure(path):
+    """Wall seconds and peak RSS (MiB) of one transcription in a child process."""
+    script = ("import resource, subprocess, sys, time; t = time.time(); "
+              "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); "
+              "print(time.time() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    out = subprocess.run(["python3", "-c", script, BIN, "run", path, "--chain", "faster_whisper.transcribe_audio",
+                          "--beam-size", "1"], capture_output=True, text=True, check=True).stdout.split()
+    return float(out[0]), int(out[1]) / 1024
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--minutes", type=int, nargs="+", default=[1, 60])
+    args = ap.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for minutes in args.minutes:
+            path = os.path.join(tmp, f"speech-{minutes}min.wav")
+            subprocess.run(["ffmpeg", "-v", "error", "-stream_loop", "-1", "-i", MEETING, "-t", str(minutes * 60),
+                            "-c", "copy", path], check=True)
+            wall, rss = measure(path)
+            rows.append((minutes, wall, wall / (minutes * 60), rss))
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+    print(f"### Transcription by input length ({time.strftime('%Y-%m-%d')})\n")
+    print(f"Machine: {os.cpu_count()} cores ({cpu}), {platform.system()}. Command: `bench/long_form_bench.py "
+          f"--minutes {' '.join(map(str, args.minutes))}`: `yivideo run <input> --chain "
+          "faster_whisper.transcribe_audio --beam-size 1`, tiny.en, the synthesized meeting looped to length. "
+          "Audio is decoded as a stream and transcribed in 5-minute chunks.\n")
+    print("| Input | Wall time | Real-time factor | Peak RSS |\n|---|---|---|---|")
+    for minutes, wall, rtf, rss in rows:
+        print(f"| {minutes} min | {wall:.1f} s | {rtf:.3f} | {rss:.0f} MiB |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,84 @@
+#include "nodes/whisper/long_form.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace yv::whisper {
+namespace {
+
+constexpr int kRate = 16000;
+
+// Index in [from, to) of the start of the quietest 100 ms window (by energy).
+size_t quietest(const std::vector<float>& s, size_t from, size_t to) {
+  constexpr size_t kWindow = kRate / 10;
+  size_t best = to;
+  double best_energy = INFINITY;
+  for (size_t i = from; i + kWindow <= to; i += kWindow / 2) {
+    double e = 0;
+    for (size_t j = i; j < i + kWindow; ++j) e += double(s[j]) * s[j];
+    if (e < best_energy) {
+      best_energy = e;
+      best = i + kWindow / 2;
+    }
+  }
+  return best;
+}
+
+}  // namespace
+
+Transcript transcribe_file(const Model& model, const std::string& path, const TranscribeOptions& options,
+                           const ProgressFn& progress, LongFormOptions long_form) {
+  media::AudioReader reader(path, kRate, 1);
+  const double expected = std::max(reader.duration(), 1.0);
+  const auto chunk = size_t(long_form.chunk_seconds * kRate);
+  const auto search = std::min(chunk / 2, size_t(long_form.search_seconds * kRate));
+
+  Transcript all;
+  TranscribeOptions o = options;
+  media::Audio pending{{}, kRate};
+  double offset = 0;  // seconds of audio before `pending`
+  bool first = true;
+
+  const auto transcribe_chunk = [&](size_t samples) {
+    media::Audio piece{std::vector<float>(pending.samples.begin(), pending.samples.begin() + long(samples)),
+                       kRate};
+    pending.samples.erase(pending.samples.begin(), pending.samples.begin() + long(samples));
+    const double base = offset;
+    const ProgressFn chunk_progress = [&](double f) {
+      if (progress) progress(std::min(1.0, (base + f * piece.duration()) / expected));
+    };
+    Transcript t = model.transcribe(piece, o, chunk_progress);
+    if (first) {
+      all.language = t.language;
+      all.language_probability = t.language_probability;
+      o.language = t.language;  // every later chunk in the language of the first
+      first = false;
+    }
+    for (auto& seg : t.segments) {
+      seg.id = int(all.segments.size());
+      seg.start += base;
+      seg.end += base;
+      for (auto& w : seg.words) {
+        w.start += base;
+        w.end += base;
+      }
+      all.segments.push_back(std::move(seg));
+    }
+    if (o.condition_on_previous_text && !all.segments.empty()) o.initial_prompt = all.segments.back().text;
+    offset += piece.duration();
+  };
+
+  reader.read([&](const float* samples, size_t frames) {
+    pending.samples.insert(pending.samples.end(), samples, samples + frames);
+    if (pending.samples.size() >= chunk + search) {
+      transcribe_chunk(quietest(pending.samples, chunk - search, chunk));
+    }
+    return true;
+  });
+  if (!pending.samples.empty() || first) transcribe_chunk(pending.samples.size());
+  all.duration = offset;
+  if (progress) progress(1.0);
+  return all;
+}
+
+}  // namespace yv::whisper
