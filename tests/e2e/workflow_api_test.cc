@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "core/wer.h"
+#include "nodes/subtitles/validator.h"
 #include "support/fixtures.h"
 #include "support/live_server.h"
 
@@ -116,6 +117,12 @@ TEST_F(WorkflowApiTest, QuickStartChainWritesSubtitlesWithinTheLimits) {
   EXPECT_GE(out["compliance"]["share"].get<double>(), 0.99) << out["compliance"].dump(2);
   for (const char* format : {"srt", "vtt", "ass", "ttml", "txt", "json"}) {
     EXPECT_TRUE(fs::exists(out["subtitle_files"][format].get<std::string>())) << format;
+  }
+  for (const char* format : {"srt", "vtt", "ass"}) {  // our validator, on what real speech produced
+    const auto v = subtitles::validate(read_text(out["subtitle_files"][format].get<std::string>()), format,
+                                       subtitles::Limits::for_language("en"));
+    EXPECT_TRUE(v.valid()) << format << ": " << v.errors.front();
+    EXPECT_EQ(v.cues.size(), out["cue_count"].get<size_t>()) << format;
   }
   // The files are objects of the workflow's folder, downloadable like any other.
   auto res = httplib::Client("127.0.0.1", server_->port())

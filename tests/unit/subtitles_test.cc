@@ -12,6 +12,7 @@ extern "C" {
 #include "nodes/subtitles/compliance.h"
 #include "nodes/subtitles/cues.h"
 #include "nodes/subtitles/formats.h"
+#include "nodes/subtitles/validator.h"
 #include "support/fixtures.h"
 
 namespace yv::subtitles {
@@ -141,6 +142,62 @@ TEST(SubtitleFormats, FfmpegReadsEveryCueBack) {
   const auto cues = build_cues(words(kSpeech, 0.5, 0.35, "SPEAKER_00"), Limits{});
   for (const std::string format : {"srt", "vtt", "ass"}) {
     EXPECT_EQ(events_read_by_ffmpeg(render(format, cues, "en"), format), int(cues.size())) << format;
+  }
+}
+
+TEST(SubtitleValidator, AcceptsHandMadeGoodFiles) {
+  const Limits limits;
+  const Validation srt = validate(
+      "1\r\n00:00:01,000 --> 00:00:03,000\r\nHello there.\r\n\r\n2\r\n00:00:03,500 --> "
+      "00:00:05,000\r\nBye.\r\n",
+      "srt", limits);
+  EXPECT_TRUE(srt.valid()) << srt.errors.front();
+  EXPECT_EQ(srt.cues.size(), 2u);
+  EXPECT_EQ(srt.compliance["share"], 1.0);
+  const Validation vtt =
+      validate("WEBVTT\n\nintro\n00:01.000 --> 00:03.000 align:start\n<v Ann>Hello there.\n", "vtt", limits);
+  EXPECT_TRUE(vtt.valid()) << vtt.errors.front();
+  EXPECT_EQ(vtt.cues.at(0).lines.at(0), "Hello there.");
+  EXPECT_TRUE(validate(render("ass", {{1.0, 2.5, {"Hi", "there"}, {}, {}}}, "en"), "ass", limits).valid());
+}
+
+TEST(SubtitleValidator, NamesWhatIsWrongInHandMadeBadFiles) {
+  const Limits limits;
+  const auto first_error = [&](const std::string& content, const std::string& format) {
+    const Validation v = validate(content, format, limits);
+    return v.errors.empty() ? std::string("valid") : v.errors.front();
+  };
+  EXPECT_EQ(first_error("2\n00:00:01,000 --> 00:00:02,000\nx\n", "srt"),
+            "line 1: expected cue number 1, found '2'");
+  EXPECT_EQ(first_error("1\n00:00:01.000 --> 00:00:02,000\nx\n", "srt"),
+            "line 2: bad timestamp in '00:00:01.000 --> 00:00:02,000'");
+  EXPECT_EQ(first_error("1\n00:00:03,000 --> 00:00:02,000\nx\n", "srt"),
+            "line 2: the cue ends before it starts");
+  EXPECT_EQ(first_error("1\n00:00:01,000 --> 00:00:02,000\n\n", "srt"), "line 1: empty cue");
+  EXPECT_EQ(first_error("1\n00:00:01,000 00:00:02,000\nx\n", "srt"),
+            "line 2: expected '<start> --> <end>', found '00:00:01,000 00:00:02,000'");
+  EXPECT_EQ(first_error("00:01.000 --> 00:02.000\nx\n", "vtt"), "line 1: missing the WEBVTT header");
+  EXPECT_EQ(first_error(
+                "[Events]\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n"
+                "Dialogue: 0,0:00:01.00,0:00:02.00,Default,,0,0,0,,x\n",
+                "ass"),
+            "missing [Script Info], [V4+ Styles] or [Events]");
+  EXPECT_EQ(first_error("", "srt"), "no cues");
+  // Well formed but outside the limits: valid structure, compliance tells.
+  const Validation slow =
+      validate("1\n00:00:01,000 --> 00:00:01,200\nfar too much text for a flash\n", "srt", limits);
+  EXPECT_TRUE(slow.valid());
+  EXPECT_EQ(slow.compliance["share"], 0.0);
+}
+
+TEST(SubtitleValidator, GeneratedFilesPassWithTheirCompliance) {
+  const Limits limits;
+  const auto cues = build_cues(words(kSpeech, 0.5, 0.35, "SPEAKER_00"), limits);
+  for (const std::string format : {"srt", "vtt", "ass"}) {
+    const Validation v = validate(render(format, cues, "en"), format, limits);
+    EXPECT_TRUE(v.valid()) << format << ": " << v.errors.front();
+    EXPECT_EQ(v.cues.size(), cues.size()) << format;
+    EXPECT_EQ(v.compliance["share"], 1.0) << format << v.compliance.dump();
   }
 }
 
