@@ -2,11 +2,13 @@
 // synthesised meeting within the accuracy the foundation promises.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
 #include "core/wer.h"
 #include "media/audio_decoder.h"
+#include "media/audio_writer.h"
 #include "nodes/whisper/long_form.h"
 #include "nodes/whisper/model.h"
 #include "support/fixtures.h"
@@ -85,6 +87,47 @@ TEST(Transcribe, LongFormChunksJoinIntoOneOrderedTranscript) {
   }
   EXPECT_TRUE(std::is_sorted(seen.begin(), seen.end()));
   EXPECT_DOUBLE_EQ(seen.back(), 1.0);
+}
+
+// Writes `samples` (16 kHz mono) as a WAV file in a scratch place and returns its path.
+std::string wav_of(const std::vector<float>& samples, const std::string& name) {
+  const std::string path = test::scratch_path(name).append(".wav");
+  media::AudioWriter writer(path, "wav", 16000, 1);
+  writer.write(samples.data(), samples.size());
+  writer.finish();
+  return path;
+}
+
+TEST(Transcribe, VadFilterInventsNothingForSilenceOrHiss) {
+  std::vector<float> hiss(16000 * 20);
+  uint32_t seed = 1;
+  for (float& x : hiss) x = float(int32_t(seed = seed * 1664525u + 1013904223u)) / 2147483648.0f * 0.003f;
+  for (const auto& [name, samples] :
+       {std::pair{"silence", std::vector<float>(16000 * 20, 0.0f)}, std::pair{"hiss", hiss}}) {
+    const std::string path = wav_of(samples, std::string("yivideo-vad-") + name);
+    const Transcript t = transcribe_file(test::default_model(), path, {}, nullptr, {.vad_filter = true});
+    EXPECT_TRUE(t.segments.empty()) << name << ": " << t.text();
+    EXPECT_NEAR(t.duration, 20.0, 0.01);
+    EXPECT_EQ(t.language, "en");
+    std::filesystem::remove(path);
+  }
+}
+
+TEST(Transcribe, VadFilterKeepsTheOriginalTimeLine) {
+  // Eight seconds of silence, then the JFK clip: the speech must be placed after the silence, and read as
+  // well.
+  std::vector<float> samples(16000 * 8, 0.0f);
+  const auto jfk = media::decode_audio(test::shared_fixture("jfk.wav")).samples;
+  samples.insert(samples.end(), jfk.begin(), jfk.end());
+  const std::string path = wav_of(samples, "yivideo-vad-jfk");
+  const Transcript t = transcribe_file(test::default_model(), path, {}, nullptr, {.vad_filter = true});
+  ASSERT_FALSE(t.segments.empty());
+  EXPECT_GE(t.segments.front().start, 7.8);
+  EXPECT_LE(t.segments.back().end, t.duration + 0.01);
+  EXPECT_GE(t.segments.front().words.front().start, 7.8);
+  EXPECT_LE(word_error_rate(test::read_text(test::shared_fixture("jfk.txt")), t.text()).rate, 0.1)
+      << t.text();
+  std::filesystem::remove(path);
 }
 
 TEST(Transcribe, ReportsProgressUpToCompletion) {

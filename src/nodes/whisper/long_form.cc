@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <regex>
+
+#include "nodes/whisper/vad.h"
 
 namespace yv::whisper {
 namespace {
@@ -24,6 +27,12 @@ size_t quietest(const std::vector<float>& s, size_t from, size_t to) {
   return best;
 }
 
+// "[BLANK_AUDIO]", " (music)", "[Applause]": a whole segment that only names a sound.
+bool non_speech_tag(const std::string& text) {
+  static const std::regex kTag(R"(\s*(\[[^\]]*\]|\([^)]*\))\s*)");
+  return std::regex_match(text, kTag);
+}
+
 }  // namespace
 
 Transcript transcribe_file(const Model& model, const std::string& path, const TranscribeOptions& options,
@@ -44,9 +53,17 @@ Transcript transcribe_file(const Model& model, const std::string& path, const Tr
                        kRate};
     pending.samples.erase(pending.samples.begin(), pending.samples.begin() + long(samples));
     const double base = offset;
+    offset += piece.duration();
     const ProgressFn chunk_progress = [&](double f) {
       if (progress) progress(std::min(1.0, (base + f * piece.duration()) / expected));
     };
+    SpeechOnly speech;
+    if (long_form.vad_filter) {
+      speech = keep_speech(piece);
+      if (speech.regions.empty()) return;  // nothing said: nothing to transcribe, nothing to invent
+      piece = std::move(speech.audio);
+    }
+    const auto when = [&](double t) { return base + (long_form.vad_filter ? speech.to_original(t) : t); };
     Transcript t = model.transcribe(piece, o, chunk_progress);
     if (first) {
       all.language = t.language;
@@ -55,17 +72,17 @@ Transcript transcribe_file(const Model& model, const std::string& path, const Tr
       first = false;
     }
     for (auto& seg : t.segments) {
+      if (non_speech_tag(seg.text)) continue;
       seg.id = int(all.segments.size());
-      seg.start += base;
-      seg.end += base;
+      seg.start = when(seg.start);
+      seg.end = when(seg.end);
       for (auto& w : seg.words) {
-        w.start += base;
-        w.end += base;
+        w.start = when(w.start);
+        w.end = when(w.end);
       }
       all.segments.push_back(std::move(seg));
     }
     if (o.condition_on_previous_text && !all.segments.empty()) o.initial_prompt = all.segments.back().text;
-    offset += piece.duration();
   };
 
   reader.read([&](const float* samples, size_t frames) {
@@ -77,6 +94,8 @@ Transcript transcribe_file(const Model& model, const std::string& path, const Tr
   });
   if (!pending.samples.empty() || first) transcribe_chunk(pending.samples.size());
   all.duration = offset;
+  if (all.language.empty())
+    all.language = model.multilingual() ? options.language : "en";  // nothing was said
   if (progress) progress(1.0);
   return all;
 }

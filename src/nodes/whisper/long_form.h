@@ -3,8 +3,10 @@
 // The audio is decoded as a stream and transcribed in chunks of about chunk_seconds; each chunk ends at the
 // quietest moment of its last seconds, so words are not cut in two. Segments and words are shifted to the
 // file's time line; the language found (or given) for the first chunk holds for all, and each chunk is
-// primed with the text before it when condition_on_previous_text is on. Memory is one chunk of samples and
-// Whisper's state for it, plus the transcript, however long the input: an hour needs no more than a minute.
+// primed with the text before it when condition_on_previous_text is on. Segments that are only a bracketed
+// non-speech tag ("[BLANK_AUDIO]", "(music)"), which Whisper writes for silence and noise, are dropped.
+// Memory is one chunk of samples and Whisper's state for it, plus the transcript, however long the input: an
+// hour needs no more than a minute.
 #pragma once
 
 #include <string>
@@ -16,6 +18,7 @@ namespace yv::whisper {
 struct LongFormOptions {
   double chunk_seconds = 300;
   double search_seconds = 15;  // where, before a chunk's end, to look for the quietest cut
+  bool vad_filter = false;     // transcribe only the speech regions (vad.h)
 };
 
 // Throws what media::AudioReader and Model::transcribe throw.

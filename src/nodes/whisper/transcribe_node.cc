@@ -41,7 +41,10 @@ nlohmann::json run(const engine::NodeRun& r) {
   o.initial_prompt = p.value("initial_prompt", "");
   o.cancelled = &r.cancelled;
 
-  const Transcript t = transcribe_file(cached_model(model_name), input, o, r.progress);
+  LongFormOptions long_form;
+  long_form.vad_filter =
+      p.contains("vad_filter") ? p["vad_filter"].get<bool>() : p["enable_optimization"].get<bool>();
+  const Transcript t = transcribe_file(cached_model(model_name), input, o, r.progress, long_form);
   const auto segments_file = r.work_dir / "segments.json";
   std::ofstream(segments_file) << to_json(t).dump(2) << "\n";
   return {{"segments_file", segments_file.string()},
@@ -70,6 +73,10 @@ engine::NodeSpec transcribe_node() {
       {"condition_on_previous_text", ParamType::kBoolean, true, false, false,
        "Prompt each window with the last"},
       {"initial_prompt", ParamType::kString, nullptr, false, false, "Text that primes spelling and style"},
+      {"vad_filter", ParamType::kBoolean, nullptr, false, false,
+       "Transcribe only the speech regions (default: enable_optimization)"},
+      {"enable_optimization", ParamType::kBoolean, true, false, true,
+       "Turns vad_filter on unless it is given"},
   };
   n.outputs = {"segments_file", "text", "language", "segments_count", "model"};
   n.run = run;
