@@ -20,7 +20,20 @@ Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
   }
 }
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::Statement(sqlite3* db, sqlite3_stmt* cached, bool* in_use)
+    : db_(db), stmt_(cached), in_use_(in_use) {
+  *in_use_ = true;
+}
+
+Statement::~Statement() {
+  if (!in_use_) {
+    sqlite3_finalize(stmt_);
+    return;
+  }
+  sqlite3_reset(stmt_);  // also ends its read of the database
+  sqlite3_clear_bindings(stmt_);
+  *in_use_ = false;
+}
 
 Statement& Statement::bind(int index, int64_t value) {
   sqlite3_bind_int64(stmt_, index, value);
@@ -76,7 +89,21 @@ Database::Database(const std::string& path) {
   exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
 }
 
-Database::~Database() { sqlite3_close(db_); }
+Database::~Database() {
+  for (auto& [sql, cached] : cache_) sqlite3_finalize(cached.stmt);
+  sqlite3_close(db_);
+}
+
+Statement Database::prepare(std::string_view sql) {
+  auto [it, added] = cache_.try_emplace(std::string(sql));
+  Cached& c = it->second;
+  if (added && sqlite3_prepare_v2(db_, sql.data(), int(sql.size()), &c.stmt, nullptr) != SQLITE_OK) {
+    cache_.erase(it);
+    fail(db_, "prepare " + std::string(sql));
+  }
+  if (c.in_use) return Statement(db_, sql);
+  return Statement(db_, c.stmt, &c.in_use);
+}
 
 void Database::exec(std::string_view sql) {
   char* message = nullptr;

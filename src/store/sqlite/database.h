@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -19,7 +20,10 @@ namespace yv::sqlite {
 
 class Statement {
  public:
+  // A statement of its own, finalized at destruction.
   Statement(sqlite3* db, std::string_view sql);
+  // A cached statement lent by Database::prepare; reset and returned at destruction.
+  Statement(sqlite3* db, sqlite3_stmt* cached, bool* in_use);
   ~Statement();
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
@@ -45,6 +49,7 @@ class Statement {
  private:
   sqlite3* db_;
   sqlite3_stmt* stmt_ = nullptr;
+  bool* in_use_ = nullptr;  // set for a cached statement
 };
 
 class Database {
@@ -58,7 +63,9 @@ class Database {
 
   // Runs one or more statements without results (schema, pragmas).
   void exec(std::string_view sql);
-  Statement prepare(std::string_view sql) { return Statement(db_, sql); }
+  // Statements are compiled once per connection and reused (hot routes run the same few queries all the
+  // time); a statement already in use by an enclosing loop gets a fresh copy.
+  Statement prepare(std::string_view sql);
   // Rows changed by the last INSERT/UPDATE/DELETE on this connection.
   int64_t changes() const;
 
@@ -82,7 +89,12 @@ class Database {
   }
 
  private:
+  struct Cached {
+    sqlite3_stmt* stmt = nullptr;
+    bool in_use = false;
+  };
   sqlite3* db_ = nullptr;
+  std::unordered_map<std::string, Cached> cache_;
 };
 
 }  // namespace yv::sqlite
