@@ -47,7 +47,7 @@ def main():
     print(f"Machine: {os.cpu_count()} cores ({cpu}), {platform.system()}. Command: `bench/long_form_bench.py "
           f"--minutes {' '.join(map(str, args.minutes))}`: `yivideo run <input> --chain "
           "faster_whisper.transcribe_audio --beam-size 1`, tiny.en, the synthesized meeting looped to length. "
-          "Audio is decoded as a stream and transcribed in 5-minute chunks.\n")
+          "Audio is decoded as a stream and transcribed in one-minute chunks.\n")
     print("| Input | Wall time | Real-time factor | Peak RSS |\n|---|---|---|---|")
     for minutes, wall, rtf, rss in rows:
         print(f"| {minutes} min | {wall:.1f} s | {rtf:.3f} | {rss:.0f} MiB |")

@@ -1,5 +1,7 @@
 #include "nodes/whisper/long_form.h"
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <cmath>
 #include <regex>
@@ -83,6 +85,8 @@ Transcript transcribe_file(const Model& model, const std::string& path, const Tr
       all.segments.push_back(std::move(seg));
     }
     if (o.condition_on_previous_text && !all.segments.empty()) o.initial_prompt = all.segments.back().text;
+    // Hand the chunk's large buffers back to the system now, so that they do not pile up in the heap.
+    malloc_trim(0);
   };
 
   reader.read([&](const float* samples, size_t frames) {

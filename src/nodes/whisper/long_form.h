@@ -16,8 +16,9 @@
 namespace yv::whisper {
 
 struct LongFormOptions {
-  double chunk_seconds = 300;
-  double search_seconds = 15;  // where, before a chunk's end, to look for the quietest cut
+  // A minute: the memory of a one-minute input is the memory of any input (bench/long_form_bench.py).
+  double chunk_seconds = 60;
+  double search_seconds = 10;  // where, before a chunk's end, to look for the quietest cut
   bool vad_filter = false;     // transcribe only the speech regions (vad.h)
 };
 
