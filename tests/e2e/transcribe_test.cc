@@ -9,6 +9,7 @@
 #include "core/wer.h"
 #include "media/audio_decoder.h"
 #include "media/audio_writer.h"
+#include "nodes/builtin_nodes.h"
 #include "nodes/whisper/long_form.h"
 #include "nodes/whisper/model.h"
 #include "support/fixtures.h"
@@ -128,6 +129,36 @@ TEST(Transcribe, VadFilterKeepsTheOriginalTimeLine) {
   EXPECT_LE(word_error_rate(test::read_text(test::shared_fixture("jfk.txt")), t.text()).rate, 0.1)
       << t.text();
   std::filesystem::remove(path);
+}
+
+TEST(TranscribeNode, TemperatureListAndHotwordsAsFasterWhisperTakesThem) {
+  const engine::NodeRegistry nodes = builtin_nodes();
+  const engine::NodeSpec& node = nodes.get("faster_whisper.transcribe_audio");
+  const std::string dir = test::scratch_path("yivideo-node-params");
+  std::filesystem::create_directories(dir);
+  const std::atomic<bool> cancelled{false};
+  const std::function<void(double)> progress = [](double) {};
+  const auto run = [&](const nlohmann::json& given) {
+    const nlohmann::json params = nodes.resolve_params(node, given);
+    return node.run({params, progress, cancelled, dir});
+  };
+  const auto out = run({{"video_path", test::shared_fixture("jfk.wav")},
+                        {"temperature", {0.0}},
+                        {"hotwords", "Americans country"},
+                        {"beam_size", 1}});
+  EXPECT_LE(
+      word_error_rate(test::read_text(test::shared_fixture("jfk.txt")), out["text"].get<std::string>()).rate,
+      0.1)
+      << out["text"];
+  for (const nlohmann::json& bad : {nlohmann::json::array(), nlohmann::json{0.6, 0.2}, nlohmann::json{1.5}}) {
+    try {
+      run({{"video_path", test::shared_fixture("jfk.wav")}, {"temperature", bad}});
+      ADD_FAILURE() << bad.dump() << " was accepted";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), "invalid_parameter") << bad.dump();
+    }
+  }
+  std::filesystem::remove_all(dir);
 }
 
 TEST(Transcribe, ReportsProgressUpToCompletion) {

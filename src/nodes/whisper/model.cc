@@ -125,6 +125,8 @@ Transcript Model::transcribe(const media::Audio& audio, const TranscribeOptions&
   p.translate = options.task == "translate";
   p.beam_search.beam_size = options.beam_size;
   p.greedy.best_of = options.best_of;
+  p.temperature = options.temperature;
+  p.temperature_inc = options.temperature_increment;
   p.token_timestamps = options.word_timestamps;
   p.no_context = !options.condition_on_previous_text;
   p.initial_prompt = options.initial_prompt.empty() ? nullptr : options.initial_prompt.c_str();

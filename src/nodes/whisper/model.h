@@ -25,7 +25,11 @@ struct TranscribeOptions {
   std::string task = "transcribe";  // "transcribe", or "translate" (into English; multilingual models only)
   int beam_size = 5;                // 1 selects greedy decoding
   int best_of = 5;                  // candidates when sampling at a fallback temperature
-  bool word_timestamps = true;      // fill Segment::words
+  // Decoding temperature, and the step by which it rises when a window's decoding fails the entropy or
+  // log-probability checks (0: no fallback); faster-whisper's default list 0.0, 0.2, ..., 1.0.
+  float temperature = 0.0f;
+  float temperature_increment = 0.2f;
+  bool word_timestamps = true;  // fill Segment::words
   bool condition_on_previous_text = true;
   std::string initial_prompt;  // text that primes the decoder (names, spelling, style)
   int threads = 0;             // 0: one per hardware thread, at most 8

@@ -1,5 +1,6 @@
 #include "nodes/whisper/transcribe_node.h"
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <mutex>
@@ -39,6 +40,19 @@ nlohmann::json run(const engine::NodeRun& r) {
   o.word_timestamps = p["word_timestamps"];
   o.condition_on_previous_text = p["condition_on_previous_text"];
   o.initial_prompt = p.value("initial_prompt", "");
+  // faster-whisper's hotwords prime the decoder with likely words; whisper.cpp has no such input, so they
+  // lead the prompt, which has the same effect on spelling.
+  if (p.contains("hotwords")) o.initial_prompt = p["hotwords"].get<std::string>() + " " + o.initial_prompt;
+  // faster-whisper takes the fallback temperatures as a list; whisper.cpp as a start and a step.
+  const auto& temperatures = p["temperature"];
+  if (temperatures.empty() || !std::all_of(temperatures.begin(), temperatures.end(), [](const auto& t) {
+        return t.is_number() && t.template get<double>() >= 0 && t.template get<double>() <= 1;
+      })) {
+    throw Error("invalid_parameter", "temperature must be a list of numbers in [0, 1], e.g. [0.0, 0.2, 0.4]");
+  }
+  o.temperature = temperatures[0].get<float>();
+  o.temperature_increment = temperatures.size() > 1 ? temperatures[1].get<float>() - o.temperature : 0.0f;
+  if (o.temperature_increment < 0) throw Error("invalid_parameter", "temperature must rise along the list");
   o.cancelled = &r.cancelled;
 
   LongFormOptions long_form;
@@ -73,6 +87,10 @@ engine::NodeSpec transcribe_node() {
       {"condition_on_previous_text", ParamType::kBoolean, true, false, false,
        "Prompt each window with the last"},
       {"initial_prompt", ParamType::kString, nullptr, false, false, "Text that primes spelling and style"},
+      {"hotwords", ParamType::kString, nullptr, false, false,
+       "Words to favour (names, jargon); lead the prompt"},
+      {"temperature", ParamType::kArray, nlohmann::json::array({0.0, 0.2, 0.4, 0.6, 0.8, 1.0}), false, false,
+       "Fallback temperatures: the first, then rising by the step between the first two"},
       {"vad_filter", ParamType::kBoolean, nullptr, false, false,
        "Transcribe only the speech regions (default: enable_optimization)"},
       {"enable_optimization", ParamType::kBoolean, true, false, true,
