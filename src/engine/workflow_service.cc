@@ -44,6 +44,7 @@ std::vector<std::string> missing_files(const json& output) {
 
 WorkflowService::WorkflowService(const std::string& db_path, const NodeRegistry& nodes)
     : db_(db_path),
+      db_path_(db_path),
       queue_(db_),
       scheduler_(db_, queue_, nodes),
       nodes_(nodes),
@@ -179,9 +180,16 @@ std::pair<int, json> WorkflowService::resume(const WorkflowRequest& request) {
   });
 }
 
+sqlite::Database& WorkflowService::reader() {
+  std::lock_guard lock(readers_mutex_);
+  auto& db = readers_[std::this_thread::get_id()];
+  if (!db) db = std::make_unique<sqlite::Database>(db_path_);
+  return *db;
+}
+
 json WorkflowService::status(const std::string& workflow_id) {
-  std::lock_guard lock(mutex_);
-  return workflow_view(db_, workflow_id);
+  sqlite::Database& db = reader();
+  return db.snapshot([&] { return workflow_view(db, workflow_id); });
 }
 
 json WorkflowService::list(const std::string& status, int limit, const std::string& cursor) {

@@ -7,9 +7,12 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -52,8 +55,14 @@ class WorkflowService {
   std::pair<int, nlohmann::json> create(const WorkflowRequest& request);
   std::pair<int, nlohmann::json> resume(const WorkflowRequest& request);
 
+  // The connection reading on this thread, opened on first use: status reads, the hot path, run in parallel.
+  sqlite::Database& reader();
+
   std::mutex mutex_;  // HTTP handlers run on many threads; the connection runs one transaction at a time
   sqlite::Database db_;
+  std::string db_path_;
+  std::mutex readers_mutex_;
+  std::unordered_map<std::thread::id, std::unique_ptr<sqlite::Database>> readers_;
   store::SqliteJobQueue queue_;
   Scheduler scheduler_;
   const NodeRegistry& nodes_;

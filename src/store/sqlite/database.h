@@ -69,6 +69,21 @@ class Database {
   // Rows changed by the last INSERT/UPDATE/DELETE on this connection.
   int64_t changes() const;
 
+  // Runs f() in a read transaction (BEGIN DEFERRED): its reads see one consistent state, without taking the
+  // write lock.
+  template <class F>
+  auto snapshot(F&& f) {
+    exec("BEGIN");
+    try {
+      auto result = f();
+      exec("COMMIT");
+      return result;
+    } catch (...) {
+      exec("ROLLBACK");
+      throw;
+    }
+  }
+
   // Runs f() between BEGIN IMMEDIATE and COMMIT; rolls back and rethrows if f throws.
   template <class F>
   auto transaction(F&& f) {
