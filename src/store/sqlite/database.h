@@ -73,21 +73,20 @@ class Database {
   // write lock.
   template <class F>
   auto snapshot(F&& f) {
-    exec("BEGIN");
-    try {
-      auto result = f();
-      exec("COMMIT");
-      return result;
-    } catch (...) {
-      exec("ROLLBACK");
-      throw;
-    }
+    return within("BEGIN", f);
   }
 
   // Runs f() between BEGIN IMMEDIATE and COMMIT; rolls back and rethrows if f throws.
   template <class F>
   auto transaction(F&& f) {
-    exec("BEGIN IMMEDIATE");
+    return within("BEGIN IMMEDIATE", f);
+  }
+
+ private:
+  // f() between `begin` and COMMIT; ROLLBACK and rethrow if it throws.
+  template <class F>
+  auto within(const char* begin, F& f) {
+    exec(begin);
     try {
       if constexpr (std::is_void_v<decltype(f())>) {
         f();
@@ -103,7 +102,6 @@ class Database {
     }
   }
 
- private:
   struct Cached {
     sqlite3_stmt* stmt = nullptr;
     bool in_use = false;
