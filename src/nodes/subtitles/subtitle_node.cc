@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "core/files.h"
 #include "nodes/subtitles/compliance.h"
 #include "nodes/subtitles/cues.h"
 #include "nodes/subtitles/formats.h"
@@ -97,9 +98,7 @@ json run(const engine::NodeRun& r) {
   json out = json::object();
   const auto write = [&](const std::string& name, const std::string& content) {
     const auto path = r.work_dir / name;
-    const auto partial = path.string() + ".partial";
-    std::ofstream(partial, std::ios::binary) << content;
-    std::filesystem::rename(partial, path);
+    write_file_atomically(path, content);
     return path.string();
   };
   for (const auto& format : p["formats"]) {

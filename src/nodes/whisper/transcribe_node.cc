@@ -1,11 +1,11 @@
 #include "nodes/whisper/transcribe_node.h"
 
 #include <algorithm>
-#include <fstream>
 #include <map>
 #include <mutex>
 
 #include "core/error.h"
+#include "core/files.h"
 #include "nodes/whisper/long_form.h"
 #include "nodes/whisper/model.h"
 #include "nodes/whisper/model_store.h"
@@ -60,7 +60,7 @@ nlohmann::json run(const engine::NodeRun& r) {
       p.contains("vad_filter") ? p["vad_filter"].get<bool>() : p["enable_optimization"].get<bool>();
   const Transcript t = transcribe_file(cached_model(model_name), input, o, r.progress, long_form);
   const auto segments_file = r.work_dir / "segments.json";
-  std::ofstream(segments_file) << to_json(t).dump(2) << "\n";
+  write_file_atomically(segments_file, to_json(t).dump(2) + "\n");
   return {{"segments_file", segments_file.string()},
           {"text", t.text()},
           {"language", t.language},

@@ -1,0 +1,21 @@
+#include "core/files.h"
+
+#include <fstream>
+
+#include "core/error.h"
+
+namespace yv {
+
+void write_file_atomically(const std::filesystem::path& path, std::string_view content) {
+  const std::filesystem::path partial = path.string() + ".partial";
+  {
+    std::ofstream out(partial, std::ios::binary | std::ios::trunc);
+    out.write(content.data(), std::streamsize(content.size()));
+    if (!out.flush()) throw Error("storage_error", "cannot write " + partial.string(), 507);
+  }
+  std::error_code ec;
+  std::filesystem::rename(partial, path, ec);
+  if (ec) throw Error("storage_error", "cannot write " + path.string() + ": " + ec.message(), 507);
+}
+
+}  // namespace yv
