@@ -18,6 +18,7 @@
 #include "core/error.h"
 #include "engine/stage_inputs.h"
 #include "nodes/builtin_nodes.h"
+#include "nodes/subtitles/formats.h"
 
 namespace yv::cli {
 namespace {
@@ -29,20 +30,11 @@ struct RunOptions {
   std::string output_dir;
 };
 
-// "00:01:02.345"
-std::string timestamp(double seconds) {
-  const long ms = std::lround(seconds * 1000);
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%02ld:%02ld:%02ld.%03ld", ms / 3600000, ms / 60000 % 60, ms / 1000 % 60,
-                ms % 1000);
-  return buf;
-}
-
 void print_segments(const std::string& segments_file) {
   const auto doc = nlohmann::json::parse(std::ifstream(segments_file));
   for (const auto& s : doc["segments"]) {
-    std::printf("[%s --> %s] %s\n", timestamp(s["start"]).c_str(), timestamp(s["end"]).c_str(),
-                s["text"].get<std::string>().c_str());
+    std::printf("[%s --> %s] %s\n", subtitles::timestamp(s["start"], '.').c_str(),
+                subtitles::timestamp(s["end"], '.').c_str(), s["text"].get<std::string>().c_str());
   }
 }
 
