@@ -56,10 +56,7 @@ nlohmann::json TaskService::submit(const nlohmann::json& body) {
   const std::string task_name = body["task_name"];
   const NodeSpec& node = nodes_.get(task_name);
   nlohmann::json input = nodes_.resolve_params(node, body.value("input_data", nlohmann::json::object()));
-  // Parameters named *_path are input files: only those inside the allowed roots may be read.
-  for (auto& [key, value] : input.items()) {
-    if (key.ends_with("_path") && value.is_string()) value = storage::resolve_input_path(value, roots_);
-  }
+  storage::resolve_input_params(input, roots_);
   std::string task_id = "task-" + uuid4();
   if (body.contains("task_id") && !body["task_id"].is_null()) {
     if (!body["task_id"].is_string() || !valid_task_id(body["task_id"])) {

@@ -18,16 +18,6 @@ namespace {
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-// Input files named by the client (parameters *_path) must be inside the allowed roots; they are replaced by
-// their resolved paths.
-void resolve_paths(json& params, const std::vector<fs::path>& roots) {
-  for (auto& [key, value] : params.items()) {
-    if (key.ends_with("_path") && value.is_string() && !parse_reference(value)) {
-      value = storage::resolve_input_path(value, roots);
-    }
-  }
-}
-
 // Outputs of stage `index` naming files (keys *_file or *_path) that no longer exist.
 std::vector<std::string> missing_files(const json& output) {
   std::vector<std::string> missing;
@@ -54,8 +44,12 @@ WorkflowService::WorkflowService(const std::string& db_path, const NodeRegistry&
 std::pair<int, json> WorkflowService::submit(const json& body) {
   WorkflowRequest request = parse_workflow_request(body, nodes_);
   if (request.callback) net::check_callback_url(*request.callback, webhooks_);
-  resolve_paths(request.spec.globals, roots_);
-  for (auto& [node, params] : request.spec.node_params.items()) resolve_paths(params, roots_);
+  // References to earlier stages' outputs are resolved when their stage runs, not here.
+  const auto reference = [](const json& value) { return parse_reference(value).has_value(); };
+  storage::resolve_input_params(request.spec.globals, roots_, reference);
+  for (auto& [node, params] : request.spec.node_params.items()) {
+    storage::resolve_input_params(params, roots_, reference);
+  }
   std::lock_guard lock(mutex_);
   return request.mode == ExecutionMode::kFull ? create(request) : resume(request);
 }

@@ -59,4 +59,13 @@ std::string resolve_input_path(const std::string& given, const std::vector<fs::p
   throw Error("invalid_path", "input path '" + given + "' is outside the allowed roots", 400);
 }
 
+void resolve_input_params(nlohmann::json& params, const std::vector<fs::path>& roots,
+                          const std::function<bool(const nlohmann::json&)>& keep) {
+  for (auto& [key, value] : params.items()) {
+    if (key.ends_with("_path") && value.is_string() && !(keep && keep(value))) {
+      value = resolve_input_path(value, roots);
+    }
+  }
+}
+
 }  // namespace yv::storage

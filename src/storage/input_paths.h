@@ -11,6 +11,8 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -25,5 +27,11 @@ std::vector<std::filesystem::path> allowed_roots();
 // Throws yv::Error "invalid_path" (400) for an invalid key or bucket, an unsupported scheme or a path outside
 // `roots`, and "file_not_found" (404, "文件不存在: <given>") when it does not exist.
 std::string resolve_input_path(const std::string& given, const std::vector<std::filesystem::path>& roots);
+
+// Parameters named *_path are input files: replaces each string one by resolve_input_path() of it, except the
+// values `keep` says to leave as they are (e.g. references to a stage's output). Throws as
+// resolve_input_path.
+void resolve_input_params(nlohmann::json& params, const std::vector<std::filesystem::path>& roots,
+                          const std::function<bool(const nlohmann::json&)>& keep = nullptr);
 
 }  // namespace yv::storage
