@@ -5,6 +5,8 @@
 #include <optional>
 #include <string>
 
+#include "core/ids.h"
+
 namespace yv {
 
 // The parsed JSON text, or null when there is none.
@@ -15,6 +17,11 @@ inline nlohmann::json json_or_null(const std::optional<std::string>& text) {
 // The text as a JSON string, or null when there is none.
 inline nlohmann::json text_or_null(const std::optional<std::string>& text) {
   return text ? nlohmann::json(*text) : nlohmann::json(nullptr);
+}
+
+// An ISO-8601 time (seconds since the epoch), or null when there is none.
+inline nlohmann::json time_or_null(const std::optional<double>& seconds) {
+  return seconds ? nlohmann::json(iso8601(*seconds)) : nlohmann::json(nullptr);
 }
 
 }  // namespace yv

@@ -135,11 +135,10 @@ json callback_status(sqlite::Database& db, const std::string& kind, const std::s
   // Until the run ends there is nothing to send yet: the callback is pending.
   if (!q.step())
     return {{"status", "pending"}, {"attempts", 0}, {"last_error", nullptr}, {"delivered_at", nullptr}};
-  const auto delivered = q.optional_text_at(3);
   return {{"status", q.text_at(0)},
           {"attempts", q.int_at(1)},
           {"last_error", text_or_null(q.optional_text_at(2))},
-          {"delivered_at", delivered ? json(iso8601(q.double_at(3))) : json(nullptr)}};
+          {"delivered_at", time_or_null(q.optional_double_at(3))}};
 }
 
 }  // namespace yv::engine

@@ -4,6 +4,7 @@
 
 #include "core/error.h"
 #include "core/ids.h"
+#include "core/json_util.h"
 #include "engine/callback_outbox.h"
 #include "storage/input_paths.h"
 #include "store/sqlite/schema.h"
@@ -31,10 +32,6 @@ std::string task_status(store::JobState state) {
       return "cancelled";
   }
   return "pending";
-}
-
-nlohmann::json time_or_null(const std::optional<double>& t) {
-  return t ? nlohmann::json(iso8601(*t)) : nlohmann::json(nullptr);
 }
 
 }  // namespace

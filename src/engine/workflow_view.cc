@@ -12,10 +12,6 @@ namespace {
 
 using nlohmann::json;
 
-json time_or_null(const std::optional<std::string>& column, double value) {
-  return column ? json(iso8601(value)) : json(nullptr);
-}
-
 // The status shown for a stage stored as `stored` whose job (if any) is in `job_state`.
 std::string shown_status(const std::string& stored, const std::optional<std::string>& job_state) {
   if (stored != "queued" || !job_state) return stored;
@@ -61,17 +57,16 @@ json workflow_view(sqlite::Database& db, const std::string& workflow_id) {
     json output = json_or_null(q.optional_text_at(4));
     if (output.is_null() && shown == "completed") output = json_or_null(q.optional_text_at(12));
     stage["output"] = output;
-    const auto started_at = q.optional_text_at(9), finished_at = q.optional_text_at(10);
+    const auto started_at = q.optional_double_at(9), finished_at = q.optional_double_at(10);
     const bool finished = shown != "queued" && shown != "running" && finished_at;
-    stage["start_time"] = time_or_null(started_at, q.double_at(9));
-    stage["end_time"] = finished ? time_or_null(finished_at, q.double_at(10)) : json(nullptr);
-    stage["duration"] = finished && started_at
-                            ? json(std::round((q.double_at(10) - q.double_at(9)) * 1000) / 1000)
-                            : json(nullptr);
+    stage["start_time"] = time_or_null(started_at);
+    stage["end_time"] = finished ? time_or_null(finished_at) : json(nullptr);
+    stage["duration"] =
+        finished && started_at ? json(std::round((*finished_at - *started_at) * 1000) / 1000) : json(nullptr);
     stage["attempts"] = job_state ? q.int_at(8) : 0;
     auto error = q.optional_text_at(5);
     if (!error && (shown == "failed" || shown == "cancelled")) error = q.optional_text_at(13);
-    stage["error"] = error ? json(*error) : json(nullptr);
+    stage["error"] = text_or_null(error);
     if (shown == "running") {
       stage["progress"] = q.double_at(11);
       running_progress = q.double_at(11);

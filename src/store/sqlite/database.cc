@@ -72,6 +72,11 @@ std::string Statement::text_at(int column) const {
               : "";
 }
 
+std::optional<double> Statement::optional_double_at(int column) const {
+  if (sqlite3_column_type(stmt_, column) == SQLITE_NULL) return std::nullopt;
+  return double_at(column);
+}
+
 std::optional<std::string> Statement::optional_text_at(int column) const {
   if (sqlite3_column_type(stmt_, column) == SQLITE_NULL) return std::nullopt;
   return text_at(column);

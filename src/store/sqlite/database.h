@@ -45,6 +45,7 @@ class Statement {
   double double_at(int column) const;
   std::string text_at(int column) const;
   std::optional<std::string> optional_text_at(int column) const;
+  std::optional<double> optional_double_at(int column) const;
 
  private:
   sqlite3* db_;

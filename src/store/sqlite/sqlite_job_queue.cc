@@ -163,8 +163,8 @@ JobStatus SqliteJobQueue::status(int64_t id) {
   s.worker = q.text_at(2);
   if (auto result = q.optional_text_at(3)) s.result = nlohmann::json::parse(*result);
   s.error = q.optional_text_at(4);
-  if (q.optional_text_at(5)) s.started_at = q.double_at(5);
-  if (q.optional_text_at(6)) s.finished_at = q.double_at(6);
+  s.started_at = q.optional_double_at(5);
+  s.finished_at = q.optional_double_at(6);
   s.progress = q.double_at(7);
   return s;
 }
