@@ -169,6 +169,17 @@ yv_ensure_swagger_ui() {
   touch "$dir/.verified"
 }
 
+# The shared folder (test fixtures, the quick-start guide): $YIVIDEO_SHARED, else beside the checkout, else beside
+# the repository this one was cloned from (a local `git clone . /tmp/x` leaves ../shared behind).
+yv_shared_dir() {
+  local origin dir
+  origin=$(git -C "$YV_ROOT" config --get remote.origin.url 2>/dev/null || true)
+  for dir in "${YIVIDEO_SHARED:-}" "$YV_ROOT/../shared" "${origin:+$origin/../shared}"; do
+    if [ -n "$dir" ] && [ -d "$dir/fixtures" ]; then (cd "$dir" && pwd); return 0; fi
+  done
+  echo "$YV_ROOT/../shared"  # the tests then say where they looked
+}
+
 # Configures (first time) and builds YiVideo itself in $YV_BUILD; ccache keeps rebuilds of fresh clones fast.
 yv_build() {
   local prefix=$1
@@ -176,7 +187,7 @@ yv_build() {
   command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
   if [ ! -f "$YV_BUILD/build.ninja" ] || [ "$(cat "$YV_BUILD/.whisper-prefix" 2>/dev/null)" != "$prefix" ]; then
     cmake -S "$YV_ROOT" -B "$YV_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$prefix" \
-      -DYIVIDEO_WERROR=ON "${launcher[@]}" >/dev/null
+      -DYIVIDEO_WERROR=ON -DYIVIDEO_SHARED_DIR="$(yv_shared_dir)" "${launcher[@]}" >/dev/null
     echo "$prefix" >"$YV_BUILD/.whisper-prefix"
   fi
   yv_log "building yivideo"
