@@ -6,6 +6,7 @@
 #include <cmath>
 #include <regex>
 
+#include "nodes/whisper/repetition.h"
 #include "nodes/whisper/vad.h"
 
 namespace yv::whisper {
@@ -67,6 +68,16 @@ Transcript transcribe_file(const Model& model, const std::string& path, const Tr
     }
     const auto when = [&](double t) { return base + (long_form.vad_filter ? speech.to_original(t) : t); };
     Transcript t = model.transcribe(piece, o, chunk_progress);
+    if (looping(t) && !o.initial_prompt.empty()) {
+      // Most loops are the prompt's doing: decode the chunk again without it, keep the less repetitive text.
+      TranscribeOptions fresh = o;
+      fresh.initial_prompt.clear();
+      fresh.language = t.language;
+      Transcript again = model.transcribe(piece, fresh);
+      if (compression_ratio(again.text()) < compression_ratio(t.text()))
+        t.segments = std::move(again.segments);
+    }
+    drop_repeated_segments(t.segments);
     if (first) {
       all.language = t.language;
       all.language_probability = t.language_probability;
@@ -84,7 +95,9 @@ Transcript transcribe_file(const Model& model, const std::string& path, const Tr
       }
       all.segments.push_back(std::move(seg));
     }
-    if (o.condition_on_previous_text && !all.segments.empty()) o.initial_prompt = all.segments.back().text;
+    // A chunk that still loops must not prime the next one with its loop.
+    const bool prime = o.condition_on_previous_text && !all.segments.empty() && !looping(t);
+    o.initial_prompt = prime ? all.segments.back().text : "";
     // Hand the chunk's large buffers back to the system now, so that they do not pile up in the heap.
     malloc_trim(0);
   };

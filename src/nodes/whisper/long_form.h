@@ -5,6 +5,8 @@
 // file's time line; the language found (or given) for the first chunk holds for all, and each chunk is
 // primed with the text before it when condition_on_previous_text is on. Segments that are only a bracketed
 // non-speech tag ("[BLANK_AUDIO]", "(music)"), which Whisper writes for silence and noise, are dropped.
+// A chunk whose text loops (repetition.h) is decoded again without the prompt and the less repetitive text
+// kept; runs of one sentence repeated are cut to two, and a looping chunk never primes the next one.
 // Memory is one chunk of samples and Whisper's state for it, plus the transcript, however long the input: an
 // hour needs no more than a minute.
 #pragma once

@@ -1,0 +1,29 @@
+// Guards against Whisper's repetition loops ("Thank you. Thank you. Thank you. ..."), the hallucination that
+// conditioning on the previous text feeds: once a window ends in a loop, the loop becomes the next prompt.
+//
+// whisper.cpp already re-decodes a 30 s window at a higher temperature when its tokens' entropy is low. These
+// checks work on whole chunks (long_form.h), across windows, the way faster-whisper's compression-ratio check
+// does: a text that zlib shrinks by more than `threshold` is repeating itself.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "nodes/whisper/transcript.h"
+
+namespace yv::whisper {
+
+// faster-whisper's compression_ratio_threshold default.
+inline constexpr double kCompressionRatioThreshold = 2.4;
+
+// Bytes of `text` over the bytes of its zlib compression (faster-whisper's definition); 0 for empty text.
+double compression_ratio(std::string_view text);
+
+// True when the joined text of `t` compresses by more than `threshold`.
+bool looping(const Transcript& t, double threshold = kCompressionRatioThreshold);
+
+// Keeps the first two of every run of consecutive segments with the same text (case, spaces and punctuation
+// ignored) and drops the rest: a person may say "Yes. Yes." but not the same sentence five times over.
+void drop_repeated_segments(std::vector<Segment>& segments);
+
+}  // namespace yv::whisper
