@@ -16,6 +16,7 @@ struct Command {
   std::function<int()> run;
 };
 
+Command add_der(CLI::App& app);
 Command add_serve(CLI::App& app);
 Command add_run(CLI::App& app);
 Command add_version(CLI::App& app);

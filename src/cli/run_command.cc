@@ -3,11 +3,11 @@
 //
 // This is the first thing a user tries, so it runs the nodes in-process, without a server, queue or store,
 // but through the same node registry as the workers: the same validation, the same code, the same outputs.
-// Each node gets the media as its video_path; the transcript of the last transcription is printed with
-// timestamps.
+// Each node gets the media as its video_path; transcripts are printed with timestamps, speaker turns as RTTM.
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -16,6 +16,7 @@
 #include "cli/commands.h"
 #include "cli/progress_bar.h"
 #include "core/error.h"
+#include "core/files.h"
 #include "engine/stage_inputs.h"
 #include "nodes/builtin_nodes.h"
 #include "nodes/subtitles/formats.h"
@@ -78,6 +79,8 @@ int run(RunOptions o) {
     bar.finish();
     earlier.push_back({chain[i]->name, output});
     if (output.contains("segments_file")) print_segments(output["segments_file"]);
+    if (output.contains("rttm_file"))
+      std::fputs(read_file(output["rttm_file"].get<std::string>()).c_str(), stdout);
     if (scratch.keep) std::fprintf(stderr, "%s outputs: %s\n", chain[i]->name.c_str(), output.dump().c_str());
   }
   return 0;
@@ -99,6 +102,12 @@ Command add_run(CLI::App& app) {
       "--language", [o](const std::string& v) { o->overrides["language"] = v; }, "Spoken language, or auto");
   cmd->add_option_function<int>(
       "--beam-size", [o](int v) { o->overrides["beam_size"] = v; }, "Beam width (1 = greedy)");
+  for (const char* name : {"speaker_count", "min_speakers", "max_speakers"}) {
+    std::string flag = std::string("--") + name;
+    std::replace(flag.begin(), flag.end(), '_', '-');
+    cmd->add_option_function<int>(
+        flag, [o, name](int v) { o->overrides[name] = v; }, "Diarization: " + std::string(name));
+  }
   cmd->add_option("--output-dir", o->output_dir, "Keep each stage's files (segments JSON, ...) here");
   return {cmd, [o] { return run(*o); }};
 }

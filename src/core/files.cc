@@ -1,6 +1,7 @@
 #include "core/files.h"
 
 #include <fstream>
+#include <sstream>
 
 #include "core/error.h"
 
@@ -16,6 +17,14 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view c
   std::error_code ec;
   std::filesystem::rename(partial, path, ec);
   if (ec) throw Error("storage_error", "cannot write " + path.string() + ": " + ec.message(), 507);
+}
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error("file_not_found", "cannot read " + path.string(), 404);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
 }
 
 }  // namespace yv

@@ -1,13 +1,18 @@
-// Writing a node's output file so that readers see all of it or none: the bytes go to "<path>.partial", which
-// is renamed over `path` once complete. A worker killed mid-write leaves no half file under the real name.
+// Whole files in and out. A node's output file is written so that readers see all of it or none: the bytes go
+// to "<path>.partial", which is renamed over `path` once complete. A worker killed mid-write leaves no half
+// file under the real name.
 #pragma once
 
 #include <filesystem>
+#include <string>
 #include <string_view>
 
 namespace yv {
 
 // Throws yv::Error "storage_error" (507) when the file cannot be written.
 void write_file_atomically(const std::filesystem::path& path, std::string_view content);
+
+// The whole content of a file. Throws yv::Error "file_not_found" (404) when it cannot be opened.
+std::string read_file(const std::filesystem::path& path);
 
 }  // namespace yv

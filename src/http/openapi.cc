@@ -11,6 +11,7 @@
 
 #include "core/build_info.h"
 #include "core/error.h"
+#include "core/files.h"
 #include "core/paths.h"
 #include "http/json_io.h"
 
@@ -105,13 +106,6 @@ json operation(const RouteDoc& r) {
                          {"content", {{"application/json", {{"schema", r.request_body}}}}}};
   }
   return op;
-}
-
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
 }
 
 constexpr const char* kDocsPage = R"html(<!doctype html>

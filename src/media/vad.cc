@@ -10,8 +10,6 @@ constexpr double kFrameSeconds = 0.03;
 constexpr double kOverFloorDb = 12;
 constexpr double kMinThresholdDb = -50;
 constexpr double kMinSpeechSeconds = 0.25;
-constexpr double kBridgeSeconds = 0.5;
-constexpr double kPadSeconds = 0.2;
 
 }  // namespace
 
@@ -22,7 +20,7 @@ double SpeechOnly::to_original(double t) const {
   return regions.empty() ? t : regions.front().start;
 }
 
-std::vector<SpeechRegion> speech_regions(const Audio& audio) {
+std::vector<SpeechRegion> speech_regions(const Audio& audio, const VadOptions& options) {
   const auto frame = size_t(kFrameSeconds * audio.sample_rate);
   const size_t n = frame ? audio.samples.size() / frame : 0;
   std::vector<double> db(n);
@@ -43,7 +41,7 @@ std::vector<SpeechRegion> speech_regions(const Audio& audio) {
   for (size_t i = 0; i < n; ++i) {
     if (db[i] < threshold) continue;
     const double start = double(i) * kFrameSeconds, end = double(i + 1) * kFrameSeconds;
-    if (!raw.empty() && start - raw.back().end <= kBridgeSeconds) {
+    if (!raw.empty() && start - raw.back().end <= options.bridge_seconds) {
       raw.back().end = end;
     } else {
       raw.push_back({start, end, 0});
@@ -52,7 +50,8 @@ std::vector<SpeechRegion> speech_regions(const Audio& audio) {
   const double total = audio.duration();
   for (const auto& r : raw) {
     if (r.end - r.start < kMinSpeechSeconds) continue;
-    SpeechRegion padded{std::max(0.0, r.start - kPadSeconds), std::min(total, r.end + kPadSeconds), 0};
+    SpeechRegion padded{std::max(0.0, r.start - options.pad_seconds),
+                        std::min(total, r.end + options.pad_seconds), 0};
     if (!out.empty() && padded.start <= out.back().end) {
       out.back().end = padded.end;  // padding made them touch
     } else {

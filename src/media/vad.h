@@ -4,8 +4,8 @@
 // with vad_filter on, only the speech regions are transcribed (joined, each padded a little) and the times
 // are mapped back. The diarizer embeds only speech regions, and a speaker turn never spans silence. The
 // detector is deliberately simple: 30 ms frames, a threshold 12 dB over the 10th percentile frame energy and
-// never below -50 dBFS, speech shorter than 250 ms ignored, gaps under 500 ms bridged. It removes silence and
-// quiet hiss, not music or loud noise.
+// never below -50 dBFS, speech shorter than 250 ms ignored, gaps under 500 ms bridged (VadOptions). It
+// removes silence and quiet hiss, not music or loud noise.
 #pragma once
 
 #include <vector>
@@ -27,8 +27,13 @@ struct SpeechOnly {
   double to_original(double t) const;
 };
 
-// The speech regions of `audio`, in order, each padded by 0.2 s; empty when nothing rises over the floor.
-std::vector<SpeechRegion> speech_regions(const Audio& audio);
+struct VadOptions {
+  double bridge_seconds = 0.5;  // quieter gaps shorter than this stay inside one region
+  double pad_seconds = 0.2;     // added before and after each region (speech starts and ends softly)
+};
+
+// The speech regions of `audio`, in order; empty when nothing rises over the floor.
+std::vector<SpeechRegion> speech_regions(const Audio& audio, const VadOptions& options = {});
 
 // The speech regions of `audio`, joined.
 SpeechOnly keep_speech(const Audio& audio);

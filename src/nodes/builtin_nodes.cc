@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "nodes/diarize/diarize_node.h"
 #include "nodes/ffmpeg/extract_audio_node.h"
 #include "nodes/subtitles/subtitle_node.h"
 #include "nodes/whisper/transcribe_node.h"
@@ -35,7 +36,7 @@ void apply_time_limits(std::vector<engine::NodeSpec>& specs) {
 
 engine::NodeRegistry builtin_nodes() {
   std::vector<engine::NodeSpec> specs = {ffmpeg::extract_audio_node(), whisper::transcribe_node(),
-                                         subtitles::subtitle_node()};
+                                         diarize::diarize_node(), subtitles::subtitle_node()};
   apply_time_limits(specs);
   engine::NodeRegistry registry;
   for (auto& spec : specs) registry.add(std::move(spec));

@@ -1,0 +1,46 @@
+// Speaker diarization: who spoke when, from the audio alone.
+//
+// 1. Speech regions by energy (media/vad.h), with short bridging so that a pause between two speakers splits
+//    their regions; the level is normalised to -30 dBFS over the speech, as the encoder was trained.
+// 2. GE2E embeddings (speaker_encoder.h) of 1.6 s windows every 0.4 s inside each region (a region shorter
+// than
+//    a window gets one window centred on it).
+// 3. Clustering (clustering.h): spectral with the eigengap when the count is unknown, agglomerative to the
+//    given count otherwise; long inputs cluster groups of neighbouring windows (at most ~600 points).
+// 4. Re-segmentation: every 10 ms frame of speech goes to the speaker its covering windows vote for (nearer
+//    window centres weigh more), runs shorter than 0.3 s join their neighbours, and turns follow the runs.
+//
+// One speaker at a time: overlapping speech is given to whichever voice dominates its windows; a second voice
+// under the first is not reported (pyannote's overlap detection has no counterpart here). Silence-only and
+// empty inputs give no turns and no speakers; speech shorter than a window gives one speaker.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "media/audio_decoder.h"
+#include "nodes/diarize/speaker_encoder.h"
+#include "nodes/diarize/turns.h"
+
+namespace yv::diarize {
+
+struct DiarizeOptions {
+  int num_speakers = 0;  // 0: find the count, within [min_speakers, max_speakers]
+  int min_speakers = 1;
+  int max_speakers = 8;
+  const std::atomic<bool>* cancelled = nullptr;  // when set and true, throws "cancelled"
+};
+
+struct Diarization {
+  std::vector<Turn> turns;  // in time order, never overlapping; speakers SPEAKER_00, SPEAKER_01, ...
+  std::vector<std::string> speakers;  // in order of first appearance
+};
+
+// `audio` must be 16 kHz mono. Throws yv::Error "invalid_parameter" (400) for inconsistent speaker counts,
+// "invalid_media" (400) for another sample rate, "cancelled" (409).
+Diarization diarize(const SpeakerEncoder& encoder, const media::Audio& audio, const DiarizeOptions& options,
+                    const std::function<void(double fraction)>& progress = nullptr);
+
+}  // namespace yv::diarize
