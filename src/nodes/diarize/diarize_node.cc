@@ -1,5 +1,6 @@
 #include "nodes/diarize/diarize_node.h"
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <mutex>
@@ -40,7 +41,7 @@ json run(const engine::NodeRun& r) {
   DiarizeOptions o;
   o.num_speakers = count_param(p, "speaker_count", count_param(p, "num_speakers", 0));
   o.min_speakers = count_param(p, "min_speakers", 1);
-  o.max_speakers = count_param(p, "max_speakers", std::max(8, o.min_speakers));
+  o.max_speakers = count_param(p, "max_speakers", std::max({8, o.min_speakers, o.num_speakers}));
   if (p.contains("speaker_count") && p.contains("num_speakers") && p["speaker_count"] != p["num_speakers"]) {
     throw Error("invalid_parameter", "speaker_count and num_speakers disagree; give one of them");
   }
@@ -83,7 +84,8 @@ engine::NodeSpec diarize_node() {
       {"audio_path", ParamType::kString, nullptr, false, false,
        "Audio to diarize (from ffmpeg.extract_audio)"},
       {"video_path", ParamType::kString, nullptr, false, true, "Media to decode when there is no audio_path"},
-      {"speaker_count", ParamType::kInteger, nullptr, false, true, "The number of speakers, when known"},
+      {"speaker_count", ParamType::kInteger, nullptr, false, true,
+       "The number of speakers, when known (0: find it)"},
       {"num_speakers", ParamType::kInteger, nullptr, false, false,
        "Alias of speaker_count (pyannote's name)"},
       {"min_speakers", ParamType::kInteger, nullptr, false, false, "At least this many speakers (default 1)"},

@@ -33,7 +33,7 @@ void check(const DiarizeOptions& o) {
   if (o.min_speakers < 1 || o.max_speakers < o.min_speakers || o.num_speakers < 0) {
     throw Error("invalid_parameter",
                 fmt::format("speaker counts must satisfy 1 <= min_speakers ({}) <= max_speakers ({}), and "
-                            "speaker_count must be positive when given",
+                            "speaker_count may not be negative (0: find the count)",
                             o.min_speakers, o.max_speakers),
                 400);
   }

@@ -1,0 +1,158 @@
+// Node pyannote_audio.diarize_speakers on real audio through the real encoder: synthetic conversations with
+// exact truth (DER with the customary 0.25 s collar, speaker counts found and given), real single voices, and
+// the edge cases (silence, under a second, bad counts).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "core/error.h"
+#include "core/files.h"
+#include "media/audio_decoder.h"
+#include "nodes/builtin_nodes.h"
+#include "nodes/diarize/der.h"
+#include "support/fixtures.h"
+
+namespace yv::test {
+namespace {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+class DiarizeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = scratch_path("yivideo-diarize");
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  json diarize(const json& given) {
+    const engine::NodeSpec& node = nodes_.get("pyannote_audio.diarize_speakers");
+    const json params = nodes_.resolve_params(node, given);
+    const std::function<void(double)> progress = [this](double f) { progress_.push_back(f); };
+    const std::atomic<bool> cancelled{false};
+    return node.run({params, progress, cancelled, dir_});
+  }
+  // DER of the node's RTTM against the fixture's truth.
+  diarize::DerResult score(const json& out, const std::string& truth, double collar = 0.25) {
+    return diarize::diarization_error(diarize::parse_rttm(read_file(truth)),
+                                      diarize::parse_rttm(read_file(out["rttm_file"].get<std::string>())),
+                                      collar);
+  }
+  std::string error_code(const json& given) {
+    try {
+      diarize(given);
+    } catch (const Error& e) {
+      return e.code();
+    }
+    return "no error";
+  }
+  // A 16 kHz mono WAV from one of ffmpeg's lavfi sources.
+  std::string lavfi_wav(const std::string& name, const std::string& source) {
+    const auto path = (dir_ / name).string();
+    const std::string cmd =
+        "ffmpeg -nostdin -loglevel error -y -f lavfi -i '" + source + "' -ar 16000 -ac 1 " + path;
+    EXPECT_EQ(std::system(cmd.c_str()), 0);
+    return path;
+  }
+
+  engine::NodeRegistry nodes_ = builtin_nodes();
+  fs::path dir_;
+  std::vector<double> progress_;
+};
+
+TEST_F(DiarizeTest, TwoVoicesAreFoundAndSeparated) {
+  const json out = diarize({{"audio_path", synth_fixture("conversation2.wav")}});
+  EXPECT_EQ(out["speaker_count"], 2);
+  EXPECT_EQ(out["speakers"], json::array({"SPEAKER_00", "SPEAKER_01"}));
+  const auto r = score(out, synth_fixture("conversation2.rttm"));
+  EXPECT_LE(r.der(), 0.10) << "missed " << r.missed << " false alarm " << r.false_alarm << " confusion "
+                           << r.confusion;
+  EXPECT_GT(r.reference_speech, 100);
+  // The reported progress rises to 1.
+  ASSERT_FALSE(progress_.empty());
+  EXPECT_TRUE(std::is_sorted(progress_.begin(), progress_.end()));
+  EXPECT_EQ(progress_.back(), 1.0);
+}
+
+TEST_F(DiarizeTest, ThreeVoicesAreFoundAndSeparated) {
+  const json out = diarize({{"audio_path", synth_fixture("conversation3.wav")}});
+  EXPECT_EQ(out["speaker_count"], 3);
+  const auto r = score(out, synth_fixture("conversation3.rttm"));
+  EXPECT_LE(r.der(), 0.10) << "missed " << r.missed << " false alarm " << r.false_alarm << " confusion "
+                           << r.confusion;
+}
+
+TEST_F(DiarizeTest, AGivenCountIsHonoured) {
+  const json two = diarize({{"audio_path", synth_fixture("conversation3.wav")}, {"speaker_count", 2}});
+  EXPECT_EQ(two["speaker_count"], 2);
+  const json three = diarize({{"audio_path", synth_fixture("conversation3.wav")}, {"num_speakers", 3}});
+  EXPECT_EQ(three["speaker_count"], 3);
+  EXPECT_LE(score(three, synth_fixture("conversation3.rttm")).der(), 0.10);
+  // Three voices forced into at most two: two of them share a cluster, or all merge into one.
+  const json bounded = diarize({{"audio_path", synth_fixture("conversation3.wav")}, {"max_speakers", 2}});
+  EXPECT_LE(bounded["speaker_count"], 2);
+  EXPECT_GE(bounded["speaker_count"], 1);
+}
+
+TEST_F(DiarizeTest, OutputFilesAgree) {
+  const json out = diarize({{"video_path", synth_fixture("meeting.mp4")}});
+  const json file = json::parse(read_file(out["diarization_file"].get<std::string>()));
+  const auto rttm = diarize::parse_rttm(read_file(out["rttm_file"].get<std::string>()));
+  ASSERT_EQ(file["segments"].size(), rttm.size());
+  double talk = 0, previous_end = 0;
+  for (size_t i = 0; i < rttm.size(); ++i) {
+    EXPECT_NEAR(file["segments"][i]["start"].get<double>(), rttm[i].start, 1e-3);
+    EXPECT_EQ(file["segments"][i]["speaker"], rttm[i].speaker);
+    EXPECT_GE(rttm[i].start, previous_end);  // in time order, never overlapping
+    EXPECT_GT(rttm[i].end, rttm[i].start);
+    previous_end = rttm[i].end;
+    talk += rttm[i].end - rttm[i].start;
+  }
+  double reported = 0;
+  for (const auto& [speaker, seconds] : out["talk_time"].items()) reported += seconds.get<double>();
+  EXPECT_NEAR(reported, talk, 0.01);
+  EXPECT_EQ(file["speaker_count"], 3);
+  EXPECT_LE(previous_end, file["duration"].get<double>());
+  EXPECT_LE(score(out, synth_fixture("meeting.rttm")).der(), 0.10);
+}
+
+TEST_F(DiarizeTest, RealSingleVoicesAreOneSpeaker) {
+  for (const char* clip : {"jfk.wav", "1272-128104-0000.wav", "another_door.wav"}) {
+    const json out = diarize({{"audio_path", shared_fixture(clip)}});
+    EXPECT_EQ(out["speaker_count"], 1) << clip;
+  }
+}
+
+TEST_F(DiarizeTest, SilenceHasNoSpeakers) {
+  const json out = diarize({{"audio_path", lavfi_wav("silence.wav", "anullsrc=r=16000:cl=mono:d=5")}});
+  EXPECT_EQ(out["speaker_count"], 0);
+  EXPECT_EQ(out["speakers"], json::array());
+  EXPECT_EQ(read_file(out["rttm_file"].get<std::string>()), "");
+}
+
+TEST_F(DiarizeTest, UnderASecondOfSpeechIsOneSpeaker) {
+  const auto clip = (dir_ / "short.wav").string();
+  const std::string cmd =
+      "ffmpeg -nostdin -loglevel error -y -ss 0.3 -t 0.6 -i " + shared_fixture("jfk.wav") + " " + clip;
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  const json out = diarize({{"audio_path", clip}});
+  EXPECT_EQ(out["speaker_count"], 1);
+}
+
+TEST_F(DiarizeTest, InconsistentCountsAndBadMediaAreRefused) {
+  const std::string audio = synth_fixture("meeting.wav");
+  EXPECT_EQ(error_code({{"audio_path", audio}, {"min_speakers", 3}, {"max_speakers", 2}}),
+            "invalid_parameter");
+  EXPECT_EQ(error_code({{"audio_path", audio}, {"speaker_count", -1}}), "invalid_parameter");
+  EXPECT_EQ(error_code({{"audio_path", audio}, {"speaker_count", 2}, {"num_speakers", 3}}),
+            "invalid_parameter");
+  EXPECT_EQ(error_code({{"audio_path", audio}, {"speaker_count", 5}, {"max_speakers", 4}}),
+            "invalid_parameter");
+  EXPECT_EQ(error_code({{"audio_path", synth_fixture("broken/video_only.mp4")}}), "no_audio_stream");
+  EXPECT_EQ(error_code({{"audio_path", synth_fixture("broken/not_media.mp4")}}), "invalid_media");
+  EXPECT_EQ(error_code({}), "invalid_parameter");
+}
+
+}  // namespace
+}  // namespace yv::test
