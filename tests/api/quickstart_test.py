@@ -75,12 +75,12 @@ class QuickStartTest(unittest.TestCase):
             code = code.replace(placeholder, path)
         return code
 
-    def run_script(self, interpreter, code, *args, timeout=300):
+    def run_script(self, interpreter, code, *args, timeout=300, answers=""):
         path = os.path.join(self.dir, "script")
         with open(path, "w", encoding="utf-8") as f:
             f.write(code)
         result = subprocess.run([interpreter, path, *args], capture_output=True, text=True, timeout=timeout,
-                                cwd=self.dir)
+                                cwd=self.dir, input=answers)
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
         return result.stdout
 
@@ -113,6 +113,28 @@ class QuickStartTest(unittest.TestCase):
         out = self.run_script("bash", monitor, workflow_id)
         self.assertIn("2/2", out)
         self.assertEqual(self.status(workflow_id)["status"], "completed")
+
+    def test_complete_workflow_example_with_speakers(self):
+        # The guide's full chain (extract, transcribe, diarize, subtitles) with speaker_count 2, followed by its
+        # monitor script, saved as ./monitor_workflow.sh as the guide tells; "n" to its clean-up question.
+        self.upload(MEETING, "videos/lecture.mp4")
+        monitor = os.path.join(self.dir, "monitor_workflow.sh")
+        with open(monitor, "w", encoding="utf-8") as f:
+            f.write(self.adapt(block_containing("bash", 'workflow_id="$1"')))
+        os.chmod(monitor, 0o755)
+        out = self.run_script("bash", self.adapt(block_containing("bash", '"speaker_count": 2')), answers="n\n")
+        workflow_id = re.search(r"([0-9a-f-]{36})", out).group(1)
+        status = self.status(workflow_id)
+        self.assertEqual(status["status"], "completed", out)
+        diarized = status["stages"]["stage_2"]["output"]
+        self.assertEqual(diarized["speaker_count"], 2)
+        subtitles = status["stages"]["stage_3"]["output"]
+        with open(subtitles["speaker_srt_path"], encoding="utf-8") as f:
+            labelled = f.read()
+        self.assertIn("SPEAKER_00", labelled)
+        self.assertIn("SPEAKER_01", labelled)
+        with open(subtitles["vtt_path"], encoding="utf-8") as f:
+            self.assertIn("<v SPEAKER_0", f.read())
 
     def test_python_client_end_to_end(self):
         code = self.adapt(block_containing("python", "class YiVideoClient"),

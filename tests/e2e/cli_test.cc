@@ -4,9 +4,11 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
@@ -49,6 +51,43 @@ TEST(CliRun, QuickStartChainWritesSubtitleFiles) {
   EXPECT_TRUE(srt.starts_with("1\n00:00:")) << srt;
   EXPECT_NE(srt.find("weekly project meeting"), std::string::npos) << srt;
   EXPECT_TRUE(read_text(out + "/stage_2/subtitles.vtt").starts_with("WEBVTT"));
+  std::filesystem::remove_all(out);
+}
+
+// The quick-start's full chain: each cue carries the voice that spoke it (the meeting's turns are by voices
+// 0, 1, 2, 0, labelled in order of appearance as the diarizer does), in every format; the RTTM the run prints
+// scores against the truth with `yivideo der`.
+TEST(CliRun, FullChainLabelsEveryCueWithItsSpeaker) {
+  const std::string out = scratch_path("yivideo-cli-speakers");
+  const auto r =
+      run_process({YIVIDEO_BIN, "run", synth_fixture("meeting.mp4"), "--chain",
+                   "ffmpeg.extract_audio,faster_whisper.transcribe_audio,pyannote_audio.diarize_speakers,"
+                   "wservice.generate_subtitle_files",
+                   "--output-dir", out});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string srt = read_text(out + "/stage_3/subtitles.speakers.srt");
+  std::vector<std::string> speakers;
+  const std::regex label(R"(\n(SPEAKER_\d\d): )");
+  for (auto it = std::sregex_iterator(srt.begin(), srt.end(), label); it != std::sregex_iterator(); ++it)
+    speakers.push_back((*it)[1]);
+  speakers.erase(std::unique(speakers.begin(), speakers.end()), speakers.end());
+  EXPECT_EQ(speakers, (std::vector<std::string>{"SPEAKER_00", "SPEAKER_01", "SPEAKER_02", "SPEAKER_00"}))
+      << srt;
+  EXPECT_NE(read_text(out + "/stage_3/subtitles.vtt").find("<v SPEAKER_02>"), std::string::npos);
+  EXPECT_NE(read_text(out + "/stage_3/subtitles.ass").find("Style: SPEAKER_01,"), std::string::npos);
+  const auto words = nlohmann::json::parse(read_text(out + "/stage_3/subtitles.json"));
+  EXPECT_NE(words.dump().find("\"speaker\":\"SPEAKER_02\""), std::string::npos);
+
+  const std::string rttm = out + "/printed.rttm";
+  {
+    std::ofstream f(rttm);
+    std::istringstream lines(r.out);
+    for (std::string l; std::getline(lines, l);)
+      if (l.starts_with("SPEAKER ")) f << l << "\n";
+  }
+  const auto der = run_process({YIVIDEO_BIN, "der", synth_fixture("meeting.rttm"), rttm});
+  ASSERT_EQ(der.exit_code, 0) << der.err;
+  EXPECT_LE(nlohmann::json::parse(der.out)["der"].get<double>(), 0.10) << der.out;
   std::filesystem::remove_all(out);
 }
 

@@ -1,7 +1,10 @@
 #include "nodes/subtitles/subtitle_node.h"
 
+#include <algorithm>
 #include <fstream>
+#include <optional>
 #include <sstream>
+#include <tuple>
 
 #include "core/error.h"
 #include "core/files.h"
@@ -25,12 +28,20 @@ json read_json(const std::string& path, const char* what) {
   }
 }
 
-// The speaker talking at time t in a diarization [{start, end, speaker}], or none.
-std::optional<std::string> speaker_at(const json& turns, double t) {
+// The speaker of a word from start to end in a diarization [{start, end, speaker}]: the turn that overlaps
+// the word most, else the nearest turn within half a second (the recogniser's and the diarizer's word edges
+// differ by a few frames, and a word in a short pause still belongs to someone), else none.
+std::optional<std::string> speaker_of(const json& turns, double start, double end) {
+  constexpr double kReach = 0.5;
+  const json* best = nullptr;
+  double best_score = -kReach;
   for (const auto& turn : turns) {
-    if (turn.value("start", 0.0) <= t && t < turn.value("end", 0.0)) return turn.value("speaker", "");
+    const double a = turn.value("start", 0.0), b = turn.value("end", 0.0);
+    const double overlap = std::min(end, b) - std::max(start, a);  // negative: the gap between them
+    if (overlap > best_score) std::tie(best_score, best) = std::pair(overlap, &turn);
   }
-  return std::nullopt;
+  if (!best) return std::nullopt;
+  return best->value("speaker", "");
 }
 
 // The words of the transcription; a segment without word timings counts as one word.
@@ -45,7 +56,7 @@ std::vector<Word> words_of(const json& transcript, const json& turns) {
     for (const auto& w : seg_words)
       words.push_back({w.value("start", 0.0), w.value("end", 0.0), w.value("word", ""), {}});
   }
-  for (auto& w : words) w.speaker = speaker_at(turns, (w.start + w.end) / 2);
+  for (auto& w : words) w.speaker = speaker_of(turns, w.start, w.end);
   return words;
 }
 
