@@ -14,7 +14,6 @@ built the binary). Prints a Markdown section for bench/RESULTS.md.
 import argparse
 import json
 import os
-import platform
 import re
 import shutil
 import socket
@@ -25,9 +24,9 @@ import time
 import urllib.request
 from datetime import datetime
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BIN = os.environ.get("YIVIDEO_BIN", os.path.join(ROOT, "build", "yivideo"))
-CLIP = os.path.join(ROOT, "..", "shared", "fixtures", "jfk.wav")
+from benchlib import BIN, SHARED, machine
+
+CLIP = os.path.join(SHARED, "fixtures", "jfk.wav")
 
 
 def free_port():
@@ -110,9 +109,8 @@ def main():
     rps = re.search(r"Requests/sec:\s+([\d.]+)", wrk).group(1)
     pct = dict(re.findall(r"^\s+(50|90|99)%\s+(\S+)", wrk, flags=re.M))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", wrk)
-    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
     print(f"### API: dispatch latency and status throughput ({time.strftime('%Y-%m-%d')})\n")
-    print(f"Machine: {os.cpu_count()} cores ({cpu}), {platform.system()} {platform.release()}. "
+    print(f"Machine: {machine()}. "
           f"Command: `bench/api_bench.py --workflows {args.workflows} --duration {args.duration} "
           f"--connections {args.connections}`. Server: `yivideo serve --workers 1` (SQLite state).\n")
     print("| Measure | Result |\n|---|---|")

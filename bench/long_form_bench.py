@@ -9,25 +9,13 @@ and the peak resident memory of the process, side by side. Usage: bench/long_for
 
 import argparse
 import os
-import platform
-import resource
 import subprocess
 import tempfile
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BIN = os.environ.get("YIVIDEO_BIN", os.path.join(ROOT, "build", "yivideo"))
-MEETING = os.path.join(ROOT, "build", "fixtures", "synth", "meeting.wav")
+from benchlib import BIN, SYNTH, machine, measure
 
-
-def measure(path):
-    """Wall seconds and peak RSS (MiB) of one transcription in a child process."""
-    script = ("import resource, subprocess, sys, time; t = time.time(); "
-              "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); "
-              "print(time.time() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
-    out = subprocess.run(["python3", "-c", script, BIN, "run", path, "--chain", "faster_whisper.transcribe_audio",
-                          "--beam-size", "1"], capture_output=True, text=True, check=True).stdout.split()
-    return float(out[0]), int(out[1]) / 1024
+MEETING = os.path.join(SYNTH, "meeting.wav")
 
 
 def main():
@@ -40,11 +28,10 @@ def main():
             path = os.path.join(tmp, f"speech-{minutes}min.wav")
             subprocess.run(["ffmpeg", "-v", "error", "-stream_loop", "-1", "-i", MEETING, "-t", str(minutes * 60),
                             "-c", "copy", path], check=True)
-            wall, rss = measure(path)
+            wall, rss, _ = measure([BIN, "run", path, "--chain", "faster_whisper.transcribe_audio", "--beam-size", "1"])
             rows.append((minutes, wall, wall / (minutes * 60), rss))
-    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
     print(f"### Transcription by input length ({time.strftime('%Y-%m-%d')})\n")
-    print(f"Machine: {os.cpu_count()} cores ({cpu}), {platform.system()}. Command: `bench/long_form_bench.py "
+    print(f"Machine: {machine()}. Command: `bench/long_form_bench.py "
           f"--minutes {' '.join(map(str, args.minutes))}`: `yivideo run <input> --chain "
           "faster_whisper.transcribe_audio --beam-size 1`, tiny.en, the synthesized meeting looped to length. "
           "Audio is decoded as a stream and transcribed in one-minute chunks.\n")

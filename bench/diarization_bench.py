@@ -1,0 +1,121 @@
+#!/usr/bin/env python3
+"""Diarization error rate and speed (issues 5 and 8; not a test).
+
+Runs `yivideo run <input> --chain pyannote_audio.diarize_speakers` (a fresh process each: decoding, model load and
+all) on inputs with known turns and scores the printed RTTM with `yivideo der`, with the customary 0.25 s collar
+and without. Inputs:
+  - conversation2 / conversation3: the synthetic 2- and 3-voice conversations of tools/synth_fixture.py;
+  - ten-minutes: conversation3 + conversation2 + conversation3 joined (12 min; the voices of one label are the
+    same in both conversations, so the truth is their turns shifted);
+  - real-voices: the shared fixtures' three real speakers (JFK, LibriSpeech readers 1272 and 3536) joined with
+    0.8 s pauses, JFK and 1272 twice; the truth is each clip's span from its first to last sample above -44 dBFS,
+    so it includes the clips' own pauses and noise (no hand-marked turns exist for them).
+Usage: bench/diarization_bench.py (after scripts/test built the binary and the fixtures). Prints a Markdown
+section for bench/RESULTS.md.
+"""
+
+import json
+import os
+import struct
+import subprocess
+import tempfile
+import time
+import wave
+
+from benchlib import BIN, SHARED, SYNTH, machine, measure
+
+RATE = 16000
+
+
+def read_wav(path):
+    with wave.open(path) as w:
+        assert w.getframerate() == RATE and w.getnchannels() == 1 and w.getsampwidth() == 2, path
+        data = w.readframes(w.getnframes())
+    return list(struct.unpack(f"<{len(data) // 2}h", data))
+
+
+def write_wav(path, samples):
+    with wave.open(path, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(RATE)
+        w.writeframes(struct.pack(f"<{len(samples)}h", *samples))
+
+
+def rttm_lines(turns, name):
+    return "".join(f"SPEAKER {name} 1 {s:.3f} {e - s:.3f} <NA> <NA> {spk} <NA> <NA>\n" for s, e, spk in turns)
+
+
+def join(parts, pause_s, name, tmp):
+    """parts: [(wav path, [(start, end, speaker)])]; writes NAME.wav and NAME.rttm with the turns shifted."""
+    pcm, turns = [], []
+    for path, own in parts:
+        if pcm:
+            pcm.extend([0] * int(pause_s * RATE))
+        offset = len(pcm) / RATE
+        pcm.extend(read_wav(path))
+        turns.extend((offset + s, offset + e, spk) for s, e, spk in own)
+    wav, rttm = os.path.join(tmp, f"{name}.wav"), os.path.join(tmp, f"{name}.rttm")
+    write_wav(wav, pcm)
+    with open(rttm, "w") as f:
+        f.write(rttm_lines(turns, name))
+    return wav, rttm, len(pcm) / RATE
+
+
+def synth_turns(name):
+    with open(os.path.join(SYNTH, f"{name}.json")) as f:
+        return [(t["start"], t["end"], t["speaker"]) for t in json.load(f)["turns"]]
+
+
+def loud_span(path):
+    samples = read_wav(path)
+    loud = [i for i, s in enumerate(samples) if abs(s) > 200]
+    return loud[0] / RATE, (loud[-1] + 1) / RATE
+
+
+def der(reference, hypothesis, collar):
+    out = subprocess.run([BIN, "der", reference, hypothesis, "--collar", str(collar)], capture_output=True,
+                         text=True, check=True).stdout
+    return json.loads(out)
+
+
+def main():
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        inputs = []
+        for name in ("conversation2", "conversation3"):
+            wav = os.path.join(SYNTH, f"{name}.wav")
+            inputs.append((name, wav, os.path.join(SYNTH, f"{name}.rttm"), len(read_wav(wav)) / RATE))
+        c2, c3 = ((os.path.join(SYNTH, f"{n}.wav"), synth_turns(n)) for n in ("conversation2", "conversation3"))
+        inputs.append(("ten-minutes", *join([c3, c2, c3], 1.0, "ten-minutes", tmp)))
+        clips = {"jfk": "JFK", "1272-128104-0000": "READER_1272", "another_door": "READER_3536"}
+        real = []
+        for clip in ("jfk", "1272-128104-0000", "another_door", "jfk", "1272-128104-0000"):
+            path = os.path.join(SHARED, "fixtures", f"{clip}.wav")
+            real.append((path, [(*loud_span(path), clips[clip])]))
+        inputs.append(("real-voices", *join(real, 0.8, "real-voices", tmp)))
+
+        for name, wav, truth, duration in inputs:
+            wall, rss, printed = measure([BIN, "run", wav, "--chain", "pyannote_audio.diarize_speakers"])
+            hyp = os.path.join(tmp, f"{name}.hyp.rttm")
+            with open(hyp, "w") as f:
+                f.write("".join(l + "\n" for l in printed.splitlines() if l.startswith("SPEAKER ")))
+            with open(truth) as f:
+                true_count = len({l.split()[7] for l in f if l.startswith("SPEAKER ")})
+            with open(hyp) as f:
+                found = len({l.split()[7] for l in f})
+            rows.append((name, duration, true_count, found, der(truth, hyp, 0.25), der(truth, hyp, 0.0), wall, rss))
+
+    print(f"### Diarization: error rate and speed ({time.strftime('%Y-%m-%d')})\n")
+    print(f"Machine: {machine()}. Command: `bench/diarization_bench.py`: `yivideo run <input> --chain "
+          "pyannote_audio.diarize_speakers` in a fresh process per input (decode, encoder load, diarization), "
+          "speaker count not given; scored with `yivideo der`.\n")
+    print("| Input | Length | Speakers (true / found) | DER, 0.25 s collar | DER, no collar | Wall time | "
+          "Real-time factor | Peak RSS |\n|---|---|---|---|---|---|---|---|")
+    for name, duration, true_count, found, collared, exact, wall, rss in rows:
+        print(f"| {name} | {duration / 60:.1f} min | {true_count} / {found} | {100 * collared['der']:.2f}% | "
+              f"{100 * exact['der']:.2f}% | {wall:.1f} s | {wall / duration:.3f} | {rss:.0f} MiB |")
+
+
+if __name__ == "__main__":
+    main()
