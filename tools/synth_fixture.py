@@ -13,7 +13,7 @@ to 16 kHz mono, and the turns are joined with pauses. Because we make the audio,
     meeting.json   turns with voice, speaker label, text, start and end in seconds
     conversation2.*, conversation3.*
                    longer conversations (wav, rttm, json as above) between 2 and 3 voices, for diarization:
-                   turns of 1-8 s in a seeded random order, pauses of 0.2-1.5 s, 2-4 minutes each
+                   turns of 1-7 s in a seeded random order, pauses of 0.2-1.5 s, 2-4 minutes each
     broken/        hostile inputs: not_media.mp4 (text), truncated.mp4 (first third), video_only.mp4 (no audio)
 
 The same tools at the same versions give the same bytes; the outputs are rebuilt only when this script changes.
@@ -45,7 +45,7 @@ SCRIPT = [
 
 # Lines for the conversations: short answers to long explanations, so that turns last from about 1 s to 8 s.
 LINES = [
-    "Yes, that is exactly right.", "I agree with that.", "Could you say more?", "Right, I see now.", "That makes sense to me.",
+    "Yes, that is exactly right.", "I agree with that completely.", "Could you say a little more about that?", "Right, I see now.", "That makes sense to me.",
     "Let me check the numbers first.", "We finished the audio extraction work yesterday afternoon.",
     "The new model is faster on long recordings, and it uses much less memory than before.",
     "I think the subtitles need another review before we send them to the customer.",
