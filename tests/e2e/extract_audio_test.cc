@@ -10,39 +10,17 @@
 #include "nodes/builtin_nodes.h"
 #include "storage/content_type.h"
 #include "support/fixtures.h"
+#include "support/node_test.h"
 
 namespace yv::test {
 namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-class ExtractAudioTest : public ::testing::Test {
+class ExtractAudioTest : public NodeTest {
  protected:
-  void SetUp() override {
-    dir_ = scratch_path("yivideo-extract");
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  json extract(const json& given) {
-    const engine::NodeSpec& node = nodes_.get("ffmpeg.extract_audio");
-    const json params = nodes_.resolve_params(node, given);
-    const std::function<void(double)> progress = [this](double f) { last_progress_ = f; };
-    const std::atomic<bool> cancelled{false};
-    return node.run({params, progress, cancelled, dir_});
-  }
-  std::string error_code(const json& given) {
-    try {
-      extract(given);
-    } catch (const Error& e) {
-      return e.code();
-    }
-    return "no error";
-  }
-
-  engine::NodeRegistry nodes_ = builtin_nodes();
-  fs::path dir_;
-  double last_progress_ = 0;
+  ExtractAudioTest() : NodeTest("ffmpeg.extract_audio", "yivideo-extract") {}
+  json extract(const json& given) { return run(given); }
 };
 
 TEST_F(ExtractAudioTest, EveryFormatDecodesBackToTheSameAudio) {
@@ -61,7 +39,7 @@ TEST_F(ExtractAudioTest, EveryFormatDecodesBackToTheSameAudio) {
     // Lossy codecs pad with a few frames of priming; the length stays within 0.1 s.
     EXPECT_NEAR(back.duration(), original.duration(), 0.1) << format;
     EXPECT_NEAR(out["duration"].get<double>(), original.duration(), 0.01) << format;
-    EXPECT_GT(last_progress_, 0.5) << format;
+    EXPECT_GT(progress_.back(), 0.5) << format;
     EXPECT_FALSE(fs::exists(path + ".partial")) << format;
   }
 }
