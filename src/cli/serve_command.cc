@@ -30,6 +30,7 @@
 #include "http/workflow_routes.h"
 #include "nodes/builtin_nodes.h"
 #include "storage/input_paths.h"
+#include "storage/open_store.h"
 #include "store/sqlite/database.h"
 
 namespace yv::cli {
@@ -57,12 +58,12 @@ int serve(const ServeOptions& o) {
   const engine::NodeRegistry nodes = builtin_nodes();
   engine::TaskService tasks(db, nodes);
   engine::WorkflowService workflows(o.db, nodes);
-  const storage::LocalStore store(storage::storage_root());
+  const std::unique_ptr<storage::BlobStore> store = storage::open_store();
   engine::Metrics metrics(o.db);
   http::ApiServer server(o.http, [&](http::Router& routes) {
     http::add_task_routes(routes, tasks, nodes);
     http::add_workflow_routes(routes, workflows);
-    http::add_file_routes(routes, store);
+    http::add_file_routes(routes, *store);
     http::add_monitoring_routes(routes, metrics);
     http::add_docs_routes(routes, nodes);  // last: it documents every route
   });

@@ -2,8 +2,8 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <cstdlib>
-#include <fstream>
 #include <map>
 #include <regex>
 
@@ -50,20 +50,22 @@ std::string bucket_of(const httplib::Request& req) {
   return bucket;
 }
 
-std::string first_bytes(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::string head(64, '\0');
-  in.read(head.data(), std::streamsize(head.size()));
-  head.resize(size_t(in.gcount()));
+std::string first_bytes(const storage::BlobStore& store, const std::string& bucket, const std::string& key,
+                        uint64_t size) {
+  std::string head;
+  store.read(bucket, key, 0, std::min<uint64_t>(size, 64), [&](const char* data, size_t n) {
+    head.append(data, n);
+    return true;
+  });
   return head;
 }
 
-void upload(const storage::LocalStore& store, uint64_t limit, const httplib::Request& req,
+void upload(const storage::BlobStore& store, uint64_t limit, const httplib::Request& req,
             httplib::Response& res, const httplib::ContentReader& reader) {
   if (!req.is_multipart_form_data()) {
     throw Error("invalid_request", "send multipart/form-data with a 'file' part (curl -F file=@...)", 400);
   }
-  storage::LocalStore::Upload upload = store.begin_upload();
+  storage::BlobStore::Upload upload = store.begin_upload();
   std::map<std::string, std::string> fields;
   std::string part, filename, refused;
   int files = 0;
@@ -111,15 +113,16 @@ void upload(const storage::LocalStore& store, uint64_t limit, const httplib::Req
   send_json(res, 200,
             {{"file_path", key},
              {"bucket", bucket},
-             {"download_url", download_url(req, bucket, key)},
+             {"download_url", store.presigned_url(bucket, key).value_or(download_url(req, bucket, key))},
              {"size", info.size},
              {"uploaded_at", iso8601(info.modified)},
              {"content_type", type}});
 }
 
-void download(const storage::LocalStore& store, const httplib::Request& req, httplib::Response& res) {
+void download(const storage::BlobStore& store, const httplib::Request& req, httplib::Response& res) {
   const std::string key = req.matches[1];
-  const auto info = store.stat(bucket_of(req), key);
+  const std::string bucket = bucket_of(req);
+  const auto info = store.stat(bucket, key);
   if (!info) throw Error("file_not_found", "文件不存在: " + key, 404);
   res.set_header("ETag", info->etag);
   res.set_header("Accept-Ranges", "bytes");
@@ -137,30 +140,22 @@ void download(const storage::LocalStore& store, const httplib::Request& req, htt
       return;
     }
   }
-  const std::string type = storage::content_type(key, first_bytes(info->path));
+  const std::string type = storage::content_type(key, first_bytes(store, bucket, key, info->size));
   if (info->size == 0) {
     res.set_content("", type);
     return;
   }
-  const auto path = info->path;
-  res.set_content_provider(size_t(info->size), type,
-                           [path](size_t offset, size_t length, httplib::DataSink& sink) {
-                             std::ifstream in(path, std::ios::binary);
-                             in.seekg(std::streamoff(offset));
-                             std::vector<char> buffer(1 << 16);
-                             while (length > 0 && in) {
-                               in.read(buffer.data(), std::streamsize(std::min(length, buffer.size())));
-                               const auto got = size_t(in.gcount());
-                               if (got == 0 || !sink.write(buffer.data(), got)) return false;
-                               length -= got;
-                             }
-                             return length == 0;
-                           });
+  // httplib asks for the bytes from `offset` on; one read streams all of them (from disk, or one ranged GET).
+  res.set_content_provider(
+      size_t(info->size), type, [&store, bucket, key](size_t offset, size_t length, httplib::DataSink& sink) {
+        return store.read(bucket, key, offset, length,
+                          [&sink](const char* data, size_t n) { return sink.write(data, n); });
+      });
 }
 
 }  // namespace
 
-void add_file_routes(Router& router, const storage::LocalStore& store) {
+void add_file_routes(Router& router, const storage::BlobStore& store) {
   uint64_t limit = uint64_t(10) << 30;
   if (const char* env = std::getenv("YIVIDEO_MAX_UPLOAD_BYTES")) limit = std::strtoull(env, nullptr, 10);
   const std::vector<QueryParam> bucket = {{"bucket", "string", "Bucket (default yivideo)"}};

@@ -1,13 +1,14 @@
-// Routes of api-contract.md §2, files, on the local object store: upload (multipart, streamed to disk),
-// download and HEAD with ranges and ETag, delete an object, delete a workflow's or task's folder.
+// Routes of api-contract.md §2, files, on the configured object store (local or S3): upload (multipart,
+// streamed through a spool file), download and HEAD with ranges and ETag, delete an object, delete a
+// workflow's or task's folder.
 #pragma once
 
 #include "http/router.h"
-#include "storage/local_store.h"
+#include "storage/blob_store.h"
 
 namespace yv::http {
 
 // REQUIRES: store outlives the server.
-void add_file_routes(Router& router, const storage::LocalStore& store);
+void add_file_routes(Router& router, const storage::BlobStore& store);
 
 }  // namespace yv::http

@@ -28,9 +28,9 @@ std::string resolve_input_path(const std::string& given, const std::vector<fs::p
   if (given.empty() || given.find('\0') != std::string::npos)
     throw Error("invalid_path", "empty input path", 400);
   const auto object = [&](const std::string& bucket, const std::string& key) {
-    const auto info = LocalStore(storage_root()).stat(bucket, key);
-    if (!info) throw Error("file_not_found", "文件不存在: " + given, 404);
-    return info->path.string();
+    const LocalStore store(storage_root());
+    if (!store.stat(bucket, key)) throw Error("file_not_found", "文件不存在: " + given, 404);
+    return store.object_path(bucket, key).string();
   };
   for (const std::string scheme : {"s3://", "minio://"}) {
     if (!given.starts_with(scheme)) continue;

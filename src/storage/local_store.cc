@@ -1,10 +1,9 @@
 #include "storage/local_store.h"
 
 #include <sys/stat.h>
-#include <unistd.h>
 
-#include <atomic>
-#include <chrono>
+#include <fstream>
+#include <vector>
 
 #include "core/error.h"
 #include "storage/object_keys.h"
@@ -34,7 +33,7 @@ std::string hex(uint64_t v) {
 
 }  // namespace
 
-LocalStore::LocalStore(fs::path root) : root_(std::move(root)) {}
+LocalStore::LocalStore(fs::path root) : BlobStore(root / ".uploads"), root_(std::move(root)) {}
 
 fs::path LocalStore::object_path(const std::string& bucket, const std::string& key) const {
   check_bucket(bucket);
@@ -49,48 +48,30 @@ fs::path LocalStore::object_path(const std::string& bucket, const std::string& k
   return base / key;
 }
 
-LocalStore::Upload LocalStore::begin_upload() const {
-  static std::atomic<uint64_t> counter{0};
-  const fs::path dir = root_ / ".uploads";
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) storage_error("cannot create " + dir.string(), ec);
-  const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
-  return Upload(
-      *this, dir / (std::to_string(getpid()) + "-" + hex(uint64_t(now)) + "-" + std::to_string(counter++)));
-}
-
-LocalStore::Upload::Upload(const LocalStore& store, fs::path temp)
-    : store_(&store), temp_(std::move(temp)), out_(temp_, std::ios::binary | std::ios::trunc) {
-  if (!out_) storage_error("cannot create " + temp_.string(), std::make_error_code(std::errc::io_error));
-}
-
-LocalStore::Upload::~Upload() {
-  if (committed_ || temp_.empty()) return;
-  out_.close();
-  std::error_code ec;
-  fs::remove(temp_, ec);
-}
-
-void LocalStore::Upload::write(const char* data, size_t n) {
-  if (head_.size() < 64) head_.append(data, std::min(n, 64 - head_.size()));
-  out_.write(data, std::streamsize(n));
-  if (!out_)
-    storage_error("cannot write " + temp_.string(), std::make_error_code(std::errc::no_space_on_device));
-  size_ += n;
-}
-
-ObjectInfo LocalStore::Upload::commit(const std::string& bucket, const std::string& key) {
-  const fs::path target = store_->object_path(bucket, key);
-  out_.close();
-  if (!out_) storage_error("cannot write " + temp_.string(), std::make_error_code(std::errc::io_error));
+ObjectInfo LocalStore::commit_file(const fs::path& file, uint64_t, const std::string& bucket,
+                                   const std::string& key) const {
+  const fs::path target = object_path(bucket, key);
   std::error_code ec;
   fs::create_directories(target.parent_path(), ec);
   if (ec) throw Error("invalid_path", "cannot store '" + key + "': a part of it is an existing object", 400);
-  fs::rename(temp_, target, ec);
+  fs::rename(file, target, ec);
   if (ec) throw Error("invalid_path", "cannot store '" + key + "': " + ec.message(), 400);
-  committed_ = true;
-  return *store_->stat(bucket, key);
+  return *stat(bucket, key);
+}
+
+bool LocalStore::read(const std::string& bucket, const std::string& key, uint64_t offset, uint64_t length,
+                      const ByteSink& sink) const {
+  std::ifstream in(object_path(bucket, key), std::ios::binary);
+  if (!in) throw Error("file_not_found", "文件不存在: " + key, 404);
+  in.seekg(std::streamoff(offset));
+  std::vector<char> buffer(1 << 16);
+  while (length > 0 && in) {
+    in.read(buffer.data(), std::streamsize(std::min<uint64_t>(length, buffer.size())));
+    const auto got = size_t(in.gcount());
+    if (got == 0 || !sink(buffer.data(), got)) return false;
+    length -= got;
+  }
+  return length == 0;
 }
 
 std::optional<ObjectInfo> LocalStore::stat(const std::string& bucket, const std::string& key) const {
@@ -100,7 +81,7 @@ std::optional<ObjectInfo> LocalStore::stat(const std::string& bucket, const std:
   const uint64_t ns = uint64_t(st.st_mtim.tv_sec) * 1000000000ull + uint64_t(st.st_mtim.tv_nsec);
   std::string etag = "\"";  // built step by step: GCC 12 warns falsely on one long concatenation
   etag.append(hex(uint64_t(st.st_size))).append("-").append(hex(ns)).append("\"");
-  return ObjectInfo{path, uint64_t(st.st_size), etag, double(ns) / 1e9};
+  return ObjectInfo{uint64_t(st.st_size), etag, double(ns) / 1e9};
 }
 
 bool LocalStore::remove(const std::string& bucket, const std::string& key) const {

@@ -1,0 +1,59 @@
+#include "storage/blob_store.h"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+
+#include "core/error.h"
+
+namespace yv::storage {
+namespace fs = std::filesystem;
+namespace {
+
+[[noreturn]] void disk_error(const std::string& what, std::errc code) {
+  throw Error("storage_error", what + ": " + std::make_error_code(code).message(), 507);
+}
+
+}  // namespace
+
+std::optional<std::string> BlobStore::presigned_url(const std::string&, const std::string&) const {
+  return std::nullopt;
+}
+
+BlobStore::Upload BlobStore::begin_upload() const {
+  static std::atomic<uint64_t> counter{0};
+  std::error_code ec;
+  fs::create_directories(spool_, ec);
+  if (ec) throw Error("storage_error", "cannot create " + spool_.string() + ": " + ec.message(), 507);
+  const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
+  return Upload(*this, spool_ / (std::to_string(getpid()) + "-" + std::to_string(now) + "-" +
+                                 std::to_string(counter++)));
+}
+
+BlobStore::Upload::Upload(const BlobStore& store, fs::path temp)
+    : store_(&store), temp_(std::move(temp)), out_(temp_, std::ios::binary | std::ios::trunc) {
+  if (!out_) disk_error("cannot create " + temp_.string(), std::errc::io_error);
+}
+
+BlobStore::Upload::~Upload() {
+  if (temp_.empty()) return;  // moved from
+  out_.close();
+  std::error_code ec;
+  fs::remove(temp_, ec);  // committed: the backend moved or copied it; otherwise the upload is abandoned
+}
+
+void BlobStore::Upload::write(const char* data, size_t n) {
+  if (head_.size() < 64) head_.append(data, std::min(n, 64 - head_.size()));
+  out_.write(data, std::streamsize(n));
+  if (!out_) disk_error("cannot write " + temp_.string(), std::errc::no_space_on_device);
+  size_ += n;
+}
+
+ObjectInfo BlobStore::Upload::commit(const std::string& bucket, const std::string& key) {
+  out_.close();
+  if (!out_) disk_error("cannot write " + temp_.string(), std::errc::io_error);
+  return store_->commit_file(temp_, size_, bucket, key);
+}
+
+}  // namespace yv::storage

@@ -1,0 +1,83 @@
+// The object store behind the file API and the engine: the embedded local store (local_store.h) or any
+// S3-compatible service (s3_store.h), chosen by configuration (open_store.h).
+//
+// Every upload is spooled into a private temporary file first and handed to the backend only when complete
+// (rename on disk; one PUT or a multipart upload on S3), so a reader never sees a partial object, an
+// interrupted upload leaves nothing behind, and concurrent uploads to one key end with one of them whole.
+// Memory stays bounded: bytes stream from the client to the spool file and from there to the backend.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace yv::storage {
+
+struct ObjectInfo {
+  uint64_t size = 0;
+  std::string etag;  // quoted, changes whenever the object is replaced
+  double modified = 0;
+};
+
+// Receives a block of bytes; returns false to stop.
+using ByteSink = std::function<bool(const char* data, size_t n)>;
+
+class BlobStore {
+ public:
+  // Upload spool files live in `spool` (created on demand).
+  explicit BlobStore(std::filesystem::path spool) : spool_(std::move(spool)) {}
+  virtual ~BlobStore() = default;
+  BlobStore(const BlobStore&) = delete;
+  BlobStore& operator=(const BlobStore&) = delete;
+
+  class Upload {
+   public:
+    ~Upload();  // removes what is left of the spool file
+    Upload(Upload&&) = default;
+    // Throws yv::Error "storage_error" (507) when the disk refuses the bytes.
+    void write(const char* data, size_t n);
+    uint64_t size() const { return size_; }
+    // The first bytes written (up to 64), to recognise the content type.
+    const std::string& head() const { return head_; }
+    // Makes the object visible under bucket/key, replacing any earlier one.
+    // Throws yv::Error "invalid_path" (400) for bad names, "storage_error" (507/502) when the backend fails.
+    ObjectInfo commit(const std::string& bucket, const std::string& key);
+
+   private:
+    friend class BlobStore;
+    Upload(const BlobStore& store, std::filesystem::path temp);
+    const BlobStore* store_;
+    std::filesystem::path temp_;
+    std::ofstream out_;
+    uint64_t size_ = 0;
+    std::string head_;
+  };
+
+  Upload begin_upload() const;
+
+  // The object, or nothing when absent. Throws yv::Error "invalid_path" (400) for invalid names.
+  virtual std::optional<ObjectInfo> stat(const std::string& bucket, const std::string& key) const = 0;
+  // Streams bytes [offset, offset + length) of the object to `sink`; false when the sink stopped early or the
+  // object ended first. Throws "file_not_found" (404) when absent.
+  virtual bool read(const std::string& bucket, const std::string& key, uint64_t offset, uint64_t length,
+                    const ByteSink& sink) const = 0;
+  // Removes one object; false when it was absent.
+  virtual bool remove(const std::string& bucket, const std::string& key) const = 0;
+  // Removes every object under prefix/; returns how many were removed (0 when none).
+  virtual uint64_t remove_folder(const std::string& bucket, const std::string& prefix) const = 0;
+  // A URL that lets anyone GET the object for a while without credentials, when the backend offers one.
+  virtual std::optional<std::string> presigned_url(const std::string& bucket, const std::string& key) const;
+
+ protected:
+  // Moves a complete spool file into bucket/key. The file may be consumed; the caller removes what is left.
+  virtual ObjectInfo commit_file(const std::filesystem::path& file, uint64_t size, const std::string& bucket,
+                                 const std::string& key) const = 0;
+
+ private:
+  std::filesystem::path spool_;
+};
+
+}  // namespace yv::storage

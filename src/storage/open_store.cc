@@ -1,0 +1,42 @@
+#include "storage/open_store.h"
+
+#include <cstdlib>
+#include <string>
+
+#include "core/error.h"
+#include "storage/input_paths.h"
+#include "storage/local_store.h"
+#include "storage/s3_store.h"
+
+namespace yv::storage {
+namespace {
+
+std::string env(const char* name, const char* fallback_name = nullptr, const char* fallback = "") {
+  if (const char* v = std::getenv(name); v && *v) return v;
+  if (fallback_name)
+    if (const char* v = std::getenv(fallback_name); v && *v) return v;
+  return fallback;
+}
+
+}  // namespace
+
+std::unique_ptr<BlobStore> open_store() {
+  const std::string backend = env("YIVIDEO_STORAGE", nullptr, "local");
+  if (backend == "local") return std::make_unique<LocalStore>(storage_root());
+  if (backend != "s3")
+    throw Error("invalid_config", "YIVIDEO_STORAGE must be local or s3, not '" + backend + "'", 400);
+  S3Config c;
+  c.endpoint = env("YIVIDEO_S3_ENDPOINT");
+  c.credentials.access_key = env("YIVIDEO_S3_ACCESS_KEY", "AWS_ACCESS_KEY_ID");
+  c.credentials.secret_key = env("YIVIDEO_S3_SECRET_KEY", "AWS_SECRET_ACCESS_KEY");
+  c.credentials.region = env("YIVIDEO_S3_REGION", nullptr, "us-east-1");
+  c.presign_seconds = std::atoi(env("YIVIDEO_S3_PRESIGN_SECONDS", nullptr, "0").c_str());
+  if (c.endpoint.empty() || c.credentials.access_key.empty() || c.credentials.secret_key.empty()) {
+    throw Error(
+        "invalid_config",
+        "YIVIDEO_STORAGE=s3 needs YIVIDEO_S3_ENDPOINT, YIVIDEO_S3_ACCESS_KEY and YIVIDEO_S3_SECRET_KEY", 400);
+  }
+  return std::make_unique<S3Store>(std::move(c), storage_root() / ".uploads");
+}
+
+}  // namespace yv::storage

@@ -1,0 +1,21 @@
+// The object store that configuration selects, for the server (and, later, workers).
+//
+//   YIVIDEO_STORAGE=local (default)  files under storage_root() (YIVIDEO_DATA_DIR/files)
+//   YIVIDEO_STORAGE=s3               an S3-compatible service:
+//     YIVIDEO_S3_ENDPOINT            scheme://host[:port], e.g. http://127.0.0.1:9000 (MinIO)
+//     YIVIDEO_S3_ACCESS_KEY, YIVIDEO_S3_SECRET_KEY  (else AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)
+//     YIVIDEO_S3_REGION              default us-east-1
+//     YIVIDEO_S3_PRESIGN_SECONDS     > 0: upload answers carry presigned GET URLs valid this long
+// Upload spool files stay on local disk (storage_root()/.uploads) either way.
+#pragma once
+
+#include <memory>
+
+#include "storage/blob_store.h"
+
+namespace yv::storage {
+
+// Throws yv::Error "invalid_config" (400) for an unknown backend or a missing S3 setting.
+std::unique_ptr<BlobStore> open_store();
+
+}  // namespace yv::storage

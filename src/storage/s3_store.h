@@ -1,0 +1,54 @@
+// Objects in any S3-compatible service (AWS S3, MinIO, Ceph, moto), over libcurl with our SigV4 (sigv4.h).
+//
+// Path-style URLs (<endpoint>/<bucket>/<key>), which every S3-compatible server accepts. Uploads stream from
+// the spool file (blob_store.h): one PUT up to 64 MiB, a multipart upload of 64 MiB parts above that (S3
+// allows 10,000 parts: objects up to 625 GiB), so memory never holds more than a buffer. A bucket that does
+// not exist yet is created on first upload. Reads are ranged GETs streamed to the caller; a folder is removed
+// by listing its prefix (ListObjectsV2, 1,000 keys a page) and deleting each object. Presigned GET URLs are
+// offered when presign_seconds > 0.
+#pragma once
+
+#include <string>
+
+#include "storage/blob_store.h"
+#include "storage/sigv4.h"
+
+namespace yv::storage {
+
+struct S3Config {
+  std::string endpoint;  // "http://127.0.0.1:9000" or "https://s3.eu-west-1.amazonaws.com"
+  Credentials credentials;
+  int presign_seconds = 0;        // 0: download_url points at our own download route
+  uint64_t part_size = 64 << 20;  // multipart above this size, in parts of this size
+};
+
+class S3Store : public BlobStore {
+ public:
+  S3Store(S3Config config, std::filesystem::path spool);
+
+  std::optional<ObjectInfo> stat(const std::string& bucket, const std::string& key) const override;
+  bool read(const std::string& bucket, const std::string& key, uint64_t offset, uint64_t length,
+            const ByteSink& sink) const override;
+  bool remove(const std::string& bucket, const std::string& key) const override;
+  uint64_t remove_folder(const std::string& bucket, const std::string& prefix) const override;
+  std::optional<std::string> presigned_url(const std::string& bucket, const std::string& key) const override;
+
+ protected:
+  ObjectInfo commit_file(const std::filesystem::path& file, uint64_t size, const std::string& bucket,
+                         const std::string& key) const override;
+
+ private:
+  struct Request;
+  struct Response;
+  Response send(const Request& request) const;
+  void put_file(const std::string& bucket, const std::string& key, const std::filesystem::path& file,
+                uint64_t size) const;
+  void put_multipart(const std::string& bucket, const std::string& key, const std::filesystem::path& file,
+                     uint64_t size) const;
+
+  S3Config config_;
+  std::string scheme_host_;  // "http://127.0.0.1:9000"
+  std::string host_;         // "127.0.0.1:9000", the signed Host header
+};
+
+}  // namespace yv::storage
