@@ -43,7 +43,7 @@ YV_APT_PACKAGES=(
   libavformat-dev libavcodec-dev libswresample-dev libavutil-dev ffmpeg
   libsqlite3-dev libhiredis-dev libcurl4-openssl-dev libssl-dev zlib1g-dev libcpp-httplib-dev nlohmann-json3-dev
   libspdlog-dev libcli11-dev libgtest-dev libopenblas-dev
-  redis-server espeak-ng flite sox curl jq python3-requests
+  redis-server espeak-ng flite sox curl jq python3-requests python3-venv
 )
 
 yv_ensure_apt() {
@@ -186,6 +186,22 @@ yv_ensure_speaker_model() {
   python3 "$YV_ROOT/tools/ge2e_convert.py" "$checkpoint" --reference "${out%.bin}.reference.json"
   mv "$out.tmp" "$out"
   echo "$stamp" >"$out.source"
+}
+
+# A virtual environment with moto's S3 server for the tests (third_party/moto-requirements.txt, every wheel
+# hash-checked), keyed by that file's digest; exports YIVIDEO_MOTO_PYTHON, its interpreter.
+yv_ensure_moto() {
+  local lock=$YV_ROOT/third_party/moto-requirements.txt key venv
+  key=$(sha256sum "$lock" | cut -c1-16)
+  venv=$YV_CACHE/venv/moto-$key
+  if [ ! -f "$venv/.complete" ]; then
+    yv_log "installing moto (S3 server for the tests) from PyPI"
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+    "$venv/bin/python" -m pip install --quiet --no-deps --require-hashes -r "$lock" >&2
+    touch "$venv/.complete"
+  fi
+  export YIVIDEO_MOTO_PYTHON=$venv/bin/python
 }
 
 # Unpacks Swagger UI's two assets for GET /docs into the cache (where the server looks for them).

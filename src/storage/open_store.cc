@@ -31,6 +31,9 @@ std::unique_ptr<BlobStore> open_store() {
   c.credentials.secret_key = env("YIVIDEO_S3_SECRET_KEY", "AWS_SECRET_ACCESS_KEY");
   c.credentials.region = env("YIVIDEO_S3_REGION", nullptr, "us-east-1");
   c.presign_seconds = std::atoi(env("YIVIDEO_S3_PRESIGN_SECONDS", nullptr, "0").c_str());
+  c.part_size = std::strtoull(env("YIVIDEO_S3_PART_BYTES", nullptr, "67108864").c_str(), nullptr, 10);
+  if (c.part_size < (5u << 20))
+    throw Error("invalid_config", "YIVIDEO_S3_PART_BYTES must be at least 5 MiB", 400);
   if (c.endpoint.empty() || c.credentials.access_key.empty() || c.credentials.secret_key.empty()) {
     throw Error(
         "invalid_config",

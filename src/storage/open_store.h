@@ -6,6 +6,7 @@
 //     YIVIDEO_S3_ACCESS_KEY, YIVIDEO_S3_SECRET_KEY  (else AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)
 //     YIVIDEO_S3_REGION              default us-east-1
 //     YIVIDEO_S3_PRESIGN_SECONDS     > 0: upload answers carry presigned GET URLs valid this long
+//     YIVIDEO_S3_PART_BYTES          multipart part size (default 64 MiB, at least 5 MiB as S3 requires)
 // Upload spool files stay on local disk (storage_root()/.uploads) either way.
 #pragma once
 

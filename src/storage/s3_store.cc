@@ -152,6 +152,9 @@ S3Store::Response S3Store::send(const Request& r) const {
           return got < want ? CURL_READFUNC_ABORT : got;
         });
   } else if (r.method != "GET") {
+    // libcurl would label the body a form; S3 bodies are XML (or empty).
+    add_header("Content-Type: application/xml");
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, list.get());
     curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, r.method.c_str());
     curl_easy_setopt(c, CURLOPT_POSTFIELDS, r.body.c_str());
     curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(r.body.size()));

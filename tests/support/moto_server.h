@@ -1,0 +1,25 @@
+// A real S3-protocol server for the tests: moto in server mode (PyPI moto, installed by scripts/test into a
+// cached virtual environment named by $YIVIDEO_MOTO_PYTHON), on a free loopback port, for the life of the
+// object.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "support/subprocess.h"
+
+namespace yv::test {
+
+class MotoServer {
+ public:
+  // Starts it and waits until it answers. Throws std::runtime_error when moto is not installed.
+  MotoServer();
+  // "http://127.0.0.1:<port>"
+  const std::string& endpoint() const { return endpoint_; }
+
+ private:
+  std::string endpoint_;
+  std::unique_ptr<ChildProcess> process_;
+};
+
+}  // namespace yv::test
