@@ -16,23 +16,15 @@ import json
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
-import tempfile
 import time
 import urllib.request
 from datetime import datetime
 
-from benchlib import BIN, SHARED, machine
+from benchlib import SHARED, Server, machine
 
 CLIP = os.path.join(SHARED, "fixtures", "jfk.wav")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def call(base, path, body=None):
@@ -68,20 +60,8 @@ def main():
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install wrk")
 
-    work = tempfile.mkdtemp(prefix="yivideo-bench-")
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = dict(os.environ, YIVIDEO_DATA_DIR=os.path.join(work, "data"), TMPDIR=work)
-    log = open(os.path.join(work, "serve.log"), "w")
-    server = subprocess.Popen([BIN, "serve", "--port", str(port), "--db", os.path.join(work, "state.db"),
-                               "--workers", "1"], env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        for _ in range(200):
-            try:
-                call(base, "/")
-                break
-            except OSError:
-                time.sleep(0.05)
+    with Server(workers=1) as server:
+        base = server.base
         subprocess.run(["curl", "-sf", "-X", "POST", base + "/v1/files/upload", "-F", f"file=@{CLIP}",
                         "-F", "file_path=bench/clip.wav"], check=True, capture_output=True)
 
@@ -100,11 +80,6 @@ def main():
         assert wait_done(base, wid)["status"] == "completed"
         wrk = subprocess.run(["wrk", "-t2", f"-c{args.connections}", f"-d{args.duration}s", "--latency",
                               f"{base}/v1/workflows/status/{wid}"], capture_output=True, text=True, check=True).stdout
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
-        shutil.rmtree(work, ignore_errors=True)
 
     rps = re.search(r"Requests/sec:\s+([\d.]+)", wrk).group(1)
     pct = dict(re.findall(r"^\s+(50|90|99)%\s+(\S+)", wrk, flags=re.M))

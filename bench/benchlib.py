@@ -24,3 +24,45 @@ def measure(cmd):
 def machine():
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
     return f"{os.cpu_count()} cores ({cpu}), {platform.system()}"
+
+
+def free_port():
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """`yivideo serve` in a scratch directory for the length of a `with` block: .base (URL), .pid, .work."""
+
+    def __init__(self, workers=1, env=None):
+        import tempfile
+        self.workers, self.extra_env = workers, env or {}
+        self.work = tempfile.mkdtemp(prefix="yivideo-bench-")
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self):
+        import time
+        import urllib.request
+        env = dict(os.environ, YIVIDEO_DATA_DIR=os.path.join(self.work, "data"), TMPDIR=self.work, **self.extra_env)
+        self.log = open(os.path.join(self.work, "serve.log"), "w")
+        self.process = subprocess.Popen([BIN, "serve", "--port", str(self.port), "--db",
+                                         os.path.join(self.work, "state.db"), "--workers", str(self.workers)],
+                                        env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        self.pid = self.process.pid
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(self.base + "/", timeout=1)
+                return self
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("the server did not start; see " + self.log.name)
+
+    def __exit__(self, *exc):
+        import shutil
+        self.process.terminate()
+        self.process.wait(timeout=30)
+        self.log.close()
+        shutil.rmtree(self.work, ignore_errors=True)

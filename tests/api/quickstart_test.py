@@ -44,23 +44,34 @@ def free_port():
         return s.getsockname()[1]
 
 
-class QuickStartTest(unittest.TestCase):
+def wait_until_up(url):
+    for _ in range(300):
+        try:
+            urllib.request.urlopen(url, timeout=1)
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise AssertionError(f"{url} did not come up")
+
+
+class LiveServerCase(unittest.TestCase):
+    """A `yivideo serve` for the class, in its own directory; BACKEND_ENV adds settings (the S3 store)."""
+
+    @classmethod
+    def backend_env(cls):
+        return {}
+
     @classmethod
     def setUpClass(cls):
         cls.dir = tempfile.mkdtemp(prefix="yivideo-quickstart-")
         cls.port = free_port()
         cls.base = f"http://localhost:{cls.port}"
-        env = dict(os.environ, YIVIDEO_DATA_DIR=os.path.join(cls.dir, "data"), TMPDIR=cls.dir)
+        env = dict(os.environ, YIVIDEO_DATA_DIR=os.path.join(cls.dir, "data"), TMPDIR=cls.dir, **cls.backend_env())
         cls.log = open(os.path.join(cls.dir, "serve.log"), "w")
         cls.server = subprocess.Popen(
             [BIN, "serve", "--port", str(cls.port), "--db", os.path.join(cls.dir, "state.db"), "--workers", "1"],
             env=env, stdout=cls.log, stderr=subprocess.STDOUT)
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(cls.base + "/", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.05)
+        wait_until_up(cls.base + "/")
 
     @classmethod
     def tearDownClass(cls):
@@ -88,6 +99,41 @@ class QuickStartTest(unittest.TestCase):
         with urllib.request.urlopen(f"{self.base}/v1/workflows/status/{workflow_id}") as r:
             return json.load(r)
 
+    def upload(self, path, key):
+        subprocess.run(["curl", "-sf", "-X", "POST", f"{self.base}/v1/files/upload", "-F", f"file=@{path}",
+                        "-F", f"file_path={key}"], check=True, capture_output=True)
+
+    def file_commands(self):
+        """The guide's upload, `curl -I` check and download commands, run as written (but for the port and the
+        local file path); returns what they printed."""
+        upload = self.adapt(block_containing("bash", "file_path=videos/my_video.mp4"),
+                            {"/path/to/your/video.mp4": MEETING})
+        check = self.adapt(block_containing("bash", 'curl -I "http://localhost:8000/v1/files/download'))
+        fetch = [line for line in block_containing("bash", "-o output.srt").splitlines()
+                 if not line.startswith(("ls ", "#"))]
+        self.upload_bytes(b"1\n00:00:00,000 --> 00:00:01,000\nhello\n", "videos/result.srt")
+        out = self.run_script("bash", upload + check + self.adapt("\n".join(fetch)) + "\n")
+        with open(MEETING, "rb") as f:
+            meeting = f.read()
+        self.assertRegex(out, r'"file_path":\s*"videos/my_video.mp4"')
+        self.assertRegex(out, r"HTTP/1.1 200 OK")
+        self.assertIn("Content-Type: video/mp4", out)
+        self.assertIn(f"Content-Length: {len(meeting)}", out)
+        with open(os.path.join(self.dir, "output.srt"), encoding="utf-8") as f:
+            self.assertIn("hello", f.read())
+        return out
+
+    def upload_bytes(self, data, key):
+        path = os.path.join(self.dir, "upload.bin")
+        with open(path, "wb") as f:
+            f.write(data)
+        self.upload(path, key)
+
+
+class QuickStartTest(LiveServerCase):
+    def test_file_commands(self):
+        self.file_commands()
+
     def test_five_minute_curl_script(self):
         script = self.adapt(code_blocks("bash")[0], {"/path/to/video.mp4": MEETING})
         out = self.run_script("bash", script)
@@ -96,10 +142,6 @@ class QuickStartTest(unittest.TestCase):
         self.assertEqual(status["status"], "completed", out)
         self.assertIn("weekly project meeting", status["stages"]["stage_0"]["output"]["text"].lower())
         self.assertIn('"status": "completed"', out)  # the script printed the finished stages
-
-    def upload(self, path, key):
-        subprocess.run(["curl", "-sf", "-X", "POST", f"{self.base}/v1/files/upload", "-F", f"file=@{path}",
-                        "-F", f"file_path={key}"], check=True, capture_output=True)
 
     def test_monitor_workflow_script(self):
         monitor = self.adapt(block_containing("bash", 'workflow_id="$1"'))
@@ -173,6 +215,28 @@ class QuickStartTest(unittest.TestCase):
         srt = status["stages"]["stage_1"]["output"]["srt_path"]
         with open(srt, encoding="utf-8") as f:
             self.assertIn("00:00:0", f.read())
+
+
+class QuickStartOnS3Test(LiveServerCase):
+    """The same file commands with the server's objects in an S3 store (a moto server started here)."""
+
+    @classmethod
+    def backend_env(cls):
+        port = free_port()
+        cls.moto = subprocess.Popen([os.environ["YIVIDEO_MOTO_PYTHON"], "-m", "moto.server", "-H", "127.0.0.1",
+                                     "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_until_up(f"http://127.0.0.1:{port}/moto-api/")
+        return {"YIVIDEO_STORAGE": "s3", "YIVIDEO_S3_ENDPOINT": f"http://127.0.0.1:{port}",
+                "YIVIDEO_S3_ACCESS_KEY": "quickstart", "YIVIDEO_S3_SECRET_KEY": "quickstart"}
+
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        cls.moto.terminate()
+        cls.moto.wait(timeout=30)
+
+    def test_file_commands(self):
+        self.file_commands()
 
 
 if __name__ == "__main__":
