@@ -56,9 +56,9 @@ int serve(const ServeOptions& o) {
   std::filesystem::create_directories(std::filesystem::path(o.db).parent_path());
   sqlite::Database db(o.db);
   const engine::NodeRegistry nodes = builtin_nodes();
-  engine::TaskService tasks(db, nodes);
-  engine::WorkflowService workflows(o.db, nodes);
   const std::unique_ptr<storage::BlobStore> store = storage::open_store();
+  engine::TaskService tasks(db, nodes, *store);
+  engine::WorkflowService workflows(o.db, nodes, *store);
   engine::Metrics metrics(o.db);
   http::ApiServer server(o.http, [&](http::Router& routes) {
     http::add_task_routes(routes, tasks, nodes);

@@ -13,6 +13,7 @@
 #include "engine/worker.h"
 #include "nodes/builtin_nodes.h"
 #include "storage/object_keys.h"
+#include "storage/open_store.h"
 #include "store/sqlite/sqlite_job_queue.h"
 
 namespace yv::cli {
@@ -38,6 +39,8 @@ int run_worker(WorkerCommandOptions o) {
   // server's sweep (and without any server, for workers on other hosts).
   engine::Scheduler scheduler(db, queue, nodes);
   o.worker.storage_root = storage::bucket_dir(storage::kDefaultBucket);
+  const std::unique_ptr<storage::BlobStore> store = storage::open_store();
+  o.worker.store = store.get();
   o.worker.on_finished = [&scheduler](const store::Job& job) {
     if (job.payload.contains("workflow_id")) scheduler.advance(job.payload["workflow_id"]);
   };

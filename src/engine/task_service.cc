@@ -36,12 +36,8 @@ std::string task_status(store::JobState state) {
 
 }  // namespace
 
-TaskService::TaskService(sqlite::Database& db, const NodeRegistry& nodes)
-    : db_(db),
-      queue_(db),
-      nodes_(nodes),
-      roots_(storage::allowed_roots()),
-      webhooks_(net::WebhookPolicy::from_environment()) {
+TaskService::TaskService(sqlite::Database& db, const NodeRegistry& nodes, const storage::BlobStore& store)
+    : db_(db), queue_(db), nodes_(nodes), inputs_(store), webhooks_(net::WebhookPolicy::from_environment()) {
   sqlite::ensure_schema(db_);
 }
 
@@ -53,7 +49,7 @@ nlohmann::json TaskService::submit(const nlohmann::json& body) {
   const std::string task_name = body["task_name"];
   const NodeSpec& node = nodes_.get(task_name);
   nlohmann::json input = nodes_.resolve_params(node, body.value("input_data", nlohmann::json::object()));
-  storage::resolve_input_params(input, roots_);
+  inputs_.resolve_params(input);
   std::string task_id = "task-" + uuid4();
   if (body.contains("task_id") && !body["task_id"].is_null()) {
     if (!body["task_id"].is_string() || !valid_task_id(body["task_id"])) {
@@ -75,8 +71,9 @@ nlohmann::json TaskService::submit(const nlohmann::json& body) {
     auto existing = db_.prepare("SELECT task_name, input, job_id, callback FROM tasks WHERE task_id = ?1");
     existing.bind(1, task_id);
     if (!existing.step()) {
-      const int64_t job =
-          queue_.enqueue(node.resource_class, {{"task_name", task_name}, {"params", input}}, limits);
+      const int64_t job = queue_.enqueue(
+          node.resource_class,
+          {{"task_name", task_name}, {"params", input}, {"output_dir", "tasks/" + task_id}}, limits);
       auto insert = db_.prepare(
           "INSERT INTO tasks (task_id, task_name, input, job_id, callback, notify, created_at) "
           "VALUES (?1, ?2, ?3, ?4, ?5, ?5 IS NOT NULL, ?6)");
@@ -118,8 +115,9 @@ nlohmann::json TaskService::submit(const nlohmann::json& body) {
               {"result", {{"output", *s.result}}}};
     }
     if (s.state == store::JobState::kDead || s.state == store::JobState::kCancelled) {
-      const int64_t retry =
-          queue_.enqueue(node.resource_class, {{"task_name", task_name}, {"params", input}}, limits);
+      const int64_t retry = queue_.enqueue(
+          node.resource_class,
+          {{"task_name", task_name}, {"params", input}, {"output_dir", "tasks/" + task_id}}, limits);
       db_.prepare("UPDATE tasks SET job_id = ?1, notify = callback IS NOT NULL WHERE task_id = ?2")
           .bind(1, retry)
           .bind(2, task_id)

@@ -21,6 +21,7 @@
 
 #include "engine/node_registry.h"
 #include "net/webhook.h"
+#include "storage/input_paths.h"
 #include "store/sqlite/database.h"
 #include "store/sqlite/sqlite_job_queue.h"
 
@@ -29,7 +30,7 @@ namespace yv::engine {
 class TaskService {
  public:
   // REQUIRES: db and nodes outlive the service; every process sharing the database uses the same schema.
-  TaskService(sqlite::Database& db, const NodeRegistry& nodes);
+  TaskService(sqlite::Database& db, const NodeRegistry& nodes, const storage::BlobStore& store);
 
   // Body of POST /v1/tasks: {"task_name", "task_id"?, "input_data"?, "callback"?}. Returns the response body.
   // Throws yv::Error: "invalid_request" (400) for a body of the wrong shape, "unknown_node" /
@@ -49,8 +50,8 @@ class TaskService {
   sqlite::Database& db_;
   store::SqliteJobQueue queue_;
   const NodeRegistry& nodes_;
-  std::vector<std::filesystem::path> roots_;  // where input files may be read from
-  net::WebhookPolicy webhooks_;               // which callback URLs are accepted
+  storage::InputResolver inputs_;  // what input names mean, and which may be read
+  net::WebhookPolicy webhooks_;    // which callback URLs are accepted
 };
 
 // The body of GET /v1/tasks/{id}/status. Throws yv::Error "task_not_found" (404).

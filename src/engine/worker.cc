@@ -10,6 +10,7 @@
 
 #include "core/error.h"
 #include "core/periodic.h"
+#include "storage/staging.h"
 
 namespace yv::engine {
 namespace {
@@ -69,12 +70,22 @@ void Worker::process(const store::Job& job) {
   std::atomic<bool> lost{false};
   try {
     const NodeSpec& node = nodes_.get(task);
-    const nlohmann::json params =
+    nlohmann::json params =
         nodes_.resolve_params(node, job.payload.value("params", nlohmann::json::object()));
-    const auto work_dir = job.payload.contains("output_dir")
-                              ? options_.storage_root / job.payload["output_dir"].get<std::string>()
-                              : options_.work_root / ("job-" + std::to_string(job.id)) /
-                                    ("attempt-" + std::to_string(job.attempt));
+    const std::string output_dir = job.payload.value("output_dir", "");
+    const bool remote = options_.store && !options_.store->local();
+    const auto scratch =
+        options_.work_root / ("job-" + std::to_string(job.id)) / ("attempt-" + std::to_string(job.attempt));
+    const auto work_dir = output_dir.empty() || remote ? scratch / "out" : options_.storage_root / output_dir;
+    // A remote store's files are copied in and out around the run; the scratch folder goes either way.
+    struct Cleanup {
+      std::filesystem::path dir;
+      ~Cleanup() {
+        std::error_code ec;
+        if (!dir.empty()) std::filesystem::remove_all(dir, ec);
+      }
+    } cleanup{remote ? scratch : std::filesystem::path()};
+    if (remote) storage::fetch_inputs(*options_.store, params, scratch / "in");
     std::filesystem::create_directories(work_dir);
     std::atomic<double> fraction{0};
     const std::function<void(double)> progress = [&fraction](double f) { fraction = f; };
@@ -82,6 +93,8 @@ void Worker::process(const store::Job& job) {
     {
       const Periodic renewals = heartbeat(queue_, queue_mutex, job, options_.lease_seconds, fraction, lost);
       output = node.run(NodeRun{params, progress, lost, work_dir});
+      if (remote && !output_dir.empty())
+        storage::publish_outputs(*options_.store, output, work_dir, output_dir);
     }
     std::lock_guard lock(queue_mutex);
     if (lost || !queue_.complete(job, output)) {

@@ -19,12 +19,15 @@ using nlohmann::json;
 namespace fs = std::filesystem;
 
 // Outputs of stage `index` naming files (keys *_file or *_path) that no longer exist.
-std::vector<std::string> missing_files(const json& output) {
+// The files among a stage's outputs that are no longer in the store (or on disk).
+std::vector<std::string> missing_files(const json& output, const storage::InputResolver& inputs) {
   std::vector<std::string> missing;
   for (const auto& [key, value] : output.items()) {
-    if ((key.ends_with("_file") || key.ends_with("_path")) && value.is_string() &&
-        fs::path(value.get<std::string>()).is_absolute() && !fs::exists(value.get<std::string>())) {
-      missing.push_back(value);
+    if (!(key.ends_with("_file") || key.ends_with("_path")) || !value.is_string()) continue;
+    try {
+      inputs.resolve(value);
+    } catch (const Error& e) {
+      if (e.code() == "file_not_found") missing.push_back(value);
     }
   }
   return missing;
@@ -32,13 +35,14 @@ std::vector<std::string> missing_files(const json& output) {
 
 }  // namespace
 
-WorkflowService::WorkflowService(const std::string& db_path, const NodeRegistry& nodes)
+WorkflowService::WorkflowService(const std::string& db_path, const NodeRegistry& nodes,
+                                 const storage::BlobStore& store)
     : db_(db_path),
       db_path_(db_path),
       queue_(db_),
       scheduler_(db_, queue_, nodes),
       nodes_(nodes),
-      roots_(storage::allowed_roots()),
+      inputs_(store),
       webhooks_(net::WebhookPolicy::from_environment()) {}
 
 std::pair<int, json> WorkflowService::submit(const json& body) {
@@ -46,9 +50,9 @@ std::pair<int, json> WorkflowService::submit(const json& body) {
   if (request.callback) net::check_callback_url(*request.callback, webhooks_);
   // References to earlier stages' outputs are resolved when their stage runs, not here.
   const auto reference = [](const json& value) { return parse_reference(value).has_value(); };
-  storage::resolve_input_params(request.spec.globals, roots_, reference);
+  inputs_.resolve_params(request.spec.globals, reference);
   for (auto& [node, params] : request.spec.node_params.items()) {
-    storage::resolve_input_params(params, roots_, reference);
+    inputs_.resolve_params(params, reference);
   }
   std::lock_guard lock(mutex_);
   return request.mode == ExecutionMode::kFull ? create(request) : resume(request);
@@ -117,7 +121,7 @@ std::pair<int, json> WorkflowService::resume(const WorkflowRequest& request) {
         incremental ? incremental_start(stored, spec.chain) : retry_start(stored, spec.chain);
     check_references(spec, nodes_);
     for (size_t i = 0; i < start; ++i) {
-      const auto missing = missing_files(json_or_null(outputs[i]));
+      const auto missing = missing_files(json_or_null(outputs[i]), inputs_);
       if (!missing.empty()) {
         throw Error("workflow_storage_gone",
                     "the stored output of stage_" + std::to_string(i) + " is gone (" + missing[0] +

@@ -20,6 +20,7 @@
 #include "engine/planner.h"
 #include "engine/scheduler.h"
 #include "net/webhook.h"
+#include "storage/input_paths.h"
 #include "store/sqlite/database.h"
 #include "store/sqlite/sqlite_job_queue.h"
 
@@ -28,7 +29,7 @@ namespace yv::engine {
 class WorkflowService {
  public:
   // Opens its own connection to the database file. REQUIRES: nodes outlives the service.
-  WorkflowService(const std::string& db_path, const NodeRegistry& nodes);
+  WorkflowService(const std::string& db_path, const NodeRegistry& nodes, const storage::BlobStore& store);
 
   // POST /v1/workflows. Returns the HTTP status (202 when work was scheduled, 200 when nothing was left to
   // run) and the body. Throws yv::Error: 400 for invalid requests (see parse_workflow_request) and mode
@@ -66,8 +67,8 @@ class WorkflowService {
   store::SqliteJobQueue queue_;
   Scheduler scheduler_;
   const NodeRegistry& nodes_;
-  std::vector<std::filesystem::path> roots_;  // where input files may be read from
-  net::WebhookPolicy webhooks_;               // which callback URLs are accepted
+  storage::InputResolver inputs_;  // what input names mean, and which may be read
+  net::WebhookPolicy webhooks_;    // which callback URLs are accepted
 };
 
 }  // namespace yv::engine

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <vector>
 
 #include "core/error.h"
 
@@ -19,6 +20,35 @@ namespace {
 
 std::optional<std::string> BlobStore::presigned_url(const std::string&, const std::string&) const {
   return std::nullopt;
+}
+
+std::optional<fs::path> BlobStore::local_file(const std::string&, const std::string&) const {
+  return std::nullopt;
+}
+
+ObjectInfo BlobStore::put_file(const fs::path& file, const std::string& bucket,
+                               const std::string& key) const {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw Error("storage_error", "cannot read " + file.string(), 507);
+  Upload upload = begin_upload();
+  std::vector<char> buffer(1 << 16);
+  while (in) {
+    in.read(buffer.data(), std::streamsize(buffer.size()));
+    if (in.gcount() > 0) upload.write(buffer.data(), size_t(in.gcount()));
+  }
+  return upload.commit(bucket, key);
+}
+
+void BlobStore::get_file(const std::string& bucket, const std::string& key, const fs::path& file) const {
+  const auto info = stat(bucket, key);
+  if (!info) throw Error("file_not_found", "文件不存在: " + key, 404);
+  std::ofstream out(file, std::ios::binary | std::ios::trunc);
+  const bool whole = read(bucket, key, 0, info->size, [&out](const char* data, size_t n) {
+    out.write(data, std::streamsize(n));
+    return bool(out);
+  });
+  if (!whole || !out.flush())
+    throw Error("storage_error", "cannot copy " + key + " to " + file.string(), 507);
 }
 
 BlobStore::Upload BlobStore::begin_upload() const {

@@ -70,6 +70,18 @@ class BlobStore {
   virtual uint64_t remove_folder(const std::string& bucket, const std::string& prefix) const = 0;
   // A URL that lets anyone GET the object for a while without credentials, when the backend offers one.
   virtual std::optional<std::string> presigned_url(const std::string& bucket, const std::string& key) const;
+  // Whether objects are local files (the local store), so that nodes can use them in place.
+  virtual bool local() const { return false; }
+  // The object's own file when the backend keeps objects as local files (the local store); nothing otherwise.
+  // Throws "invalid_path" (400) for invalid names.
+  virtual std::optional<std::filesystem::path> local_file(const std::string& bucket,
+                                                          const std::string& key) const;
+
+  // Stores a copy of a local file as bucket/key (streamed, like an upload).
+  ObjectInfo put_file(const std::filesystem::path& file, const std::string& bucket,
+                      const std::string& key) const;
+  // Writes the object to a local file (replacing it). Throws "file_not_found" (404) when absent.
+  void get_file(const std::string& bucket, const std::string& key, const std::filesystem::path& file) const;
 
  protected:
   // Moves a complete spool file into bucket/key. The file may be consumed; the caller removes what is left.

@@ -5,7 +5,7 @@
 
 #include "core/error.h"
 #include "core/paths.h"
-#include "storage/local_store.h"
+#include "storage/blob_store.h"
 #include "storage/object_keys.h"
 
 namespace yv::storage {
@@ -24,14 +24,15 @@ std::vector<fs::path> allowed_roots() {
   return roots;
 }
 
-std::string resolve_input_path(const std::string& given, const std::vector<fs::path>& roots) {
+std::string InputResolver::resolve(const std::string& given) const {
   if (given.empty() || given.find('\0') != std::string::npos)
     throw Error("invalid_path", "empty input path", 400);
   const auto object = [&](const std::string& bucket, const std::string& key) {
-    const LocalStore store(storage_root());
-    if (!store.stat(bucket, key)) throw Error("file_not_found", "文件不存在: " + given, 404);
-    return store.object_path(bucket, key).string();
+    if (!store_.stat(bucket, key)) throw Error("file_not_found", "文件不存在: " + given, 404);
+    if (const auto file = store_.local_file(bucket, key)) return file->string();
+    return "s3://" + bucket + "/" + key;
   };
+  const auto& roots = roots_;
   for (const std::string scheme : {"s3://", "minio://"}) {
     if (!given.starts_with(scheme)) continue;
     const std::string rest = given.substr(scheme.size());
@@ -59,12 +60,10 @@ std::string resolve_input_path(const std::string& given, const std::vector<fs::p
   throw Error("invalid_path", "input path '" + given + "' is outside the allowed roots", 400);
 }
 
-void resolve_input_params(nlohmann::json& params, const std::vector<fs::path>& roots,
-                          const std::function<bool(const nlohmann::json&)>& keep) {
+void InputResolver::resolve_params(nlohmann::json& params,
+                                   const std::function<bool(const nlohmann::json&)>& keep) const {
   for (auto& [key, value] : params.items()) {
-    if (key.ends_with("_path") && value.is_string() && !(keep && keep(value))) {
-      value = resolve_input_path(value, roots);
-    }
+    if (key.ends_with("_path") && value.is_string() && !(keep && keep(value))) value = resolve(value);
   }
 }
 

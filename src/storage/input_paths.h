@@ -2,12 +2,11 @@
 //
 // Inputs such as video_path may be: a key in the default bucket ("videos/demo.mp4"), the same under the
 // quick-start's shared folder ("/share/videos/demo.mp4"), "s3://bucket/key" or "minio://bucket/key" (objects
-// of the local store in the embedded deployment), or a local path. A server that is safe to expose must not
+// of the configured store, local or S3), or a local path. A server that is safe to expose must not
 // read whatever path a client sends: local paths are accepted only inside the allowed roots: the storage
 // root, plus the directories in $YIVIDEO_ALLOWED_ROOTS (':'-separated). http(s) URLs as inputs come with the
 // storage issue and are refused for now. Paths are resolved (symlinks, "..") before the check, so no spelling
-// escapes a root. The CLI, run by the machine's own user, is not limited. Object-store keys and URLs as
-// inputs arrive with the storage backends.
+// escapes a root. The CLI, run by the machine's own user, is not limited.
 #pragma once
 
 #include <filesystem>
@@ -23,15 +22,29 @@ std::filesystem::path storage_root();
 
 std::vector<std::filesystem::path> allowed_roots();
 
-// The local file `given` names.
-// Throws yv::Error "invalid_path" (400) for an invalid key or bucket, an unsupported scheme or a path outside
-// `roots`, and "file_not_found" (404, "文件不存在: <given>") when it does not exist.
-std::string resolve_input_path(const std::string& given, const std::vector<std::filesystem::path>& roots);
+class BlobStore;
 
-// Parameters named *_path are input files: replaces each string one by resolve_input_path() of it, except the
-// values `keep` says to leave as they are (e.g. references to a stage's output). Throws as
-// resolve_input_path.
-void resolve_input_params(nlohmann::json& params, const std::vector<std::filesystem::path>& roots,
-                          const std::function<bool(const nlohmann::json&)>& keep = nullptr);
+// Resolves input names against one object store and the allowed roots.
+class InputResolver {
+ public:
+  // REQUIRES: store outlives the resolver.
+  explicit InputResolver(const BlobStore& store, std::vector<std::filesystem::path> roots = allowed_roots())
+      : store_(store), roots_(std::move(roots)) {}
+
+  // What `given` names: the object's file when the store keeps local files, "s3://<bucket>/<key>" when it is
+  // remote (the worker fetches it, staging.h), or the resolved local path inside a root.
+  // Throws yv::Error "invalid_path" (400) for an invalid key or bucket, an unsupported scheme or a path
+  // outside the roots, and "file_not_found" (404, "文件不存在: <given>") when it does not exist.
+  std::string resolve(const std::string& given) const;
+
+  // Parameters named *_path are input files: replaces each string one by resolve() of it, except the values
+  // `keep` says to leave as they are (e.g. references to a stage's output). Throws as resolve().
+  void resolve_params(nlohmann::json& params,
+                      const std::function<bool(const nlohmann::json&)>& keep = nullptr) const;
+
+ private:
+  const BlobStore& store_;
+  std::vector<std::filesystem::path> roots_;
+};
 
 }  // namespace yv::storage

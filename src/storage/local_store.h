@@ -21,6 +21,11 @@ class LocalStore : public BlobStore {
             const ByteSink& sink) const override;
   bool remove(const std::string& bucket, const std::string& key) const override;
   uint64_t remove_folder(const std::string& bucket, const std::string& prefix) const override;
+  bool local() const override { return true; }
+  std::optional<std::filesystem::path> local_file(const std::string& bucket,
+                                                  const std::string& key) const override {
+    return object_path(bucket, key);
+  }
 
   // root/bucket/key, checked as described above (whether or not it exists). Throws "invalid_path" (400).
   std::filesystem::path object_path(const std::string& bucket, const std::string& key) const;

@@ -197,7 +197,7 @@ TEST_F(TaskApiTest, DeleteStopsARunningTaskAndFreesItsWorker) {
   EXPECT_TRUE(cancelled["result"].is_null()) << cancelled.dump();
   // Had the node not been stopped, the worker would have finished the meeting (writing its segments file)
   // before taking the next task. No other test here transcribes the meeting.
-  for (const auto& f : fs::recursive_directory_iterator(server_->dir() / "yivideo-work")) {
+  for (const auto& f : fs::recursive_directory_iterator(server_->bucket_dir() / "tasks")) {  // task outputs
     if (f.path().filename() == "segments.json") {
       EXPECT_EQ(read_text(f.path().string()).find("weekly project meeting"), std::string::npos) << f.path();
     }

@@ -33,17 +33,6 @@ json resume(const std::string& mode, const std::string& id, const std::vector<st
   return {{"execution_mode", mode}, {"workflow_id", id}, {"workflow_config", {{"workflow_chain", chain}}}};
 }
 
-// Polls like the quick-start's script, until the workflow is no longer pending or running.
-json wait_until_finished(const LiveServer& server, const std::string& id) {
-  json s;
-  for (int i = 0; i < 1200; ++i) {
-    s = server.get("/v1/workflows/status/" + id);
-    if (s["status"] != "pending" && s["status"] != "running") break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return s;
-}
-
 // Fails the test unless `stage` reaches `state` within 10 s.
 void wait_for_stage(const LiveServer& server, const std::string& id, const std::string& stage,
                     const std::string& state) {
@@ -63,9 +52,7 @@ class WorkflowApiTest : public ::testing::Test {
   static std::string submit(const json& body) {
     return server_->post("/v1/workflows", body, 202)["workflow_id"].get<std::string>();
   }
-  static json wait_until_finished(const std::string& id) {
-    return yv::test::wait_until_finished(*server_, id);
-  }
+  static json wait_until_finished(const std::string& id) { return server_->wait_for_workflow(id); }
 
   static inline LiveServer* server_ = nullptr;
 };
@@ -330,7 +317,7 @@ TEST(WorkflowTimeLimitTest, StagePastItsTimeLimitFailsWithTaskTimeout) {
   json body = workflow(synth_fixture("meeting.mp4"), {"faster_whisper.transcribe_audio"});
   body["faster_whisper.transcribe_audio"]["beam_size"] = 5;  // seconds of work, over the 1 s limit
   const std::string id = server.post("/v1/workflows", body, 202)["workflow_id"];
-  const json done = wait_until_finished(server, id);
+  const json done = server.wait_for_workflow(id);
   ASSERT_EQ(done["status"], "failed") << done.dump(2);
   EXPECT_TRUE(done["stages"]["stage_0"]["error"].get<std::string>().starts_with("task_timeout:"))
       << done["stages"]["stage_0"].dump();
@@ -348,7 +335,7 @@ TEST(WorkflowFaultTest, KilledWorkerStageIsRerunAndCommittedOnce) {
   const auto workers = server.worker_pids();
   ASSERT_EQ(workers.size(), 1u);
   ASSERT_EQ(kill(workers[0], SIGKILL), 0);
-  const json done = wait_until_finished(server, id);
+  const json done = server.wait_for_workflow(id);
   ASSERT_EQ(done["status"], "completed") << done.dump(2);
   EXPECT_EQ(done["stages"]["stage_0"]["attempts"], 1);
   EXPECT_EQ(done["stages"]["stage_1"]["attempts"], 2) << "the killed attempt, then the one that completed";
@@ -367,7 +354,7 @@ TEST(WorkflowFaultTest, KilledServerRestartsAndTheWorkflowContinues) {
   wait_for_stage(server, id, "stage_1", "running");
   EXPECT_EQ(server.stop(SIGKILL), 128 + SIGKILL);
   server.start();
-  const json done = wait_until_finished(server, id);
+  const json done = server.wait_for_workflow(id);
   ASSERT_EQ(done["status"], "completed") << done.dump(2);
   EXPECT_EQ(done["stages"].size(), 3u);
   for (const auto& [key, stage] : done["stages"].items()) {

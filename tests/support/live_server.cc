@@ -103,4 +103,14 @@ nlohmann::json LiveServer::call(const std::string& method, const std::string& pa
   return parsed;
 }
 
+nlohmann::json LiveServer::wait_for_workflow(const std::string& id) const {
+  nlohmann::json s;
+  for (int i = 0; i < 1200; ++i) {
+    s = get("/v1/workflows/status/" + id);
+    if (s["status"] != "pending" && s["status"] != "running") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return s;
+}
+
 }  // namespace yv::test

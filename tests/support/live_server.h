@@ -50,6 +50,9 @@ class LiveServer {
   nlohmann::json post(const std::string& path, const nlohmann::json& body, int expected_status = 200) const {
     return call("POST", path, body.dump(), expected_status);
   }
+  // Polls the workflow's status like the quick-start's script (every 100 ms, at most 2 minutes) until it is
+  // no longer pending or running; returns the last status.
+  nlohmann::json wait_for_workflow(const std::string& id) const;
   // Sends `bytes` as they are on a new connection, then reads until the server closes it or `wait_seconds`
   // pass; returns what came back. For requests no well-behaved client would send.
   std::string raw(const std::string& bytes, double wait_seconds = 5) const;
