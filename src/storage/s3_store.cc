@@ -286,10 +286,9 @@ ObjectInfo S3Store::commit_file(const std::filesystem::path& file, uint64_t size
     upload();
   } catch (const Error& e) {
     if (std::string(e.what()).find("NoSuchBucket") == std::string::npos) throw;
-    Request create("PUT", bucket);
-    const Response res = send(create);
-    if (!res.ok() && xml_values(res.body, "Code") != std::vector<std::string>{"BucketAlreadyOwnedByYou"})
-      res.fail(create);
+    // Concurrent first uploads all get here; whichever creates the bucket, the others' "already exists" answers
+    // are fine, and a real failure shows in the upload that follows.
+    send(Request("PUT", bucket));
     upload();
   }
   return *stat(bucket, key);
