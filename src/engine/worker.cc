@@ -77,15 +77,16 @@ void Worker::process(const store::Job& job) {
     const auto scratch =
         options_.work_root / ("job-" + std::to_string(job.id)) / ("attempt-" + std::to_string(job.attempt));
     const auto work_dir = output_dir.empty() || remote ? scratch / "out" : options_.storage_root / output_dir;
-    // A remote store's files are copied in and out around the run; the scratch folder goes either way.
+    // Downloaded inputs (URLs; everything with a remote store) and a remote store's outputs live in the
+    // scratch folder only for the run.
     struct Cleanup {
       std::filesystem::path dir;
       ~Cleanup() {
         std::error_code ec;
-        if (!dir.empty()) std::filesystem::remove_all(dir, ec);
+        std::filesystem::remove_all(dir, ec);
       }
-    } cleanup{remote ? scratch : std::filesystem::path()};
-    if (remote) storage::fetch_inputs(*options_.store, params, scratch / "in");
+    } cleanup{remote ? scratch : scratch / "in"};
+    storage::fetch_inputs(options_.store, params, scratch / "in", urls_);
     std::filesystem::create_directories(work_dir);
     std::atomic<double> fraction{0};
     const std::function<void(double)> progress = [&fraction](double f) { fraction = f; };

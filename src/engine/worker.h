@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "engine/node_registry.h"
+#include "net/download.h"
 #include "storage/blob_store.h"
 #include "store/job_queue.h"
 
@@ -54,6 +55,7 @@ class Worker {
   store::JobQueue& queue_;
   const NodeRegistry& nodes_;
   WorkerOptions options_;
+  const net::DownloadPolicy urls_ = net::DownloadPolicy::from_environment();  // limits of URL inputs
   std::atomic<bool> stopping_{false};
 };
 

@@ -1,10 +1,8 @@
 // Sending webhooks (callbacks) safely: a thin wrapper over libcurl and OpenSSL's HMAC.
 //
-// A server reachable by untrusted clients must not become their proxy into its own network, so callback
-// targets must be http(s) URLs whose address is public, unless the operator allows private targets
-// (loopback, RFC 1918, link-local, unique-local IPv6). The address is checked when the request is submitted
-// (by resolving the name) and again on the connection actually made, so a name that later resolves elsewhere
-// (DNS rebinding) gains nothing. Redirects are not followed.
+// Callback targets must be public http(s) URLs unless the operator allows private ones (address_guard.h),
+// checked when the request is submitted and again on the connection actually made. Redirects are not
+// followed.
 #pragma once
 
 #include <string>

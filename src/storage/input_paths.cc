@@ -41,7 +41,8 @@ std::string InputResolver::resolve(const std::string& given) const {
     return object(rest.substr(0, slash), rest.substr(slash + 1));
   }
   if (given.starts_with("http://") || given.starts_with("https://")) {
-    throw Error("invalid_path", "URL inputs are not supported yet: upload the file and give its key", 400);
+    net::check_input_url(given, urls_);
+    return given;
   }
   if (given.starts_with("/share/")) return object(kDefaultBucket, given.substr(7));
   if (!fs::path(given).is_absolute()) return object(kDefaultBucket, given);

@@ -4,8 +4,9 @@
 // quick-start's shared folder ("/share/videos/demo.mp4"), "s3://bucket/key" or "minio://bucket/key" (objects
 // of the configured store, local or S3), or a local path. A server that is safe to expose must not
 // read whatever path a client sends: local paths are accepted only inside the allowed roots: the storage
-// root, plus the directories in $YIVIDEO_ALLOWED_ROOTS (':'-separated). http(s) URLs as inputs come with the
-// storage issue and are refused for now. Paths are resolved (symlinks, "..") before the check, so no spelling
+// root, plus the directories in $YIVIDEO_ALLOWED_ROOTS (':'-separated). http(s) URLs are accepted when their
+// host is public (or private ones are allowed: YIVIDEO_URL_ALLOW_PRIVATE) and downloaded by the worker within
+// limits (net/download.h). Paths are resolved (symlinks, "..") before the check, so no spelling
 // escapes a root. The CLI, run by the machine's own user, is not limited.
 #pragma once
 
@@ -14,6 +15,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
+
+#include "net/download.h"
 
 namespace yv::storage {
 
@@ -29,10 +32,11 @@ class InputResolver {
  public:
   // REQUIRES: store outlives the resolver.
   explicit InputResolver(const BlobStore& store, std::vector<std::filesystem::path> roots = allowed_roots())
-      : store_(store), roots_(std::move(roots)) {}
+      : store_(store), roots_(std::move(roots)), urls_(net::DownloadPolicy::from_environment()) {}
 
   // What `given` names: the object's file when the store keeps local files, "s3://<bucket>/<key>" when it is
-  // remote (the worker fetches it, staging.h), or the resolved local path inside a root.
+  // remote, an http(s) URL as it is once its host passed the address check (the worker fetches both,
+  // staging.h), or the resolved local path inside a root.
   // Throws yv::Error "invalid_path" (400) for an invalid key or bucket, an unsupported scheme or a path
   // outside the roots, and "file_not_found" (404, "文件不存在: <given>") when it does not exist.
   std::string resolve(const std::string& given) const;
@@ -45,6 +49,7 @@ class InputResolver {
  private:
   const BlobStore& store_;
   std::vector<std::filesystem::path> roots_;
+  net::DownloadPolicy urls_;
 };
 
 }  // namespace yv::storage

@@ -286,8 +286,8 @@ ObjectInfo S3Store::commit_file(const std::filesystem::path& file, uint64_t size
     upload();
   } catch (const Error& e) {
     if (std::string(e.what()).find("NoSuchBucket") == std::string::npos) throw;
-    // Concurrent first uploads all get here; whichever creates the bucket, the others' "already exists" answers
-    // are fine, and a real failure shows in the upload that follows.
+    // Concurrent first uploads all get here; whichever creates the bucket, the others' "already exists"
+    // answers are fine, and a real failure shows in the upload that follows.
     send(Request("PUT", bucket));
     upload();
   }

@@ -10,11 +10,27 @@
 namespace yv::storage {
 namespace fs = std::filesystem;
 
-void fetch_inputs(const BlobStore& store, nlohmann::json& params, const fs::path& dir) {
+void fetch_inputs(const BlobStore* store, nlohmann::json& params, const fs::path& dir,
+                  const net::DownloadPolicy& urls) {
   static std::atomic<uint64_t> counter{0};
+  // Named after the source (FFmpeg looks at extensions), numbered so that two inputs never collide.
+  const auto local_name = [&](const std::string& name) {
+    fs::create_directories(dir);
+    return dir / (std::to_string(counter++) + "-" + (name.empty() ? "input" : name));
+  };
+  const bool remote = store && !store->local();
   for (auto& [name, value] : params.items()) {
     if (!(name.ends_with("_path") || name.ends_with("_file")) || !value.is_string()) continue;
     const std::string given = value;
+    if (given.starts_with("http://") || given.starts_with("https://")) {
+      std::string file = given.substr(0, given.find_first_of("?#"));
+      file = file.substr(file.find_last_of('/') + 1);
+      const fs::path local = local_name(file.find("..") == std::string::npos ? file : "");
+      net::download(given, local, urls);
+      value = local.string();
+      continue;
+    }
+    if (!remote) continue;  // local store objects and local paths are used in place
     std::string bucket = kDefaultBucket, key;
     if (given.starts_with("s3://")) {
       const auto slash = given.find('/', 5);
@@ -29,10 +45,8 @@ void fetch_inputs(const BlobStore& store, nlohmann::json& params, const fs::path
     }
     check_bucket(bucket);
     check_key(key);
-    fs::create_directories(dir);
-    // Named after the object (FFmpeg looks at extensions), numbered so that two inputs never collide.
-    const fs::path local = dir / (std::to_string(counter++) + "-" + fs::path(key).filename().string());
-    store.get_file(bucket, key, local);
+    const fs::path local = local_name(fs::path(key).filename().string());
+    store->get_file(bucket, key, local);
     value = local.string();
   }
 }

@@ -124,7 +124,8 @@ TEST_F(TaskApiTest, InputOutsideTheAllowedRootsIsRefused) {
                                             "videos/../../x.mp4",
                                             "s3://yivideo/../x",
                                             "/share/../etc/passwd",
-                                            "http://example.org/a.mp4"};
+                                            "http://127.0.0.1/a.mp4",  // loopback: refused unless allowed
+                                            "ftp://example.org/a.mp4"};
   for (const std::string& path : outside) {
     EXPECT_EQ(error_of(post(transcription("outside", path).dump()), 400)["code"], "invalid_path") << path;
   }

@@ -1,0 +1,90 @@
+// http(s) URLs as node inputs: downloaded by the worker with redirects followed (a few), a size limit, and
+// only from addresses the operator allows (loopback here, since the test's web server is on this machine).
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "support/fixtures.h"
+#include "support/live_server.h"
+
+namespace yv::test {
+namespace {
+using nlohmann::json;
+
+class UrlInputTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    web_ = new httplib::Server();
+    static const std::string clip = read_text(shared_fixture("jfk.wav"));
+    web_->Get("/media/jfk.wav",
+              [](const httplib::Request&, httplib::Response& res) { res.set_content(clip, "audio/wav"); });
+    web_->Get("/redirect",
+              [](const httplib::Request&, httplib::Response& res) { res.set_redirect("/media/jfk.wav"); });
+    web_->Get("/loop", [](const httplib::Request&, httplib::Response& res) { res.set_redirect("/loop"); });
+    web_->Get("/big", [](const httplib::Request&, httplib::Response& res) {
+      res.set_content(std::string(2000000, 'x'), "application/octet-stream");
+    });
+    port_ = web_->bind_to_any_port("127.0.0.1");  // bound now: requests wait in the backlog until it listens
+    web_thread_ = new std::thread([] { web_->listen_after_bind(); });
+    server_ = new LiveServer("yivideo-url-input",
+                             {.workers = 1,
+                              .lease_seconds = 0,
+                              .env = {"YIVIDEO_URL_ALLOW_PRIVATE=1", "YIVIDEO_URL_MAX_BYTES=1000000"}});
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    web_->stop();
+    web_thread_->join();
+    delete web_thread_;
+    delete web_;
+  }
+  static std::string url(const std::string& path) {
+    return "http://127.0.0.1:" + std::to_string(port_) + path;
+  }
+  // Submits ffmpeg.extract_audio on `video_path` as task `id` and waits for its end.
+  static json extract(const std::string& id, const std::string& video_path) {
+    server_->post("/v1/tasks", {{"task_name", "ffmpeg.extract_audio"},
+                                {"task_id", id},
+                                {"input_data", {{"video_path", video_path}}}});
+    json status;
+    for (int i = 0; i < 300; ++i) {
+      status = server_->get("/v1/tasks/" + id + "/status");
+      if (status["status"] != "pending" && status["status"] != "running") break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return status;
+  }
+
+  static inline httplib::Server* web_ = nullptr;
+  static inline std::thread* web_thread_ = nullptr;
+  static inline int port_ = 0;
+  static inline LiveServer* server_ = nullptr;
+};
+
+TEST_F(UrlInputTest, AUrlIsDownloadedAndProcessed) {
+  const json done = extract("from-url", url("/media/jfk.wav"));
+  ASSERT_EQ(done["status"], "completed") << done.dump(2);
+  EXPECT_NEAR(done["result"]["output"]["duration"].get<double>(), 11.0, 0.1);
+}
+
+TEST_F(UrlInputTest, RedirectsAreFollowedButNotForever) {
+  EXPECT_EQ(extract("redirected", url("/redirect"))["status"], "completed");
+  const json loop = extract("looping", url("/loop"));
+  EXPECT_EQ(loop["status"], "failed");
+  EXPECT_NE(loop.dump().find("input_unavailable"), std::string::npos) << loop.dump(2);
+}
+
+TEST_F(UrlInputTest, TooLargeAndMissingInputsFailClearly) {
+  const json big = extract("too-big", url("/big"));
+  EXPECT_EQ(big["status"], "failed");
+  EXPECT_NE(big.dump().find("input_too_large"), std::string::npos) << big.dump(2);
+  const json missing = extract("missing", url("/nothing-here.mp4"));
+  EXPECT_EQ(missing["status"], "failed");
+  EXPECT_NE(missing.dump().find("HTTP 404"), std::string::npos) << missing.dump(2);
+}
+
+}  // namespace
+}  // namespace yv::test
