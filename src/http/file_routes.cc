@@ -12,6 +12,7 @@
 #include "http/json_io.h"
 #include "storage/content_type.h"
 #include "storage/object_keys.h"
+#include "storage/sigv4.h"
 
 namespace yv::http {
 namespace {
@@ -20,27 +21,12 @@ using nlohmann::json;
 
 constexpr size_t kMaxFieldBytes = 4096;
 
-std::string percent_encode_key(const std::string& key) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : key) {
-    if (std::isalnum(c) || c == '/' || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += char(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
 // Where clients download an object: $YIVIDEO_PUBLIC_URL, else the host the client reached us by.
 std::string download_url(const httplib::Request& req, const std::string& bucket, const std::string& key) {
   const char* base = std::getenv("YIVIDEO_PUBLIC_URL");
   std::string url = base && *base ? base : "http://" + req.get_header_value("Host");
   while (!url.empty() && url.back() == '/') url.pop_back();
-  return url + "/v1/files/download/" + percent_encode_key(key) + "?bucket=" + bucket;
+  return url + "/v1/files/download/" + storage::uri_encode(key, true) + "?bucket=" + bucket;
 }
 
 std::string bucket_of(const httplib::Request& req) {
