@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -21,8 +22,9 @@ std::string synth_fixture(const std::string& name) { return std::string(YIVIDEO_
 
 std::string scratch_path(const std::string& prefix) {
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  return (std::filesystem::temp_directory_path() /
-          (prefix + "-" + std::to_string(getpid()) + "-" + (info ? info->name() : "suite")))
+  std::string test = info ? info->name() : "suite";
+  std::replace(test.begin(), test.end(), '/', '-');  // parameterised tests are named "Name/param"
+  return (std::filesystem::temp_directory_path() / (prefix + "-" + std::to_string(getpid()) + "-" + test))
       .string();
 }
 

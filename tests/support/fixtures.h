@@ -13,7 +13,8 @@ namespace yv::test {
 std::string shared_fixture(const std::string& name);
 // Path of a file made by tools/synth_fixture.py (CTest runs it before the tests).
 std::string synth_fixture(const std::string& name);
-// A path under the temp directory unique to this test process and test: "<tmp>/<prefix>-<pid>-<test name>".
+// A path under the temp directory unique to this test process and test: "<tmp>/<prefix>-<pid>-<test name>"
+// ('/' of parameterised test names replaced by '-').
 // Nothing is created there.
 std::string scratch_path(const std::string& prefix);
 // A text file's content without its trailing newline.

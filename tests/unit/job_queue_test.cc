@@ -3,34 +3,58 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <memory>
 #include <set>
 #include <thread>
 
 #include "core/error.h"
+#include "store/redis/redis_job_queue.h"
 #include "store/sqlite/sqlite_job_queue.h"
 #include "support/fixtures.h"
+#include "support/redis_server.h"
 
 namespace yv::store {
 namespace {
 namespace fs = std::filesystem;
 
-class JobQueueTest : public ::testing::Test {
+// Every test runs on both backends: "sqlite" (a database file) and "redis" (a real redis-server, one per test
+// binary, each test under its own key prefix).
+class JobQueueTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
+    if (GetParam() == "redis") {
+      if (!redis_) redis_ = std::make_unique<test::RedisServer>();
+      prefix_ = "test" + std::to_string(++tests_) + ":";
+      queue_ = open();
+      return;
+    }
     path_ = test::scratch_path("yivideo-queue") + ".db";
     fs::remove(path_);
-    queue_ = std::make_unique<SqliteJobQueue>(path_.string(), [this] { return now_; });
+    queue_ = open();
   }
   void TearDown() override {
     queue_.reset();
-    for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path_.string() + suffix);
+    if (!path_.empty())
+      for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path_.string() + suffix);
+  }
+  // Another connection to the same queue (as another process would have), on the test's clock.
+  std::unique_ptr<JobQueue> open() {
+    const auto clock = [this] { return now_; };
+    if (GetParam() == "redis") return std::make_unique<RedisJobQueue>(redis_->url(), clock, prefix_);
+    return std::make_unique<SqliteJobQueue>(path_.string(), clock);
   }
   fs::path path_;
+  std::string prefix_;
   double now_ = 1000.0;
   std::unique_ptr<JobQueue> queue_;  // exercised through the interface every backend implements
+  static inline std::unique_ptr<test::RedisServer> redis_;
+  static inline int tests_ = 0;
 };
 
-TEST_F(JobQueueTest, ClaimsOldestReadyJobOfTheWorkersQueues) {
+INSTANTIATE_TEST_SUITE_P(Backends, JobQueueTest, ::testing::Values("sqlite", "redis"),
+                         [](const auto& info) { return info.param; });
+
+TEST_P(JobQueueTest, ClaimsOldestReadyJobOfTheWorkersQueues) {
   const auto gpu = queue_->enqueue("gpu", {{"n", 1}});
   const auto cpu1 = queue_->enqueue("cpu", {{"n", 2}});
   queue_->enqueue("cpu", {{"n", 3}});
@@ -42,15 +66,15 @@ TEST_F(JobQueueTest, ClaimsOldestReadyJobOfTheWorkersQueues) {
   EXPECT_EQ(queue_->claim({"gpu", "cpu"}, "w2", 30)->id, gpu);
 }
 
-TEST_F(JobQueueTest, EmptyQueueGivesNothing) { EXPECT_FALSE(queue_->claim({"cpu"}, "w1", 30)); }
+TEST_P(JobQueueTest, EmptyQueueGivesNothing) { EXPECT_FALSE(queue_->claim({"cpu"}, "w1", 30)); }
 
-TEST_F(JobQueueTest, LeasedJobIsNotClaimedTwice) {
+TEST_P(JobQueueTest, LeasedJobIsNotClaimedTwice) {
   queue_->enqueue("cpu", {});
   ASSERT_TRUE(queue_->claim({"cpu"}, "w1", 30));
   EXPECT_FALSE(queue_->claim({"cpu"}, "w2", 30));
 }
 
-TEST_F(JobQueueTest, CompletionStoresTheResult) {
+TEST_P(JobQueueTest, CompletionStoresTheResult) {
   const auto id = queue_->enqueue("cpu", {});
   auto job = queue_->claim({"cpu"}, "w1", 30);
   ASSERT_TRUE(queue_->complete(*job, {{"text", "hello"}}));
@@ -60,7 +84,7 @@ TEST_F(JobQueueTest, CompletionStoresTheResult) {
   EXPECT_FALSE(queue_->complete(*job, {{"text", "again"}})) << "a job completes once";
 }
 
-TEST_F(JobQueueTest, LapsedLeaseIsRedeliveredWithANewToken) {
+TEST_P(JobQueueTest, LapsedLeaseIsRedeliveredWithANewToken) {
   const auto id = queue_->enqueue("cpu", {});
   auto first = queue_->claim({"cpu"}, "w1", 30);
   now_ += 29;
@@ -74,7 +98,7 @@ TEST_F(JobQueueTest, LapsedLeaseIsRedeliveredWithANewToken) {
   EXPECT_NE(second->token, first->token);
 }
 
-TEST_F(JobQueueTest, StaleWorkerCannotHeartbeatCompleteOrFail) {
+TEST_P(JobQueueTest, StaleWorkerCannotHeartbeatCompleteOrFail) {
   const auto id = queue_->enqueue("cpu", {});
   auto stale = queue_->claim({"cpu"}, "w1", 30);
   now_ += 31;
@@ -87,7 +111,7 @@ TEST_F(JobQueueTest, StaleWorkerCannotHeartbeatCompleteOrFail) {
   EXPECT_EQ((*queue_->status(id).result)["by"], "w2");
 }
 
-TEST_F(JobQueueTest, StaleWorkerCannotCompleteARedeliveredJobBeforeItIsReclaimed) {
+TEST_P(JobQueueTest, StaleWorkerCannotCompleteARedeliveredJobBeforeItIsReclaimed) {
   queue_->enqueue("cpu", {});
   auto stale = queue_->claim({"cpu"}, "w1", 30);
   now_ += 31;
@@ -95,7 +119,7 @@ TEST_F(JobQueueTest, StaleWorkerCannotCompleteARedeliveredJobBeforeItIsReclaimed
   EXPECT_FALSE(queue_->complete(*stale, {}));
 }
 
-TEST_F(JobQueueTest, HeartbeatKeepsTheLease) {
+TEST_P(JobQueueTest, HeartbeatKeepsTheLease) {
   queue_->enqueue("cpu", {});
   auto job = queue_->claim({"cpu"}, "w1", 30);
   now_ += 25;
@@ -105,7 +129,7 @@ TEST_F(JobQueueTest, HeartbeatKeepsTheLease) {
   EXPECT_TRUE(queue_->complete(*job, {}));
 }
 
-TEST_F(JobQueueTest, RetryableFailureWaitsItsDelay) {
+TEST_P(JobQueueTest, RetryableFailureWaitsItsDelay) {
   const auto id = queue_->enqueue("cpu", {}, {3});
   auto job = queue_->claim({"cpu"}, "w1", 30);
   ASSERT_TRUE(queue_->fail(*job, "transient", true, 10));
@@ -115,7 +139,7 @@ TEST_F(JobQueueTest, RetryableFailureWaitsItsDelay) {
   EXPECT_TRUE(queue_->claim({"cpu"}, "w1", 30));
 }
 
-TEST_F(JobQueueTest, NonRetryableFailureIsDeadAtOnce) {
+TEST_P(JobQueueTest, NonRetryableFailureIsDeadAtOnce) {
   const auto id = queue_->enqueue("cpu", {}, {3});
   ASSERT_TRUE(queue_->fail(*queue_->claim({"cpu"}, "w1", 30), "bad input", false));
   const auto s = queue_->status(id);
@@ -123,7 +147,7 @@ TEST_F(JobQueueTest, NonRetryableFailureIsDeadAtOnce) {
   EXPECT_EQ(s.error, "bad input");
 }
 
-TEST_F(JobQueueTest, JobIsDeadLetteredAfterItsLastAttempt) {
+TEST_P(JobQueueTest, JobIsDeadLetteredAfterItsLastAttempt) {
   const auto id = queue_->enqueue("cpu", {}, {2});
   for (int i = 0; i < 2; ++i) {
     ASSERT_TRUE(queue_->claim({"cpu"}, "w", 30));
@@ -137,7 +161,7 @@ TEST_F(JobQueueTest, JobIsDeadLetteredAfterItsLastAttempt) {
   EXPECT_FALSE(queue_->claim({"cpu"}, "w", 30));
 }
 
-TEST_F(JobQueueTest, HeartbeatRecordsProgress) {
+TEST_P(JobQueueTest, HeartbeatRecordsProgress) {
   const auto id = queue_->enqueue("cpu", {});
   auto job = queue_->claim({"cpu"}, "w1", 30);
   ASSERT_TRUE(queue_->heartbeat(*job, 30, 0.4));
@@ -148,7 +172,7 @@ TEST_F(JobQueueTest, HeartbeatRecordsProgress) {
   EXPECT_DOUBLE_EQ(queue_->status(id).progress, 1.0);
 }
 
-TEST_F(JobQueueTest, CancelledJobIsNeverDeliveredAndItsWorkerIsRefused) {
+TEST_P(JobQueueTest, CancelledJobIsNeverDeliveredAndItsWorkerIsRefused) {
   const auto queued = queue_->enqueue("cpu", {});
   ASSERT_TRUE(queue_->cancel(queued, "cancelled: by request"));
   EXPECT_EQ(queue_->status(queued).state, JobState::kCancelled);
@@ -166,7 +190,7 @@ TEST_F(JobQueueTest, CancelledJobIsNeverDeliveredAndItsWorkerIsRefused) {
   EXPECT_FALSE(queue_->cancel(running, "again"));  // already finished: nothing changes
 }
 
-TEST_F(JobQueueTest, AttemptPastItsTimeLimitIsFailedEvenWhileHeartbeating) {
+TEST_P(JobQueueTest, AttemptPastItsTimeLimitIsFailedEvenWhileHeartbeating) {
   const auto id = queue_->enqueue("cpu", {}, {3, 60});
   auto job = queue_->claim({"cpu"}, "w1", 30);
   for (int i = 0; i < 3; ++i) {
@@ -182,7 +206,7 @@ TEST_F(JobQueueTest, AttemptPastItsTimeLimitIsFailedEvenWhileHeartbeating) {
   EXPECT_TRUE(s.error->starts_with("task_timeout:")) << *s.error;
 }
 
-TEST_F(JobQueueTest, UnknownJobIs404) {
+TEST_P(JobQueueTest, UnknownJobIs404) {
   try {
     queue_->status(12345);
     FAIL();
@@ -191,18 +215,18 @@ TEST_F(JobQueueTest, UnknownJobIs404) {
   }
 }
 
-TEST_F(JobQueueTest, ConcurrentWorkersOnSeparateConnectionsNeverShareAJob) {
+TEST_P(JobQueueTest, ConcurrentWorkersOnSeparateConnectionsNeverShareAJob) {
   constexpr int kJobs = 60;
   for (int i = 0; i < kJobs; ++i) queue_->enqueue("cpu", {{"n", i}});
   std::vector<std::vector<int64_t>> claimed(3);
   std::vector<std::thread> workers;
   for (int w = 0; w < 3; ++w) {
     workers.emplace_back([&, w] {
-      SqliteJobQueue own(path_.string());  // each worker process has its own connection
+      const std::unique_ptr<JobQueue> own = open();  // each worker process has its own connection
       const std::string name = "worker-" + std::to_string(w);
-      while (auto job = own.claim({"cpu"}, name, 30)) {
+      while (auto job = own->claim({"cpu"}, name, 30)) {
         claimed[w].push_back(job->id);
-        own.complete(*job, {});
+        own->complete(*job, {});
       }
     });
   }
@@ -215,6 +239,24 @@ TEST_F(JobQueueTest, ConcurrentWorkersOnSeparateConnectionsNeverShareAJob) {
   }
   EXPECT_EQ(total, size_t(kJobs));
   EXPECT_EQ(all.size(), size_t(kJobs));
+}
+
+// Redis with AOF killed (-9) and restarted in the middle of work: queued and leased jobs are all still there,
+// and the worker holding a lease completes it through a new connection.
+TEST(RedisJobQueue, SurvivesAKilledAndRestartedRedis) {
+  test::RedisServer redis;
+  RedisJobQueue queue(redis.url());
+  const auto first = queue.enqueue("cpu", {{"n", 1}}, {});
+  const auto second = queue.enqueue("cpu", {{"n", 2}}, {});
+  const auto job = queue.claim({"cpu"}, "w1", 30);
+  ASSERT_TRUE(job);
+  redis.restart();
+  EXPECT_TRUE(queue.heartbeat(*job, 30, 0.5));  // the client reconnects by itself
+  EXPECT_TRUE(queue.complete(*job, {{"ok", true}}));
+  EXPECT_EQ(queue.status(first).state, JobState::kDone);
+  const auto next = queue.claim({"cpu"}, "w1", 30);
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->id, second);
 }
 
 }  // namespace

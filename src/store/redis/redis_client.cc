@@ -1,0 +1,99 @@
+#include "store/redis/redis_client.h"
+
+#include <hiredis.h>
+
+#include <cstdlib>
+
+#include "core/error.h"
+
+namespace yv::store::redis {
+namespace {
+
+Reply convert(const redisReply* r) {
+  Reply out;
+  switch (r->type) {
+    case REDIS_REPLY_INTEGER:
+      out.type = Reply::Type::kInteger;
+      out.integer = r->integer;
+      break;
+    case REDIS_REPLY_STRING:
+    case REDIS_REPLY_STATUS:
+      out.type = Reply::Type::kString;
+      out.text.assign(r->str, r->len);
+      break;
+    case REDIS_REPLY_ARRAY:
+      out.type = Reply::Type::kArray;
+      for (size_t i = 0; i < r->elements; ++i) out.items.push_back(convert(r->element[i]));
+      break;
+    default:
+      break;
+  }
+  return out;
+}
+
+}  // namespace
+
+Client::Client(const std::string& url) {
+  std::string rest = url;
+  if (rest.starts_with("redis://")) rest = rest.substr(8);
+  if (const auto slash = rest.find('/'); slash != std::string::npos) {
+    db_ = std::atoi(rest.c_str() + slash + 1);
+    rest = rest.substr(0, slash);
+  }
+  if (const auto colon = rest.rfind(':'); colon != std::string::npos) {
+    port_ = std::atoi(rest.c_str() + colon + 1);
+    rest = rest.substr(0, colon);
+  }
+  host_ = rest.empty() ? "127.0.0.1" : rest;
+  connect();
+}
+
+Client::~Client() {
+  if (ctx_) redisFree(ctx_);
+}
+
+void Client::connect() {
+  if (ctx_) redisFree(ctx_);
+  const timeval timeout{5, 0};
+  ctx_ = redisConnectWithTimeout(host_.c_str(), port_, timeout);
+  if (!ctx_ || ctx_->err) {
+    const std::string why = ctx_ ? ctx_->errstr : "out of memory";
+    if (ctx_) redisFree(ctx_);
+    ctx_ = nullptr;
+    throw Error("state_unavailable",
+                "cannot reach Redis at " + host_ + ":" + std::to_string(port_) + ": " + why, 503);
+  }
+  if (db_ != 0) command({"SELECT", std::to_string(db_)});
+}
+
+Reply Client::command(const std::vector<std::string>& argv) {
+  // One reconnect: a Redis restart (AOF) between two commands should cost a client nothing.
+  for (int attempt = 0;; ++attempt) {
+    if (!ctx_) connect();
+    std::vector<const char*> args;
+    std::vector<size_t> lengths;
+    for (const auto& a : argv) {
+      args.push_back(a.data());
+      lengths.push_back(a.size());
+    }
+    auto* reply =
+        static_cast<redisReply*>(redisCommandArgv(ctx_, int(args.size()), args.data(), lengths.data()));
+    if (!reply) {
+      const std::string why = ctx_->errstr;
+      redisFree(ctx_);
+      ctx_ = nullptr;
+      if (attempt == 0) continue;
+      throw Error("state_unavailable", "lost the connection to Redis: " + why, 503);
+    }
+    if (reply->type == REDIS_REPLY_ERROR) {
+      const std::string why(reply->str, reply->len);
+      freeReplyObject(reply);
+      throw Error("state_error", "Redis refused " + argv[0] + ": " + why, 500);
+    }
+    Reply out = convert(reply);
+    freeReplyObject(reply);
+    return out;
+  }
+}
+
+}  // namespace yv::store::redis

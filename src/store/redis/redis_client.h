@@ -1,0 +1,42 @@
+// A connection to Redis: the thin RAII wrapper around hiredis that the Redis backends use.
+//
+// One connection serves one thread at a time (callers hold their own lock, as hiredis contexts are not
+// thread-safe). Commands are argument vectors (binary-safe); replies come back as a small value type.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+struct redisContext;
+
+namespace yv::store::redis {
+
+struct Reply {
+  enum class Type { kNil, kInteger, kString, kArray } type = Type::kNil;
+  int64_t integer = 0;
+  std::string text;          // kString (bulk or status)
+  std::vector<Reply> items;  // kArray
+};
+
+class Client {
+ public:
+  // url: "redis://host:port[/db]". Throws yv::Error "state_unavailable" (503) when Redis cannot be reached.
+  explicit Client(const std::string& url);
+  ~Client();
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  // Runs one command. Throws yv::Error "state_unavailable" (503) when the connection fails and "state_error"
+  // (500) for an error reply (a script error, a wrong type).
+  Reply command(const std::vector<std::string>& argv);
+
+ private:
+  void connect();
+  std::string host_;
+  int port_ = 6379;
+  int db_ = 0;
+  redisContext* ctx_ = nullptr;
+};
+
+}  // namespace yv::store::redis

@@ -1,0 +1,230 @@
+#include "store/redis/redis_job_queue.h"
+
+#include <spdlog/fmt/fmt.h>
+
+#include "core/error.h"
+
+namespace yv::store {
+namespace {
+
+// Shared by the scripts: P is the key prefix (ARGV[1]), ids are zero-padded in sorted sets so that equal
+// scores order by id.
+constexpr const char* kCommon = R"lua(
+local P = ARGV[1]
+local function member(id) return string.format('%015d', tonumber(id)) end
+local function t(x) return string.format('%.6f', x) end
+local function leased_by(id, token)
+  local s = redis.call('HMGET', P .. 'job:' .. id, 'state', 'token')
+  return s[1] == 'leased' and s[2] == token
+end
+local function unlease(id)
+  redis.call('ZREM', P .. 'leased', member(id))
+  redis.call('ZREM', P .. 'deadline', member(id))
+  redis.call('HDEL', P .. 'job:' .. id, 'lease_until')
+end
+)lua";
+
+// ARGV: P, queue, payload, max_attempts, time_limit, now
+constexpr const char* kEnqueue = R"lua(
+local id = redis.call('INCR', P .. 'next_id')
+redis.call('HSET', P .. 'job:' .. id, 'queue', ARGV[2], 'payload', ARGV[3], 'state', 'ready', 'attempts', 0,
+  'max_attempts', ARGV[4], 'time_limit', ARGV[5], 'token', 0, 'progress', 0, 'available_at', ARGV[6])
+redis.call('ZADD', P .. 'ready:' .. ARGV[2], ARGV[6], member(id))
+return id
+)lua";
+
+// ARGV: P, worker, lease_seconds, now, queue...
+constexpr const char* kClaim = R"lua(
+local now = tonumber(ARGV[4])
+local best, best_score, best_queue = nil, nil, nil
+for i = 5, #ARGV do
+  local r = redis.call('ZRANGEBYSCORE', P .. 'ready:' .. ARGV[i], '-inf', ARGV[4], 'WITHSCORES', 'LIMIT', 0, 1)
+  if r[1] then
+    local score = tonumber(r[2])
+    if not best or score < best_score or (score == best_score and r[1] < best) then
+      best, best_score, best_queue = r[1], score, ARGV[i]
+    end
+  end
+end
+if not best then return false end
+local id = tonumber(best)
+local key = P .. 'job:' .. id
+redis.call('ZREM', P .. 'ready:' .. best_queue, best)
+local attempts = redis.call('HINCRBY', key, 'attempts', 1)
+local token = redis.call('HINCRBY', key, 'token', 1)
+local lease_until = now + tonumber(ARGV[3])
+redis.call('HSET', key, 'state', 'leased', 'worker', ARGV[2], 'lease_until', t(lease_until), 'started_at', t(now),
+  'progress', 0)
+redis.call('ZADD', P .. 'leased', t(lease_until), best)
+local limit = tonumber(redis.call('HGET', key, 'time_limit'))
+if limit > 0 then redis.call('ZADD', P .. 'deadline', t(now + limit), best) end
+return {id, best_queue, redis.call('HGET', key, 'payload'), attempts, token}
+)lua";
+
+// ARGV: P, id, token, lease_seconds, now, progress ('' for none)
+constexpr const char* kHeartbeat = R"lua(
+if not leased_by(ARGV[2], ARGV[3]) then return 0 end
+local lease_until = tonumber(ARGV[5]) + tonumber(ARGV[4])
+redis.call('HSET', P .. 'job:' .. ARGV[2], 'lease_until', t(lease_until))
+if ARGV[6] ~= '' then redis.call('HSET', P .. 'job:' .. ARGV[2], 'progress', ARGV[6]) end
+redis.call('ZADD', P .. 'leased', t(lease_until), member(ARGV[2]))
+return 1
+)lua";
+
+// ARGV: P, id, token, result, now
+constexpr const char* kComplete = R"lua(
+if not leased_by(ARGV[2], ARGV[3]) then return 0 end
+unlease(ARGV[2])
+redis.call('HSET', P .. 'job:' .. ARGV[2], 'state', 'done', 'result', ARGV[4], 'finished_at', ARGV[5], 'progress', 1)
+return 1
+)lua";
+
+// ARGV: P, id, token, error, retry (1/0), available_at, now
+constexpr const char* kFail = R"lua(
+local key = P .. 'job:' .. ARGV[2]
+if not leased_by(ARGV[2], ARGV[3]) then return 0 end
+unlease(ARGV[2])
+local j = redis.call('HMGET', key, 'attempts', 'max_attempts', 'queue')
+local state = 'dead'
+if ARGV[5] == '1' and tonumber(j[1]) < tonumber(j[2]) then
+  state = 'ready'
+  redis.call('ZADD', P .. 'ready:' .. j[3], ARGV[6], member(ARGV[2]))
+end
+redis.call('HSET', key, 'state', state, 'error', ARGV[4], 'available_at', ARGV[6], 'finished_at', ARGV[7])
+return 1
+)lua";
+
+// ARGV: P, id, reason, now
+constexpr const char* kCancel = R"lua(
+local key = P .. 'job:' .. ARGV[2]
+local j = redis.call('HMGET', key, 'state', 'queue')
+if j[1] ~= 'ready' and j[1] ~= 'leased' then return 0 end
+unlease(ARGV[2])
+redis.call('ZREM', P .. 'ready:' .. j[2], member(ARGV[2]))
+redis.call('HSET', key, 'state', 'cancelled', 'error', ARGV[3], 'finished_at', ARGV[4])
+return 1
+)lua";
+
+// ARGV: P, now. Time limits first: a job past its limit is dead even while its worker heartbeats.
+constexpr const char* kReap = R"lua(
+local changed = 0
+for _, m in ipairs(redis.call('ZRANGEBYSCORE', P .. 'deadline', '-inf', '(' .. ARGV[2])) do
+  local id = tonumber(m)
+  local key = P .. 'job:' .. id
+  if redis.call('HGET', key, 'state') == 'leased' then
+    unlease(id)
+    local limit = math.floor(tonumber(redis.call('HGET', key, 'time_limit')))
+    redis.call('HSET', key, 'state', 'dead', 'finished_at', ARGV[2],
+      'error', 'task_timeout: the node ran past its time limit of ' .. limit .. ' s')
+    changed = changed + 1
+  else
+    redis.call('ZREM', P .. 'deadline', m)
+  end
+end
+for _, m in ipairs(redis.call('ZRANGEBYSCORE', P .. 'leased', '-inf', '(' .. ARGV[2])) do
+  local id = tonumber(m)
+  local key = P .. 'job:' .. id
+  local j = redis.call('HMGET', key, 'attempts', 'max_attempts', 'queue', 'worker')
+  unlease(id)
+  local state = 'dead'
+  if tonumber(j[1]) < tonumber(j[2]) then
+    state = 'ready'
+    redis.call('ZADD', P .. 'ready:' .. j[3], ARGV[2], m)
+  end
+  redis.call('HSET', key, 'state', state, 'available_at', ARGV[2], 'finished_at', ARGV[2],
+    'error', 'lease expired: worker ' .. (j[4] or '?') .. ' stopped heartbeating')
+  changed = changed + 1
+end
+return changed
+)lua";
+
+std::string number(double v) { return fmt::format("{:.6f}", v); }
+
+JobState parse_state(const std::string& s) {
+  if (s == "ready") return JobState::kReady;
+  if (s == "leased") return JobState::kLeased;
+  if (s == "done") return JobState::kDone;
+  if (s == "cancelled") return JobState::kCancelled;
+  return JobState::kDead;
+}
+
+}  // namespace
+
+RedisJobQueue::RedisJobQueue(const std::string& url, std::function<double()> clock, std::string prefix)
+    : client_(url), clock_(std::move(clock)), prefix_(std::move(prefix)) {}
+
+redis::Reply RedisJobQueue::run(const char* script, std::vector<std::string> args) {
+  std::vector<std::string> argv = {"EVAL", std::string(kCommon) + script, "0", prefix_};
+  argv.insert(argv.end(), std::make_move_iterator(args.begin()), std::make_move_iterator(args.end()));
+  std::lock_guard lock(mutex_);
+  return client_.command(argv);
+}
+
+int64_t RedisJobQueue::enqueue(const std::string& queue, const nlohmann::json& payload, JobLimits limits) {
+  return run(kEnqueue, {queue, payload.dump(), std::to_string(std::max(1, limits.max_attempts)),
+                        number(std::max(0.0, limits.time_limit_seconds)), number(clock_())})
+      .integer;
+}
+
+std::optional<Job> RedisJobQueue::claim(const std::vector<std::string>& queues, const std::string& worker,
+                                        double lease_seconds) {
+  if (queues.empty()) return std::nullopt;
+  std::vector<std::string> args = {worker, number(lease_seconds), number(clock_())};
+  args.insert(args.end(), queues.begin(), queues.end());
+  const redis::Reply r = run(kClaim, std::move(args));
+  if (r.type != redis::Reply::Type::kArray || r.items.size() != 5) return std::nullopt;
+  return Job{r.items[0].integer, r.items[1].text, nlohmann::json::parse(r.items[2].text),
+             int(r.items[3].integer), r.items[4].integer};
+}
+
+bool RedisJobQueue::heartbeat(const Job& job, double lease_seconds, std::optional<double> progress) {
+  return run(kHeartbeat, {std::to_string(job.id), std::to_string(job.token), number(lease_seconds),
+                          number(clock_()), progress ? number(std::clamp(*progress, 0.0, 1.0)) : ""})
+             .integer == 1;
+}
+
+bool RedisJobQueue::complete(const Job& job, const nlohmann::json& result) {
+  return run(kComplete, {std::to_string(job.id), std::to_string(job.token), result.dump(), number(clock_())})
+             .integer == 1;
+}
+
+bool RedisJobQueue::fail(const Job& job, const std::string& error, bool retry, double retry_delay_seconds) {
+  const double now = clock_();
+  return run(kFail, {std::to_string(job.id), std::to_string(job.token), error, retry ? "1" : "0",
+                     number(now + retry_delay_seconds), number(now)})
+             .integer == 1;
+}
+
+bool RedisJobQueue::cancel(int64_t id, const std::string& reason) {
+  return run(kCancel, {std::to_string(id), reason, number(clock_())}).integer == 1;
+}
+
+int RedisJobQueue::reap() { return int(run(kReap, {number(clock_())}).integer); }
+
+JobStatus RedisJobQueue::status(int64_t id) {
+  redis::Reply r;
+  {
+    std::lock_guard lock(mutex_);
+    r = client_.command({"HGETALL", prefix_ + "job:" + std::to_string(id)});
+  }
+  if (r.items.empty()) throw Error("job_not_found", "no job " + std::to_string(id), 404);
+  std::map<std::string, std::string> f;
+  for (size_t i = 0; i + 1 < r.items.size(); i += 2) f[r.items[i].text] = r.items[i + 1].text;
+  const auto optional_number = [&](const char* name) -> std::optional<double> {
+    const auto it = f.find(name);
+    if (it == f.end()) return std::nullopt;
+    return std::stod(it->second);
+  };
+  JobStatus s;
+  s.state = parse_state(f["state"]);
+  s.attempts = std::stoi(f["attempts"]);
+  s.worker = f["worker"];
+  if (f.contains("result")) s.result = nlohmann::json::parse(f["result"]);
+  if (f.contains("error")) s.error = f["error"];
+  s.started_at = optional_number("started_at");
+  s.finished_at = optional_number("finished_at");
+  s.progress = std::stod(f["progress"]);
+  return s;
+}
+
+}  // namespace yv::store

@@ -1,0 +1,49 @@
+// JobQueue on Redis, shared by gateways and workers on any number of hosts.
+//
+// Every transition is one Lua script, so it is atomic on the server: two workers can never lease the same
+// job, and the fencing-token check is part of the same step that commits a result (job_queue.h). Layout under
+// a key prefix (default "yv:"): a hash per job (<p>job:<id>), a sorted set of ready job ids per queue scored
+// by when they become available (<p>ready:<queue>; delayed retries are just later scores), and sorted sets of
+// leased jobs by lease end (<p>leased) and by time limit (<p>deadline) for the reaper. Sorted sets rather
+// than Streams: delayed retries, fencing tokens and time limits need per-job state anyway, and a stream's
+// pending list would be a second record of the same lease. Durability is Redis's: run it with appendonly yes
+// (AOF). The scripts build key names from the prefix, so one Redis instance (or a primary with replicas), not
+// a cluster. Time comes from the caller's clock, as in the SQLite queue.
+#pragma once
+
+#include <functional>
+#include <mutex>
+
+#include "store/job_queue.h"
+#include "store/redis/redis_client.h"
+
+namespace yv::store {
+
+double wall_clock();
+
+class RedisJobQueue final : public JobQueue {
+ public:
+  // url: "redis://host:port[/db]". Throws yv::Error "state_unavailable" (503).
+  explicit RedisJobQueue(const std::string& url, std::function<double()> clock = wall_clock,
+                         std::string prefix = "yv:");
+
+  int64_t enqueue(const std::string& queue, const nlohmann::json& payload, JobLimits limits) override;
+  std::optional<Job> claim(const std::vector<std::string>& queues, const std::string& worker,
+                           double lease_seconds) override;
+  bool heartbeat(const Job& job, double lease_seconds, std::optional<double> progress) override;
+  bool complete(const Job& job, const nlohmann::json& result) override;
+  bool fail(const Job& job, const std::string& error, bool retry, double retry_delay_seconds) override;
+  bool cancel(int64_t id, const std::string& reason) override;
+  int reap() override;
+  JobStatus status(int64_t id) override;
+
+ private:
+  redis::Reply run(const char* script, std::vector<std::string> args);
+
+  std::mutex mutex_;  // one connection, used by one thread at a time
+  redis::Client client_;
+  std::function<double()> clock_;
+  std::string prefix_;
+};
+
+}  // namespace yv::store

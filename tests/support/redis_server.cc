@@ -1,0 +1,50 @@
+#include "support/redis_server.h"
+
+#include <signal.h>
+
+#include <chrono>
+#include <filesystem>
+#include <stdexcept>
+#include <thread>
+
+#include "store/redis/redis_client.h"
+#include "support/fixtures.h"
+
+namespace yv::test {
+
+RedisServer::RedisServer() : dir_(scratch_path("yivideo-redis")), port_(free_port()) {
+  url_ = "redis://127.0.0.1:" + std::to_string(port_);
+  std::filesystem::create_directories(dir_);
+  start();
+}
+
+RedisServer::~RedisServer() {
+  process_.reset();
+  std::filesystem::remove_all(dir_);
+}
+
+void RedisServer::start() {
+  // appendfsync always: every acknowledged write is on disk, so a kill -9 loses nothing acknowledged.
+  process_ = std::make_unique<ChildProcess>(
+      std::vector<std::string>{"/usr/bin/redis-server", "--port", std::to_string(port_), "--bind",
+                               "127.0.0.1", "--dir", dir_, "--appendonly", "yes", "--appendfsync", "always",
+                               "--save", ""},
+      std::vector<std::string>{}, dir_ + "/redis.log");
+  for (int i = 0; i < 200; ++i) {
+    try {
+      store::redis::Client probe(url_);
+      probe.command({"PING"});
+      return;
+    } catch (const std::exception&) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+  }
+  throw std::runtime_error("redis-server did not start on port " + std::to_string(port_));
+}
+
+void RedisServer::restart() {
+  process_->stop(SIGKILL);
+  start();
+}
+
+}  // namespace yv::test
