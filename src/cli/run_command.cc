@@ -102,6 +102,19 @@ Command add_run(CLI::App& app) {
       "--language", [o](const std::string& v) { o->overrides["language"] = v; }, "Spoken language, or auto");
   cmd->add_option_function<int>(
       "--beam-size", [o](int v) { o->overrides["beam_size"] = v; }, "Beam width (1 = greedy)");
+  cmd->add_option_function<std::vector<std::string>>(
+      "--param",
+      [o](const std::vector<std::string>& pairs) {
+        for (const auto& pair : pairs) {
+          const auto eq = pair.find('=');
+          if (eq == std::string::npos || eq == 0) throw CLI::ValidationError("--param", "give name=value");
+          // JSON when it parses (numbers, true/false, lists), else the text itself.
+          const std::string value = pair.substr(eq + 1);
+          const auto parsed = nlohmann::json::parse(value, nullptr, false);
+          o->overrides[pair.substr(0, eq)] = parsed.is_discarded() ? nlohmann::json(value) : parsed;
+        }
+      },
+      "Any node parameter, name=value (e.g. condition_on_previous_text=false); repeatable");
   for (const char* name : {"speaker_count", "min_speakers", "max_speakers"}) {
     std::string flag = std::string("--") + name;
     std::replace(flag.begin(), flag.end(), '_', '-');

@@ -68,10 +68,12 @@ Transcript transcribe_file(const Model& model, const std::string& path, const Tr
     }
     const auto when = [&](double t) { return base + (long_form.vad_filter ? speech.to_original(t) : t); };
     Transcript t = model.transcribe(piece, o, chunk_progress);
-    if (looping(t) && !o.initial_prompt.empty()) {
-      // Most loops are the prompt's doing: decode the chunk again without it, keep the less repetitive text.
+    if (looping(t) && (o.condition_on_previous_text || !o.initial_prompt.empty())) {
+      // Most loops feed on the context: decode the chunk again without prompt or rolling context, and keep
+      // the less repetitive text.
       TranscribeOptions fresh = o;
       fresh.initial_prompt.clear();
+      fresh.condition_on_previous_text = false;
       fresh.language = t.language;
       Transcript again = model.transcribe(piece, fresh);
       if (compression_ratio(again.text()) < compression_ratio(t.text()))
@@ -95,9 +97,6 @@ Transcript transcribe_file(const Model& model, const std::string& path, const Tr
       }
       all.segments.push_back(std::move(seg));
     }
-    // A chunk that still loops must not prime the next one with its loop.
-    const bool prime = o.condition_on_previous_text && !all.segments.empty() && !looping(t);
-    o.initial_prompt = prime ? all.segments.back().text : "";
     // Hand the chunk's large buffers back to the system now, so that they do not pile up in the heap.
     malloc_trim(0);
   };

@@ -2,13 +2,16 @@
 //
 // The audio is decoded as a stream and transcribed in chunks of about chunk_seconds; each chunk ends at the
 // quietest moment of its last seconds, so words are not cut in two. Segments and words are shifted to the
-// file's time line; the language found (or given) for the first chunk holds for all, and each chunk is
-// primed with the text before it when condition_on_previous_text is on. Segments that are only a bracketed
-// non-speech tag ("[BLANK_AUDIO]", "(music)"), which Whisper writes for silence and noise, are dropped.
-// A chunk whose text loops (repetition.h) is decoded again without the prompt and the less repetitive text
-// kept; runs of one sentence repeated are cut to two, and a looping chunk never primes the next one.
-// Memory is one chunk of samples and Whisper's state for it, plus the transcript, however long the input: an
-// hour needs no more than a minute.
+// file's time line; the language found (or given) for the first chunk holds for all. Every chunk gets the
+// caller's initial_prompt; condition_on_previous_text is whisper.cpp's rolling context within a chunk. Chunks
+// are not primed with the previous chunk's text: measured on 8.25 minutes of synthetic conversation (tiny.en,
+// greedy), that prompt made transcription 2.6x slower (113 s against 43 s) and less accurate (WER 7.0%
+// against 5.2%), which is also why a looped hour ran at RTF 0.23 where one minute ran at 0.09. Segments that
+// are only a bracketed non-speech tag ("[BLANK_AUDIO]", "(music)"), which Whisper writes for silence and
+// noise, are dropped. A chunk whose text loops (repetition.h) is decoded again without prompt and context and
+// the less repetitive text kept; runs of one sentence repeated are cut to two. Memory is one chunk of samples
+// and Whisper's state for it, plus the transcript, however long the input: an hour needs no more than a
+// minute.
 #pragma once
 
 #include <string>

@@ -1,5 +1,6 @@
 // Guards against Whisper's repetition loops ("Thank you. Thank you. Thank you. ..."), the hallucination that
-// conditioning on the previous text feeds: once a window ends in a loop, the loop becomes the next prompt.
+// conditioning on the previous text feeds: once a window ends in a loop, the loop becomes the next window's
+// context.
 //
 // whisper.cpp already re-decodes a 30 s window at a higher temperature when its tokens' entropy is low. These
 // checks work on whole chunks (long_form.h), across windows, the way faster-whisper's compression-ratio check
