@@ -34,6 +34,22 @@ TEST(Repetition, ASentenceRepeatedIsALoop) {
   EXPECT_TRUE(looping(t));
 }
 
+TEST(Repetition, SpeechThatComesBackAMinuteLaterIsNotALoop) {
+  const std::string meeting =
+      " Welcome to the weekly project meeting. Today we will review the video pipeline. Thank you. The "
+      "transcription service is now running on every worker. Please send the final subtitles to the "
+      "translation "
+      "team by Friday. Great work, everyone. Let us meet again next week.";
+  Transcript t;  // the same passage three times in one minute: each 30 s window holds at most one and a half
+  for (int i = 0; i < 6; ++i) {
+    Segment s = segment(i % 2 ? meeting.substr(meeting.size() / 2) : meeting.substr(0, meeting.size() / 2));
+    s.start = i * 10.0;
+    t.segments.push_back(s);
+  }
+  EXPECT_GT(compression_ratio(t.text()), kCompressionRatioThreshold);  // the whole minute looks like a loop
+  EXPECT_FALSE(looping(t));
+}
+
 TEST(Repetition, EmptyTextHasNoRatio) {
   EXPECT_EQ(compression_ratio(""), 0.0);
   EXPECT_FALSE(looping(Transcript{}));

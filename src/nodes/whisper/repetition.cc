@@ -2,7 +2,9 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <cctype>
+#include <map>
 #include <string>
 
 namespace yv::whisper {
@@ -29,7 +31,13 @@ double compression_ratio(std::string_view text) {
   return double(text.size()) / double(size);
 }
 
-bool looping(const Transcript& t, double threshold) { return compression_ratio(t.text()) > threshold; }
+bool looping(const Transcript& t, double threshold) {
+  constexpr double kWindowSeconds = 30;
+  std::map<long, std::string> windows;
+  for (const auto& s : t.segments) windows[long(s.start / kWindowSeconds)] += s.text;
+  return std::any_of(windows.begin(), windows.end(),
+                     [&](const auto& w) { return compression_ratio(w.second) > threshold; });
+}
 
 void drop_repeated_segments(std::vector<Segment>& segments) {
   std::vector<Segment> kept;

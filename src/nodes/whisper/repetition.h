@@ -20,7 +20,9 @@ inline constexpr double kCompressionRatioThreshold = 2.4;
 // Bytes of `text` over the bytes of its zlib compression (faster-whisper's definition); 0 for empty text.
 double compression_ratio(std::string_view text);
 
-// True when the joined text of `t` compresses by more than `threshold`.
+// True when the text of any of Whisper's 30 s windows (segments grouped by start time) compresses by more
+// than `threshold`. Per window, as faster-whisper checks: over a whole minute, speech that merely comes back
+// (a refrain, a looped test recording) would compress like a loop.
 bool looping(const Transcript& t, double threshold = kCompressionRatioThreshold);
 
 // Keeps the first two of every run of consecutive segments with the same text (case, spaces and punctuation
