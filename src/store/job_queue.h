@@ -8,14 +8,15 @@
 // timed-out work: once a job leaves the leased state, its worker's next heartbeat is refused and the worker
 // abandons the node.
 //
-// Embedded implementation: store/sqlite/sqlite_job_queue.h. The scale-out one (Redis Streams) comes later and
-// must pass the same tests.
+// Implementations: store/sqlite/sqlite_job_queue.h (embedded) and store/redis/redis_job_queue.h (scale-out);
+// both pass the same tests (tests/unit/job_queue_test.cc).
 #pragma once
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace yv::store {
@@ -45,6 +46,13 @@ struct JobStatus {
   std::optional<double> finished_at;     // when it completed, was cancelled or last failed
   double progress = 0;                   // last fraction in [0, 1] reported by the running attempt
 };
+
+// The state's name as both backends store it ("ready", "leased", "done", "dead", "cancelled"), and back; an
+// unknown name reads as dead.
+JobState parse_job_state(std::string_view name);
+
+// Seconds since the Unix epoch, as a double: the queues' default clock.
+double wall_clock();
 
 class JobQueue {
  public:

@@ -140,14 +140,6 @@ return changed
 
 std::string number(double v) { return fmt::format("{:.6f}", v); }
 
-JobState parse_state(const std::string& s) {
-  if (s == "ready") return JobState::kReady;
-  if (s == "leased") return JobState::kLeased;
-  if (s == "done") return JobState::kDone;
-  if (s == "cancelled") return JobState::kCancelled;
-  return JobState::kDead;
-}
-
 }  // namespace
 
 RedisJobQueue::RedisJobQueue(const std::string& url, std::function<double()> clock, std::string prefix)
@@ -216,7 +208,7 @@ JobStatus RedisJobQueue::status(int64_t id) {
     return std::stod(it->second);
   };
   JobStatus s;
-  s.state = parse_state(f["state"]);
+  s.state = parse_job_state(f["state"]);
   s.attempts = std::stoi(f["attempts"]);
   s.worker = f["worker"];
   if (f.contains("result")) s.result = nlohmann::json::parse(f["result"]);

@@ -19,8 +19,6 @@
 
 namespace yv::store {
 
-double wall_clock();
-
 class RedisJobQueue final : public JobQueue {
  public:
   // url: "redis://host:port[/db]". Throws yv::Error "state_unavailable" (503).

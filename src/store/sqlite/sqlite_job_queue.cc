@@ -1,26 +1,9 @@
 #include "store/sqlite/sqlite_job_queue.h"
 
-#include <chrono>
-
 #include "core/error.h"
 #include "store/sqlite/schema.h"
 
 namespace yv::store {
-namespace {
-
-JobState parse_state(const std::string& s) {
-  if (s == "ready") return JobState::kReady;
-  if (s == "leased") return JobState::kLeased;
-  if (s == "done") return JobState::kDone;
-  if (s == "cancelled") return JobState::kCancelled;
-  return JobState::kDead;
-}
-
-}  // namespace
-
-double wall_clock() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 SqliteJobQueue::SqliteJobQueue(const std::string& path, std::function<double()> clock)
     : owned_(std::make_unique<sqlite::Database>(path)), db_(*owned_), clock_(std::move(clock)) {
@@ -158,7 +141,7 @@ JobStatus SqliteJobQueue::status(int64_t id) {
   q.bind(1, id);
   if (!q.step()) throw Error("job_not_found", "no job " + std::to_string(id), 404);
   JobStatus s;
-  s.state = parse_state(q.text_at(0));
+  s.state = parse_job_state(q.text_at(0));
   s.attempts = int(q.int_at(1));
   s.worker = q.text_at(2);
   if (auto result = q.optional_text_at(3)) s.result = nlohmann::json::parse(*result);

@@ -13,9 +13,6 @@
 
 namespace yv::store {
 
-// Seconds since the Unix epoch, as a double.
-double wall_clock();
-
 class SqliteJobQueue final : public JobQueue {
  public:
   // Opens the database file and creates the table if needed.

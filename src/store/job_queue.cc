@@ -1,0 +1,19 @@
+#include "store/job_queue.h"
+
+#include <chrono>
+
+namespace yv::store {
+
+JobState parse_job_state(std::string_view name) {
+  if (name == "ready") return JobState::kReady;
+  if (name == "leased") return JobState::kLeased;
+  if (name == "done") return JobState::kDone;
+  if (name == "cancelled") return JobState::kCancelled;
+  return JobState::kDead;
+}
+
+double wall_clock() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace yv::store
