@@ -7,7 +7,6 @@
 #include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>
-#include <thread>
 
 #include "support/fixtures.h"
 #include "support/live_server.h"
@@ -95,12 +94,7 @@ TEST_F(S3WorkflowTest, TaskOutputsGoToItsFolderInTheStore) {
   server_->post("/v1/tasks", {{"task_name", "ffmpeg.extract_audio"},
                               {"task_id", "s3-extract"},
                               {"input_data", {{"video_path", "s3://yivideo/videos/meeting.mp4"}}}});
-  json status;
-  for (int i = 0; i < 300; ++i) {
-    status = server_->get("/v1/tasks/s3-extract/status");
-    if (status["status"] != "pending" && status["status"] != "running") break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
+  const json status = server_->wait_for_task("s3-extract", 30);
   ASSERT_EQ(status["status"], "completed") << status.dump(2);
   EXPECT_EQ(status["result"]["output"]["audio_path"], "/share/tasks/s3-extract/audio.wav");
   EXPECT_TRUE(download("tasks/s3-extract/audio.wav").starts_with("RIFF"));

@@ -35,15 +35,7 @@ class TaskApiTest : public ::testing::Test {
             {"task_id", id},
             {"input_data", {{"video_path", media}, {"beam_size", 1}}}};
   }
-  static json wait_until_finished(const std::string& id) {
-    json status;
-    for (int i = 0; i < 600; ++i) {
-      status = get("/v1/tasks/" + id + "/status");
-      if (status["status"] != "pending" && status["status"] != "running") break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    return status;
-  }
+  static json wait_until_finished(const std::string& id) { return server_->wait_for_task(id, 60); }
   // The error body of a response, checked for the contract's shape.
   static json error_of(const httplib::Result& res, int status) {
     EXPECT_TRUE(res);

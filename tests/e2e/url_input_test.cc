@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
-#include <chrono>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -49,13 +48,7 @@ class UrlInputTest : public ::testing::Test {
     server_->post("/v1/tasks", {{"task_name", "ffmpeg.extract_audio"},
                                 {"task_id", id},
                                 {"input_data", {{"video_path", video_path}}}});
-    json status;
-    for (int i = 0; i < 300; ++i) {
-      status = server_->get("/v1/tasks/" + id + "/status");
-      if (status["status"] != "pending" && status["status"] != "running") break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    return status;
+    return server_->wait_for_task(id, 30);
   }
 
   static inline httplib::Server* web_ = nullptr;

@@ -103,10 +103,10 @@ nlohmann::json LiveServer::call(const std::string& method, const std::string& pa
   return parsed;
 }
 
-nlohmann::json LiveServer::wait_for_workflow(const std::string& id) const {
+nlohmann::json LiveServer::wait_settled(const std::string& path, double seconds) const {
   nlohmann::json s;
-  for (int i = 0; i < 1200; ++i) {
-    s = get("/v1/workflows/status/" + id);
+  for (int i = 0; i < int(seconds * 10); ++i) {
+    s = get(path);
     if (s["status"] != "pending" && s["status"] != "running") break;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }

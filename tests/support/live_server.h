@@ -52,12 +52,21 @@ class LiveServer {
   }
   // Polls the workflow's status like the quick-start's script (every 100 ms, at most 2 minutes) until it is
   // no longer pending or running; returns the last status.
-  nlohmann::json wait_for_workflow(const std::string& id) const;
+  nlohmann::json wait_for_workflow(const std::string& id) const {
+    return wait_settled("/v1/workflows/status/" + id, 120);
+  }
+  // The same for a single task, for at most `seconds`.
+  nlohmann::json wait_for_task(const std::string& id, double seconds) const {
+    return wait_settled("/v1/tasks/" + id + "/status", seconds);
+  }
   // Sends `bytes` as they are on a new connection, then reads until the server closes it or `wait_seconds`
   // pass; returns what came back. For requests no well-behaved client would send.
   std::string raw(const std::string& bytes, double wait_seconds = 5) const;
 
  private:
+  // GETs `path` every 100 ms until its "status" is neither pending nor running, or `seconds` pass.
+  nlohmann::json wait_settled(const std::string& path, double seconds) const;
+
   Options options_;
   std::filesystem::path dir_;
   int port_ = 0;
