@@ -45,9 +45,7 @@ json run(const engine::NodeRun& r) {
   if (p.contains("speaker_count") && p.contains("num_speakers") && p["speaker_count"] != p["num_speakers"]) {
     throw Error("invalid_parameter", "speaker_count and num_speakers disagree; give one of them");
   }
-  if (o.num_speakers > 0 && (o.num_speakers < o.min_speakers || o.num_speakers > o.max_speakers)) {
-    throw Error("invalid_parameter", "speaker_count is outside [min_speakers, max_speakers]");
-  }
+  check(o);
   o.cancelled = &r.cancelled;
 
   const media::Audio audio = media::decode_audio(input, kSampleRate);

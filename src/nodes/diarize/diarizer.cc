@@ -29,16 +29,6 @@ struct Region {
   long first, last;  // frames [first, last)
 };
 
-void check(const DiarizeOptions& o) {
-  if (o.min_speakers < 1 || o.max_speakers < o.min_speakers || o.num_speakers < 0) {
-    throw Error("invalid_parameter",
-                fmt::format("speaker counts must satisfy 1 <= min_speakers ({}) <= max_speakers ({}), and "
-                            "speaker_count may not be negative (0: find the count)",
-                            o.min_speakers, o.max_speakers),
-                400);
-  }
-}
-
 // Squared gain that brings the speech to -30 dBFS (mel frames are power, so they scale by gain^2).
 float power_gain(const media::Audio& audio, const std::vector<Region>& regions) {
   double energy = 0;
@@ -149,6 +139,19 @@ void absorb_short_runs(std::vector<int>& labels) {
 }
 
 }  // namespace
+
+void check(const DiarizeOptions& o) {
+  if (o.min_speakers < 1 || o.max_speakers < o.min_speakers || o.num_speakers < 0) {
+    throw Error("invalid_parameter",
+                fmt::format("speaker counts must satisfy 1 <= min_speakers ({}) <= max_speakers ({}), and "
+                            "speaker_count may not be negative (0: find the count)",
+                            o.min_speakers, o.max_speakers),
+                400);
+  }
+  if (o.num_speakers > 0 && (o.num_speakers < o.min_speakers || o.num_speakers > o.max_speakers)) {
+    throw Error("invalid_parameter", "speaker_count is outside [min_speakers, max_speakers]", 400);
+  }
+}
 
 Diarization diarize(const SpeakerEncoder& encoder, const media::Audio& audio, const DiarizeOptions& options,
                     const std::function<void(double)>& progress) {

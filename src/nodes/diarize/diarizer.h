@@ -38,6 +38,10 @@ struct Diarization {
   std::vector<std::string> speakers;  // in order of first appearance
 };
 
+// Throws yv::Error "invalid_parameter" (400) unless 1 <= min_speakers <= max_speakers and num_speakers is 0
+// or within them. diarize() checks too; callers check first to refuse before decoding any audio.
+void check(const DiarizeOptions& options);
+
 // `audio` must be 16 kHz mono. Throws yv::Error "invalid_parameter" (400) for inconsistent speaker counts,
 // "invalid_media" (400) for another sample rate, "cancelled" (409).
 Diarization diarize(const SpeakerEncoder& encoder, const media::Audio& audio, const DiarizeOptions& options,
