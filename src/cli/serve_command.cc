@@ -31,7 +31,7 @@
 #include "nodes/builtin_nodes.h"
 #include "storage/input_paths.h"
 #include "storage/open_store.h"
-#include "store/sqlite/database.h"
+#include "store/open_state.h"
 
 namespace yv::cli {
 namespace {
@@ -46,6 +46,7 @@ void on_stop_signal(int sig) {
 struct ServeOptions {
   http::ServerOptions http;
   std::string db = (data_dir() / "yivideo.db").string();
+  std::string backend;  // empty: the SQLite file `db`
   int workers = 1;
   double lease_seconds = 30;
 };
@@ -53,13 +54,13 @@ struct ServeOptions {
 int serve(const ServeOptions& o) {
   curl_global_init(CURL_GLOBAL_DEFAULT);  // before any thread uses libcurl
   if (pipe(g_stop_pipe) != 0) throw Error("internal_error", "cannot create the shutdown pipe", 500);
-  std::filesystem::create_directories(std::filesystem::path(o.db).parent_path());
-  sqlite::Database db(o.db);
+  const std::string backend = o.backend.empty() ? o.db : o.backend;
+  const std::unique_ptr<store::StateStore> state = store::open_state(backend);
   const engine::NodeRegistry nodes = builtin_nodes();
   const std::unique_ptr<storage::BlobStore> store = storage::open_store();
-  engine::TaskService tasks(db, nodes, *store);
-  engine::WorkflowService workflows(o.db, nodes, *store);
-  engine::Metrics metrics(o.db);
+  engine::TaskService tasks(*state, nodes, *store);
+  engine::WorkflowService workflows(*state, nodes, *store);
+  engine::Metrics metrics(*state);
   http::ApiServer server(o.http, [&](http::Router& routes) {
     http::add_task_routes(routes, tasks, nodes);
     http::add_workflow_routes(routes, workflows);
@@ -79,7 +80,7 @@ int serve(const ServeOptions& o) {
     return true;
   });
   // Webhooks go out from their own thread: a slow receiver must not hold up the scheduler.
-  engine::CallbackOutbox outbox(o.db, engine::OutboxOptions::from_environment());
+  engine::CallbackOutbox outbox(*state, engine::OutboxOptions::from_environment());
   const Periodic deliverer(std::chrono::milliseconds(250), [&outbox] {
     try {
       outbox.collect();
@@ -90,7 +91,7 @@ int serve(const ServeOptions& o) {
     return true;
   });
   engine::WorkerPool workers(
-      {engine::self_executable(), "worker", "--db", o.db, "--lease", std::to_string(o.lease_seconds)},
+      {engine::self_executable(), "worker", "--backend", backend, "--lease", std::to_string(o.lease_seconds)},
       o.workers);
   workers.start();
   const auto& options = o.http;
@@ -122,6 +123,9 @@ Command add_serve(CLI::App& app) {
       ->check(CLI::Range(0, 65535));
   cmd->add_option("--db", options->db, "State database (SQLite), shared with the workers")
       ->capture_default_str();
+  cmd->add_option(
+      "--backend", options->backend,
+      "Shared state instead of the SQLite file: redis://host:port[/db] for the scale-out deployment");
   cmd->add_option("--workers", options->workers, "Worker processes to run beside the API")
       ->capture_default_str()
       ->check(CLI::Range(0, 64));

@@ -8,15 +8,15 @@
 // at ten minutes) up to max_attempts, then the row is marked failed. Rows live in the state database, so
 // delivery resumes after a restart. The outcome is shown as `callback_status` on the status routes.
 //
-// One deliverer per database (the embedded server); the scale-out deployment will claim rows like jobs.
+// Any number of deliverers may share the state (every gateway of the scale-out deployment runs one): a
+// deliverer claims due rows for a minute before posting them, so two never post the same attempt.
 #pragma once
 
 #include <nlohmann/json.hpp>
 #include <string>
 
 #include "net/webhook.h"
-#include "store/sqlite/database.h"
-#include "store/sqlite/sqlite_job_queue.h"
+#include "store/state_store.h"
 
 namespace yv::engine {
 
@@ -31,8 +31,8 @@ struct OutboxOptions {
 
 class CallbackOutbox {
  public:
-  // Opens its own connection to the database file.
-  CallbackOutbox(const std::string& db_path, OutboxOptions options);
+  // REQUIRES: state outlives the outbox.
+  CallbackOutbox(store::StateStore& state, OutboxOptions options);
 
   // Writes a row for every finished workflow and task whose callback is due. Returns how many.
   int collect();
@@ -40,18 +40,13 @@ class CallbackOutbox {
   int deliver_due();
 
  private:
-  sqlite::Database db_;
-  store::SqliteJobQueue queue_;  // to read the state of tasks' jobs
+  store::StateStore& state_;
   OutboxOptions options_;
 };
 
-// Adds a callback row to send now. REQUIRES: a transaction is open on db.
-void add_callback(sqlite::Database& db, const std::string& kind, const std::string& owner_id,
-                  const std::string& url, nlohmann::json body);
-
 // `callback_status` for a status route: null when no callback was given, else {"status": pending |
 // delivered | failed, "attempts", "last_error", "delivered_at"} of the latest callback of that owner.
-nlohmann::json callback_status(sqlite::Database& db, const std::string& kind, const std::string& owner_id,
+nlohmann::json callback_status(store::StateStore& state, const std::string& kind, const std::string& owner_id,
                                bool has_callback);
 
 }  // namespace yv::engine

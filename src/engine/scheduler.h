@@ -3,11 +3,11 @@
 // advance() looks at a workflow's stages in order: it records the outcome of a stage whose job has finished,
 // enqueues the next pending stage (computing its inputs from the request and the earlier outputs), fails the
 // workflow when a stage failed (later stages become `skipped`, never run on bad inputs), or completes it.
-// It is idempotent and runs inside one transaction, so calling it twice, or from two processes at once, never
-// enqueues a stage twice. Workers call it right after they finish a job (so the next stage starts without
-// delay); the server's sweep() calls it for every workflow whose running stage has finished, which recovers
-// whatever a worker killed between its commit and its advance() left behind, and reaps lapsed leases and
-// time limits.
+// It works on the record inside one StateStore update, so calling it twice, or from two processes at once,
+// never enqueues a stage twice. Workers call it right after they finish a job (so the next stage starts
+// without delay); the server's sweep() calls it for every running workflow whose queued stage has finished,
+// which recovers whatever a worker killed between its commit and its advance() left behind, and reaps lapsed
+// leases and time limits.
 //
 // Stage states stored: pending -> queued (a job exists; running/completed/failed are then read from the job)
 // -> completed | failed | skipped | cancelled.
@@ -16,8 +16,7 @@
 #include <string>
 
 #include "engine/node_registry.h"
-#include "store/job_queue.h"
-#include "store/sqlite/database.h"
+#include "store/state_store.h"
 
 namespace yv::engine {
 
@@ -26,12 +25,13 @@ std::string stage_output_dir(const std::string& workflow_id, int index);
 
 class Scheduler {
  public:
-  // REQUIRES: queue works on db (so that enqueueing joins the caller's transaction); all outlive this.
-  Scheduler(sqlite::Database& db, store::JobQueue& queue, const NodeRegistry& nodes);
+  // REQUIRES: state and nodes outlive the scheduler.
+  Scheduler(store::StateStore& state, const NodeRegistry& nodes);
 
-  // REQUIRES: a transaction is open on db. Unknown or finished workflows are left alone.
-  void advance_in_transaction(const std::string& workflow_id);
-  // advance_in_transaction() in its own transaction.
+  // Moves `workflow` forward, queueing through `changes`: part of the caller's update. A finished workflow
+  // is left alone.
+  void advance(store::WorkflowRecord& workflow, store::Changes& changes);
+  // advance() in an update of its own. An unknown workflow is left alone.
   void advance(const std::string& workflow_id);
 
   // Reaps the queue, then advances every running workflow whose queued stage's job has finished. Returns
@@ -39,11 +39,7 @@ class Scheduler {
   int sweep();
 
  private:
-  void fail_workflow(const std::string& workflow_id, int index, const std::string& task_name,
-                     const std::string& error);
-
-  sqlite::Database& db_;
-  store::JobQueue& queue_;
+  store::StateStore& state_;
   const NodeRegistry& nodes_;
 };
 

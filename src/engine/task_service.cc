@@ -7,7 +7,6 @@
 #include "core/json_util.h"
 #include "engine/callback_outbox.h"
 #include "storage/input_paths.h"
-#include "store/sqlite/schema.h"
 
 namespace yv::engine {
 namespace {
@@ -36,10 +35,8 @@ std::string task_status(store::JobState state) {
 
 }  // namespace
 
-TaskService::TaskService(sqlite::Database& db, const NodeRegistry& nodes, const storage::BlobStore& store)
-    : db_(db), queue_(db), nodes_(nodes), inputs_(store), webhooks_(net::WebhookPolicy::from_environment()) {
-  sqlite::ensure_schema(db_);
-}
+TaskService::TaskService(store::StateStore& state, const NodeRegistry& nodes, const storage::BlobStore& store)
+    : state_(state), nodes_(nodes), inputs_(store), webhooks_(net::WebhookPolicy::from_environment()) {}
 
 nlohmann::json TaskService::submit(const nlohmann::json& body) {
   if (!body.is_object()) throw Error("invalid_request", "the body must be a JSON object", 400);
@@ -65,111 +62,88 @@ nlohmann::json TaskService::submit(const nlohmann::json& body) {
   }
   const std::string input_text = input.dump();  // nlohmann sorts object keys: a canonical form
   const store::JobLimits limits{3, double(node.time_limit_seconds)};
+  const nlohmann::json payload = {
+      {"task_name", task_name}, {"params", input}, {"output_dir", "tasks/" + task_id}};
 
-  std::lock_guard lock(mutex_);
-  return db_.transaction([&]() -> nlohmann::json {
-    auto existing = db_.prepare("SELECT task_name, input, job_id, callback FROM tasks WHERE task_id = ?1");
-    existing.bind(1, task_id);
-    if (!existing.step()) {
-      const int64_t job = queue_.enqueue(
-          node.resource_class,
-          {{"task_name", task_name}, {"params", input}, {"output_dir", "tasks/" + task_id}}, limits);
-      auto insert = db_.prepare(
-          "INSERT INTO tasks (task_id, task_name, input, job_id, callback, notify, created_at) "
-          "VALUES (?1, ?2, ?3, ?4, ?5, ?5 IS NOT NULL, ?6)");
-      insert.bind(1, task_id)
-          .bind(2, task_name)
-          .bind(3, input_text)
-          .bind(4, job)
-          .bind(6, store::wall_clock());
-      callback ? insert.bind(5, *callback) : insert.bind_null(5);
-      insert.run();
-      return {{"task_id", task_id}, {"status", "pending"}, {"message", "Task created and queued."}};
+  nlohmann::json answer;
+  state_.update_task(task_id, [&](std::optional<store::TaskRecord>& t, store::Changes& changes) {
+    if (!t) {
+      const int64_t job = changes.enqueue(node.resource_class, payload, limits);
+      t = store::TaskRecord{
+          task_id, task_name, input_text, job, callback, callback.has_value(), store::wall_clock()};
+      answer = {{"task_id", task_id}, {"status", "pending"}, {"message", "Task created and queued."}};
+      return;
     }
-    if (existing.text_at(0) != task_name || existing.text_at(1) != input_text) {
+    if (t->task_name != task_name || t->input != input_text) {
       throw Error(
           "task_conflict",
           "task " + task_id + " already exists with a different task_name or input_data; use a new task_id",
           409);
     }
-    const int64_t job = existing.int_at(2);
-    const auto target = callback ? callback : existing.optional_text_at(3);
-    if (callback) {
-      db_.prepare("UPDATE tasks SET callback = ?1 WHERE task_id = ?2")
-          .bind(1, *callback)
-          .bind(2, task_id)
-          .run();
-    }
-    const store::JobStatus s = queue_.status(job);
+    if (callback) t->callback = callback;
+    const store::JobStatus s = state_.job(t->job_id);
     if (s.state == store::JobState::kDone) {
-      if (target) {  // the stored result is announced again, as a new run would be
-        const nlohmann::json view = task_view(db_, queue_, task_id);
-        add_callback(
-            db_, "task", task_id, *target,
-            {{"task_id", task_id}, {"status", "completed"}, {"result", view["result"]}, {"error", nullptr}});
+      if (t->callback) {  // the stored result is announced again, as a new run would be
+        nlohmann::json body = task_outcome(s);
+        body["task_id"] = task_id;
+        changes.add_callback("task", task_id, *t->callback, std::move(body));
       }
-      return {{"task_id", task_id},
-              {"status", "completed"},
-              {"message", "Task already completed with the same input; returning the stored result."},
-              {"reuse_info", {{"reused", true}, {"completed_at", time_or_null(s.finished_at)}}},
-              {"result", {{"output", *s.result}}}};
+      answer = {{"task_id", task_id},
+                {"status", "completed"},
+                {"message", "Task already completed with the same input; returning the stored result."},
+                {"reuse_info", {{"reused", true}, {"completed_at", time_or_null(s.finished_at)}}},
+                {"result", {{"output", *s.result}}}};
+      return;
     }
     if (s.state == store::JobState::kDead || s.state == store::JobState::kCancelled) {
-      const int64_t retry = queue_.enqueue(
-          node.resource_class,
-          {{"task_name", task_name}, {"params", input}, {"output_dir", "tasks/" + task_id}}, limits);
-      db_.prepare("UPDATE tasks SET job_id = ?1, notify = callback IS NOT NULL WHERE task_id = ?2")
-          .bind(1, retry)
-          .bind(2, task_id)
-          .run();
-      return {{"task_id", task_id}, {"status", "pending"}, {"message", "Task failed before; queued again."}};
+      t->job_id = changes.enqueue(node.resource_class, payload, limits);
+      t->notify = t->callback.has_value();
+      answer = {
+          {"task_id", task_id}, {"status", "pending"}, {"message", "Task failed before; queued again."}};
+      return;
     }
-    return {{"task_id", task_id}, {"status", task_status(s.state)}, {"message", "Task already queued."}};
+    answer = {{"task_id", task_id}, {"status", task_status(s.state)}, {"message", "Task already queued."}};
   });
+  return answer;
 }
 
-nlohmann::json TaskService::status(const std::string& task_id) {
-  std::lock_guard lock(mutex_);
-  return task_view(db_, queue_, task_id);
+nlohmann::json TaskService::status(const std::string& task_id) { return task_view(state_, task_id); }
+
+nlohmann::json task_outcome(const store::JobStatus& s) {
+  return {{"status", task_status(s.state)},
+          {"result", s.result ? nlohmann::json{{"output", *s.result}} : nlohmann::json(nullptr)},
+          {"error", s.state == store::JobState::kDone || !s.error ? nlohmann::json(nullptr)
+                                                                  : nlohmann::json(*s.error)}};
 }
 
-nlohmann::json task_view(sqlite::Database& db, store::JobQueue& queue, const std::string& task_id) {
-  auto q =
-      db.prepare("SELECT task_name, job_id, created_at, callback IS NOT NULL FROM tasks WHERE task_id = ?1");
-  q.bind(1, task_id);
-  if (!q.step()) throw Error("task_not_found", "task " + task_id + " not found", 404);
-  const store::JobStatus s = queue.status(q.int_at(1));
+nlohmann::json task_view(store::StateStore& state, const std::string& task_id) {
+  const auto t = state.task(task_id);
+  if (!t) throw Error("task_not_found", "task " + task_id + " not found", 404);
+  const store::JobStatus s = state.job(t->job_id);
   const bool finished = s.state != store::JobState::kReady && s.state != store::JobState::kLeased;
   nlohmann::json duration = nullptr;
   if (finished && s.started_at && s.finished_at) duration = *s.finished_at - *s.started_at;
-  return {{"task_id", task_id},
-          {"task_name", q.text_at(0)},
-          {"status", task_status(s.state)},
-          {"result", s.result ? nlohmann::json{{"output", *s.result}} : nlohmann::json(nullptr)},
-          {"error", s.state == store::JobState::kDone || !s.error ? nlohmann::json(nullptr)
-                                                                  : nlohmann::json(*s.error)},
-          {"attempts", s.attempts},
-          {"created_at", iso8601(q.double_at(2))},
-          {"started_at", time_or_null(s.started_at)},
-          {"completed_at", finished ? time_or_null(s.finished_at) : nlohmann::json(nullptr)},
-          {"duration", duration},
-          {"callback_status", callback_status(db, "task", task_id, q.int_at(3) != 0)}};
+  nlohmann::json view = task_outcome(s);
+  view.update({{"task_id", task_id},
+               {"task_name", t->task_name},
+               {"attempts", s.attempts},
+               {"created_at", iso8601(t->created_at)},
+               {"started_at", time_or_null(s.started_at)},
+               {"completed_at", finished ? time_or_null(s.finished_at) : nlohmann::json(nullptr)},
+               {"duration", duration},
+               {"callback_status", callback_status(state, "task", task_id, t->callback.has_value())}});
+  return view;
 }
 
 nlohmann::json TaskService::cancel(const std::string& task_id) {
-  std::lock_guard lock(mutex_);
-  return db_.transaction([&]() -> nlohmann::json {
-    auto q = db_.prepare("SELECT job_id FROM tasks WHERE task_id = ?1");
-    q.bind(1, task_id);
-    if (!q.step()) throw Error("task_not_found", "task " + task_id + " not found", 404);
-    if (!queue_.cancel(q.int_at(0), "cancelled: task cancelled by request")) {
-      const std::string state = task_status(queue_.status(q.int_at(0)).state);
-      throw Error("task_finished",
-                  "task " + task_id + " has already " + (state == "cancelled" ? "been cancelled" : state),
-                  409);
-    }
-    return {{"task_id", task_id}, {"status", "cancelled"}, {"message", "Task cancelled."}};
-  });
+  const auto t = state_.task(task_id);
+  if (!t) throw Error("task_not_found", "task " + task_id + " not found", 404);
+  if (!state_.queue().cancel(t->job_id, "cancelled: task cancelled by request")) {
+    const std::string state = task_status(state_.job(t->job_id).state);
+    throw Error("task_finished",
+                "task " + task_id + " has already " + (state == "cancelled" ? "been cancelled" : state), 409);
+  }
+  return {{"task_id", task_id}, {"status", "cancelled"}, {"message", "Task cancelled."}};
 }
 
 nlohmann::json describe_nodes(const NodeRegistry& nodes) {

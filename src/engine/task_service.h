@@ -11,26 +11,22 @@
 // "Same input" compares the parameters after validation and defaults, so {"beam_size": 5} and {} are the
 // same.
 //
-// Embedded (SQLite) for now; the Redis deployment will put a TaskStore interface under this.
 #pragma once
 
-#include <filesystem>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
 
 #include "engine/node_registry.h"
 #include "net/webhook.h"
 #include "storage/input_paths.h"
-#include "store/sqlite/database.h"
-#include "store/sqlite/sqlite_job_queue.h"
+#include "store/state_store.h"
 
 namespace yv::engine {
 
 class TaskService {
  public:
-  // REQUIRES: db and nodes outlive the service; every process sharing the database uses the same schema.
-  TaskService(sqlite::Database& db, const NodeRegistry& nodes, const storage::BlobStore& store);
+  // REQUIRES: state, nodes and store outlive the service.
+  TaskService(store::StateStore& state, const NodeRegistry& nodes, const storage::BlobStore& store);
 
   // Body of POST /v1/tasks: {"task_name", "task_id"?, "input_data"?, "callback"?}. Returns the response body.
   // Throws yv::Error: "invalid_request" (400) for a body of the wrong shape, "unknown_node" /
@@ -46,16 +42,17 @@ class TaskService {
   nlohmann::json cancel(const std::string& task_id);
 
  private:
-  std::mutex mutex_;  // HTTP handlers run on many threads; a connection runs one transaction at a time
-  sqlite::Database& db_;
-  store::SqliteJobQueue queue_;
+  store::StateStore& state_;
   const NodeRegistry& nodes_;
   storage::InputResolver inputs_;  // what input names mean, and which may be read
   net::WebhookPolicy webhooks_;    // which callback URLs are accepted
 };
 
 // The body of GET /v1/tasks/{id}/status. Throws yv::Error "task_not_found" (404).
-nlohmann::json task_view(sqlite::Database& db, store::JobQueue& queue, const std::string& task_id);
+nlohmann::json task_view(store::StateStore& state, const std::string& task_id);
+
+// How a task's job ended, as its status route and callback show it: {"status", "result", "error"}.
+nlohmann::json task_outcome(const store::JobStatus& job);
 
 // Every node with its parameters and outputs: the body of GET /v1/tasks/supported-tasks.
 nlohmann::json describe_nodes(const NodeRegistry& nodes);

@@ -1,35 +1,26 @@
-// Workflows (`/v1/workflows`): submit in the three execution modes, status, listing and cancellation, on
-// the embedded state database. The planner (engine/planner.h) decides what runs; the scheduler
-// (engine/scheduler.h) runs it. Every change happens in one transaction, so a concurrent submit, cancel or
-// worker never sees a half-written workflow.
-//
-// Embedded (SQLite) for now; the Redis deployment will put a StateStore interface under this.
+// Workflows (`/v1/workflows`): submit in the three execution modes, status, listing and cancellation, on a
+// StateStore. The planner (engine/planner.h) decides what runs; the scheduler (engine/scheduler.h) runs it.
+// Every change is one update of the workflow's record, so a concurrent submit, cancel or worker never sees a
+// half-written workflow.
 #pragma once
 
-#include <filesystem>
-#include <memory>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
-#include <thread>
-#include <unordered_map>
 #include <utility>
-#include <vector>
 
 #include "engine/node_registry.h"
 #include "engine/planner.h"
 #include "engine/scheduler.h"
 #include "net/webhook.h"
 #include "storage/input_paths.h"
-#include "store/sqlite/database.h"
-#include "store/sqlite/sqlite_job_queue.h"
+#include "store/state_store.h"
 
 namespace yv::engine {
 
 class WorkflowService {
  public:
-  // Opens its own connection to the database file. REQUIRES: nodes outlives the service.
-  WorkflowService(const std::string& db_path, const NodeRegistry& nodes, const storage::BlobStore& store);
+  // REQUIRES: state, nodes and store outlive the service.
+  WorkflowService(store::StateStore& state, const NodeRegistry& nodes, const storage::BlobStore& store);
 
   // POST /v1/workflows. Returns the HTTP status (202 when work was scheduled, 200 when nothing was left to
   // run) and the body. Throws yv::Error: 400 for invalid requests (see parse_workflow_request) and mode
@@ -56,15 +47,7 @@ class WorkflowService {
   std::pair<int, nlohmann::json> create(const WorkflowRequest& request);
   std::pair<int, nlohmann::json> resume(const WorkflowRequest& request);
 
-  // The connection reading on this thread, opened on first use: status reads, the hot path, run in parallel.
-  sqlite::Database& reader();
-
-  std::mutex mutex_;  // HTTP handlers run on many threads; the connection runs one transaction at a time
-  sqlite::Database db_;
-  std::string db_path_;
-  std::mutex readers_mutex_;
-  std::unordered_map<std::thread::id, std::unique_ptr<sqlite::Database>> readers_;
-  store::SqliteJobQueue queue_;
+  store::StateStore& state_;
   Scheduler scheduler_;
   const NodeRegistry& nodes_;
   storage::InputResolver inputs_;  // what input names mean, and which may be read

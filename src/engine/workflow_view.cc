@@ -12,20 +12,34 @@ namespace {
 
 using nlohmann::json;
 
-// The status shown for a stage stored as `stored` whose job (if any) is in `job_state`.
-std::string shown_status(const std::string& stored, const std::optional<std::string>& job_state) {
-  if (stored != "queued" || !job_state) return stored;
-  if (*job_state == "leased") return "running";
-  if (*job_state == "done") return "completed";
-  if (*job_state == "dead") return "failed";
-  if (*job_state == "cancelled") return "cancelled";
+// The status shown for a stage stored as `stored` whose job (if any) is in `job`.
+std::string stage_status(const std::string& stored, const std::optional<store::JobStatus>& job) {
+  if (stored != "queued" || !job) return stored;
+  switch (job->state) {
+    case store::JobState::kLeased:
+      return "running";
+    case store::JobState::kDone:
+      return "completed";
+    case store::JobState::kDead:
+      return "failed";
+    case store::JobState::kCancelled:
+      return "cancelled";
+    case store::JobState::kReady:
+      break;
+  }
   return "queued";
 }
 
-constexpr const char* kStagesQuery =
-    "SELECT s.idx, s.task_name, s.status, s.input, s.output, s.error, s.history, j.state, j.attempts, "
-    "j.started_at, j.finished_at, j.progress, j.result, j.error FROM stages s LEFT JOIN jobs j ON j.id = "
-    "s.job_id WHERE s.workflow_id = ?1 ORDER BY s.idx";
+std::optional<store::JobStatus> job_of(const store::StageRecord& stage,
+                                       const std::function<store::JobStatus(int64_t)>& job) {
+  if (!stage.job_id) return std::nullopt;
+  return job(stage.job_id);
+}
+
+// A stage has started once it completed or its job was delivered to a worker.
+bool stage_started(const store::StageRecord& stage, const std::optional<store::JobStatus>& job) {
+  return stage.status == "completed" || (job && job->attempts > 0);
+}
 
 }  // namespace
 
@@ -33,63 +47,65 @@ Error workflow_not_found(const std::string& workflow_id) {
   return Error("workflow_not_found", "workflow " + workflow_id + " not found", 404);
 }
 
-json workflow_view(sqlite::Database& db, const std::string& workflow_id) {
-  auto wf = db.prepare(
-      "SELECT status, request, error, created_at, updated_at, callback IS NOT NULL FROM workflows WHERE "
-      "workflow_id = ?1");
-  wf.bind(1, workflow_id);
-  if (!wf.step()) throw workflow_not_found(workflow_id);
-  const json request = json::parse(wf.text_at(1));
+std::string shown_status(const store::WorkflowRecord& w,
+                         const std::function<store::JobStatus(int64_t)>& job) {
+  if (w.status != "running") return w.status;
+  for (const store::StageRecord& s : w.stages) {
+    if (stage_started(s, job_of(s, job))) return "running";
+  }
+  return "pending";
+}
 
+json workflow_view(const store::WorkflowRecord& w, const std::function<store::JobStatus(int64_t)>& job,
+                   json callback_status) {
   json stages = json::object();
-  int completed = 0, total = 0;
+  int completed = 0;
+  const int total = int(w.stages.size());
   double running_progress = 0;
   bool started = false;
   json current = nullptr;
-  auto q = db.prepare(kStagesQuery);
-  q.bind(1, workflow_id);
-  while (q.step()) {
-    ++total;
-    const auto job_state = q.optional_text_at(7);
-    const std::string shown = shown_status(q.text_at(2), job_state);
-    json stage = {{"task_name", q.text_at(1)}, {"status", shown}};
-    stage["input"] = json_or_null(q.optional_text_at(3));
-    json output = json_or_null(q.optional_text_at(4));
-    if (output.is_null() && shown == "completed") output = json_or_null(q.optional_text_at(12));
+  for (size_t i = 0; i < w.stages.size(); ++i) {
+    const store::StageRecord& s = w.stages[i];
+    const auto j = job_of(s, job);
+    const std::string shown = stage_status(s.status, j);
+    json stage = {{"task_name", s.task_name}, {"status", shown}, {"input", s.input}};
+    json output = s.output;
+    if (output.is_null() && shown == "completed" && j && j->result) output = *j->result;
     stage["output"] = output;
-    const auto started_at = q.optional_double_at(9), finished_at = q.optional_double_at(10);
-    const bool finished = shown != "queued" && shown != "running" && finished_at;
-    stage["start_time"] = time_or_null(started_at);
-    stage["end_time"] = finished ? time_or_null(finished_at) : json(nullptr);
-    stage["duration"] =
-        finished && started_at ? json(std::round((*finished_at - *started_at) * 1000) / 1000) : json(nullptr);
-    stage["attempts"] = job_state ? q.int_at(8) : 0;
-    auto error = q.optional_text_at(5);
-    if (!error && (shown == "failed" || shown == "cancelled")) error = q.optional_text_at(13);
+    static const store::JobStatus kNotQueued;  // no times
+    const store::JobStatus& times = j ? *j : kNotQueued;
+    const bool finished = shown != "queued" && shown != "running" && times.finished_at;
+    stage["start_time"] = time_or_null(times.started_at);
+    stage["end_time"] = finished ? time_or_null(times.finished_at) : json(nullptr);
+    stage["duration"] = finished && times.started_at
+                            ? json(std::round((*times.finished_at - *times.started_at) * 1000) / 1000)
+                            : json(nullptr);
+    stage["attempts"] = j ? j->attempts : 0;
+    auto error = s.error;
+    if (!error && (shown == "failed" || shown == "cancelled") && j) error = j->error;
     stage["error"] = text_or_null(error);
     if (shown == "running") {
-      stage["progress"] = q.double_at(11);
-      running_progress = q.double_at(11);
+      stage["progress"] = j->progress;
+      running_progress = j->progress;
     }
-    const json history = json::parse(q.text_at(6));
-    if (!history.empty()) stage["history"] = history;
+    if (!s.history.empty()) stage["history"] = s.history;
     if (shown == "completed") ++completed;
-    if (shown == "completed" || shown == "running" || (job_state && q.int_at(8) > 0)) started = true;
-    if (current.is_null() && shown != "completed") current = q.text_at(1);
-    stages["stage_" + std::to_string(q.int_at(0))] = std::move(stage);
+    started = started || stage_started(s, j);
+    if (current.is_null() && shown != "completed") current = s.task_name;
+    stages["stage_" + std::to_string(i)] = std::move(stage);
   }
-  std::string status = wf.text_at(0);
+  std::string status = w.status;
   if (status == "running" && !started) status = "pending";
   if (status != "running" && status != "pending") current = nullptr;
   const double percent = total ? (completed + running_progress) * 100.0 / total : 100.0;
-  json input_params = request["globals"];
-  input_params["workflow_chain"] = request["workflow_chain"];
-  input_params["node_params"] = request["node_params"];
+  json input_params = w.request["globals"];
+  input_params["workflow_chain"] = w.request["workflow_chain"];
+  input_params["node_params"] = w.request["node_params"];
   if (!input_params.contains("video_path")) input_params["video_path"] = nullptr;
-  return {{"workflow_id", workflow_id},
+  return {{"workflow_id", w.id},
           {"status", status},
-          {"created_at", iso8601(wf.double_at(3))},
-          {"updated_at", iso8601(wf.double_at(4))},
+          {"created_at", iso8601(w.created_at)},
+          {"updated_at", iso8601(w.updated_at)},
           {"progress",
            {{"completed", completed},
             {"total", total},
@@ -97,8 +113,16 @@ json workflow_view(sqlite::Database& db, const std::string& workflow_id) {
             {"percent", std::round(percent * 10) / 10}}},
           {"input_params", input_params},
           {"stages", stages},
-          {"error", text_or_null(wf.optional_text_at(2))},
-          {"callback_status", callback_status(db, "workflow", workflow_id, wf.int_at(5) != 0)}};
+          {"error", text_or_null(w.error)},
+          {"callback_status", std::move(callback_status)}};
+}
+
+json workflow_view(store::StateStore& state, const std::string& workflow_id) {
+  const auto w = state.workflow(workflow_id);
+  if (!w) throw workflow_not_found(workflow_id);
+  return workflow_view(
+      *w, [&state](int64_t id) { return state.job(id); },
+      callback_status(state, "workflow", workflow_id, w->callback.has_value()));
 }
 
 }  // namespace yv::engine

@@ -3,17 +3,27 @@
 // with progress, completed, failed, cancelled), so the view never lags behind the workers.
 #pragma once
 
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 
 #include "core/error.h"
-#include "store/sqlite/database.h"
+#include "store/state_store.h"
 
 namespace yv::engine {
 
 Error workflow_not_found(const std::string& workflow_id);
 
-// Throws workflow_not_found (404) for an unknown id.
-nlohmann::json workflow_view(sqlite::Database& db, const std::string& workflow_id);
+// The view of a stored workflow, its stages' jobs read through `job`, with `callback_status` as given.
+nlohmann::json workflow_view(const store::WorkflowRecord& workflow,
+                             const std::function<store::JobStatus(int64_t)>& job,
+                             nlohmann::json callback_status);
+
+// The view of workflow `id` as stored now. Throws workflow_not_found (404) for an unknown id.
+nlohmann::json workflow_view(store::StateStore& state, const std::string& workflow_id);
+
+// The status shown for a stored workflow: "pending" while it runs and none of its stages has started yet.
+std::string shown_status(const store::WorkflowRecord& workflow,
+                         const std::function<store::JobStatus(int64_t)>& job);
 
 }  // namespace yv::engine

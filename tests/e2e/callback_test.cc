@@ -56,7 +56,8 @@ LiveServer::Options callback_options() {
   return {.workers = 1,
           .lease_seconds = 0,
           .env = {"YIVIDEO_CALLBACK_ALLOW_PRIVATE=1", std::string("YIVIDEO_CALLBACK_SECRET=") + kSecret,
-                  "YIVIDEO_CALLBACK_RETRY_BASE=0.2"}};
+                  "YIVIDEO_CALLBACK_RETRY_BASE=0.2"},
+          .backend = {}};
 }
 
 json extract_workflow(const std::string& callback) {

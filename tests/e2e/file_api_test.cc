@@ -51,9 +51,9 @@ class FileApiTest : public ::testing::TestWithParam<std::string> {
                                "YIVIDEO_S3_ACCESS_KEY=testing", "YIVIDEO_S3_SECRET_KEY=testing",
                                "YIVIDEO_S3_PART_BYTES=5242880", "YIVIDEO_S3_PRESIGN_SECONDS=600"});
       }
-      server =
-          std::make_unique<LiveServer>("yivideo-file-api-" + GetParam(),
-                                       LiveServer::Options{.workers = 0, .lease_seconds = 0, .env = env});
+      server = std::make_unique<LiveServer>(
+          "yivideo-file-api-" + GetParam(),
+          LiveServer::Options{.workers = 0, .lease_seconds = 0, .env = env, .backend = {}});
     }
     server_ = server.get();
   }

@@ -31,7 +31,8 @@ class UrlInputTest : public ::testing::Test {
     server_ = new LiveServer("yivideo-url-input",
                              {.workers = 1,
                               .lease_seconds = 0,
-                              .env = {"YIVIDEO_URL_ALLOW_PRIVATE=1", "YIVIDEO_URL_MAX_BYTES=1000000"}});
+                              .env = {"YIVIDEO_URL_ALLOW_PRIVATE=1", "YIVIDEO_URL_MAX_BYTES=1000000"},
+                              .backend = {}});
   }
   static void TearDownTestSuite() {
     delete server_;

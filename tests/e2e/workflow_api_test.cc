@@ -6,6 +6,8 @@
 
 #include <chrono>
 #include <filesystem>
+#include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -13,6 +15,7 @@
 #include "nodes/subtitles/validator.h"
 #include "support/fixtures.h"
 #include "support/live_server.h"
+#include "support/redis_server.h"
 
 namespace yv::test {
 namespace {
@@ -43,10 +46,25 @@ void wait_for_stage(const LiveServer& server, const std::string& id, const std::
   FAIL() << stage << " of " << id << " never became " << state;
 }
 
-class WorkflowApiTest : public ::testing::Test {
+// Every test runs on both state backends: the embedded SQLite file and a real Redis.
+class WorkflowApiTest : public ::testing::TestWithParam<std::string> {
  protected:
-  static void SetUpTestSuite() { server_ = new LiveServer("yivideo-workflow-api"); }
-  static void TearDownTestSuite() { delete server_; }
+  static void TearDownTestSuite() {
+    servers_.clear();
+    redis_.reset();
+  }
+  void SetUp() override {
+    auto& server = servers_[GetParam()];
+    if (!server) {
+      LiveServer::Options options;
+      if (GetParam() == "redis") {
+        if (!redis_) redis_ = std::make_unique<RedisServer>();
+        options.backend = redis_->url();
+      }
+      server = std::make_unique<LiveServer>("yivideo-workflow-api-" + GetParam(), options);
+    }
+    server_ = server.get();
+  }
 
   static json status(const std::string& id) { return server_->get("/v1/workflows/status/" + id); }
   static std::string submit(const json& body) {
@@ -55,9 +73,14 @@ class WorkflowApiTest : public ::testing::Test {
   static json wait_until_finished(const std::string& id) { return server_->wait_for_workflow(id); }
 
   static inline LiveServer* server_ = nullptr;
+  static inline std::map<std::string, std::unique_ptr<LiveServer>> servers_;
+  static inline std::unique_ptr<RedisServer> redis_;
 };
 
-TEST_F(WorkflowApiTest, FullChainRunsEveryStageAndReportsThem) {
+INSTANTIATE_TEST_SUITE_P(Backends, WorkflowApiTest, ::testing::Values("sqlite", "redis"),
+                         [](const auto& info) { return info.param; });
+
+TEST_P(WorkflowApiTest, FullChainRunsEveryStageAndReportsThem) {
   const json accepted =
       server_->post("/v1/workflows", workflow(synth_fixture("meeting.mp4"), kExtractAndTranscribe), 202);
   EXPECT_EQ(accepted["message"], "New workflow created and started successfully.");
@@ -91,7 +114,7 @@ TEST_F(WorkflowApiTest, FullChainRunsEveryStageAndReportsThem) {
   EXPECT_LE(word_error_rate(read_text(synth_fixture("meeting.txt")), text).rate, 0.15) << text;
 }
 
-TEST_F(WorkflowApiTest, QuickStartChainWritesSubtitlesWithinTheLimits) {
+TEST_P(WorkflowApiTest, QuickStartChainWritesSubtitlesWithinTheLimits) {
   json body = workflow(
       synth_fixture("meeting.mp4"),
       {"ffmpeg.extract_audio", "faster_whisper.transcribe_audio", "wservice.generate_subtitle_files"});
@@ -119,7 +142,7 @@ TEST_F(WorkflowApiTest, QuickStartChainWritesSubtitlesWithinTheLimits) {
   EXPECT_NE(res->body.find("weekly project meeting"), std::string::npos) << res->body;
 }
 
-TEST_F(WorkflowApiTest, IncrementalRunsOnlyTheAppendedStages) {
+TEST_P(WorkflowApiTest, IncrementalRunsOnlyTheAppendedStages) {
   const std::string id = submit(workflow(shared_fixture("jfk.wav"), {"ffmpeg.extract_audio"}));
   const json first = wait_until_finished(id);
   ASSERT_EQ(first["status"], "completed") << first.dump(2);
@@ -158,7 +181,7 @@ TEST_F(WorkflowApiTest, IncrementalRunsOnlyTheAppendedStages) {
   EXPECT_EQ(status(id)["stages"].size(), 2u) << "a refused request changed the workflow";
 }
 
-TEST_F(WorkflowApiTest, FailedStageFailsTheWorkflowAndSkipsTheRest) {
+TEST_P(WorkflowApiTest, FailedStageFailsTheWorkflowAndSkipsTheRest) {
   const std::string id = submit(workflow(synth_fixture("broken/not_media.mp4"), kExtractAndTranscribe));
   const json done = wait_until_finished(id);
   ASSERT_EQ(done["status"], "failed") << done.dump(2);
@@ -173,7 +196,7 @@ TEST_F(WorkflowApiTest, FailedStageFailsTheWorkflowAndSkipsTheRest) {
   EXPECT_NE(refused["detail"].get<std::string>().find("use retry"), std::string::npos) << refused.dump();
 }
 
-TEST_F(WorkflowApiTest, RetryRerunsFromTheFailedStageWithNewParameters) {
+TEST_P(WorkflowApiTest, RetryRerunsFromTheFailedStageWithNewParameters) {
   json body = workflow(shared_fixture("jfk.wav"), kExtractAndTranscribe);
   body["faster_whisper.transcribe_audio"]["model"] = "no-such-model";
   const std::string id = submit(body);
@@ -198,7 +221,7 @@ TEST_F(WorkflowApiTest, RetryRerunsFromTheFailedStageWithNewParameters) {
   EXPECT_EQ(server_->post("/v1/workflows", resume("retry", id, {}), 200)["tasks_to_execute"], 0);
 }
 
-TEST_F(WorkflowApiTest, RefusalsCarryTheirStatusAndCode) {
+TEST_P(WorkflowApiTest, RefusalsCarryTheirStatusAndCode) {
   const auto code_of = [](const json& body, int status) {
     return server_->post("/v1/workflows", body, status)["code"].get<std::string>();
   };
@@ -238,7 +261,7 @@ TEST_F(WorkflowApiTest, RefusalsCarryTheirStatusAndCode) {
   EXPECT_EQ(server_->get("/v1/workflows?limit=many", 400)["code"], "invalid_request");
 }
 
-TEST_F(WorkflowApiTest, ChangingARunningWorkflowIs409AndDeletedOutputsAre410) {
+TEST_P(WorkflowApiTest, ChangingARunningWorkflowIs409AndDeletedOutputsAre410) {
   const std::string id = submit(workflow(synth_fixture("meeting.mp4"), kExtractAndTranscribe));
   EXPECT_EQ(server_->post("/v1/workflows", resume("retry", id, {}), 409)["code"], "workflow_running");
   ASSERT_EQ(wait_until_finished(id)["status"], "completed");
@@ -251,7 +274,7 @@ TEST_F(WorkflowApiTest, ChangingARunningWorkflowIs409AndDeletedOutputsAre410) {
   EXPECT_EQ(gone["code"], "workflow_storage_gone");
 }
 
-TEST_F(WorkflowApiTest, CancelStopsTheRunningStage) {
+TEST_P(WorkflowApiTest, CancelStopsTheRunningStage) {
   json body =
       workflow(synth_fixture("meeting.mp4"), {"faster_whisper.transcribe_audio", "ffmpeg.extract_audio"});
   body["faster_whisper.transcribe_audio"]["beam_size"] = 5;  // the slowest decoding: seconds of work to stop
@@ -274,7 +297,7 @@ TEST_F(WorkflowApiTest, CancelStopsTheRunningStage) {
   EXPECT_EQ(status(id)["stages"]["stage_0"]["status"], "cancelled");
 }
 
-TEST_F(WorkflowApiTest, MetricsReflectRunsAndFailures) {
+TEST_P(WorkflowApiTest, MetricsReflectRunsAndFailures) {
   const std::string good = submit(workflow(shared_fixture("jfk.wav"), {"ffmpeg.extract_audio"}));
   const std::string bad = submit(workflow(synth_fixture("broken/not_media.mp4"), {"ffmpeg.extract_audio"}));
   ASSERT_EQ(wait_until_finished(good)["status"], "completed");
@@ -293,7 +316,7 @@ TEST_F(WorkflowApiTest, MetricsReflectRunsAndFailures) {
   }
 }
 
-TEST_F(WorkflowApiTest, ListingIsNewestFirstAndPages) {
+TEST_P(WorkflowApiTest, ListingIsNewestFirstAndPages) {
   std::vector<std::string> ids;
   for (int i = 0; i < 3; ++i)
     ids.push_back(submit(workflow(shared_fixture("jfk.wav"), {"ffmpeg.extract_audio"})));
@@ -311,9 +334,11 @@ TEST_F(WorkflowApiTest, ListingIsNewestFirstAndPages) {
 }
 
 TEST(WorkflowTimeLimitTest, StagePastItsTimeLimitFailsWithTaskTimeout) {
-  LiveServer server(
-      "yivideo-workflow-timeout",
-      {.workers = 1, .lease_seconds = 0, .env = {"YIVIDEO_NODE_TIMEOUTS=faster_whisper.transcribe_audio=1"}});
+  LiveServer server("yivideo-workflow-timeout",
+                    {.workers = 1,
+                     .lease_seconds = 0,
+                     .env = {"YIVIDEO_NODE_TIMEOUTS=faster_whisper.transcribe_audio=1"},
+                     .backend = {}});
   json body = workflow(synth_fixture("meeting.mp4"), {"faster_whisper.transcribe_audio"});
   body["faster_whisper.transcribe_audio"]["beam_size"] = 5;  // seconds of work, over the 1 s limit
   const std::string id = server.post("/v1/workflows", body, 202)["workflow_id"];
@@ -325,10 +350,28 @@ TEST(WorkflowTimeLimitTest, StagePastItsTimeLimitFailsWithTaskTimeout) {
   EXPECT_LT(done["stages"]["stage_0"]["duration"].get<double>(), 3.0);
 }
 
-// Fault tests: each runs its own server, which it kills.
+// Fault tests: each runs its own server, which it kills, on each state backend.
+class WorkflowFaultTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  // One worker with a 2 s lease, on this test's backend.
+  LiveServer::Options options() {
+    LiveServer::Options o{.workers = 1, .lease_seconds = 2, .env = {}, .backend = {}};
+    if (GetParam() == "redis") {
+      redis_ = std::make_unique<RedisServer>();
+      o.backend = redis_->url();
+    }
+    return o;
+  }
+  std::string name(const std::string& test) const { return "yivideo-workflow-" + test + "-" + GetParam(); }
 
-TEST(WorkflowFaultTest, KilledWorkerStageIsRerunAndCommittedOnce) {
-  LiveServer server("yivideo-workflow-kill-worker", {.workers = 1, .lease_seconds = 2, .env = {}});
+  std::unique_ptr<RedisServer> redis_;
+};
+
+INSTANTIATE_TEST_SUITE_P(Backends, WorkflowFaultTest, ::testing::Values("sqlite", "redis"),
+                         [](const auto& info) { return info.param; });
+
+TEST_P(WorkflowFaultTest, KilledWorkerStageIsRerunAndCommittedOnce) {
+  LiveServer server(name("kill-worker"), options());
   json body = workflow(synth_fixture("meeting.mp4"), kExtractAndTranscribe);
   const std::string id = server.post("/v1/workflows", body, 202)["workflow_id"];
   wait_for_stage(server, id, "stage_1", "running");
@@ -345,8 +388,8 @@ TEST(WorkflowFaultTest, KilledWorkerStageIsRerunAndCommittedOnce) {
             0.15);
 }
 
-TEST(WorkflowFaultTest, KilledServerRestartsAndTheWorkflowContinues) {
-  LiveServer server("yivideo-workflow-kill-server", {.workers = 1, .lease_seconds = 2, .env = {}});
+TEST_P(WorkflowFaultTest, KilledServerRestartsAndTheWorkflowContinues) {
+  LiveServer server(name("kill-server"), options());
   const std::vector<std::string> chain = {"ffmpeg.extract_audio", "faster_whisper.transcribe_audio",
                                           "faster_whisper.transcribe_audio"};
   const std::string id =

@@ -30,10 +30,13 @@ LiveServer::~LiveServer() {
 }
 
 void LiveServer::start() {
-  std::vector<std::string> argv = {YIVIDEO_BIN, "serve",
-                                   "--port",    std::to_string(port_),
-                                   "--db",      (dir_ / "state.db").string(),
-                                   "--workers", std::to_string(options_.workers)};
+  std::vector<std::string> argv = {YIVIDEO_BIN,           "serve",     "--port",
+                                   std::to_string(port_), "--workers", std::to_string(options_.workers)};
+  if (options_.backend.empty()) {
+    argv.insert(argv.end(), {"--db", (dir_ / "state.db").string()});
+  } else {
+    argv.insert(argv.end(), {"--backend", options_.backend});
+  }
   if (options_.lease_seconds > 0) {
     argv.push_back("--lease");
     argv.push_back(std::to_string(options_.lease_seconds));

@@ -21,6 +21,7 @@ class LiveServer {
     int workers = 1;
     double lease_seconds = 0;      // 0: the workers' default
     std::vector<std::string> env;  // extra "NAME=value" for the server (and so its workers)
+    std::string backend;           // --backend (e.g. a Redis URL); empty: a SQLite file in its directory
   };
   // Input files may be read from the shared and synthesized fixture directories.
   explicit LiveServer(const std::string& name, Options options);

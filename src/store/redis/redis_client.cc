@@ -66,7 +66,7 @@ void Client::connect() {
   if (db_ != 0) command({"SELECT", std::to_string(db_)});
 }
 
-Reply Client::command(const std::vector<std::string>& argv) {
+Reply Client::command(const std::vector<std::string>& argv, Retry retry) {
   // One reconnect: a Redis restart (AOF) between two commands should cost a client nothing.
   for (int attempt = 0;; ++attempt) {
     if (!ctx_) connect();
@@ -82,7 +82,7 @@ Reply Client::command(const std::vector<std::string>& argv) {
       const std::string why = ctx_->errstr;
       redisFree(ctx_);
       ctx_ = nullptr;
-      if (attempt == 0) continue;
+      if (attempt == 0 && retry == Retry::kOnce) continue;
       throw Error("state_unavailable", "lost the connection to Redis: " + why, 503);
     }
     if (reply->type == REDIS_REPLY_ERROR) {

@@ -27,9 +27,13 @@ class Client {
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
 
+  // Whether command() may resend a command once after the connection was lost. Never inside MULTI/EXEC or
+  // WATCH: the new connection has neither, so a resent command would run outside the transaction.
+  enum class Retry { kOnce, kNever };
+
   // Runs one command. Throws yv::Error "state_unavailable" (503) when the connection fails and "state_error"
   // (500) for an error reply (a script error, a wrong type).
-  Reply command(const std::vector<std::string>& argv);
+  Reply command(const std::vector<std::string>& argv, Retry retry = Retry::kOnce);
 
  private:
   void connect();

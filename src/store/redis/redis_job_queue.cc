@@ -24,9 +24,9 @@ local function unlease(id)
 end
 )lua";
 
-// ARGV: P, queue, payload, max_attempts, time_limit, now
+// ARGV: P, queue, payload, max_attempts, time_limit, now, id
 constexpr const char* kEnqueue = R"lua(
-local id = redis.call('INCR', P .. 'next_id')
+local id = ARGV[7]
 redis.call('HSET', P .. 'job:' .. id, 'queue', ARGV[2], 'payload', ARGV[3], 'state', 'ready', 'attempts', 0,
   'max_attempts', ARGV[4], 'time_limit', ARGV[5], 'token', 0, 'progress', 0, 'available_at', ARGV[6])
 redis.call('ZADD', P .. 'ready:' .. ARGV[2], ARGV[6], member(id))
@@ -145,17 +145,41 @@ std::string number(double v) { return fmt::format("{:.6f}", v); }
 RedisJobQueue::RedisJobQueue(const std::string& url, std::function<double()> clock, std::string prefix)
     : client_(url), clock_(std::move(clock)), prefix_(std::move(prefix)) {}
 
-redis::Reply RedisJobQueue::run(const char* script, std::vector<std::string> args) {
-  std::vector<std::string> argv = {"EVAL", std::string(kCommon) + script, "0", prefix_};
+std::vector<std::string> RedisJobQueue::script(const char* body, std::vector<std::string> args) const {
+  std::vector<std::string> argv = {"EVAL", std::string(kCommon) + body, "0", prefix_};
   argv.insert(argv.end(), std::make_move_iterator(args.begin()), std::make_move_iterator(args.end()));
+  return argv;
+}
+
+redis::Reply RedisJobQueue::run(const char* body, std::vector<std::string> args) {
+  const std::vector<std::string> argv = script(body, std::move(args));
   std::lock_guard lock(mutex_);
   return client_.command(argv);
 }
 
+int64_t RedisJobQueue::next_id() {
+  std::lock_guard lock(mutex_);
+  return client_.command({"INCR", prefix_ + "next_id"}).integer;
+}
+
+std::vector<std::string> RedisJobQueue::enqueue_command(int64_t id, const std::string& queue,
+                                                        const nlohmann::json& payload,
+                                                        JobLimits limits) const {
+  return script(kEnqueue,
+                {queue, payload.dump(), std::to_string(std::max(1, limits.max_attempts)),
+                 number(std::max(0.0, limits.time_limit_seconds)), number(clock_()), std::to_string(id)});
+}
+
+std::vector<std::string> RedisJobQueue::cancel_command(int64_t id, const std::string& reason) const {
+  return script(kCancel, {std::to_string(id), reason, number(clock_())});
+}
+
 int64_t RedisJobQueue::enqueue(const std::string& queue, const nlohmann::json& payload, JobLimits limits) {
-  return run(kEnqueue, {queue, payload.dump(), std::to_string(std::max(1, limits.max_attempts)),
-                        number(std::max(0.0, limits.time_limit_seconds)), number(clock_())})
-      .integer;
+  const int64_t id = next_id();
+  const std::vector<std::string> argv = enqueue_command(id, queue, payload, limits);
+  std::lock_guard lock(mutex_);
+  client_.command(argv);
+  return id;
 }
 
 std::optional<Job> RedisJobQueue::claim(const std::vector<std::string>& queues, const std::string& worker,
@@ -188,7 +212,9 @@ bool RedisJobQueue::fail(const Job& job, const std::string& error, bool retry, d
 }
 
 bool RedisJobQueue::cancel(int64_t id, const std::string& reason) {
-  return run(kCancel, {std::to_string(id), reason, number(clock_())}).integer == 1;
+  const std::vector<std::string> argv = cancel_command(id, reason);
+  std::lock_guard lock(mutex_);
+  return client_.command(argv).integer == 1;
 }
 
 int RedisJobQueue::reap() { return int(run(kReap, {number(clock_())}).integer); }

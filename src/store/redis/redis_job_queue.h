@@ -35,8 +35,17 @@ class RedisJobQueue final : public JobQueue {
   int reap() override;
   JobStatus status(int64_t id) override;
 
+  // For callers that queue work inside their own MULTI/EXEC (store/redis/redis_state_store.h): a fresh job
+  // id, and the commands that enqueue a job under it or cancel one (as enqueue() and cancel() do).
+  int64_t next_id();
+  std::vector<std::string> enqueue_command(int64_t id, const std::string& queue,
+                                           const nlohmann::json& payload, JobLimits limits) const;
+  std::vector<std::string> cancel_command(int64_t id, const std::string& reason) const;
+
  private:
-  redis::Reply run(const char* script, std::vector<std::string> args);
+  // The EVAL command running a script (with the shared helpers) on `args`.
+  std::vector<std::string> script(const char* body, std::vector<std::string> args) const;
+  redis::Reply run(const char* body, std::vector<std::string> args);
 
   std::mutex mutex_;  // one connection, used by one thread at a time
   redis::Client client_;

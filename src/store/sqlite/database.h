@@ -33,6 +33,9 @@ class Statement {
   Statement& bind(int index, double value);
   Statement& bind(int index, std::string_view value);
   Statement& bind_null(int index);
+  // NULL when there is no value.
+  Statement& bind_optional(int index, const std::optional<std::string>& value);
+  Statement& bind_optional(int index, const std::optional<double>& value);
 
   // Advances to the next row; false when there are no more. Throws yv::Error "state_store_error" (503) on
   // failure.

@@ -8,7 +8,7 @@ namespace yv::sqlite {
 namespace {
 
 // Bump on every change to the statements below.
-constexpr int64_t kVersion = 3;
+constexpr int64_t kVersion = 4;
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS jobs (
@@ -56,6 +56,7 @@ CREATE TABLE IF NOT EXISTS workflows (
 );
 CREATE INDEX IF NOT EXISTS workflows_to_notify ON workflows (status) WHERE notify = 1;
 CREATE INDEX IF NOT EXISTS workflows_by_age ON workflows (created_at, workflow_id);
+CREATE INDEX IF NOT EXISTS workflows_running ON workflows (status) WHERE status = 'running';
 
 CREATE TABLE IF NOT EXISTS stages (
   workflow_id TEXT NOT NULL REFERENCES workflows (workflow_id),
@@ -88,6 +89,33 @@ CREATE TABLE IF NOT EXISTS callbacks (
 );
 CREATE INDEX IF NOT EXISTS callbacks_due ON callbacks (next_at) WHERE status = 'pending';
 CREATE INDEX IF NOT EXISTS callbacks_by_owner ON callbacks (kind, owner_id, id);
+
+-- Device leases (gpu_lock:<n>): holder NULL when free; the token survives releases so it only grows.
+CREATE TABLE IF NOT EXISTS leases (
+  key         TEXT PRIMARY KEY,
+  holder      TEXT,
+  task_name   TEXT,
+  token       INTEGER NOT NULL DEFAULT 0,
+  acquired_at REAL,
+  expires_at  REAL
+);
+CREATE TABLE IF NOT EXISTS lease_events (
+  id        INTEGER PRIMARY KEY AUTOINCREMENT,
+  key       TEXT NOT NULL,
+  event     TEXT NOT NULL,
+  holder    TEXT NOT NULL,
+  task_name TEXT NOT NULL,
+  token     INTEGER NOT NULL,
+  at        REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS lease_events_by_key ON lease_events (key, id);
+
+-- Workers' heartbeats, for monitoring: one row per worker name, replaced at every beat.
+CREATE TABLE IF NOT EXISTS workers (
+  name    TEXT PRIMARY KEY,
+  beat    TEXT NOT NULL,
+  seen_at REAL NOT NULL
+);
 )sql";
 
 }  // namespace
