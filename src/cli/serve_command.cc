@@ -19,6 +19,7 @@
 #include "core/periodic.h"
 #include "engine/callback_outbox.h"
 #include "engine/metrics.h"
+#include "engine/monitor.h"
 #include "engine/task_service.h"
 #include "engine/worker_pool.h"
 #include "engine/workflow_service.h"
@@ -49,6 +50,9 @@ struct ServeOptions {
   std::string backend;  // empty: the SQLite file `db`
   int workers = 1;
   double lease_seconds = 30;
+  std::vector<std::string> queues{"cpu"};  // what the worker processes serve
+  double gpu_wait_seconds = 300;
+  double dead_after_seconds = 10;
 };
 
 int serve(const ServeOptions& o) {
@@ -61,11 +65,13 @@ int serve(const ServeOptions& o) {
   engine::TaskService tasks(*state, nodes, *store);
   engine::WorkflowService workflows(*state, nodes, *store);
   engine::Metrics metrics(*state);
+  engine::Monitor monitor(*state, *store, nodes,
+                          {.lease_seconds = o.lease_seconds, .dead_after_seconds = o.dead_after_seconds});
   http::ApiServer server(o.http, [&](http::Router& routes) {
     http::add_task_routes(routes, tasks, nodes);
     http::add_workflow_routes(routes, workflows);
     http::add_file_routes(routes, *store);
-    http::add_monitoring_routes(routes, metrics);
+    http::add_monitoring_routes(routes, metrics, monitor);
     http::add_docs_routes(routes, nodes);  // last: it documents every route
   });
   server.bind();
@@ -91,7 +97,9 @@ int serve(const ServeOptions& o) {
     return true;
   });
   engine::WorkerPool workers(
-      {engine::self_executable(), "worker", "--backend", backend, "--lease", std::to_string(o.lease_seconds)},
+      {engine::self_executable(), "worker", "--backend", backend, "--lease", std::to_string(o.lease_seconds),
+       "--queues", fmt::format("{}", fmt::join(o.queues, ",")), "--gpu-wait",
+       std::to_string(o.gpu_wait_seconds)},
       o.workers);
   workers.start();
   const auto& options = o.http;
@@ -129,6 +137,18 @@ Command add_serve(CLI::App& app) {
   cmd->add_option("--workers", options->workers, "Worker processes to run beside the API")
       ->capture_default_str()
       ->check(CLI::Range(0, 64));
+  cmd->add_option("--queues", options->queues,
+                  "Resource classes the worker processes serve; gpu:<device> serves GPU nodes on that device")
+      ->delimiter(',')
+      ->capture_default_str();
+  cmd->add_option("--gpu-wait", options->gpu_wait_seconds,
+                  "Seconds a GPU node waits for its device's lease before failing with gpu_unavailable")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--dead-after", options->dead_after_seconds,
+                  "Seconds of silence after which monitoring reports a worker dead")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   cmd->add_option("--lease", options->lease_seconds,
                   "Workers' lease in seconds: how soon the job of a worker that died runs again")
       ->capture_default_str()

@@ -45,7 +45,7 @@ int run_worker(WorkerCommandOptions o) {
   o.worker.on_finished = [&scheduler](const store::Job& job) {
     if (job.payload.contains("workflow_id")) scheduler.advance(job.payload["workflow_id"]);
   };
-  engine::Worker worker(state->queue(), nodes, o.worker);
+  engine::Worker worker(*state, nodes, o.worker);
   g_worker = &worker;
   std::signal(SIGINT, on_stop_signal);
   std::signal(SIGTERM, on_stop_signal);
@@ -65,13 +65,18 @@ Command add_worker(CLI::App& app) {
   cmd->add_option(
       "--backend", o->backend,
       "Shared state instead of the SQLite file: redis://host:port[/db] for the scale-out deployment");
-  cmd->add_option("--queues", o->worker.queues, "Resource classes to serve, comma-separated")
+  cmd->add_option("--queues", o->worker.queues,
+                  "Resource classes to serve, comma-separated; gpu:<device> serves GPU nodes on that device")
       ->delimiter(',')
       ->capture_default_str();
   cmd->add_option("--name", o->worker.name, "Name shown as the lease holder (default host:pid)");
   cmd->add_option("--lease", o->worker.lease_seconds, "Lease length in seconds; renewed every third of it")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  cmd->add_option("--gpu-wait", o->worker.gpu_wait_seconds,
+                  "Seconds a GPU node waits for its device's lease before failing with gpu_unavailable")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option("--max-jobs", o->worker.max_jobs, "Exit after this many jobs (0: run until stopped)")
       ->capture_default_str();
   cmd->add_option("--work-dir", o->worker.work_root, "Scratch directory for running nodes")

@@ -63,6 +63,12 @@ std::string Metrics::render() {
   for (const auto& [status, count] : stats.workflows) {
     out += fmt::format("yivideo_workflows{{status=\"{}\"}} {}\n", status, count);
   }
+  header(out, "yivideo_gpu_lease_held", "gauge", "1 while a worker holds the GPU lease, per lock key");
+  for (const std::string& key : state_.leases().keys()) {
+    out += fmt::format("yivideo_gpu_lease_held{{lock_key=\"{}\"}} {}\n", label(key),
+                       state_.leases().current(key) ? 1 : 0);
+  }
+
   header(out, "yivideo_callbacks", "gauge", "Callbacks per delivery status");
   for (const auto& [status, count] : stats.callbacks) {
     out += fmt::format("yivideo_callbacks{{status=\"{}\"}} {}\n", status, count);

@@ -1,7 +1,7 @@
 // GET /metrics: Prometheus text exposition of the engine's state, read from the state store at scrape
 // time (so every gateway reports the same numbers): queue depth per queue and state, runs and failures per
-// node, durations of completed runs per node, workflows and callbacks per status. GPU lease state arrives
-// with the leases themselves (scale-out issue).
+// node, durations of completed runs per node, workflows and callbacks per status, and which GPU leases are
+// held.
 #pragma once
 
 #include <string>

@@ -17,21 +17,36 @@ namespace {
 
 using Seconds = std::chrono::duration<double>;
 
-// Renews the lease of `job` until destroyed, carrying the node's progress; raises `lost` if a renewal is
-// refused. The queue is used from two threads, so every call on it goes through `queue_mutex`. Renewals come
-// every third of the lease, and at least once a second so that a cancellation stops the node promptly.
-Periodic heartbeat(store::JobQueue& queue, std::mutex& queue_mutex, const store::Job& job,
-                   double lease_seconds, const std::atomic<double>& progress, std::atomic<bool>& lost) {
-  return Periodic(Seconds(std::min(lease_seconds / 3, 1.0)), [&, lease_seconds] {
-    std::lock_guard queue_lock(queue_mutex);
-    if (queue.heartbeat(job, lease_seconds, progress.load())) return true;
-    spdlog::warn("job {}: lease lost (redelivered, cancelled or timed out), abandoning it", job.id);
-    lost = true;
-    return false;
-  });
+constexpr double kBeatSeconds = 1;       // how often a worker reports itself, idle or busy
+constexpr double kPatienceSeconds = 60;  // how long a result waits for the state to come back
+
+// Runs f() until the state answers, retrying for up to kPatienceSeconds: a restart of the state store (Redis
+// with AOF) between a node's end and its commit must not lose the result. Other errors propagate at once.
+template <class F>
+auto patiently(F&& f) {
+  const auto give_up = std::chrono::steady_clock::now() + Seconds(kPatienceSeconds);
+  for (;;) {
+    try {
+      return f();
+    } catch (const Error& e) {
+      if (e.code() != "state_unavailable" || std::chrono::steady_clock::now() >= give_up) throw;
+      spdlog::warn("state unavailable ({}); retrying", e.detail());
+      std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    }
+  }
 }
 
 }  // namespace
+
+// One attempt at a job, shared by the thread running the node and the heartbeat thread. Every call on the
+// queue or the GPU lease goes through `mutex`.
+struct Worker::Attempt {
+  std::mutex mutex;
+  std::atomic<bool> lost{false};      // the job's lease (or the GPU's) is gone: stop and commit nothing
+  std::atomic<bool> gpu_lost{false};  // the GPU lease was released under the node by an operator
+  std::atomic<double> progress{0};
+  std::optional<store::Lease> gpu;  // the device lease, once taken
+};
 
 std::string default_worker_name() {
   char host[256] = {};
@@ -39,20 +54,54 @@ std::string default_worker_name() {
   return std::string(host) + ":" + std::to_string(getpid());
 }
 
-Worker::Worker(store::JobQueue& queue, const NodeRegistry& nodes, WorkerOptions options)
-    : queue_(queue), nodes_(nodes), options_(std::move(options)) {
+Worker::Worker(store::StateStore& state, const NodeRegistry& nodes, WorkerOptions options)
+    : state_(state), queue_(state.queue()), nodes_(nodes), options_(std::move(options)) {
   if (options_.name.empty()) options_.name = default_worker_name();
+  for (const std::string& q : options_.queues) {
+    if (q != "gpu" && !q.starts_with("gpu:")) {
+      queues_.push_back(q);
+      continue;
+    }
+    if (!gpu_device_.empty())
+      throw Error("invalid_config", "a worker serves one GPU: give one gpu:<device>", 400);
+    gpu_device_ = q == "gpu" ? "0" : q.substr(4);
+    queues_.push_back("gpu");
+  }
+}
+
+void Worker::beat(const nlohmann::json& doing) {
+  try {
+    nlohmann::json report = {
+        {"queues", options_.queues},
+        {"gpu", gpu_device_.empty() ? nlohmann::json(nullptr) : nlohmann::json(gpu_device_)},
+        {"interval", kBeatSeconds},
+        {"pid", getpid()}};
+    report.update(doing);
+    state_.worker_beat(options_.name, report);
+  } catch (const std::exception& e) {
+    spdlog::warn("worker heartbeat not recorded: {}", e.what());
+  }
 }
 
 int Worker::run() {
   int processed = 0;
   auto last_reap = std::chrono::steady_clock::time_point{};
   while (!stopping_ && (options_.max_jobs == 0 || processed < options_.max_jobs)) {
-    if (std::chrono::steady_clock::now() - last_reap >= Seconds(options_.reap_interval_seconds)) {
-      queue_.reap();
-      last_reap = std::chrono::steady_clock::now();
+    std::optional<store::Job> job;
+    try {
+      if (std::chrono::steady_clock::now() - last_reap >= Seconds(options_.reap_interval_seconds)) {
+        queue_.reap();
+        beat({{"status", "idle"}});
+        last_reap = std::chrono::steady_clock::now();
+      }
+      job = queue_.claim(queues_, options_.name, options_.lease_seconds);
+    } catch (const Error& e) {
+      // The state is away (a restart, a network cut): wait for it rather than exit.
+      if (e.code() != "state_unavailable") throw;
+      spdlog::warn("state unavailable ({}); waiting", e.detail());
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      continue;
     }
-    auto job = queue_.claim(options_.queues, options_.name, options_.lease_seconds);
     if (!job) {
       std::this_thread::sleep_for(Seconds(options_.idle_poll_seconds));
       continue;
@@ -60,14 +109,68 @@ int Worker::run() {
     process(*job);
     processed++;
   }
+  beat({{"status", "stopped"}});
   return processed;
+}
+
+store::Lease Worker::take_gpu(const store::Job& job, const Attempt& attempt) {
+  const std::string key = "gpu_lock:" + gpu_device_;
+  const std::string task = job.payload.value("task_name", "");
+  const auto deadline = std::chrono::steady_clock::now() + Seconds(options_.gpu_wait_seconds);
+  for (;;) {
+    if (auto lease = state_.leases().acquire(key, options_.name, task, options_.lease_seconds)) return *lease;
+    if (attempt.lost) throw Error("cancelled", "the job was withdrawn while waiting for " + key, 409);
+    if (std::chrono::steady_clock::now() >= deadline) {
+      const auto holder = state_.leases().current(key);
+      throw Error("gpu_unavailable",
+                  "GPU资源不足: " + key + " stayed held" +
+                      (holder ? " by " + holder->holder + " (" + holder->task_name + ")" : "") +
+                      " for the whole wait of " + std::to_string(int(options_.gpu_wait_seconds)) + " s",
+                  503);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
 }
 
 void Worker::process(const store::Job& job) {
   const std::string task = job.payload.value("task_name", "");
   spdlog::info("job {} ({}): attempt {} on {}", job.id, task, job.attempt, options_.name);
-  std::mutex queue_mutex;
-  std::atomic<bool> lost{false};
+  const nlohmann::json doing = {{"status", "running"},
+                                {"job_id", job.id},
+                                {"task_name", task},
+                                {"workflow_id", job.payload.value("workflow_id", nlohmann::json(nullptr))},
+                                {"stage", job.payload.value("stage", nlohmann::json(nullptr))}};
+  beat(doing);
+  Attempt attempt;
+  // Renewals come every third of the lease, and at least once a second so that a cancellation stops the node
+  // promptly; the GPU lease, once taken, is renewed with the job's.
+  const auto renew = [&] {
+    std::lock_guard lock(attempt.mutex);
+    bool held = true, gpu_held = true;
+    try {
+      held = queue_.heartbeat(job, options_.lease_seconds, attempt.progress.load());
+      if (held && attempt.gpu) gpu_held = state_.leases().renew(*attempt.gpu, options_.lease_seconds);
+    } catch (const Error& e) {
+      // Unanswered is not refused: keep working and renew at the next beat (the lease outlasts a short
+      // outage).
+      spdlog::warn("job {}: heartbeat not delivered: {}", job.id, e.detail());
+      return true;
+    }
+    if (!held) {
+      spdlog::warn("job {}: lease lost (redelivered, cancelled or timed out), abandoning it", job.id);
+      attempt.lost = true;
+      return false;
+    }
+    if (!gpu_held) {
+      spdlog::warn("job {}: {} was taken back (an operator's release, or it lapsed), stopping the node",
+                   job.id, attempt.gpu->key);
+      attempt.gpu_lost = true;
+      attempt.lost = true;
+      return false;
+    }
+    beat(doing);
+    return true;
+  };
   try {
     const NodeSpec& node = nodes_.get(task);
     nlohmann::json params =
@@ -78,41 +181,65 @@ void Worker::process(const store::Job& job) {
         options_.work_root / ("job-" + std::to_string(job.id)) / ("attempt-" + std::to_string(job.attempt));
     const auto work_dir = output_dir.empty() || remote ? scratch / "out" : options_.storage_root / output_dir;
     // Downloaded inputs (URLs; everything with a remote store) and a remote store's outputs live in the
-    // scratch folder only for the run.
+    // scratch folder only for the run; the GPU lease lives as long as the node.
     struct Cleanup {
       std::filesystem::path dir;
+      Attempt& attempt;
+      store::LeaseManager& leases;
       ~Cleanup() {
         std::error_code ec;
         std::filesystem::remove_all(dir, ec);
+        std::lock_guard lock(attempt.mutex);
+        if (!attempt.gpu) return;
+        try {
+          leases.release(*attempt.gpu);
+        } catch (const std::exception& e) {
+          spdlog::warn("{}: not released ({}); it lapses by itself", attempt.gpu->key, e.what());
+        }
       }
-    } cleanup{remote ? scratch : scratch / "in"};
-    storage::fetch_inputs(options_.store, params, scratch / "in", urls_);
-    std::filesystem::create_directories(work_dir);
-    std::atomic<double> fraction{0};
-    const std::function<void(double)> progress = [&fraction](double f) { fraction = f; };
+    } cleanup{remote ? scratch : scratch / "in", attempt, state_.leases()};
     nlohmann::json output;
     {
-      const Periodic renewals = heartbeat(queue_, queue_mutex, job, options_.lease_seconds, fraction, lost);
-      output = node.run(NodeRun{params, progress, lost, work_dir});
-      if (remote && !output_dir.empty())
+      const Periodic renewals(Seconds(std::min(options_.lease_seconds / 3, kBeatSeconds)), renew);
+      if (!gpu_device_.empty() && job.queue == "gpu") {
+        const store::Lease lease = take_gpu(job, attempt);
+        std::lock_guard lock(attempt.mutex);
+        attempt.gpu = lease;
+      }
+      storage::fetch_inputs(options_.store, params, scratch / "in", urls_);
+      std::filesystem::create_directories(work_dir);
+      const std::function<void(double)> progress = [&attempt](double f) { attempt.progress = f; };
+      output = node.run(NodeRun{params, progress, attempt.lost, work_dir});
+      if (remote && !output_dir.empty() && !attempt.lost)
         storage::publish_outputs(*options_.store, output, work_dir, output_dir);
     }
-    std::lock_guard lock(queue_mutex);
-    if (lost || !queue_.complete(job, output)) {
+    std::lock_guard lock(attempt.mutex);
+    if (attempt.gpu_lost) {
+      queue_.fail(job,
+                  "gpu_lease_lost: " + attempt.gpu->key +
+                      " was taken back during the run (an operator's release, or it lapsed)",
+                  true);
+    } else if (attempt.lost || !queue_.complete(job, output)) {
       spdlog::warn("job {}: result discarded, the lease had passed to another worker", job.id);
     } else {
       spdlog::info("job {} ({}): completed", job.id, task);
     }
   } catch (const Error& e) {
-    std::lock_guard lock(queue_mutex);
-    const bool users_fault = e.http_status() < 500;
+    std::lock_guard lock(attempt.mutex);
     spdlog::warn("job {} ({}): {} [{}]", job.id, task, e.detail(), e.code());
-    if (!lost) queue_.fail(job, e.code() + ": " + e.detail(), !users_fault);
+    // The user's faults (4xx) and a GPU that never came free are final; a lease the operator took back is
+    // not.
+    const bool retry = attempt.gpu_lost || (e.http_status() >= 500 && e.code() != "gpu_unavailable");
+    const std::string code = attempt.gpu_lost ? "gpu_lease_lost" : e.code();
+    if (!attempt.lost || attempt.gpu_lost)
+      patiently([&] { return queue_.fail(job, code + ": " + e.detail(), retry); });
   } catch (const std::exception& e) {
-    std::lock_guard lock(queue_mutex);
+    std::lock_guard lock(attempt.mutex);
     spdlog::error("job {} ({}): {}", job.id, task, e.what());
-    if (!lost) queue_.fail(job, std::string("internal_error: ") + e.what(), true);
+    if (!attempt.lost)
+      patiently([&] { return queue_.fail(job, std::string("internal_error: ") + e.what(), true); });
   }
+  beat({{"status", "idle"}});
   if (!options_.on_finished) return;
   try {
     options_.on_finished(job);

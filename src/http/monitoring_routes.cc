@@ -2,9 +2,16 @@
 
 #include <httplib.h>
 
-namespace yv::http {
+#include "http/json_io.h"
 
-void add_monitoring_routes(Router& router, engine::Metrics& metrics) {
+namespace yv::http {
+namespace {
+
+constexpr const char* kPrefix = "/api/v1/monitoring";
+
+}  // namespace
+
+void add_monitoring_routes(Router& router, engine::Metrics& metrics, engine::Monitor& monitor) {
   router.add({"GET",
               "/metrics",
               "monitoring",
@@ -14,6 +21,78 @@ void add_monitoring_routes(Router& router, engine::Metrics& metrics) {
               {{"200", "Text exposition format 0.0.4"}}},
              [&metrics](const httplib::Request&, httplib::Response& res) {
                res.set_content(metrics.render(), "text/plain; version=0.0.4; charset=utf-8");
+             });
+  const std::string p = kPrefix;
+  router.add(
+      {"GET",
+       p + "/health",
+       "monitoring",
+       "Health of the state store, queue, storage, workers and GPUs",
+       {},
+       nullptr,
+       {{"200", "healthy, warning or unhealthy, with the issues found"}}},
+      [&monitor](const httplib::Request&, httplib::Response& res) { send_json(res, 200, monitor.health()); });
+  router.add({"GET",
+              p + "/gpu-lock/status",
+              "monitoring",
+              "A GPU lease (?lock_key=gpu_lock:0) and its history",
+              {},
+              nullptr,
+              {{"200", "Holder, time left and recent events"}}},
+             [&monitor](const httplib::Request& req, httplib::Response& res) {
+               const std::string key =
+                   req.has_param("lock_key") ? req.get_param_value("lock_key") : "gpu_lock:0";
+               send_json(res, 200, monitor.gpu_lock_status(key));
+             });
+  router.add({"POST",
+              p + "/lock/release",
+              "monitoring",
+              "Release a GPU lease; task_name \"manual\" releases whoever holds it (the holder is fenced)",
+              {},
+              nullptr,
+              {{"200", "Released, or not held"}}},
+             [&monitor](const httplib::Request& req, httplib::Response& res) {
+               send_json(res, 200, monitor.release_lock(parse_body(req)));
+             });
+  router.add({"GET",
+              p + "/timeout/config",
+              "monitoring",
+              "The liveness limits and time limits in force",
+              {},
+              nullptr,
+              {{"200", "warning, soft_timeout, hard_timeout and node_timeouts (seconds)"}}},
+             [&monitor](const httplib::Request&, httplib::Response& res) {
+               send_json(res, 200, monitor.timeout_config());
+             });
+  router.add({"GET",
+              p + "/heartbeat/task/{task_id}",
+              "monitoring",
+              "The heartbeat of a task or workflow: status, worker, stage, last update",
+              {},
+              nullptr,
+              {{"200", "The heartbeat"}}},
+             [&monitor](const httplib::Request& req, httplib::Response& res) {
+               send_json(res, 200, monitor.task_heartbeat(req.matches[1]));
+             });
+  router.add({"GET",
+              p + "/heartbeat/all",
+              "monitoring",
+              "Live, dead and stopped workers, and orphaned jobs",
+              {},
+              nullptr,
+              {{"200", "The workers' heartbeats"}}},
+             [&monitor](const httplib::Request&, httplib::Response& res) {
+               send_json(res, 200, monitor.all_heartbeats());
+             });
+  router.add({"GET",
+              p + "/statistics",
+              "monitoring",
+              "Runs, failures, retries and durations per node",
+              {},
+              nullptr,
+              {{"200", "Counts and rates per node"}}},
+             [&monitor](const httplib::Request&, httplib::Response& res) {
+               send_json(res, 200, monitor.statistics());
              });
 }
 

@@ -1,13 +1,14 @@
-// Monitoring routes: GET /metrics (Prometheus). The /api/v1/monitoring/... routes of api-contract.md §6 join
-// them with the scale-out issue.
+// Monitoring routes: GET /metrics (Prometheus) and the /api/v1/monitoring/... routes of api-contract.md §6
+// (answers computed by engine/monitor.h).
 #pragma once
 
 #include "engine/metrics.h"
+#include "engine/monitor.h"
 #include "http/router.h"
 
 namespace yv::http {
 
-// REQUIRES: metrics outlives the server.
-void add_monitoring_routes(Router& router, engine::Metrics& metrics);
+// REQUIRES: metrics and monitor outlive the server.
+void add_monitoring_routes(Router& router, engine::Metrics& metrics, engine::Monitor& monitor);
 
 }  // namespace yv::http

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <functional>
 #include <sstream>
 
 #include "core/error.h"
@@ -14,21 +15,21 @@ namespace yv {
 
 namespace {
 
-// Applies $YIVIDEO_NODE_TIMEOUTS to the specs before they are registered.
-void apply_time_limits(std::vector<engine::NodeSpec>& specs) {
-  const char* env = std::getenv("YIVIDEO_NODE_TIMEOUTS");
+// Applies "node=value,node=value" from the environment variable `name` to the specs: set(spec, value)
+// returns false for a value it does not accept.
+void apply_overrides(std::vector<engine::NodeSpec>& specs, const char* name, const char* expected,
+                     const std::function<bool(engine::NodeSpec&, const std::string&)>& set) {
+  const char* env = std::getenv(name);
   if (!env) return;
   std::stringstream list(env);
   for (std::string entry; std::getline(list, entry, ',');) {
     const auto eq = entry.find('=');
-    const std::string name = entry.substr(0, eq);
-    const int seconds = eq == std::string::npos ? 0 : std::atoi(entry.c_str() + eq + 1);
-    auto it = std::find_if(specs.begin(), specs.end(), [&](const auto& s) { return s.name == name; });
-    if (it == specs.end() || seconds <= 0) {
-      throw Error("invalid_config", "YIVIDEO_NODE_TIMEOUTS: '" + entry + "' is not <known node>=<seconds>",
-                  400);
+    const std::string node = entry.substr(0, eq);
+    auto it = std::find_if(specs.begin(), specs.end(), [&](const auto& s) { return s.name == node; });
+    if (it == specs.end() || eq == std::string::npos || !set(*it, entry.substr(eq + 1))) {
+      throw Error("invalid_config",
+                  std::string(name) + ": '" + entry + "' is not <known node>=<" + expected + ">", 400);
     }
-    it->time_limit_seconds = seconds;
   }
 }
 
@@ -37,7 +38,15 @@ void apply_time_limits(std::vector<engine::NodeSpec>& specs) {
 engine::NodeRegistry builtin_nodes() {
   std::vector<engine::NodeSpec> specs = {ffmpeg::extract_audio_node(), whisper::transcribe_node(),
                                          diarize::diarize_node(), subtitles::subtitle_node()};
-  apply_time_limits(specs);
+  apply_overrides(specs, "YIVIDEO_NODE_TIMEOUTS", "seconds",
+                  [](engine::NodeSpec& spec, const std::string& v) {
+                    spec.time_limit_seconds = std::atoi(v.c_str());
+                    return spec.time_limit_seconds > 0;
+                  });
+  apply_overrides(specs, "YIVIDEO_NODE_QUEUES", "queue", [](engine::NodeSpec& spec, const std::string& v) {
+    spec.resource_class = v;
+    return !v.empty() && v.find(':') == std::string::npos;
+  });
   engine::NodeRegistry registry;
   for (auto& spec : specs) registry.add(std::move(spec));
   return registry;

@@ -2,11 +2,13 @@
 
 #include <curl/curl.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <map>
 #include <memory>
+#include <thread>
 #include <vector>
 
 #include "core/error.h"
@@ -98,6 +100,16 @@ S3Store::S3Store(S3Config config, std::filesystem::path spool)
 }
 
 S3Store::Response S3Store::send(const Request& r) const {
+  const off_t start = r.upload ? ftello(r.upload) : 0;  // where a resent upload starts again
+  for (int attempt = 1;; ++attempt) {
+    Response res = send_once(r);
+    const bool transient = res.status == 500 || res.status == 502 || res.status == 503 || res.status == 504;
+    if (!transient || attempt == 4 || (r.upload && fseeko(r.upload, start, SEEK_SET) != 0)) return res;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100 << attempt));
+  }
+}
+
+S3Store::Response S3Store::send_once(const Request& r) const {
   SignedRequest s;
   s.method = r.method;
   s.host = host_;

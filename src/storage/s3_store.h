@@ -40,7 +40,10 @@ class S3Store : public BlobStore {
  private:
   struct Request;
   struct Response;
+  // Sends the request, again (up to three more times, with back-off) when the store answers 500, 502, 503 or
+  // 504, as S3 clients do: those mean "try again" (SlowDown, InternalError, a proxy between restarts).
   Response send(const Request& request) const;
+  Response send_once(const Request& request) const;
   void put_file(const std::string& bucket, const std::string& key, const std::filesystem::path& file,
                 uint64_t size) const;
   void put_multipart(const std::string& bucket, const std::string& key, const std::filesystem::path& file,

@@ -61,7 +61,9 @@ TEST_F(ApiDocsTest, EveryDocumentedRouteIsServed) {
 TEST_F(ApiDocsTest, SchemasComeFromTheNodeRegistry) {
   const json doc = server_->get("/openapi.json");
   const json& schemas = doc["components"]["schemas"];
-  for (const auto& task : server_->get("/v1/tasks/supported-tasks")["tasks"]) {
+  const json tasks = server_->get("/v1/tasks/supported-tasks");
+  ASSERT_FALSE(tasks["tasks"].empty());
+  for (const auto& task : tasks["tasks"]) {
     const std::string name = task["name"];
     ASSERT_TRUE(schemas.contains("NodeParams." + name)) << name;
     for (const auto& p : task["parameters"]) {

@@ -56,8 +56,7 @@ LiveServer::Options callback_options() {
   return {.workers = 1,
           .lease_seconds = 0,
           .env = {"YIVIDEO_CALLBACK_ALLOW_PRIVATE=1", std::string("YIVIDEO_CALLBACK_SECRET=") + kSecret,
-                  "YIVIDEO_CALLBACK_RETRY_BASE=0.2"},
-          .backend = {}};
+                  "YIVIDEO_CALLBACK_RETRY_BASE=0.2"}};
 }
 
 json extract_workflow(const std::string& callback) {

@@ -51,9 +51,9 @@ class FileApiTest : public ::testing::TestWithParam<std::string> {
                                "YIVIDEO_S3_ACCESS_KEY=testing", "YIVIDEO_S3_SECRET_KEY=testing",
                                "YIVIDEO_S3_PART_BYTES=5242880", "YIVIDEO_S3_PRESIGN_SECONDS=600"});
       }
-      server = std::make_unique<LiveServer>(
-          "yivideo-file-api-" + GetParam(),
-          LiveServer::Options{.workers = 0, .lease_seconds = 0, .env = env, .backend = {}});
+      server =
+          std::make_unique<LiveServer>("yivideo-file-api-" + GetParam(),
+                                       LiveServer::Options{.workers = 0, .lease_seconds = 0, .env = env});
     }
     server_ = server.get();
   }
@@ -241,7 +241,10 @@ TEST_P(FileApiTest, ConcurrentUploadsToOneKeyLeaveOneWholeObject) {
   for (char c : {'a', 'b', 'c', 'd'}) contents.push_back(std::string(300000, c));
   std::vector<std::thread> threads;
   for (const auto& content : contents) {
-    threads.emplace_back([&content] { EXPECT_EQ(upload(content, "race/same.bin")->status, 200); });
+    threads.emplace_back([&content] {
+      const auto res = upload(content, "race/same.bin");
+      EXPECT_EQ(res->status, 200) << res->body;
+    });
   }
   for (auto& t : threads) t.join();
   const std::string got = client().Get("/v1/files/download/race/same.bin")->body;

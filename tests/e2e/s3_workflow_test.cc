@@ -24,8 +24,7 @@ class S3WorkflowTest : public ::testing::Test {
                              {.workers = 1,
                               .lease_seconds = 0,
                               .env = {"YIVIDEO_STORAGE=s3", "YIVIDEO_S3_ENDPOINT=" + moto_->endpoint(),
-                                      "YIVIDEO_S3_ACCESS_KEY=testing", "YIVIDEO_S3_SECRET_KEY=testing"},
-                              .backend = {}});
+                                      "YIVIDEO_S3_ACCESS_KEY=testing", "YIVIDEO_S3_SECRET_KEY=testing"}});
     httplib::Client client("127.0.0.1", server_->port());
     const auto res = client.Post(
         "/v1/files/upload", httplib::MultipartFormDataItems{

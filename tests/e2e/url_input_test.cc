@@ -31,8 +31,7 @@ class UrlInputTest : public ::testing::Test {
     server_ = new LiveServer("yivideo-url-input",
                              {.workers = 1,
                               .lease_seconds = 0,
-                              .env = {"YIVIDEO_URL_ALLOW_PRIVATE=1", "YIVIDEO_URL_MAX_BYTES=1000000"},
-                              .backend = {}});
+                              .env = {"YIVIDEO_URL_ALLOW_PRIVATE=1", "YIVIDEO_URL_MAX_BYTES=1000000"}});
   }
   static void TearDownTestSuite() {
     delete server_;

@@ -320,7 +320,10 @@ TEST_P(WorkflowApiTest, ListingIsNewestFirstAndPages) {
   std::vector<std::string> ids;
   for (int i = 0; i < 3; ++i)
     ids.push_back(submit(workflow(shared_fixture("jfk.wav"), {"ffmpeg.extract_audio"})));
+  const std::string broken =
+      submit(workflow(synth_fixture("broken/not_media.mp4"), {"ffmpeg.extract_audio"}));
   for (const auto& id : ids) wait_until_finished(id);
+  wait_until_finished(broken);
   json page = server_->get("/v1/workflows?limit=2&status=completed");
   ASSERT_EQ(page["workflows"].size(), 2u);
   EXPECT_EQ(page["workflows"][0]["workflow_id"], ids[2]);
@@ -329,16 +332,16 @@ TEST_P(WorkflowApiTest, ListingIsNewestFirstAndPages) {
   page =
       server_->get("/v1/workflows?limit=1&status=completed&cursor=" + page["next_cursor"].get<std::string>());
   EXPECT_EQ(page["workflows"][0]["workflow_id"], ids[0]);
-  for (const auto& w : server_->get("/v1/workflows?status=failed")["workflows"])
-    EXPECT_EQ(w["status"], "failed");
+  const json failed = server_->get("/v1/workflows?status=failed");
+  ASSERT_FALSE(failed["workflows"].empty());
+  EXPECT_EQ(failed["workflows"][0]["workflow_id"], broken);
+  for (const auto& w : failed["workflows"]) EXPECT_EQ(w["status"], "failed");
 }
 
 TEST(WorkflowTimeLimitTest, StagePastItsTimeLimitFailsWithTaskTimeout) {
-  LiveServer server("yivideo-workflow-timeout",
-                    {.workers = 1,
-                     .lease_seconds = 0,
-                     .env = {"YIVIDEO_NODE_TIMEOUTS=faster_whisper.transcribe_audio=1"},
-                     .backend = {}});
+  LiveServer server(
+      "yivideo-workflow-timeout",
+      {.workers = 1, .lease_seconds = 0, .env = {"YIVIDEO_NODE_TIMEOUTS=faster_whisper.transcribe_audio=1"}});
   json body = workflow(synth_fixture("meeting.mp4"), {"faster_whisper.transcribe_audio"});
   body["faster_whisper.transcribe_audio"]["beam_size"] = 5;  // seconds of work, over the 1 s limit
   const std::string id = server.post("/v1/workflows", body, 202)["workflow_id"];
@@ -355,7 +358,7 @@ class WorkflowFaultTest : public ::testing::TestWithParam<std::string> {
  protected:
   // One worker with a 2 s lease, on this test's backend.
   LiveServer::Options options() {
-    LiveServer::Options o{.workers = 1, .lease_seconds = 2, .env = {}, .backend = {}};
+    LiveServer::Options o{.workers = 1, .lease_seconds = 2};
     if (GetParam() == "redis") {
       redis_ = std::make_unique<RedisServer>();
       o.backend = redis_->url();

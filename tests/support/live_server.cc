@@ -30,13 +30,10 @@ LiveServer::~LiveServer() {
 }
 
 void LiveServer::start() {
-  std::vector<std::string> argv = {YIVIDEO_BIN,           "serve",     "--port",
-                                   std::to_string(port_), "--workers", std::to_string(options_.workers)};
-  if (options_.backend.empty()) {
-    argv.insert(argv.end(), {"--db", (dir_ / "state.db").string()});
-  } else {
-    argv.insert(argv.end(), {"--backend", options_.backend});
-  }
+  std::vector<std::string> argv = options_.command_prefix;
+  argv.insert(argv.end(), {YIVIDEO_BIN, "serve", "--host", options_.host, "--port", std::to_string(port_),
+                           "--workers", std::to_string(options_.workers), "--backend", backend()});
+  argv.insert(argv.end(), options_.args.begin(), options_.args.end());
   if (options_.lease_seconds > 0) {
     argv.push_back("--lease");
     argv.push_back(std::to_string(options_.lease_seconds));
@@ -47,7 +44,7 @@ void LiveServer::start() {
                                   "YIVIDEO_DATA_DIR=" + (dir_ / "data").string(), "TMPDIR=" + dir_.string()};
   env.insert(env.end(), options_.env.begin(), options_.env.end());
   process_ = std::make_unique<ChildProcess>(argv, env, (dir_ / "serve.log").string());
-  httplib::Client probe("127.0.0.1", port_);
+  httplib::Client probe(options_.host, port_);
   for (int i = 0; i < 400 && !probe.Get("/"); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(25));
 }
 
@@ -75,7 +72,7 @@ std::string LiveServer::raw(const std::string& bytes, double wait_seconds) const
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(uint16_t(port_));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  inet_pton(AF_INET, options_.host.c_str(), &addr.sin_addr);
   std::string answer;
   if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
     send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
@@ -90,7 +87,7 @@ std::string LiveServer::raw(const std::string& bytes, double wait_seconds) const
 
 nlohmann::json LiveServer::call(const std::string& method, const std::string& path, const std::string& body,
                                 int expected_status) const {
-  httplib::Client client("127.0.0.1", port_);
+  httplib::Client client(options_.host, port_);
   client.set_read_timeout(30);
   httplib::Result res = method == "GET"      ? client.Get(path.c_str())
                         : method == "DELETE" ? client.Delete(path.c_str())

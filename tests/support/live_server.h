@@ -19,9 +19,12 @@ class LiveServer {
  public:
   struct Options {
     int workers = 1;
-    double lease_seconds = 0;      // 0: the workers' default
-    std::vector<std::string> env;  // extra "NAME=value" for the server (and so its workers)
-    std::string backend;           // --backend (e.g. a Redis URL); empty: a SQLite file in its directory
+    double lease_seconds = 0;        // 0: the workers' default
+    std::vector<std::string> env;    // extra "NAME=value" for the server (and so its workers)
+    std::string backend;             // --backend (e.g. a Redis URL); empty: a SQLite file in its directory
+    std::vector<std::string> args;   // more options for `yivideo serve`
+    std::string host = "127.0.0.1";  // the address it listens on, and clients call
+    std::vector<std::string> command_prefix;  // runs the server through this (e.g. ip netns exec <ns>)
   };
   // Input files may be read from the shared and synthesized fixture directories.
   explicit LiveServer(const std::string& name, Options options);
@@ -37,7 +40,12 @@ class LiveServer {
   std::vector<pid_t> worker_pids() const;
 
   int port() const { return port_; }
+  const std::string& host() const { return options_.host; }
   const std::filesystem::path& dir() const { return dir_; }
+  // The state backend: the Redis URL given, or the path of its SQLite file.
+  std::string backend() const {
+    return options_.backend.empty() ? (dir_ / "state.db").string() : options_.backend;
+  }
   // The folder of the default bucket, where uploads and workflow outputs are stored.
   std::filesystem::path bucket_dir() const { return dir_ / "data" / "files" / "yivideo"; }
 

@@ -9,17 +9,17 @@
 
 namespace yv::test {
 
-MotoServer::MotoServer() {
+MotoServer::MotoServer(const std::string& host) {
   const char* python = std::getenv("YIVIDEO_MOTO_PYTHON");
   if (!python || !*python) {
     throw std::runtime_error(
         "YIVIDEO_MOTO_PYTHON is not set: run the tests with scripts/test, which installs moto");
   }
   const int port = free_port();
-  endpoint_ = "http://127.0.0.1:" + std::to_string(port);
+  endpoint_ = "http://" + host + ":" + std::to_string(port);
   process_ = std::make_unique<ChildProcess>(
-      std::vector<std::string>{python, "-m", "moto.server", "-H", "127.0.0.1", "-p", std::to_string(port)});
-  httplib::Client client("127.0.0.1", port);
+      std::vector<std::string>{python, "-m", "moto.server", "-H", host, "-p", std::to_string(port)});
+  httplib::Client client(host, port);
   for (int i = 0; i < 300; ++i) {  // moto imports for a few seconds before it listens
     if (client.Get("/moto-api/")) return;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));

@@ -12,9 +12,10 @@ namespace yv::test {
 
 class MotoServer {
  public:
-  // Starts it and waits until it answers. Throws std::runtime_error when moto is not installed.
-  MotoServer();
-  // "http://127.0.0.1:<port>"
+  // Starts it on `host` (loopback unless a test network's address is given) and waits until it answers.
+  // Throws std::runtime_error when moto is not installed.
+  explicit MotoServer(const std::string& host = "127.0.0.1");
+  // "http://<host>:<port>"
   const std::string& endpoint() const { return endpoint_; }
 
  private:

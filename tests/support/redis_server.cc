@@ -12,8 +12,9 @@
 
 namespace yv::test {
 
-RedisServer::RedisServer() : dir_(scratch_path("yivideo-redis")), port_(free_port()) {
-  url_ = "redis://127.0.0.1:" + std::to_string(port_);
+RedisServer::RedisServer(std::string also_bind)
+    : also_bind_(std::move(also_bind)), dir_(scratch_path("yivideo-redis")), port_(free_port()) {
+  url_ = url("127.0.0.1");
   std::filesystem::create_directories(dir_);
   start();
 }
@@ -27,7 +28,8 @@ void RedisServer::start() {
   // appendfsync always: every acknowledged write is on disk, so a kill -9 loses nothing acknowledged.
   process_ = std::make_unique<ChildProcess>(
       std::vector<std::string>{"/usr/bin/redis-server", "--port", std::to_string(port_), "--bind",
-                               "127.0.0.1", "--dir", dir_, "--appendonly", "yes", "--appendfsync", "always",
+                               also_bind_.empty() ? "127.0.0.1" : "127.0.0.1 " + also_bind_, "--requirepass",
+                               password_, "--dir", dir_, "--appendonly", "yes", "--appendfsync", "always",
                                "--save", ""},
       std::vector<std::string>{}, dir_ + "/redis.log");
   for (int i = 0; i < 200; ++i) {

@@ -1,5 +1,6 @@
-// A real Redis for the tests: redis-server (Debian package) on a free loopback port with AOF on, in its own
-// directory, for the life of the object; restartable on the same data (to test recovery).
+// A real Redis for the tests: redis-server (Debian package) on a free loopback port with AOF on and a
+// password (as production runs it), in its own directory, for the life of the object; restartable on the same
+// data (to test recovery).
 #pragma once
 
 #include <memory>
@@ -11,15 +12,23 @@ namespace yv::test {
 
 class RedisServer {
  public:
-  RedisServer();  // starts it and waits until it answers
+  // Starts it, listening on loopback and `also_bind` (an address of a test network) when given, and waits
+  // until it answers.
+  explicit RedisServer(std::string also_bind = {});
   ~RedisServer();
-  // "redis://127.0.0.1:<port>"
+  // "redis://:<password>@127.0.0.1:<port>"
   const std::string& url() const { return url_; }
+  // The same on another of its addresses.
+  std::string url(const std::string& host) const {
+    return "redis://:" + password_ + "@" + host + ":" + std::to_string(port_);
+  }
   // Stops it (SIGKILL: nothing flushed beyond what AOF already wrote) and starts it again on the same files.
   void restart();
 
  private:
   void start();
+  std::string also_bind_;
+  std::string password_ = "yivideo-test-secret";
   std::string dir_;
   int port_ = 0;
   std::string url_;

@@ -235,5 +235,18 @@ TEST_P(StateStoreTest, StatisticsCountQueuesRunsAndWorkflows) {
   EXPECT_EQ(s.workflows.at("running"), 1);
 }
 
+TEST(RedisStateStoreTest, WrongPasswordIsRefusedClearly) {
+  test::RedisServer redis;
+  std::string url = redis.url();
+  url.replace(url.find(':', 8) + 1, url.find('@') - url.find(':', 8) - 1, "wrong");
+  try {
+    RedisStateStore refused(url);
+    ADD_FAILURE() << "connected with a wrong password";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), "state_unavailable");
+    EXPECT_NE(e.detail().find("refused the password"), std::string::npos) << e.detail();
+  }
+}
+
 }  // namespace
 }  // namespace yv::store

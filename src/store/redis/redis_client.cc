@@ -36,6 +36,17 @@ Reply convert(const redisReply* r) {
 Client::Client(const std::string& url) {
   std::string rest = url;
   if (rest.starts_with("redis://")) rest = rest.substr(8);
+  if (const auto at = rest.rfind('@'); at != std::string::npos) {
+    const std::string credentials = rest.substr(0, at);
+    rest = rest.substr(at + 1);
+    const auto colon = credentials.find(':');
+    if (colon == std::string::npos) {
+      password_ = credentials;
+    } else {
+      user_ = credentials.substr(0, colon);
+      password_ = credentials.substr(colon + 1);
+    }
+  }
   if (const auto slash = rest.find('/'); slash != std::string::npos) {
     db_ = std::atoi(rest.c_str() + slash + 1);
     rest = rest.substr(0, slash);
@@ -63,7 +74,19 @@ void Client::connect() {
     throw Error("state_unavailable",
                 "cannot reach Redis at " + host_ + ":" + std::to_string(port_) + ": " + why, 503);
   }
-  if (db_ != 0) command({"SELECT", std::to_string(db_)});
+  if (!password_.empty()) {
+    try {
+      command(user_.empty() ? std::vector<std::string>{"AUTH", password_}
+                            : std::vector<std::string>{"AUTH", user_, password_},
+              Retry::kNever);
+    } catch (const Error&) {
+      redisFree(ctx_);
+      ctx_ = nullptr;
+      throw Error("state_unavailable",
+                  "Redis at " + host_ + ":" + std::to_string(port_) + " refused the password", 503);
+    }
+  }
+  if (db_ != 0) command({"SELECT", std::to_string(db_)}, Retry::kNever);
 }
 
 Reply Client::command(const std::vector<std::string>& argv, Retry retry) {

