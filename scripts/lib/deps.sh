@@ -142,8 +142,10 @@ yv_ensure_whisper_cli() {
     yv_log "compiling whisper.cpp's whisper-cli (the benchmark's peer)"
     c++ -std=c++17 -O3 -march=native -fopenmp -I"$src/include" -I"$src/ggml/include" -I"$src/examples" \
       "$src/examples/cli/cli.cpp" "$src/examples/common.cpp" "$src/examples/common-ggml.cpp" \
-      "$src/examples/common-whisper.cpp" -L"$prefix/lib" -lwhisper -lggml -lggml-cpu -lggml-blas -lggml-base \
-      -lopenblas -lpthread -ldl -o "$out.tmp" >&2 && mv "$out.tmp" "$out"
+      "$src/examples/common-whisper.cpp" "$src/examples/grammar-parser.cpp" -L"$prefix/lib" -lwhisper -lggml \
+      -lggml-cpu -lggml-blas -lggml-base -lopenblas -lpthread -ldl -o "$out.tmp" >&2 ||
+      yv_die "whisper-cli did not compile"
+    mv "$out.tmp" "$out"
   fi
   echo "$out"
 }
