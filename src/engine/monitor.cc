@@ -26,22 +26,6 @@ std::string worst(const std::string& a, const std::string& b) { return severity(
 
 json time_or_null(std::optional<double> t) { return t ? json(*t) : json(nullptr); }
 
-std::string job_status(const store::JobStatus& s) {
-  switch (s.state) {
-    case store::JobState::kReady:
-      return "queued";
-    case store::JobState::kLeased:
-      return "running";
-    case store::JobState::kDone:
-      return "completed";
-    case store::JobState::kDead:
-      return "failed";
-    case store::JobState::kCancelled:
-      return "cancelled";
-  }
-  return "queued";
-}
-
 json describe(const store::WorkerBeat& b) {
   json out = b.beat;
   out["worker"] = b.name;
@@ -251,7 +235,7 @@ json Monitor::task_heartbeat(const std::string& id) {
     throw Error("heartbeat_not_found", "no task or workflow " + id + " was ever seen", 404);
   }
   const store::JobStatus job = state_.job(job_id);
-  std::string status = job_status(job);
+  std::string status = store::shown_state(job.state);
   json last = time_or_null(job.finished_at ? job.finished_at : job.started_at ? job.started_at : updated);
   if (job.state == store::JobState::kLeased) {
     const auto beats = state_.worker_beats();

@@ -17,20 +17,9 @@ bool valid_task_id(const std::string& id) {
   });
 }
 
+// A task waiting for a worker is "pending" (api-contract §4); otherwise as any job is shown.
 std::string task_status(store::JobState state) {
-  switch (state) {
-    case store::JobState::kReady:
-      return "pending";
-    case store::JobState::kLeased:
-      return "running";
-    case store::JobState::kDone:
-      return "completed";
-    case store::JobState::kDead:
-      return "failed";
-    case store::JobState::kCancelled:
-      return "cancelled";
-  }
-  return "pending";
+  return state == store::JobState::kReady ? "pending" : store::shown_state(state);
 }
 
 }  // namespace

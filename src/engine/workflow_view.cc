@@ -14,20 +14,7 @@ using nlohmann::json;
 
 // The status shown for a stage stored as `stored` whose job (if any) is in `job`.
 std::string stage_status(const std::string& stored, const std::optional<store::JobStatus>& job) {
-  if (stored != "queued" || !job) return stored;
-  switch (job->state) {
-    case store::JobState::kLeased:
-      return "running";
-    case store::JobState::kDone:
-      return "completed";
-    case store::JobState::kDead:
-      return "failed";
-    case store::JobState::kCancelled:
-      return "cancelled";
-    case store::JobState::kReady:
-      break;
-  }
-  return "queued";
+  return stored == "queued" && job ? store::shown_state(job->state) : stored;
 }
 
 std::optional<store::JobStatus> job_of(const store::StageRecord& stage,

@@ -12,6 +12,22 @@ JobState parse_job_state(std::string_view name) {
   return JobState::kDead;
 }
 
+const char* shown_state(JobState state) {
+  switch (state) {
+    case JobState::kReady:
+      return "queued";
+    case JobState::kLeased:
+      return "running";
+    case JobState::kDone:
+      return "completed";
+    case JobState::kDead:
+      return "failed";
+    case JobState::kCancelled:
+      return "cancelled";
+  }
+  return "queued";
+}
+
 double wall_clock() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }

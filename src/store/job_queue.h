@@ -51,6 +51,10 @@ struct JobStatus {
 // unknown name reads as dead.
 JobState parse_job_state(std::string_view name);
 
+// The state as the API shows a job: "queued" (ready), "running" (leased), "completed" (done), "failed"
+// (dead), "cancelled".
+const char* shown_state(JobState state);
+
 // Seconds since the Unix epoch, as a double: the queues' default clock.
 double wall_clock();
 

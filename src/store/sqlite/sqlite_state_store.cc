@@ -13,6 +13,14 @@ std::optional<std::string> text_of(const json& value) {
   return value.is_null() ? std::nullopt : std::optional<std::string>(value.dump());
 }
 
+// The first column of every row of `sql`.
+std::vector<std::string> first_column(sqlite::Database& db, const char* sql) {
+  auto q = db.prepare(sql);
+  std::vector<std::string> values;
+  while (q.step()) values.push_back(q.text_at(0));
+  return values;
+}
+
 constexpr const char* kWorkflowColumns =
     "workflow_id, status, request, error, callback, notify, created_at, updated_at";
 
@@ -242,10 +250,7 @@ std::vector<WorkflowRecord> SqliteStateStore::workflows_before(double time, cons
 }
 
 std::vector<std::string> SqliteStateStore::running_workflows() {
-  auto q = reader().db.prepare("SELECT workflow_id FROM workflows WHERE status = 'running'");
-  std::vector<std::string> ids;
-  while (q.step()) ids.push_back(q.text_at(0));
-  return ids;
+  return first_column(reader().db, "SELECT workflow_id FROM workflows WHERE status = 'running'");
 }
 
 void SqliteStateStore::update_task(const std::string& id, const TaskUpdate& update) {
@@ -262,11 +267,8 @@ void SqliteStateStore::update_task(const std::string& id, const TaskUpdate& upda
 std::optional<TaskRecord> SqliteStateStore::task(const std::string& id) { return load_task(reader().db, id); }
 
 std::vector<std::string> SqliteStateStore::to_notify(const std::string& kind) {
-  auto q = reader().db.prepare(kind == "workflow" ? "SELECT workflow_id FROM workflows WHERE notify = 1"
-                                                  : "SELECT task_id FROM tasks WHERE notify = 1");
-  std::vector<std::string> ids;
-  while (q.step()) ids.push_back(q.text_at(0));
-  return ids;
+  return first_column(reader().db, kind == "workflow" ? "SELECT workflow_id FROM workflows WHERE notify = 1"
+                                                      : "SELECT task_id FROM tasks WHERE notify = 1");
 }
 
 std::vector<CallbackRecord> SqliteStateStore::claim_callbacks(double now, int limit, double claim_seconds) {
