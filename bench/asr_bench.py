@@ -16,7 +16,8 @@ The input joins the two synthetic conversations and the meeting (tools/synth_fix
 of ../shared/fixtures, and the first turns of conversation2 again up to 10 minutes (cut at a turn's end, so the
 reference text is exact).
 
-Usage: bench/asr_bench.py [--repeats 3] [--beam-size 1] (after scripts/test built the binary and fixtures). It
+Usage: bench/asr_bench.py [--repeats 3] [--beam-size 1] [--transcripts DIR] (after scripts/test built the
+binary and fixtures). It
 prepares, once and cached, the faster-whisper virtual environment (third_party/bench-requirements.txt) and
 whisper-cli (scripts/lib/deps.sh). Prints a Markdown section for bench/RESULTS.md.
 """
@@ -122,6 +123,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--beam-size", type=int, default=1)
+    ap.add_argument("--transcripts", help="folder to write each engine's transcript and the reference into")
     args = ap.parse_args()
     cache = os.environ.get("YIVIDEO_CACHE", os.path.expanduser("~/.cache/yivideo"))
     python = deps(f"yv_ensure_venv bench '{ROOT}/third_party/bench-requirements.txt' 'faster-whisper (benchmark)'")
@@ -148,6 +150,11 @@ def main():
                 wall, rss, out = measure(cmd)
                 runs[name].append((wall, rss))
                 texts[name] = text_of(out)
+    if args.transcripts:
+        os.makedirs(args.transcripts, exist_ok=True)
+        for name, text in [("reference", reference), *texts.items()]:
+            with open(os.path.join(args.transcripts, re.sub(r"\W+", "-", name).strip("-") + ".txt"), "w") as f:
+                f.write(text + "\n")
     ours = statistics.median(w for w, _ in runs[next(iter(engines))])
     print(f"### Speech recognition side by side ({time.strftime('%Y-%m-%d')})\n")
     print(f"Machine: {machine()}. Command: `bench/asr_bench.py --repeats {args.repeats} --beam-size {beam}`: "
