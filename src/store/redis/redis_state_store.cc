@@ -310,14 +310,19 @@ std::vector<CallbackRecord> RedisStateStore::claim_callbacks(double now, int lim
 void RedisStateStore::record_attempt(const CallbackRecord& c) {
   const std::string id = std::to_string(c.id);
   std::lock_guard lock(writer_mutex_);
-  writer_.command({"MULTI"}, Retry::kNever);
-  writer_.command({"SET", prefix_ + "cb:" + id, to_doc(c).dump()}, Retry::kNever);
-  if (c.status == "pending") {
-    writer_.command({"ZADD", prefix_ + "cb:due", score(c.next_at), id}, Retry::kNever);
-  } else {
-    writer_.command({"ZREM", prefix_ + "cb:due", id}, Retry::kNever);
+  try {
+    writer_.command({"MULTI"}, Retry::kNever);
+    writer_.command({"SET", prefix_ + "cb:" + id, to_doc(c).dump()}, Retry::kNever);
+    if (c.status == "pending") {
+      writer_.command({"ZADD", prefix_ + "cb:due", score(c.next_at), id}, Retry::kNever);
+    } else {
+      writer_.command({"ZREM", prefix_ + "cb:due", id}, Retry::kNever);
+    }
+    writer_.command({"EXEC"}, Retry::kNever);
+  } catch (...) {
+    abandon();  // else the writer connection stays inside MULTI and every later update fails
+    throw;
   }
-  writer_.command({"EXEC"}, Retry::kNever);
 }
 
 std::optional<CallbackRecord> RedisStateStore::latest_callback(const std::string& kind,
