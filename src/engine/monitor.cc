@@ -24,6 +24,13 @@ int severity(const std::string& status) { return status == "unhealthy" ? 2 : sta
 // The worst of two statuses.
 std::string worst(const std::string& a, const std::string& b) { return severity(a) >= severity(b) ? a : b; }
 
+// {"<queue>": {"ready": n, "leased": n}}
+json queues_of(const store::QueueDepth& depth) {
+  json queues = json::object();
+  for (const auto& [key, count] : depth) queues[key.first][key.second] = count;
+  return queues;
+}
+
 json time_or_null(std::optional<double> t) { return t ? json(*t) : json(nullptr); }
 
 json describe(const store::WorkerBeat& b) {
@@ -60,14 +67,14 @@ json Monitor::health() {
   const double now = store::wall_clock();
 
   std::vector<store::WorkerBeat> beats;
-  store::Statistics stats;
+  store::QueueDepth depth;
   try {
     const auto start = std::chrono::steady_clock::now();
     state_.workflow("health-probe");
     const double ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     beats = state_.worker_beats();
-    stats = state_.statistics();
+    depth = state_.queue_depth();
     report("state_store", {{"status", "healthy"}, {"latency_ms", std::round(ms * 100) / 100}});
   } catch (const std::exception& e) {
     report("state_store", {{"status", "unhealthy"}, {"error", e.what()}},
@@ -93,13 +100,12 @@ json Monitor::health() {
   report("workers", {{"status", none_live ? "warning" : "healthy"}, {"live", live.size()}, {"dead", dead}},
          none_live ? "no live workers: queued work waits until one starts" : "");
 
-  json queues = json::object();
+  const json queues = queues_of(depth);
   std::string queue_status = "healthy", queue_issue;
-  for (const auto& [key, count] : stats.queue_depth) queues[key.first][key.second] = count;
-  for (const auto& [queue, depth] : queues.items()) {
-    if (depth.value("ready", 0) > 0 && !served.contains(queue)) {
+  for (const auto& [queue, jobs] : queues.items()) {
+    if (jobs.value("ready", 0) > 0 && !served.contains(queue)) {
       queue_status = "warning";
-      queue_issue = std::to_string(depth.value("ready", 0)) + " job(s) wait in queue " + queue +
+      queue_issue = std::to_string(jobs.value("ready", 0)) + " job(s) wait in queue " + queue +
                     ", which no live worker serves";
     }
   }
@@ -309,11 +315,9 @@ json Monitor::statistics() {
                    {"mean_duration_seconds", mean},
                    {"p95_duration_seconds", p95}};
   }
-  json queues = json::object();
-  for (const auto& [key, count] : stats.queue_depth) queues[key.first][key.second] = count;
   return {{"nodes", nodes},
           {"workflows", stats.workflows},
-          {"queues", queues},
+          {"queues", queues_of(stats.queue_depth)},
           {"timestamp", store::wall_clock()}};
 }
 

@@ -75,16 +75,19 @@ struct CallbackRecord {
   std::optional<double> delivered_at;
 };
 
+// (queue, ready|leased) -> jobs; queues without such jobs are absent.
+using QueueDepth = std::map<std::pair<std::string, std::string>, int64_t>;
+
 // Counts for /metrics and the statistics route.
 struct Statistics {
   struct NodeRuns {
     int64_t runs = 0, attempts = 0;
     std::vector<double> seconds;  // run time of each completed run (its last attempt)
   };
-  std::map<std::pair<std::string, std::string>, int64_t> queue_depth;  // (queue, ready|leased) -> jobs
-  std::map<std::pair<std::string, std::string>, NodeRuns> node_runs;   // (node, done|dead|cancelled)
-  std::map<std::string, int64_t> workflows;                            // status -> count
-  std::map<std::string, int64_t> callbacks;                            // status -> count
+  QueueDepth queue_depth;
+  std::map<std::pair<std::string, std::string>, NodeRuns> node_runs;  // (node, done|dead|cancelled)
+  std::map<std::string, int64_t> workflows;                           // status -> count
+  std::map<std::string, int64_t> callbacks;                           // status -> count
 };
 
 // A worker's last heartbeat, for monitoring.
@@ -156,6 +159,9 @@ class StateStore {
   virtual std::optional<CallbackRecord> latest_callback(const std::string& kind,
                                                         const std::string& owner_id) = 0;
 
+  // Jobs waiting and running per queue: cheap (the health check asks at every probe).
+  virtual QueueDepth queue_depth() = 0;
+  // Everything in Statistics: reads every finished job (O(n)); for /metrics and the statistics route.
   virtual Statistics statistics() = 0;
 };
 

@@ -349,8 +349,29 @@ std::vector<WorkerBeat> RedisStateStore::worker_beats() {
   return beats;
 }
 
+QueueDepth RedisStateStore::queue_depth() {
+  QueueDepth depth;
+  // Ready jobs are counted by their queue's sorted set; leased ones are few (one per busy worker).
+  std::string cursor = "0";
+  do {
+    const redis::Reply page = read({"SCAN", cursor, "MATCH", prefix_ + "ready:*", "COUNT", "100"});
+    cursor = page.items.at(0).text;
+    for (const redis::Reply& key : page.items.at(1).items) {
+      const int64_t n = read({"ZCARD", key.text}).integer;
+      if (n > 0) depth[{key.text.substr(prefix_.size() + 6), "ready"}] = n;
+    }
+  } while (cursor != "0");
+  for (const std::string& member : texts_of(read({"ZRANGE", prefix_ + "leased", "0", "-1"}))) {
+    const auto queue =
+        text_of(read({"HGET", prefix_ + "job:" + std::to_string(std::stoll(member)), "queue"}));
+    if (queue) ++depth[{*queue, "leased"}];
+  }
+  return depth;
+}
+
 Statistics RedisStateStore::statistics() {
   Statistics s;
+  s.queue_depth = queue_depth();
   std::string cursor = "0";
   do {
     const redis::Reply page = read({"SCAN", cursor, "MATCH", prefix_ + "job:*", "COUNT", "500"});
@@ -359,10 +380,7 @@ Statistics RedisStateStore::statistics() {
       const redis::Reply f =
           read({"HMGET", key.text, "state", "queue", "payload", "attempts", "started_at", "finished_at"});
       const std::string state = f.items.at(0).text;
-      if (state == "ready" || state == "leased") {
-        ++s.queue_depth[{f.items.at(1).text, state}];
-        continue;
-      }
+      if (state == "ready" || state == "leased") continue;  // counted by queue_depth()
       const std::string node = json::parse(f.items.at(2).text).value("task_name", "");
       Statistics::NodeRuns& runs = s.node_runs[{node, state}];
       ++runs.runs;

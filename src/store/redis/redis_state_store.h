@@ -50,6 +50,7 @@ class RedisStateStore final : public StateStore {
   void record_attempt(const CallbackRecord& callback) override;
   std::optional<CallbackRecord> latest_callback(const std::string& kind,
                                                 const std::string& owner_id) override;
+  QueueDepth queue_depth() override;
   Statistics statistics() override;
 
  private:

@@ -337,13 +337,19 @@ std::vector<WorkerBeat> SqliteStateStore::worker_beats() {
   return beats;
 }
 
+QueueDepth SqliteStateStore::queue_depth() {
+  auto q = reader().db.prepare(
+      "SELECT queue, state, count(*) FROM jobs WHERE state IN ('ready', 'leased') GROUP BY queue, state");
+  QueueDepth depth;
+  while (q.step()) depth[{q.text_at(0), q.text_at(1)}] = q.int_at(2);
+  return depth;
+}
+
 Statistics SqliteStateStore::statistics() {
   sqlite::Database& db = reader().db;
   return db.snapshot([&] {
     Statistics s;
-    auto depth = db.prepare(
-        "SELECT queue, state, count(*) FROM jobs WHERE state IN ('ready', 'leased') GROUP BY queue, state");
-    while (depth.step()) s.queue_depth[{depth.text_at(0), depth.text_at(1)}] = depth.int_at(2);
+    s.queue_depth = queue_depth();
     auto runs = db.prepare(
         "SELECT json_extract(payload, '$.task_name'), state, attempts, finished_at - started_at FROM jobs "
         "WHERE state IN ('done', 'dead', 'cancelled')");

@@ -43,6 +43,7 @@ class SqliteStateStore final : public StateStore {
   void record_attempt(const CallbackRecord& callback) override;
   std::optional<CallbackRecord> latest_callback(const std::string& kind,
                                                 const std::string& owner_id) override;
+  QueueDepth queue_depth() override;
   Statistics statistics() override;
 
  private:
