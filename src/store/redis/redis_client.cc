@@ -33,6 +33,12 @@ Reply convert(const redisReply* r) {
 
 }  // namespace
 
+std::vector<std::string> eval(std::string script, const std::string& prefix, std::vector<std::string> args) {
+  std::vector<std::string> argv = {"EVAL", std::move(script), "0", prefix};
+  argv.insert(argv.end(), std::make_move_iterator(args.begin()), std::make_move_iterator(args.end()));
+  return argv;
+}
+
 Client::Client(const std::string& url) {
   std::string rest = url;
   if (rest.starts_with("redis://")) rest = rest.substr(8);

@@ -19,6 +19,11 @@ struct Reply {
   std::vector<Reply> items;  // kArray
 };
 
+// The EVAL command of one of our Lua scripts: `script` (its shared helpers and its body, concatenated), no
+// KEYS (the scripts build key names from the prefix, so one Redis, not a cluster), then ARGV: `prefix`,
+// `args`.
+std::vector<std::string> eval(std::string script, const std::string& prefix, std::vector<std::string> args);
+
 class Client {
  public:
   // url: "redis://[[user]:password@]host:port[/db]" (AUTH with the password, and the ACL user when given).

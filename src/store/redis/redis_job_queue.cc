@@ -146,9 +146,7 @@ RedisJobQueue::RedisJobQueue(const std::string& url, std::function<double()> clo
     : client_(url), clock_(std::move(clock)), prefix_(std::move(prefix)) {}
 
 std::vector<std::string> RedisJobQueue::script(const char* body, std::vector<std::string> args) const {
-  std::vector<std::string> argv = {"EVAL", std::string(kCommon) + body, "0", prefix_};
-  argv.insert(argv.end(), std::make_move_iterator(args.begin()), std::make_move_iterator(args.end()));
-  return argv;
+  return redis::eval(std::string(kCommon) + body, prefix_, std::move(args));
 }
 
 redis::Reply RedisJobQueue::run(const char* body, std::vector<std::string> args) {

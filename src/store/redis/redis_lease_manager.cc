@@ -71,8 +71,7 @@ RedisLeaseManager::RedisLeaseManager(const std::string& url, std::function<doubl
     : client_(url), clock_(std::move(clock)), prefix_(std::move(prefix)) {}
 
 redis::Reply RedisLeaseManager::run(const char* body, std::vector<std::string> args) {
-  std::vector<std::string> argv = {"EVAL", std::string(kCommon) + body, "0", prefix_};
-  argv.insert(argv.end(), std::make_move_iterator(args.begin()), std::make_move_iterator(args.end()));
+  const std::vector<std::string> argv = redis::eval(std::string(kCommon) + body, prefix_, std::move(args));
   std::lock_guard lock(mutex_);
   return client_.command(argv);
 }

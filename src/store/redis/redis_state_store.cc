@@ -299,7 +299,7 @@ std::vector<std::string> RedisStateStore::to_notify(const std::string& kind) {
 
 std::vector<CallbackRecord> RedisStateStore::claim_callbacks(double now, int limit, double claim_seconds) {
   const redis::Reply r = read(
-      {"EVAL", kClaimCallbacks, "0", prefix_, score(now), std::to_string(limit), score(now + claim_seconds)});
+      redis::eval(kClaimCallbacks, prefix_, {score(now), std::to_string(limit), score(now + claim_seconds)}));
   std::vector<CallbackRecord> due;
   for (const redis::Reply& doc : r.items) {
     if (doc.type == redis::Reply::Type::kString) due.push_back(callback_from_doc(json::parse(doc.text)));
