@@ -31,7 +31,8 @@ json queues_of(const store::QueueDepth& depth) {
   return queues;
 }
 
-json time_or_null(std::optional<double> t) { return t ? json(*t) : json(nullptr); }
+// Unix seconds, as the heartbeat routes give times (core/json_util.h's time_or_null gives ISO-8601), or null.
+json seconds_or_null(std::optional<double> t) { return t ? json(*t) : json(nullptr); }
 
 json describe(const store::WorkerBeat& b) {
   json out = b.beat;
@@ -242,7 +243,7 @@ json Monitor::task_heartbeat(const std::string& id) {
   }
   const store::JobStatus job = state_.job(job_id);
   std::string status = store::shown_state(job.state);
-  json last = time_or_null(job.finished_at ? job.finished_at : job.started_at ? job.started_at : updated);
+  json last = seconds_or_null(job.finished_at ? job.finished_at : job.started_at ? job.started_at : updated);
   if (job.state == store::JobState::kLeased) {
     const auto beats = state_.worker_beats();
     const auto holder =
