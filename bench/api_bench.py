@@ -53,7 +53,7 @@ def percentile(values, p):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--workflows", type=int, default=200)
+    ap.add_argument("--workflows", type=int, default=1000)
     ap.add_argument("--duration", type=int, default=10)
     ap.add_argument("--connections", type=int, default=32)
     args = ap.parse_args()

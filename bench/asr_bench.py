@@ -12,9 +12,7 @@ table reports medians of wall time (model loading included, as a user runs each 
 resident memory and word error rate against the scripts the speech was synthesised from, and each engine's time
 relative to ours.
 
-The input joins the two synthetic conversations and the meeting (tools/synth_fixture.py), the three real clips
-of ../shared/fixtures, and the first turns of conversation2 again up to 10 minutes (cut at a turn's end, so the
-reference text is exact).
+The input is bench/speech.py's ten minutes.
 
 Usage: bench/asr_bench.py [--repeats 3] [--beam-size 1] [--transcripts DIR] (after scripts/test built the
 binary and fixtures). It
@@ -23,7 +21,6 @@ whisper-cli (scripts/lib/deps.sh). Prints a Markdown section for bench/RESULTS.m
 """
 
 import argparse
-import json
 import os
 import re
 import statistics
@@ -32,9 +29,9 @@ import tempfile
 import time
 import zipfile
 
-from benchlib import BIN, ROOT, SHARED, SYNTH, machine, measure
+from benchlib import BIN, ROOT, machine, measure
+from speech import ten_minutes, wer
 
-SECONDS = 600
 FASTER_WHISPER = """
 import sys
 from faster_whisper import WhisperModel
@@ -74,47 +71,6 @@ def ct2_model(cache):
     return out
 
 
-def build_input(tmp):
-    """The ~10-minute 16 kHz mono input and its reference text."""
-    parts = [(os.path.join(SYNTH, n + ".wav"), open(os.path.join(SYNTH, n + ".txt")).read())
-             for n in ("conversation2", "conversation3", "meeting")]
-    for name in ("jfk", "1272-128104-0000", "another_door"):
-        base = os.path.join(SHARED, "fixtures", name)
-        parts.append((base + ".wav", open(base + ".txt").read()))
-    wavs, texts, total = [], [], 0.0
-    for i, (path, text) in enumerate(parts):
-        out = os.path.join(tmp, f"part{i}.wav")
-        subprocess.run(["ffmpeg", "-v", "error", "-i", path, "-ar", "16000", "-ac", "1", out], check=True)
-        wavs.append(out)
-        texts.append(text)
-        total += float(subprocess.run(["soxi", "-D", out], capture_output=True, text=True).stdout)
-    turns = json.load(open(os.path.join(SYNTH, "conversation2.json")))["turns"]
-    taken = [t for t in turns if total + t["end"] <= SECONDS]
-    tail = os.path.join(tmp, "tail.wav")
-    subprocess.run(["ffmpeg", "-v", "error", "-i", os.path.join(SYNTH, "conversation2.wav"), "-t",
-                    str(taken[-1]["end"] + 0.2), "-ar", "16000", "-ac", "1", tail], check=True)
-    wavs.append(tail)
-    texts.append(" ".join(t["text"] for t in taken))
-    path = os.path.join(tmp, "speech.wav")
-    subprocess.run(["sox", *wavs, path], check=True)
-    seconds = float(subprocess.run(["soxi", "-D", path], capture_output=True, text=True).stdout)
-    return path, " ".join(texts), seconds
-
-
-def words(text):
-    return re.sub(r"[^a-z0-9' ]+", " ", text.lower().replace("-", " ")).split()
-
-
-def wer(reference, hypothesis):
-    ref, hyp = words(reference), words(hypothesis)
-    row = list(range(len(hyp) + 1))
-    for i, r in enumerate(ref, 1):
-        prev, row[0] = row[0], i
-        for j, h in enumerate(hyp, 1):
-            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (r != h))
-    return row[-1] / max(1, len(ref))
-
-
 def ours_text(stdout):
     return " ".join(line.split("]", 1)[1].strip() for line in stdout.splitlines() if line.startswith("["))
 
@@ -133,7 +89,7 @@ def main():
     threads = min(8, os.cpu_count())  # what ours uses on this machine (src/nodes/whisper/model.cc)
     beam = str(args.beam_size)
     with tempfile.TemporaryDirectory() as tmp:
-        path, reference, seconds = build_input(tmp)
+        path, reference, seconds = ten_minutes(tmp)
         engines = {
             "ours (yivideo, whisper.cpp)": ([BIN, "run", path, "--chain", "faster_whisper.transcribe_audio",
                                              "--beam-size", beam, "--language", "en"], ours_text),
@@ -160,7 +116,11 @@ def main():
     print(f"Machine: {machine()}. Command: `bench/asr_bench.py --repeats {args.repeats} --beam-size {beam}`: "
           f"{seconds / 60:.2f} minutes of English speech (synthetic conversations, the meeting and the three "
           f"real clips), tiny.en, beam size {beam}, {threads} threads, language en; {args.repeats} interleaved "
-          "runs per engine, medians; wall time includes loading the model.\n")
+          "runs per engine, medians; wall time includes loading the model. The same weights for all: "
+          "faster-whisper loads the CTranslate2 files our ggml model is converted from; whisper-cli is compiled "
+          "from our pinned whisper.cpp against the same libraries. Each engine otherwise with its own defaults "
+          "(ours filters silence with its VAD and decodes in one-minute chunks; faster-whisper's VAD is off by "
+          "default).\n")
     print("| Engine | Wall time | Real-time factor | Peak RSS | WER | Time vs ours |\n|---|---|---|---|---|---|")
     for name in engines:
         wall = statistics.median(w for w, _ in runs[name])
