@@ -24,4 +24,10 @@ inline nlohmann::json time_or_null(const std::optional<double>& seconds) {
   return seconds ? nlohmann::json(iso8601(*seconds)) : nlohmann::json(nullptr);
 }
 
+// The value as JSON text for a client; invalid UTF-8 (e.g. echoed from a hostile request) is replaced instead
+// of throwing while answering.
+inline std::string json_text(const nlohmann::json& value) {
+  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 }  // namespace yv

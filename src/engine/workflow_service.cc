@@ -8,6 +8,7 @@
 #include "core/error.h"
 #include "core/ids.h"
 #include "core/json_util.h"
+#include "engine/callback_outbox.h"
 #include "engine/stage_inputs.h"
 #include "engine/workflow_view.h"
 #include "storage/input_paths.h"
@@ -153,7 +154,24 @@ std::pair<int, json> WorkflowService::resume(const WorkflowRequest& request) {
   return answer;
 }
 
-json WorkflowService::status(const std::string& workflow_id) { return workflow_view(state_, workflow_id); }
+std::string WorkflowService::status(const std::string& workflow_id) {
+  const std::optional<double> revision = state_.workflow_revision(workflow_id);
+  if (!revision) throw workflow_not_found(workflow_id);
+  if (const auto body = views_.find(workflow_id, *revision)) return *body;
+  const auto w = state_.workflow(workflow_id);
+  if (!w) throw workflow_not_found(workflow_id);
+  bool jobs_ended = true;
+  const auto job = [&](int64_t id) {
+    store::JobStatus j = state_.job(id);
+    jobs_ended = jobs_ended && store::job_ended(j.state);
+    return j;
+  };
+  json callback = callback_status(state_, "workflow", workflow_id, w->callback.has_value());
+  const bool callback_ended = callback.is_null() || callback["status"] != "pending";
+  std::string body = json_text(workflow_view(*w, job, std::move(callback)));
+  if (w->status != "running" && jobs_ended && callback_ended) views_.keep(workflow_id, w->updated_at, body);
+  return body;
+}
 
 json WorkflowService::list(const std::string& status, int limit, const std::string& cursor) {
   static const std::vector<std::string> kStatuses = {"pending", "running", "completed", "failed",

@@ -11,6 +11,7 @@
 #include "engine/node_registry.h"
 #include "engine/planner.h"
 #include "engine/scheduler.h"
+#include "engine/view_cache.h"
 #include "net/webhook.h"
 #include "storage/input_paths.h"
 #include "store/state_store.h"
@@ -28,8 +29,9 @@ class WorkflowService {
   // "workflow_storage_gone" (outputs to reuse were deleted).
   std::pair<int, nlohmann::json> submit(const nlohmann::json& body);
 
-  // GET /v1/workflows/status/{id}. Throws yv::Error "workflow_not_found" (404).
-  nlohmann::json status(const std::string& workflow_id);
+  // GET /v1/workflows/status/{id}: the view as JSON text, from the cache when the workflow is settled
+  // (engine/view_cache.h). Throws yv::Error "workflow_not_found" (404).
+  std::string status(const std::string& workflow_id);
 
   // GET /v1/workflows: newest first, `limit` (1-200) per page; `status` filters (empty: all); `cursor` is the
   // next_cursor of the previous page. Throws yv::Error "invalid_request" (400) for a bad filter or cursor.
@@ -52,6 +54,7 @@ class WorkflowService {
   const NodeRegistry& nodes_;
   storage::InputResolver inputs_;  // what input names mean, and which may be read
   net::WebhookPolicy webhooks_;    // which callback URLs are accepted
+  ViewCache views_;                // rendered views of settled workflows
 };
 
 }  // namespace yv::engine

@@ -5,7 +5,6 @@
 
 #include "core/ids.h"
 #include "core/json_util.h"
-#include "engine/callback_outbox.h"
 
 namespace yv::engine {
 namespace {
@@ -102,14 +101,6 @@ json workflow_view(const store::WorkflowRecord& w, const std::function<store::Jo
           {"stages", stages},
           {"error", text_or_null(w.error)},
           {"callback_status", std::move(callback_status)}};
-}
-
-json workflow_view(store::StateStore& state, const std::string& workflow_id) {
-  const auto w = state.workflow(workflow_id);
-  if (!w) throw workflow_not_found(workflow_id);
-  return workflow_view(
-      *w, [&state](int64_t id) { return state.job(id); },
-      callback_status(state, "workflow", workflow_id, w->callback.has_value()));
 }
 
 }  // namespace yv::engine

@@ -19,9 +19,6 @@ nlohmann::json workflow_view(const store::WorkflowRecord& workflow,
                              const std::function<store::JobStatus(int64_t)>& job,
                              nlohmann::json callback_status);
 
-// The view of workflow `id` as stored now. Throws workflow_not_found (404) for an unknown id.
-nlohmann::json workflow_view(store::StateStore& state, const std::string& workflow_id);
-
 // The status shown for a stored workflow: "pending" while it runs and none of its stages has started yet.
 std::string shown_status(const store::WorkflowRecord& workflow,
                          const std::function<store::JobStatus(int64_t)>& job);

@@ -3,14 +3,14 @@
 #include <httplib.h>
 
 #include "core/error.h"
+#include "core/json_util.h"
 #include "http/localize.h"
 
 namespace yv::http {
 
 void send_json(httplib::Response& res, int status, const nlohmann::json& body) {
   res.status = status;
-  // Replace invalid UTF-8 (e.g. echoed from a hostile request) instead of throwing while answering.
-  res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), "application/json");
+  res.set_content(json_text(body), "application/json");
 }
 
 void send_error(const httplib::Request& req, httplib::Response& res, int status, const std::string& code,

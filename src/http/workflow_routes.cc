@@ -49,7 +49,8 @@ void add_workflow_routes(Router& router, engine::WorkflowService& workflows) {
                                         req.get_param_value("cursor")));
              });
   const Handler status = [&workflows](const httplib::Request& req, httplib::Response& res) {
-    send_json(res, 200, workflows.status(req.matches[1]));
+    res.status = 200;
+    res.set_content(workflows.status(req.matches[1]), "application/json");
   };
   router.add({"GET",
               "/v1/workflows/status/{workflow_id}",

@@ -47,6 +47,9 @@ struct JobStatus {
   double progress = 0;                   // last fraction in [0, 1] reported by the running attempt
 };
 
+// Whether a job in this state will never run again (done, dead or cancelled).
+inline bool job_ended(JobState state) { return state != JobState::kReady && state != JobState::kLeased; }
+
 // The state's name as both backends store it ("ready", "leased", "done", "dead", "cancelled"), and back; an
 // unknown name reads as dead.
 JobState parse_job_state(std::string_view name);

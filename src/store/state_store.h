@@ -8,11 +8,12 @@
 //   - store/sqlite/sqlite_state_store.h: the embedded deployment; the function runs inside one IMMEDIATE
 //     transaction that also holds the job queue's table.
 //   - store/redis/redis_state_store.h: the scale-out deployment; optimistic (WATCH the record, then
-//   MULTI/EXEC
-//     the record with the queued job scripts), so the function may run again after a conflict.
+//     MULTI/EXEC the record with the queued job scripts), so the function may run again after a conflict.
 // Both pass the same tests (tests/unit/state_store_test.cc).
 #pragma once
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -51,6 +52,12 @@ struct WorkflowRecord {
 
   bool operator==(const WorkflowRecord&) const = default;
 };
+
+// Makes `after`, a changed version of `before`, carry a later updated_at than `before` even when both were
+// written within the clock's resolution. Both backends call it on every record they store.
+inline void advance_revision(const std::optional<WorkflowRecord>& before, WorkflowRecord& after) {
+  if (before) after.updated_at = std::max(after.updated_at, std::nextafter(before->updated_at, HUGE_VAL));
+}
 
 struct TaskRecord {
   std::string id, task_name;
@@ -136,8 +143,13 @@ class StateStore {
   // run more than once (after a conflict with another writer), each time on a fresh read: it must only change
   // its arguments and its own locals, and whatever it returns through captures is from its last run. An
   // exception from it aborts the update and propagates.
+  // A record that changes is stored with an updated_at later than the one it replaces (advance_revision), so
+  // that updated_at is the record's revision.
   virtual void update_workflow(const std::string& id, const WorkflowUpdate& update) = 0;
   virtual std::optional<WorkflowRecord> workflow(const std::string& id) = 0;
+  // The stored workflow's updated_at, read without the record (nullopt: no such workflow). Equal revisions,
+  // equal records: what the status route checks before serving a view it rendered earlier.
+  virtual std::optional<double> workflow_revision(const std::string& id) = 0;
   // Up to `limit` workflows created before (time, id) in (created_at, id) order, newest first.
   virtual std::vector<WorkflowRecord> workflows_before(double time, const std::string& id, int limit) = 0;
   // Ids of the workflows whose status is running.

@@ -94,6 +94,30 @@ TEST_P(StateStoreTest, WorkflowRecordRoundTripsWithItsStages) {
   EXPECT_TRUE(state_->running_workflows().empty()) << "a failed workflow is no longer running";
 }
 
+TEST_P(StateStoreTest, EveryChangeOfARecordAdvancesItsRevision) {
+  EXPECT_FALSE(state_->workflow_revision("wf-1")) << "no workflow, no revision";
+  const WorkflowRecord w = create("wf-1", 1);
+  ASSERT_EQ(state_->workflow_revision("wf-1"), w.updated_at);
+  // A writer that leaves updated_at as it was (or sets it back) still makes a new revision.
+  state_->update_workflow("wf-1", [](std::optional<WorkflowRecord>& stored, Changes&) {
+    stored->stages[0].status = "completed";
+  });
+  const auto changed = state_->workflow_revision("wf-1");
+  ASSERT_TRUE(changed);
+  EXPECT_GT(*changed, w.updated_at);
+  EXPECT_EQ(state_->workflow("wf-1")->updated_at, *changed)
+      << "the revision is the record's updated_at, exactly";
+  state_->update_workflow("wf-1", [&](std::optional<WorkflowRecord>& stored, Changes&) {
+    stored->status = "completed";
+    stored->updated_at = w.updated_at;
+  });
+  EXPECT_GT(state_->workflow_revision("wf-1"), changed);
+  const auto settled = state_->workflow_revision("wf-1");
+  state_->update_workflow("wf-1", [](std::optional<WorkflowRecord>&, Changes&) {});
+  EXPECT_EQ(state_->workflow_revision("wf-1"), settled)
+      << "an update that changes nothing keeps the revision";
+}
+
 TEST_P(StateStoreTest, JobsQueuedByAnUpdateCommitWithItsRecord) {
   create("wf-1", 1);
   state_->update_workflow("wf-1", [](std::optional<WorkflowRecord>& w, Changes& changes) {

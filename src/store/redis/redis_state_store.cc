@@ -236,6 +236,7 @@ void RedisStateStore::update_workflow(const std::string& id, const WorkflowUpdat
     std::optional<WorkflowRecord> after = before;
     update(after, changes);
     if (!after || (after == before && changes.writes.empty())) return false;
+    if (after != before) advance_revision(before, *after);
     auto& w = changes.writes;
     w.insert(w.begin(), {"SET", p + "wf:" + id, to_doc(*after).dump()});
     w.push_back({"ZADD", p + "workflows", score(after->created_at), id});
@@ -249,6 +250,17 @@ std::optional<WorkflowRecord> RedisStateStore::workflow(const std::string& id) {
   const auto text = text_of(read({"GET", prefix_ + "wf:" + id}));
   if (!text) return std::nullopt;
   return workflow_from_doc(json::parse(*text));
+}
+
+std::optional<double> RedisStateStore::workflow_revision(const std::string& id) {
+  // Decoded inside Redis so that only the number travels; %.17g keeps every bit of the double.
+  static const char* kScript =
+      "local d = redis.call('GET', KEYS[1]) "
+      "if not d then return false end "
+      "return string.format('%.17g', cjson.decode(d).updated_at)";
+  const auto text = text_of(read({"EVAL", kScript, "1", prefix_ + "wf:" + id}));
+  if (!text) return std::nullopt;
+  return std::stod(*text);
 }
 
 std::vector<WorkflowRecord> RedisStateStore::workflows_before(double time, const std::string& id, int limit) {

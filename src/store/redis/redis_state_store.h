@@ -41,6 +41,7 @@ class RedisStateStore final : public StateStore {
   JobStatus job(int64_t id) override { return queue_.status(id); }
   void update_workflow(const std::string& id, const WorkflowUpdate& update) override;
   std::optional<WorkflowRecord> workflow(const std::string& id) override;
+  std::optional<double> workflow_revision(const std::string& id) override;
   std::vector<WorkflowRecord> workflows_before(double time, const std::string& id, int limit) override;
   std::vector<std::string> running_workflows() override;
   void update_task(const std::string& id, const TaskUpdate& update) override;

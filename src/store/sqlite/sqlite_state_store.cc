@@ -225,13 +225,23 @@ void SqliteStateStore::update_workflow(const std::string& id, const WorkflowUpda
     std::optional<WorkflowRecord> after = before;
     Transaction changes(writer_, clock_);
     update(after, changes);
-    if (after && after != before) save_workflow(writer_.db, *after, before);
+    if (after && after != before) {
+      advance_revision(before, *after);
+      save_workflow(writer_.db, *after, before);
+    }
   });
 }
 
 std::optional<WorkflowRecord> SqliteStateStore::workflow(const std::string& id) {
   sqlite::Database& db = reader().db;
   return db.snapshot([&] { return load_workflow(db, id); });
+}
+
+std::optional<double> SqliteStateStore::workflow_revision(const std::string& id) {
+  auto q = reader().db.prepare("SELECT updated_at FROM workflows WHERE workflow_id = ?1");
+  q.bind(1, id);
+  if (!q.step()) return std::nullopt;
+  return q.double_at(0);
 }
 
 std::vector<WorkflowRecord> SqliteStateStore::workflows_before(double time, const std::string& id,
