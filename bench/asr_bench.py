@@ -83,7 +83,7 @@ def main():
     args = ap.parse_args()
     cache = os.environ.get("YIVIDEO_CACHE", os.path.expanduser("~/.cache/yivideo"))
     python = deps(f"yv_ensure_venv bench '{ROOT}/third_party/bench-requirements.txt' 'faster-whisper (benchmark)'")
-    cli = deps("yv_ensure_whisper_cli")
+    cli = deps("yv_ensure_whisper_example whisper-cli cli/cli.cpp")
     ct2 = ct2_model(cache)
     ggml = os.path.join(os.environ.get("YIVIDEO_MODEL_DIR", os.path.join(cache, "models")), "ggml-tiny.en.bin")
     threads = min(8, os.cpu_count())  # what ours uses on this machine (src/nodes/whisper/model.cc)

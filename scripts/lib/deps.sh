@@ -130,21 +130,23 @@ yv_ensure_whisper() {
   echo "$prefix"
 }
 
-# whisper.cpp's own command-line program (examples/cli), compiled from the same (hash-checked) tree against the
-# libraries of yv_ensure_whisper, for the ASR benchmark only (bench/asr_bench.py); prints its path. Only the
-# library sources were compared with the upstream tag; examples/ comes from the same pinned npm tarball.
-yv_ensure_whisper_cli() {
-  local prefix src out
+# Compiles one of whisper.cpp's example programs from the same (hash-checked) tree against the libraries of
+# yv_ensure_whisper (once, cached beside them) and prints its path: whisper-cli (cli/cli.cpp, the ASR
+# benchmark's peer) and quantize (quantize/quantize.cpp, tools/quantize_model.sh). Only the library sources
+# were compared with the upstream tag; examples/ comes from the same pinned npm tarball.
+yv_ensure_whisper_example() { # name main-source-under-examples
+  local name=$1 main=$2 prefix src out
   prefix=$(yv_ensure_whisper)
   src=$(yv_whisper_sources)
-  out=$prefix/bin/whisper-cli
+  out=$prefix/bin/$name
   if [ ! -x "$out" ]; then
-    yv_log "compiling whisper.cpp's whisper-cli (the benchmark's peer)"
+    yv_log "compiling whisper.cpp's $name"
+    mkdir -p "$prefix/bin"
     c++ -std=c++17 -O3 -march=native -fopenmp -I"$src/include" -I"$src/ggml/include" -I"$src/examples" \
-      "$src/examples/cli/cli.cpp" "$src/examples/common.cpp" "$src/examples/common-ggml.cpp" \
+      "$src/examples/$main" "$src/examples/common.cpp" "$src/examples/common-ggml.cpp" \
       "$src/examples/common-whisper.cpp" "$src/examples/grammar-parser.cpp" -L"$prefix/lib" -lwhisper -lggml \
       -lggml-cpu -lggml-blas -lggml-base -lopenblas -lpthread -ldl -o "$out.tmp" >&2 ||
-      yv_die "whisper-cli did not compile"
+      yv_die "whisper.cpp's $name did not compile"
     mv "$out.tmp" "$out"
   fi
   echo "$out"
