@@ -14,10 +14,12 @@ relative to ours.
 
 The input is bench/speech.py's ten minutes.
 
-Usage: bench/asr_bench.py [--repeats 3] [--beam-size 1] [--transcripts DIR] (after scripts/test built the
-binary and fixtures). It
-prepares, once and cached, the faster-whisper virtual environment (third_party/bench-requirements.txt) and
-whisper-cli (scripts/lib/deps.sh). Prints a Markdown section for bench/RESULTS.md.
+Ours also runs with quantised weights (tools/quantize_model.sh), to show what each costs in WER.
+
+Usage: bench/asr_bench.py [--repeats 3] [--beam-size 1] [--quantized q8_0 q5_1] [--transcripts DIR] (after
+scripts/test built the binary and fixtures). It prepares, once and cached, the faster-whisper virtual
+environment (third_party/bench-requirements.txt), whisper-cli and the quantised models. Prints a Markdown
+section for bench/RESULTS.md.
 """
 
 import argparse
@@ -79,6 +81,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--beam-size", type=int, default=1)
+    ap.add_argument("--quantized", nargs="*", default=["q8_0", "q5_1"],
+                    help="also ours with these quantised weights (tools/quantize_model.sh)")
     ap.add_argument("--transcripts", help="folder to write each engine's transcript and the reference into")
     args = ap.parse_args()
     cache = os.environ.get("YIVIDEO_CACHE", os.path.expanduser("~/.cache/yivideo"))
@@ -90,15 +94,23 @@ def main():
     beam = str(args.beam_size)
     with tempfile.TemporaryDirectory() as tmp:
         path, reference, seconds = ten_minutes(tmp)
+
+        def ours(model):
+            return [BIN, "run", path, "--chain", "faster_whisper.transcribe_audio", "--beam-size", beam,
+                    "--language", "en", "--model", model]
+
         engines = {
-            "ours (yivideo, whisper.cpp)": ([BIN, "run", path, "--chain", "faster_whisper.transcribe_audio",
-                                             "--beam-size", beam, "--language", "en"], ours_text),
+            "ours (yivideo, whisper.cpp)": (ours("tiny.en"), ours_text),
             "faster-whisper int8": ([python, "-c", FASTER_WHISPER, ct2, "int8", str(threads), beam, path], str),
             "faster-whisper float32": ([python, "-c", FASTER_WHISPER, ct2, "float32", str(threads), beam, path],
                                        str),
             "whisper.cpp whisper-cli": ([cli, "-m", ggml, "-f", path, "-t", str(threads), "-bs", beam, "-l", "en",
                                          "-nt", "-np"], str),
         }
+        for kind in args.quantized:
+            subprocess.run([os.path.join(ROOT, "tools", "quantize_model.sh"), kind], check=True,
+                           stdout=subprocess.DEVNULL)
+            engines[f"ours, {kind} weights"] = (ours(f"tiny.en-{kind}"), ours_text)
         runs = {name: [] for name in engines}
         texts = {}
         for _ in range(args.repeats):
