@@ -21,13 +21,13 @@ void Router::add_streaming(RouteDoc doc, StreamingHandler handler) {
   if (doc.method != "POST") throw std::logic_error("streaming routes are POST routes");
   const std::string pattern = pattern_of(doc.path);
   server_.Post(pattern, handler);
-  streaming_patterns_.push_back(pattern);
+  streaming_patterns_.emplace_back(pattern);
   routes_.push_back(std::move(doc));
 }
 
 bool Router::is_streaming(const std::string& path) const {
   for (const auto& p : streaming_patterns_) {
-    if (std::regex_match(path, std::regex(p))) return true;
+    if (std::regex_match(path, p)) return true;
   }
   return false;
 }

@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -53,7 +54,7 @@ class Router {
  private:
   httplib::Server& server_;
   std::vector<RouteDoc> routes_;
-  std::vector<std::string> streaming_patterns_;
+  std::vector<std::regex> streaming_patterns_;  // compiled once: is_streaming() runs for every request
 };
 
 }  // namespace yv::http
