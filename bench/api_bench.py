@@ -12,38 +12,16 @@ built the binary). Prints a Markdown section for bench/RESULTS.md.
 """
 
 import argparse
-import json
 import os
 import re
 import shutil
 import statistics
 import subprocess
 import time
-import urllib.request
-from datetime import datetime
 
-from benchlib import SHARED, Server, machine
+from benchlib import SHARED, Server, call, machine, seconds, wait_done
 
 CLIP = os.path.join(SHARED, "fixtures", "jfk.wav")
-
-
-def call(base, path, body=None):
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(base + path, data=data, headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(req) as r:
-        return json.load(r)
-
-
-def parse_time(iso):
-    return datetime.strptime(iso, "%Y-%m-%dT%H:%M:%S.%fZ").timestamp()
-
-
-def wait_done(base, workflow_id):
-    while True:
-        s = call(base, f"/v1/workflows/status/{workflow_id}")
-        if s["status"] not in ("pending", "running"):
-            return s
-        time.sleep(0.005)
 
 
 def percentile(values, p):
@@ -71,7 +49,7 @@ def main():
                                               "workflow_config": {"workflow_chain": ["ffmpeg.extract_audio"]}})["workflow_id"]
             s = wait_done(base, wid)
             assert s["status"] == "completed", s
-            latencies.append(parse_time(s["stages"]["stage_0"]["start_time"]) - parse_time(s["created_at"]))
+            latencies.append(seconds(s["stages"]["stage_0"]["start_time"]) - seconds(s["created_at"]))
         ms = [x * 1000 for x in latencies]
 
         wid = call(base, "/v1/workflows", {"video_path": "bench/clip.wav", "workflow_config": {

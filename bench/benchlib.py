@@ -1,8 +1,12 @@
 """What the benchmarks share: where the binary and fixtures are, timing a child process, the machine line."""
 
+import json
 import os
 import platform
 import subprocess
+import time
+import urllib.request
+from datetime import datetime
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.environ.get("YIVIDEO_BIN", os.path.join(ROOT, "build", "yivideo"))
@@ -24,6 +28,28 @@ def measure(cmd):
 def machine():
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
     return f"{os.cpu_count()} cores ({cpu}), {platform.system()}"
+
+
+def call(base, path, body=None):
+    """GET (or POST `body` as JSON to) base + path; returns the parsed answer."""
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(base + path, data=data, headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req) as r:
+        return json.load(r)
+
+
+def seconds(iso):
+    """The server's ISO-8601 UTC time as seconds since the epoch."""
+    return datetime.strptime(iso, "%Y-%m-%dT%H:%M:%S.%fZ").timestamp()
+
+
+def wait_done(base, workflow_id, interval=0.005):
+    """Polls the workflow's status until it has ended; returns the last status."""
+    while True:
+        s = call(base, f"/v1/workflows/status/{workflow_id}")
+        if s["status"] not in ("pending", "running"):
+            return s
+        time.sleep(interval)
 
 
 def free_port():

@@ -14,16 +14,13 @@ Prints a Markdown section for bench/RESULTS.md.
 """
 
 import argparse
-import json
 import os
 import statistics
 import subprocess
 import tempfile
 import time
-import urllib.request
-from datetime import datetime
 
-from benchlib import Server, machine
+from benchlib import Server, call, machine, seconds, wait_done
 from speech import ten_minutes, wer
 
 CHAIN = ["ffmpeg.extract_audio", "faster_whisper.transcribe_audio", "pyannote_audio.diarize_speakers",
@@ -38,28 +35,13 @@ def make_video(tmp, speech):
     return path
 
 
-def call(base, path, body=None):
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(base + path, data=data, headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(req) as r:
-        return json.load(r)
-
-
-def seconds(iso):
-    return datetime.strptime(iso, "%Y-%m-%dT%H:%M:%S.%fZ").timestamp()
-
-
 def run_once(base, beam):
     """Submits the chain, polls until it ends; returns (the final status, seconds from submit to the end)."""
     start = time.time()
     wid = call(base, "/v1/workflows", {"video_path": "bench/talk.mp4", "workflow_config": {"workflow_chain": CHAIN},
                                        "language": "en", "enable_optimization": True,
                                        "faster_whisper.transcribe_audio": {"beam_size": beam}})["workflow_id"]
-    while True:
-        status = call(base, f"/v1/workflows/status/{wid}")
-        if status["status"] not in ("pending", "running"):
-            break
-        time.sleep(0.1)
+    status = wait_done(base, wid, interval=0.1)
     assert status["status"] == "completed", status.get("error")
     stages = [status["stages"][f"stage_{i}"] for i in range(len(CHAIN))]
     return status, seconds(stages[-1]["end_time"]) - seconds(status["created_at"]), time.time() - start
