@@ -8,14 +8,14 @@
 // workflows that have ended. Each gateway keeps its own cache; it is correct with several gateways because
 // the revision is read from the shared state on every request.
 //
-// Thread-safe. Holds at most `capacity` bodies; the oldest entry goes first.
+// Thread-safe. Holds at most `max_bytes` of bodies (a view carries its stages' outputs, an hour's transcript
+// text among them, so the bound is in bytes, not entries); the entry kept first goes first.
 #pragma once
 
 #include <cstddef>
 #include <deque>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -23,12 +23,13 @@ namespace yv::engine {
 
 class ViewCache {
  public:
-  explicit ViewCache(size_t capacity = 4096) : capacity_(capacity) {}
+  explicit ViewCache(size_t max_bytes = size_t{32} << 20) : max_bytes_(max_bytes) {}
 
   // The body kept for workflow `id` at `revision`, if any.
   std::shared_ptr<const std::string> find(const std::string& id, double revision) const;
 
-  // Keeps `body`, the view of workflow `id` at `revision`, replacing an older one.
+  // Keeps `body`, the view of workflow `id` at `revision`, replacing an older one. A body larger than a
+  // quarter of the cache is not kept.
   void keep(const std::string& id, double revision, std::string body);
 
  private:
@@ -36,10 +37,11 @@ class ViewCache {
     double revision;
     std::shared_ptr<const std::string> body;
   };
-  const size_t capacity_;
+  const size_t max_bytes_;
   mutable std::mutex mutex_;
   std::unordered_map<std::string, Entry> entries_;
   std::deque<std::string> order_;  // ids in the order they were first kept
+  size_t bytes_ = 0;               // sum of the kept bodies' sizes
 };
 
 }  // namespace yv::engine

@@ -20,15 +20,22 @@ TEST(ViewCacheTest, ServesABodyOnlyAtTheRevisionItWasRenderedFrom) {
   EXPECT_EQ(*cache.find("wf-1", 1.5), "{\"status\":\"failed\"}");
 }
 
-TEST(ViewCacheTest, HoldsAtMostItsCapacityDroppingTheOldestFirst) {
-  ViewCache cache(2);
-  cache.keep("a", 1, "A");
-  cache.keep("b", 1, "B");
-  cache.keep("a", 2, "A2");  // a newer revision replaces in place; the order of first keeping stays
-  cache.keep("c", 1, "C");
+TEST(ViewCacheTest, HoldsAtMostItsSizeInBytesDroppingTheOldestFirst) {
+  ViewCache cache(40);  // bodies of up to 10 bytes are kept
+  cache.keep("a", 1, std::string(10, 'a'));
+  cache.keep("b", 1, std::string(10, 'b'));
+  cache.keep("c", 1, std::string(10, 'c'));
+  cache.keep("a", 2,
+             std::string(10, 'A'));  // a newer revision replaces in place; the order of first keeping stays
+  cache.keep("d", 1, std::string(10, 'd'));
+  EXPECT_TRUE(cache.find("a", 2)) << "40 bytes fit exactly";
+  cache.keep("e", 1, std::string(5, 'e'));
   EXPECT_FALSE(cache.find("a", 2)) << "the oldest entry goes first";
-  EXPECT_EQ(*cache.find("b", 1), "B");
-  EXPECT_EQ(*cache.find("c", 1), "C");
+  EXPECT_EQ(*cache.find("b", 1), std::string(10, 'b'));
+  EXPECT_EQ(*cache.find("e", 1), std::string(5, 'e'));
+  cache.keep("big", 1, std::string(11, 'x'));
+  EXPECT_FALSE(cache.find("big", 1)) << "a body over a quarter of the cache is not kept";
+  EXPECT_TRUE(cache.find("b", 1)) << "and evicts nothing";
 }
 
 }  // namespace
