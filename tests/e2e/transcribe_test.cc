@@ -90,6 +90,22 @@ TEST(Transcribe, LongFormChunksJoinIntoOneOrderedTranscript) {
   EXPECT_DOUBLE_EQ(seen.back(), 1.0);
 }
 
+TEST(Transcribe, ChunksDecodedSideBySideGiveTheTranscriptOfOneAtATime) {
+  // Chunks are independent (no text carried between them), so decoding two at once changes only the speed.
+  const auto run = [](int lanes) {
+    return transcribe_file(test::default_model(), test::synth_fixture("meeting.mp4"), {.threads = 2}, nullptr,
+                           {.chunk_seconds = 6, .search_seconds = 2, .lanes = lanes});
+  };
+  const Transcript one = run(1), two = run(2);
+  ASSERT_EQ(one.segments.size(), two.segments.size()) << one.text() << "\n" << two.text();
+  EXPECT_FALSE(one.segments.empty());
+  for (size_t i = 0; i < one.segments.size(); ++i) {
+    EXPECT_EQ(one.segments[i].text, two.segments[i].text);
+    EXPECT_DOUBLE_EQ(one.segments[i].start, two.segments[i].start);
+    EXPECT_DOUBLE_EQ(one.segments[i].end, two.segments[i].end);
+  }
+}
+
 // Writes `samples` (16 kHz mono) as a WAV file in a scratch place and returns its path.
 std::string wav_of(const std::vector<float>& samples, const std::string& name) {
   const std::string path = test::scratch_path(name).append(".wav");

@@ -4,6 +4,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <deque>
+#include <future>
+#include <memory>
+#include <mutex>
 #include <regex>
 
 #include "media/vad.h"
@@ -36,6 +40,30 @@ bool non_speech_tag(const std::string& text) {
   return std::regex_match(text, kTag);
 }
 
+// One chunk's transcript, decoded on its own thread, with what it needs to be put on the file's time line.
+struct Lane {
+  double base = 0;           // seconds of the file before the chunk
+  media::SpeechOnly speech;  // the VAD's map from the speech-only audio back to the chunk (if filtered)
+  std::future<Transcript> transcript;
+};
+
+// Decodes `piece`; a chunk whose text loops is decoded again without prompt or rolling context (most loops
+// feed on the context) and the less repetitive text kept.
+Transcript decode(const Model& model, const media::Audio& piece, const TranscribeOptions& o,
+                  const ProgressFn& progress) {
+  Transcript t = model.transcribe(piece, o, progress);
+  if (looping(t) && (o.condition_on_previous_text || !o.initial_prompt.empty())) {
+    TranscribeOptions fresh = o;
+    fresh.initial_prompt.clear();
+    fresh.condition_on_previous_text = false;
+    fresh.language = t.language;
+    Transcript again = model.transcribe(piece, fresh);
+    if (compression_ratio(again.text()) < compression_ratio(t.text())) t.segments = std::move(again.segments);
+  }
+  drop_repeated_segments(t.segments);
+  return t;
+}
+
 }  // namespace
 
 Transcript transcribe_file(const Model& model, const std::string& path, const TranscribeOptions& options,
@@ -44,46 +72,44 @@ Transcript transcribe_file(const Model& model, const std::string& path, const Tr
   const double expected = std::max(reader.duration(), 1.0);
   const auto chunk = size_t(long_form.chunk_seconds * kRate);
   const auto search = std::min(chunk / 2, size_t(long_form.search_seconds * kRate));
+  const int threads = thread_count(options.threads);
+  const size_t lanes = size_t(std::clamp(long_form.lanes, 1, threads));
 
   Transcript all;
   TranscribeOptions o = options;
+  o.threads = threads / int(lanes);
+  // Until the first chunk is done its language is not known, unless given or the model is English-only.
+  bool language_known = !model.multilingual() || (!o.language.empty() && o.language != "auto");
+  bool first = true;
   media::Audio pending{{}, kRate};
   double offset = 0;  // seconds of audio before `pending`
-  bool first = true;
+  std::mutex progress_mutex;
+  double reported = 0;
+  // Lanes report at once; the fraction shown only grows (it may run up to a chunk ahead of the oldest lane).
+  const auto report = [&](double fraction) {
+    if (!progress) return;
+    std::lock_guard lock(progress_mutex);
+    if (fraction <= reported) return;
+    reported = fraction;
+    progress(fraction);
+  };
 
-  const auto transcribe_chunk = [&](size_t samples) {
-    media::Audio piece{std::vector<float>(pending.samples.begin(), pending.samples.begin() + long(samples)),
-                       kRate};
-    pending.samples.erase(pending.samples.begin(), pending.samples.begin() + long(samples));
-    const double base = offset;
-    offset += piece.duration();
-    const ProgressFn chunk_progress = [&](double f) {
-      if (progress) progress(std::min(1.0, (base + f * piece.duration()) / expected));
+  // Declared after what its lanes use, so that on an exception its futures wait for them while that lives.
+  std::deque<Lane> running;
+
+  // Puts the oldest lane's segments on the file's time line, after those already there.
+  const auto finish_oldest = [&] {
+    Lane lane = std::move(running.front());
+    running.pop_front();
+    Transcript t = lane.transcript.get();
+    const auto when = [&](double x) {
+      return lane.base + (long_form.vad_filter ? lane.speech.to_original(x) : x);
     };
-    media::SpeechOnly speech;
-    if (long_form.vad_filter) {
-      speech = media::keep_speech(piece);
-      if (speech.regions.empty()) return;  // nothing said: nothing to transcribe, nothing to invent
-      piece = std::move(speech.audio);
-    }
-    const auto when = [&](double t) { return base + (long_form.vad_filter ? speech.to_original(t) : t); };
-    Transcript t = model.transcribe(piece, o, chunk_progress);
-    if (looping(t) && (o.condition_on_previous_text || !o.initial_prompt.empty())) {
-      // Most loops feed on the context: decode the chunk again without prompt or rolling context, and keep
-      // the less repetitive text.
-      TranscribeOptions fresh = o;
-      fresh.initial_prompt.clear();
-      fresh.condition_on_previous_text = false;
-      fresh.language = t.language;
-      Transcript again = model.transcribe(piece, fresh);
-      if (compression_ratio(again.text()) < compression_ratio(t.text()))
-        t.segments = std::move(again.segments);
-    }
-    drop_repeated_segments(t.segments);
     if (first) {
       all.language = t.language;
       all.language_probability = t.language_probability;
       o.language = t.language;  // every later chunk in the language of the first
+      language_known = true;
       first = false;
     }
     for (auto& seg : t.segments) {
@@ -101,14 +127,35 @@ Transcript transcribe_file(const Model& model, const std::string& path, const Tr
     malloc_trim(0);
   };
 
+  const auto start_chunk = [&](size_t samples) {
+    auto piece = std::make_shared<media::Audio>(media::Audio{
+        std::vector<float>(pending.samples.begin(), pending.samples.begin() + long(samples)), kRate});
+    pending.samples.erase(pending.samples.begin(), pending.samples.begin() + long(samples));
+    Lane lane;
+    lane.base = offset;
+    offset += piece->duration();
+    if (long_form.vad_filter) {
+      lane.speech = media::keep_speech(*piece);
+      if (lane.speech.regions.empty()) return;  // nothing said: nothing to transcribe, nothing to invent
+      *piece = std::move(lane.speech.audio);
+    }
+    while (running.size() >= (language_known ? lanes : 1)) finish_oldest();
+    const double base = lane.base, length = offset - lane.base;
+    lane.transcript = std::async(std::launch::async, [&model, &report, piece, o, base, length, expected] {
+      return decode(model, *piece, o,
+                    [&](double f) { report(std::min(1.0, (base + f * length) / expected)); });
+    });
+    running.push_back(std::move(lane));
+  };
+
   reader.read([&](const float* samples, size_t frames) {
     pending.samples.insert(pending.samples.end(), samples, samples + frames);
-    if (pending.samples.size() >= chunk + search) {
-      transcribe_chunk(quietest(pending.samples, chunk - search, chunk));
-    }
+    if (pending.samples.size() >= chunk + search)
+      start_chunk(quietest(pending.samples, chunk - search, chunk));
     return true;
   });
-  if (!pending.samples.empty() || first) transcribe_chunk(pending.samples.size());
+  if (!pending.samples.empty() || (first && running.empty())) start_chunk(pending.samples.size());
+  while (!running.empty()) finish_oldest();
   all.duration = offset;
   if (all.language.empty())
     all.language = model.multilingual() ? options.language : "en";  // nothing was said

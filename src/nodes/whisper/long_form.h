@@ -9,9 +9,10 @@
 // against 5.2%), which is also why a looped hour ran at RTF 0.23 where one minute ran at 0.09. Segments that
 // are only a bracketed non-speech tag ("[BLANK_AUDIO]", "(music)"), which Whisper writes for silence and
 // noise, are dropped. A chunk whose text loops (repetition.h) is decoded again without prompt and context and
-// the less repetitive text kept; runs of one sentence repeated are cut to two. Memory is one chunk of samples
-// and Whisper's state for it, plus the transcript, however long the input: an hour needs no more than a
-// minute.
+// the less repetitive text kept; runs of one sentence repeated are cut to two. Chunks are decoded `lanes` at
+// a time (after the first, when the language is to be detected) and joined in order. Memory is `lanes` chunks
+// of samples and Whisper's states for them, plus the transcript, however long the input: an hour needs no
+// more than a minute.
 #pragma once
 
 #include <string>
@@ -25,6 +26,10 @@ struct LongFormOptions {
   double chunk_seconds = 60;
   double search_seconds = 10;  // where, before a chunk's end, to look for the quietest cut
   bool vad_filter = false;     // transcribe only the speech regions (media/vad.h)
+  // Chunks decoded at once, each on its own whisper state with threads / lanes threads (at most one lane per
+  // thread). Two lanes of one thread beat one lane of two on 2 cores: a tiny model's graph is made of short
+  // steps that a second thread speeds up by only 1.5x (bench/RESULTS.md).
+  int lanes = 2;
 };
 
 // Throws what media::AudioReader and Model::transcribe throw.

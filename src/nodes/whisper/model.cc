@@ -29,11 +29,6 @@ void log_line(ggml_log_level level, const char* text, void*) {
   }
 }
 
-int thread_count(int requested) {
-  if (requested > 0) return requested;
-  return std::clamp(int(std::thread::hardware_concurrency()), 1, 8);
-}
-
 double centiseconds(int64_t t) { return double(t) / 100.0; }
 
 // Whisper marks a new word by a token that starts with a space; tokens without one continue the word
@@ -59,6 +54,11 @@ void route_native_logs() {
     whisper_log_set(log_line, nullptr);
     ggml_log_set(log_line, nullptr);
   });
+}
+
+int thread_count(int requested) {
+  if (requested > 0) return requested;
+  return std::clamp(int(std::thread::hardware_concurrency()), 1, 8);
 }
 
 std::unique_ptr<Model> Model::load(const std::filesystem::path& file, bool use_gpu) {

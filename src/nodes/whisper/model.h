@@ -37,6 +37,9 @@ struct TranscribeOptions {
       nullptr;  // when set and true, decoding stops and "cancelled" is thrown
 };
 
+// The threads a transcription with TranscribeOptions::threads = `requested` uses.
+int thread_count(int requested);
+
 // Fraction of the audio done so far, in [0, 1]; called from the transcribing thread.
 using ProgressFn = std::function<void(double fraction)>;
 
