@@ -32,6 +32,7 @@ struct LongFormOptions {
   int lanes = 2;
 };
 
+// `progress` is called from the lanes' threads, one call at a time, with a fraction that only grows.
 // Throws what media::AudioReader and Model::transcribe throw.
 Transcript transcribe_file(const Model& model, const std::string& path, const TranscribeOptions& options,
                            const ProgressFn& progress = nullptr, LongFormOptions long_form = {});
