@@ -2,6 +2,11 @@
 
 namespace yv::engine {
 
+bool ViewCache::holds(const std::string& id) const {
+  std::lock_guard lock(mutex_);
+  return entries_.contains(id);
+}
+
 std::shared_ptr<const std::string> ViewCache::find(const std::string& id, double revision) const {
   std::lock_guard lock(mutex_);
   const auto it = entries_.find(id);

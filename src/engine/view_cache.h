@@ -25,6 +25,9 @@ class ViewCache {
  public:
   explicit ViewCache(size_t max_bytes = size_t{32} << 20) : max_bytes_(max_bytes) {}
 
+  // Whether a body of workflow `id` is kept, at any revision: only then is its revision worth reading.
+  bool holds(const std::string& id) const;
+
   // The body kept for workflow `id` at `revision`, if any.
   std::shared_ptr<const std::string> find(const std::string& id, double revision) const;
 

@@ -155,9 +155,12 @@ std::pair<int, json> WorkflowService::resume(const WorkflowRequest& request) {
 }
 
 std::string WorkflowService::status(const std::string& workflow_id) {
-  const std::optional<double> revision = state_.workflow_revision(workflow_id);
-  if (!revision) throw workflow_not_found(workflow_id);
-  if (const auto body = views_.find(workflow_id, *revision)) return *body;
+  // Running workflows, the ones polled most, are never kept: they cost no revision read.
+  if (views_.holds(workflow_id)) {
+    const std::optional<double> revision = state_.workflow_revision(workflow_id);
+    if (!revision) throw workflow_not_found(workflow_id);
+    if (const auto body = views_.find(workflow_id, *revision)) return *body;
+  }
   const auto w = state_.workflow(workflow_id);
   if (!w) throw workflow_not_found(workflow_id);
   bool jobs_ended = true;

@@ -8,7 +8,9 @@ namespace {
 TEST(ViewCacheTest, ServesABodyOnlyAtTheRevisionItWasRenderedFrom) {
   ViewCache cache;
   EXPECT_FALSE(cache.find("wf-1", 1.0));
+  EXPECT_FALSE(cache.holds("wf-1"));
   cache.keep("wf-1", 1.0, "{\"status\":\"completed\"}");
+  EXPECT_TRUE(cache.holds("wf-1"));
   const auto hit = cache.find("wf-1", 1.0);
   ASSERT_TRUE(hit);
   EXPECT_EQ(*hit, "{\"status\":\"completed\"}");

@@ -79,7 +79,7 @@ Transcript transcribe_file(const Model& model, const std::string& path, const Tr
   TranscribeOptions o = options;
   o.threads = threads / int(lanes);
   // Until the first chunk is done its language is not known, unless given or the model is English-only.
-  bool language_known = !model.multilingual() || (!o.language.empty() && o.language != "auto");
+  const bool language_given = !model.multilingual() || (!o.language.empty() && o.language != "auto");
   bool first = true;
   media::Audio pending{{}, kRate};
   double offset = 0;  // seconds of audio before `pending`
@@ -109,7 +109,6 @@ Transcript transcribe_file(const Model& model, const std::string& path, const Tr
       all.language = t.language;
       all.language_probability = t.language_probability;
       o.language = t.language;  // every later chunk in the language of the first
-      language_known = true;
       first = false;
     }
     for (auto& seg : t.segments) {
@@ -139,7 +138,7 @@ Transcript transcribe_file(const Model& model, const std::string& path, const Tr
       if (lane.speech.regions.empty()) return;  // nothing said: nothing to transcribe, nothing to invent
       *piece = std::move(lane.speech.audio);
     }
-    while (running.size() >= (language_known ? lanes : 1)) finish_oldest();
+    while (running.size() >= (language_given || !first ? lanes : 1)) finish_oldest();
     const double base = lane.base, length = offset - lane.base;
     lane.transcript = std::async(std::launch::async, [&model, &report, piece, o, base, length, expected] {
       return decode(model, *piece, o,
