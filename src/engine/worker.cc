@@ -214,12 +214,16 @@ void Worker::process(const store::Job& job) {
         storage::publish_outputs(*options_.store, output, work_dir, output_dir);
     }
     std::lock_guard lock(attempt.mutex);
+    // Both commits wait out a state outage: the node's work is done, and failing it for the outage would run
+    // it again.
     if (attempt.gpu_lost) {
-      queue_.fail(job,
-                  "gpu_lease_lost: " + attempt.gpu->key +
-                      " was taken back during the run (an operator's release, or it lapsed)",
-                  true);
-    } else if (attempt.lost || !queue_.complete(job, output)) {
+      patiently([&] {
+        return queue_.fail(job,
+                           "gpu_lease_lost: " + attempt.gpu->key +
+                               " was taken back during the run (an operator's release, or it lapsed)",
+                           true);
+      });
+    } else if (attempt.lost || !patiently([&] { return queue_.complete(job, output); })) {
       spdlog::warn("job {}: result discarded, the lease had passed to another worker", job.id);
     } else {
       spdlog::info("job {} ({}): completed", job.id, task);

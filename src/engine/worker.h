@@ -9,6 +9,10 @@
 // not retried; anything else is, up to the job's attempt limit. Each loop also reaps lapsed leases, so a lone
 // worker recovers the jobs of a dead one.
 //
+// A state outage (a Redis restart) is ridden out: claims wait for it, heartbeats that go unanswered are tried
+// again at the next beat (the lease outlasts a short outage), and a node's result or failure waits up to a
+// minute to be committed rather than being failed and run again.
+//
 // GPU nodes: a worker serving "gpu:<device>" claims from the "gpu" queue and runs each such job under the
 // device's lease `gpu_lock:<device>` (store/lease_manager.h), taken before the node starts (waiting up to
 // gpu_wait_seconds, then failing the job with "gpu_unavailable", not retried), renewed with the job's

@@ -8,8 +8,10 @@
 #include <thread>
 
 #include "core/wer.h"
+#include "store/redis/redis_job_queue.h"
 #include "store/sqlite/sqlite_job_queue.h"
 #include "support/fixtures.h"
+#include "support/redis_server.h"
 #include "support/subprocess.h"
 
 namespace yv::test {
@@ -87,6 +89,44 @@ TEST_F(WorkerTest, JobOfAKilledWorkerIsRerunAndCompletedOnce) {
   EXPECT_LE(
       word_error_rate(read_text(synth_fixture("meeting.txt")), (*s.result)["text"].get<std::string>()).rate,
       0.15);
+}
+
+// Redis goes away while a node runs and comes back after the node ended: the worker waits for it and
+// commits the result, rather than failing the job for the outage and running it a second time.
+TEST(WorkerOnRedisTest, ResultOfANodeThatEndsWhileRedisIsDownIsCommittedWhenItComesBack) {
+  RedisServer redis;
+  const fs::path dir = scratch_path("yivideo-worker-outage");
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  store::RedisJobQueue queue(redis.url());
+  const auto id = queue.enqueue(  // seconds of work on 2 cores
+      "cpu",
+      {{"task_name", "faster_whisper.transcribe_audio"},
+       {"params", {{"video_path", synth_fixture("meeting.mp4")}, {"beam_size", 5}}}},
+      {});
+  const std::string log = (dir / "worker.log").string();
+  ChildProcess worker({YIVIDEO_BIN, "worker", "--backend", redis.url(), "--name", "w1", "--lease", "30",
+                       "--max-jobs", "1", "--work-dir", (dir / "work").string()},
+                      {}, log);
+  const auto until = [](const auto& done, int seconds) {
+    for (int i = 0; i < seconds * 20 && !done(); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    return done();
+  };
+  ASSERT_TRUE(until([&] { return queue.status(id).state == store::JobState::kLeased; }, 60));
+  redis.kill();
+  // The worker tells when the node has ended and its commit is waiting for the state.
+  ASSERT_TRUE(until([&] { return read_text(log).find("retrying") != std::string::npos; }, 120))
+      << read_text(log);
+  redis.start();
+  ASSERT_TRUE(until([&] { return !worker.alive(); }, 120)) << read_text(log);
+  const auto s = queue.status(id);
+  ASSERT_EQ(s.state, store::JobState::kDone) << s.error.value_or("") << "\n" << read_text(log);
+  EXPECT_EQ(s.attempts, 1);
+  EXPECT_LE(
+      word_error_rate(read_text(synth_fixture("meeting.txt")), (*s.result)["text"].get<std::string>()).rate,
+      0.15);
+  fs::remove_all(dir);
 }
 
 }  // namespace

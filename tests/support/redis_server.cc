@@ -44,8 +44,10 @@ void RedisServer::start() {
   throw std::runtime_error("redis-server did not start on port " + std::to_string(port_));
 }
 
+void RedisServer::kill() { process_->stop(SIGKILL); }
+
 void RedisServer::restart() {
-  process_->stop(SIGKILL);
+  kill();
   start();
 }
 

@@ -22,11 +22,18 @@ class RedisServer {
   std::string url(const std::string& host) const {
     return "redis://:" + password_ + "@" + host + ":" + std::to_string(port_);
   }
+  int port() const { return port_; }
+  // Its URL through another loopback port (a test::TcpProxy in front of port()).
+  std::string url_through(int port) const {
+    return "redis://:" + password_ + "@127.0.0.1:" + std::to_string(port);
+  }
   // Stops it (SIGKILL: nothing flushed beyond what AOF already wrote) and starts it again on the same files.
   void restart();
+  // The two halves of restart(), for an outage that lasts.
+  void kill();
+  void start();
 
  private:
-  void start();
   std::string also_bind_;
   std::string password_ = "yivideo-test-secret";
   std::string dir_;

@@ -12,6 +12,7 @@
 #include "store/sqlite/sqlite_job_queue.h"
 #include "support/fixtures.h"
 #include "support/redis_server.h"
+#include "support/tcp_proxy.h"
 
 namespace yv::store {
 namespace {
@@ -257,6 +258,59 @@ TEST(RedisJobQueue, SurvivesAKilledAndRestartedRedis) {
   const auto next = queue.claim({"cpu"}, "w1", 30);
   ASSERT_TRUE(next);
   EXPECT_EQ(next->id, second);
+}
+
+// Redis ran a command but its answer never came back (the connection was cut in between): sent again, each
+// command changes nothing more, and a claim answers the job it leased the first time rather than leasing a
+// second one and leaving the first to lapse and run again.
+TEST(RedisJobQueue, CommandsWhoseRepliesWereLostAreAnsweredAsTheFirstTime) {
+  test::RedisServer redis;
+  test::TcpProxy proxy(redis.port());
+  RedisJobQueue direct(redis.url());
+  RedisJobQueue queue(redis.url_through(proxy.port()));
+  const int64_t first = queue.enqueue("cpu", {{"n", 1}}, {});
+  const int64_t second = direct.enqueue("cpu", {{"n", 2}}, {});
+
+  proxy.lose_replies(1);  // the client's one reconnect sends the claim again at once
+  const auto job = queue.claim({"cpu"}, "w1", 30);
+  ASSERT_TRUE(job);
+  EXPECT_EQ(job->id, first);
+  EXPECT_EQ(job->attempt, 1);
+  EXPECT_EQ(direct.status(first).attempts, 1);
+
+  proxy.lose_replies(1);
+  EXPECT_TRUE(queue.complete(*job, {{"ok", true}})) << "the resent completion found its own result";
+  EXPECT_EQ(direct.status(first).state, JobState::kDone);
+
+  // Redis stays away after running the claim: the claim fails, and the worker's next one finds its job.
+  proxy.lose_replies(1);
+  proxy.cut_new_connections(true);
+  try {
+    queue.claim({"cpu"}, "w1", 30);
+    ADD_FAILURE() << "the claim was answered";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), "state_unavailable");
+  }
+  EXPECT_EQ(direct.status(second).state, JobState::kLeased) << "Redis did run the claim";
+  EXPECT_FALSE(direct.claim({"cpu"}, "w2", 30));
+  proxy.cut_new_connections(false);
+  const auto again = queue.claim({"cpu"}, "w1", 30);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->id, second);
+  EXPECT_EQ(again->attempt, 1);
+  EXPECT_EQ(direct.status(second).attempts, 1);
+  EXPECT_TRUE(queue.complete(*again, {{"ok", true}}));
+
+  // An enqueue sent again does not put back a job that was claimed in between.
+  const int64_t id = direct.next_id();
+  const auto enqueue = direct.enqueue_command(id, "cpu", {{"n", 3}}, {});
+  redis::Client raw(redis.url());
+  raw.command(enqueue);
+  const auto third = direct.claim({"cpu"}, "w2", 30);
+  ASSERT_TRUE(third);
+  raw.command(enqueue);
+  EXPECT_EQ(direct.status(id).state, JobState::kLeased);
+  EXPECT_FALSE(direct.claim({"cpu"}, "w3", 30));
 }
 
 }  // namespace

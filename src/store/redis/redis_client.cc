@@ -85,9 +85,10 @@ void Client::connect() {
       command(user_.empty() ? std::vector<std::string>{"AUTH", password_}
                             : std::vector<std::string>{"AUTH", user_, password_},
               Retry::kNever);
-    } catch (const Error&) {
-      redisFree(ctx_);
+    } catch (const Error& e) {
+      if (ctx_) redisFree(ctx_);
       ctx_ = nullptr;
+      if (e.code() != "state_error") throw;  // the connection was lost, not the password refused
       throw Error("state_unavailable",
                   "Redis at " + host_ + ":" + std::to_string(port_) + " refused the password", 503);
     }

@@ -3,6 +3,7 @@
 #include <spdlog/fmt/fmt.h>
 
 #include "core/error.h"
+#include "core/ids.h"
 
 namespace yv::store {
 namespace {
@@ -24,20 +25,37 @@ local function unlease(id)
 end
 )lua";
 
-// ARGV: P, queue, payload, max_attempts, time_limit, now, id
+// ARGV: P, queue, payload, max_attempts, time_limit, now, id. Sent again after a lost reply, it changes
+// nothing.
 constexpr const char* kEnqueue = R"lua(
 local id = ARGV[7]
+if redis.call('EXISTS', P .. 'job:' .. id) == 1 then return id end
 redis.call('HSET', P .. 'job:' .. id, 'queue', ARGV[2], 'payload', ARGV[3], 'state', 'ready', 'attempts', 0,
   'max_attempts', ARGV[4], 'time_limit', ARGV[5], 'token', 0, 'progress', 0, 'available_at', ARGV[6])
 redis.call('ZADD', P .. 'ready:' .. ARGV[2], ARGV[6], member(id))
 return id
 )lua";
 
-// ARGV: P, worker, lease_seconds, now, queue...
+// ARGV: P, worker, lease_seconds, now, claim id, queue... A claim sent again under the same claim id (its
+// reply was lost) answers the job it leased the first time, with its lease renewed, instead of leasing a
+// second one and leaving the first to lapse and run again.
 constexpr const char* kClaim = R"lua(
 local now = tonumber(ARGV[4])
+local claim = P .. 'claim:' .. ARGV[5]
+local function answer(id, queue, attempts, token)
+  return {id, queue, redis.call('HGET', P .. 'job:' .. id, 'payload'), attempts, token}
+end
+local prior = redis.call('HMGET', claim, 'id', 'token')
+if prior[1] and leased_by(prior[1], prior[2]) then
+  local key = P .. 'job:' .. prior[1]
+  local lease_until = now + tonumber(ARGV[3])
+  redis.call('HSET', key, 'lease_until', t(lease_until))
+  redis.call('ZADD', P .. 'leased', t(lease_until), member(prior[1]))
+  local j = redis.call('HMGET', key, 'queue', 'attempts')
+  return answer(tonumber(prior[1]), j[1], tonumber(j[2]), tonumber(prior[2]))
+end
 local best, best_score, best_queue = nil, nil, nil
-for i = 5, #ARGV do
+for i = 6, #ARGV do
   local r = redis.call('ZRANGEBYSCORE', P .. 'ready:' .. ARGV[i], '-inf', ARGV[4], 'WITHSCORES', 'LIMIT', 0, 1)
   if r[1] then
     local score = tonumber(r[2])
@@ -58,7 +76,10 @@ redis.call('HSET', key, 'state', 'leased', 'worker', ARGV[2], 'lease_until', t(l
 redis.call('ZADD', P .. 'leased', t(lease_until), best)
 local limit = tonumber(redis.call('HGET', key, 'time_limit'))
 if limit > 0 then redis.call('ZADD', P .. 'deadline', t(now + limit), best) end
-return {id, best_queue, redis.call('HGET', key, 'payload'), attempts, token}
+-- Kept while a resent claim can still find the lease: past it, the job is the reaper's.
+redis.call('HSET', claim, 'id', id, 'token', token)
+redis.call('EXPIRE', claim, math.ceil(tonumber(ARGV[3])) + 60)
+return answer(id, best_queue, attempts, token)
 )lua";
 
 // ARGV: P, id, token, lease_seconds, now, progress ('' for none)
@@ -71,9 +92,13 @@ redis.call('ZADD', P .. 'leased', t(lease_until), member(ARGV[2]))
 return 1
 )lua";
 
-// ARGV: P, id, token, result, now
+// ARGV: P, id, token, result, now. Sent again after a lost reply (same token, same result), it answers 1
+// again.
 constexpr const char* kComplete = R"lua(
-if not leased_by(ARGV[2], ARGV[3]) then return 0 end
+if not leased_by(ARGV[2], ARGV[3]) then
+  local s = redis.call('HMGET', P .. 'job:' .. ARGV[2], 'state', 'token', 'result')
+  return (s[1] == 'done' and s[2] == ARGV[3] and s[3] == ARGV[4]) and 1 or 0
+end
 unlease(ARGV[2])
 redis.call('HSET', P .. 'job:' .. ARGV[2], 'state', 'done', 'result', ARGV[4], 'finished_at', ARGV[5], 'progress', 1)
 return 1
@@ -143,7 +168,7 @@ std::string number(double v) { return fmt::format("{:.6f}", v); }
 }  // namespace
 
 RedisJobQueue::RedisJobQueue(const std::string& url, std::function<double()> clock, std::string prefix)
-    : client_(url), clock_(std::move(clock)), prefix_(std::move(prefix)) {}
+    : client_(url), clock_(std::move(clock)), prefix_(std::move(prefix)), instance_(uuid4()) {}
 
 std::vector<std::string> RedisJobQueue::script(const char* body, std::vector<std::string> args) const {
   return redis::eval(std::string(kCommon) + body, prefix_, std::move(args));
@@ -183,9 +208,20 @@ int64_t RedisJobQueue::enqueue(const std::string& queue, const nlohmann::json& p
 std::optional<Job> RedisJobQueue::claim(const std::vector<std::string>& queues, const std::string& worker,
                                         double lease_seconds) {
   if (queues.empty()) return std::nullopt;
-  std::vector<std::string> args = {worker, number(lease_seconds), number(clock_())};
+  std::string claim_id;
+  {
+    std::lock_guard lock(mutex_);
+    auto [it, fresh] = unanswered_claims_.try_emplace(worker);
+    if (fresh) it->second = instance_ + ":" + std::to_string(++claims_);
+    claim_id = it->second;
+  }
+  std::vector<std::string> args = {worker, number(lease_seconds), number(clock_()), claim_id};
   args.insert(args.end(), queues.begin(), queues.end());
-  const redis::Reply r = run(kClaim, std::move(args));
+  const redis::Reply r = run(kClaim, std::move(args));  // when it throws, the claim id stays for the next
+  {
+    std::lock_guard lock(mutex_);
+    unanswered_claims_.erase(worker);
+  }
   if (r.type != redis::Reply::Type::kArray || r.items.size() != 5) return std::nullopt;
   return Job{r.items[0].integer, r.items[1].text, nlohmann::json::parse(r.items[2].text),
              int(r.items[3].integer), r.items[4].integer};

@@ -9,9 +9,16 @@
 // pending list would be a second record of the same lease. Durability is Redis's: run it with appendonly yes
 // (AOF). The scripts build key names from the prefix, so one Redis instance (or a primary with replicas), not
 // a cluster. Time comes from the caller's clock, as in the SQLite queue.
+//
+// A command whose reply is lost (Redis killed after running it) may be sent again, by the client's one
+// reconnect or by a caller that waits out the outage. No script changes anything more the second time
+// (enqueue checks its fixed id; complete, fail, heartbeat and cancel check the job's state and token), and
+// those whose answer the caller acts on give the same answer again: complete recognises its own result, and
+// claim finds its first answer again under a claim id.
 #pragma once
 
 #include <functional>
+#include <map>
 #include <mutex>
 
 #include "store/job_queue.h"
@@ -51,6 +58,12 @@ class RedisJobQueue final : public JobQueue {
   redis::Client client_;
   std::function<double()> clock_;
   std::string prefix_;
+  // Claim ids: this queue's own random prefix and a count. A worker's claim that got no answer (the
+  // connection was lost, perhaps after Redis ran it) keeps its id, and the worker's next claim sends it
+  // again, so the script answers the job it may already have leased (kClaim).
+  std::string instance_;
+  int64_t claims_ = 0;
+  std::map<std::string, std::string> unanswered_claims_;  // worker → claim id
 };
 
 }  // namespace yv::store
