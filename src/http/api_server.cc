@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
 
 #include <cstdlib>
 #include <nlohmann/json.hpp>
@@ -81,9 +82,10 @@ ApiServer::ApiServer(ServerOptions options, const std::function<void(Router&)>& 
       });
   // httplib's default also sets SO_REUSEPORT, which would let a second server share our port and take half of
   // its requests; plain SO_REUSEADDR allows quick restarts without that.
-  server_->set_socket_options([](socket_t sock) {
+  server_->set_socket_options([this](socket_t sock) {
     int yes = 1;
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    listener_ = sock;  // the last socket offered is the one that binds
   });
   // Without TCP_NODELAY, httplib's separate writes of headers and body meet the client's delayed ACK: every
   // answer would wait 40 ms. Keep-alive connections serve many requests (httplib's default closes after 5).
@@ -114,6 +116,10 @@ void ApiServer::bind() {
                     " (address in use or not available)",
                 503);
   }
+  // The packaged httplib listens with a backlog of 5: clients connecting together (pollers reconnecting,
+  // keep-alive connections closed at their request count) overflowed it, and a dropped SYN costs the client
+  // a one-second retransmission. listen() again on a listening socket only changes its backlog.
+  ::listen(listener_, SOMAXCONN);
 }
 
 void ApiServer::run() { server_->listen_after_bind(); }

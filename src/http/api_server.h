@@ -46,6 +46,7 @@ class ApiServer {
   std::unique_ptr<httplib::Server> server_;
   std::unique_ptr<Router> router_;
   int port_ = 0;
+  int listener_ = -1;  // the listening socket, as httplib opened it
 };
 
 }  // namespace yv::http
