@@ -118,7 +118,14 @@ store::Lease Worker::take_gpu(const store::Job& job, const Attempt& attempt) {
   const std::string task = job.payload.value("task_name", "");
   const auto deadline = std::chrono::steady_clock::now() + Seconds(options_.gpu_wait_seconds);
   for (;;) {
-    if (auto lease = state_.leases().acquire(key, options_.name, task, options_.lease_seconds)) return *lease;
+    try {
+      if (auto lease = state_.leases().acquire(key, options_.name, task, options_.lease_seconds))
+        return *lease;
+    } catch (const Error& e) {
+      // The state is away: keep waiting, as for a busy device (the job's own lease outlasts a short outage).
+      if (e.code() != "state_unavailable") throw;
+      spdlog::warn("job {}: {} not taken: {}", job.id, key, e.detail());
+    }
     if (attempt.lost) throw Error("cancelled", "the job was withdrawn while waiting for " + key, 409);
     if (std::chrono::steady_clock::now() >= deadline) {
       const auto holder = state_.leases().current(key);

@@ -9,6 +9,7 @@
 #include "store/sqlite/sqlite_lease_manager.h"
 #include "support/fixtures.h"
 #include "support/redis_server.h"
+#include "support/tcp_proxy.h"
 
 namespace yv::store {
 namespace {
@@ -104,6 +105,21 @@ TEST_P(LeaseManagerTest, OperatorReleaseFencesTheHolderAndHistoryTellsTheStory) 
                                             "acquired:w1"}));
   EXPECT_EQ(events[1].token, b->token);
   EXPECT_EQ(leases_->history("gpu_lock:0", 2).size(), 2u);
+}
+
+// Redis took the lease but its answer was lost on the way: the client's resend gets the same lease back
+// instead of finding the device held (by itself) until the lease lapses.
+TEST(RedisLeaseManager, AcquisitionWhoseReplyWasLostIsAnsweredWithTheSameLease) {
+  test::RedisServer redis;
+  test::TcpProxy proxy(redis.port());
+  RedisLeaseManager leases(redis.url_through(proxy.port()));
+  proxy.lose_replies(1);
+  const auto lease = leases.acquire("gpu_lock:0", "w1", "x", 30);
+  ASSERT_TRUE(lease);
+  EXPECT_EQ(leases.current("gpu_lock:0")->token, lease->token);
+  EXPECT_EQ(leases.history("gpu_lock:0", 10).size(), 1u) << "taken once";
+  EXPECT_FALSE(leases.acquire("gpu_lock:0", "w1", "x", 30)) << "a new acquisition still finds it held";
+  EXPECT_TRUE(leases.release(*lease));
 }
 
 }  // namespace

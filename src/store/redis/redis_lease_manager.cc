@@ -23,9 +23,11 @@ local function free(event, l)
 end
 )lua";
 
-// ARGV: P, key, now, holder, task_name, expires_at
+// ARGV: P, key, now, holder, task_name, expires_at. Sent again after a lost reply (the same holder and time),
+// it answers the token it issued the first time.
 constexpr const char* kAcquire = R"lua(
 local l = held()
+if l[1] == ARGV[4] and l[4] == now then return tonumber(l[3]) end
 if l[1] then
   if tonumber(l[5]) >= tonumber(now) then return false end
   free('expired', l)
