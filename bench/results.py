@@ -25,7 +25,7 @@ RESULTS = os.path.join(HERE, "RESULTS.md")
 BENCHES = {
     "asr": ["asr_bench.py", "--repeats", "3", "--beam-size", "1"],
     "e2e": ["e2e_bench.py", "--repeats", "3", "--beam-size", "5"],
-    "api": ["api_bench.py", "--workflows", "1000", "--duration", "10", "--connections", "32"],
+    "api": ["api_bench.py", "--workflows", "1000", "--duration", "10", "--connections", "32", "--runs", "5"],
     "diarization": ["diarization_bench.py"],
     "long-form": ["long_form_bench.py", "--minutes", "1", "60"],
     "files": ["files_bench.py", "--gigabytes", "2"],
