@@ -260,6 +260,38 @@ TEST_P(StateStoreTest, StatisticsCountQueuesRunsAndWorkflows) {
   EXPECT_EQ(s.workflows.at("running"), 1);
 }
 
+// Redis reads the records a page at a time: counts must not stop at a page's end.
+TEST_P(StateStoreTest, StatisticsCountEveryRecordPastOnePage) {
+  constexpr int kJobs = 1'100, kWorkflows = 520;
+  for (int i = 0; i < kJobs; ++i) {
+    const int64_t id = state_->queue().enqueue("cpu", {{"task_name", "ffmpeg.extract_audio"}}, {});
+    ASSERT_TRUE(state_->queue().cancel(id, "withdrawn"));
+  }
+  for (int i = 0; i < kWorkflows; ++i) create("wf-" + std::to_string(i), 1);
+  const Statistics s = state_->statistics();
+  EXPECT_EQ(s.node_runs.at({"ffmpeg.extract_audio", "cancelled"}).runs, kJobs);
+  EXPECT_EQ(s.workflows.at("running"), kWorkflows);
+}
+
+// Pipelined commands come back in order; an error among them is raised after every reply was read, so the
+// connection is still in step for the next command.
+TEST(RedisClientTest, PipelineAnswersInOrderAndStaysInStepAfterAnError) {
+  test::RedisServer redis;
+  redis::Client client(redis.url());
+  const auto replies = client.pipeline({{"SET", "a", "1"}, {"INCR", "a"}, {"GET", "a"}});
+  ASSERT_EQ(replies.size(), 3u);
+  EXPECT_EQ(replies[1].integer, 2);
+  EXPECT_EQ(replies[2].text, "2");
+  try {
+    client.pipeline({{"INCR", "a"}, {"LPUSH", "a", "x"}, {"INCR", "a"}});
+    ADD_FAILURE() << "a wrong type was accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), "state_error");
+    EXPECT_NE(e.detail().find("LPUSH"), std::string::npos) << e.detail();
+  }
+  EXPECT_EQ(client.command({"GET", "a"}).text, "4") << "both INCRs ran, and the reply read is this GET's";
+}
+
 TEST(RedisStateStoreTest, WrongPasswordIsRefusedClearly) {
   test::RedisServer redis;
   std::string url = redis.url();

@@ -3,6 +3,7 @@
 #include <hiredis.h>
 
 #include <cstdlib>
+#include <span>
 
 #include "core/error.h"
 
@@ -97,32 +98,52 @@ void Client::connect() {
 }
 
 Reply Client::command(const std::vector<std::string>& argv, Retry retry) {
-  // One reconnect: a Redis restart (AOF) between two commands should cost a client nothing.
+  return std::move(exchange(std::span(&argv, 1), retry).front());
+}
+
+std::vector<Reply> Client::pipeline(const std::vector<std::vector<std::string>>& commands, Retry retry) {
+  if (commands.empty()) return {};
+  return exchange(commands, retry);
+}
+
+std::vector<Reply> Client::exchange(std::span<const std::vector<std::string>> commands, Retry retry) {
+  // One reconnect: a Redis restart (AOF) between two exchanges should cost a client nothing.
   for (int attempt = 0;; ++attempt) {
     if (!ctx_) connect();
-    std::vector<const char*> args;
-    std::vector<size_t> lengths;
-    for (const auto& a : argv) {
-      args.push_back(a.data());
-      lengths.push_back(a.size());
+    for (const auto& argv : commands) {
+      std::vector<const char*> args;
+      std::vector<size_t> lengths;
+      for (const auto& a : argv) {
+        args.push_back(a.data());
+        lengths.push_back(a.size());
+      }
+      redisAppendCommandArgv(ctx_, int(args.size()), args.data(), lengths.data());
     }
-    auto* reply =
-        static_cast<redisReply*>(redisCommandArgv(ctx_, int(args.size()), args.data(), lengths.data()));
-    if (!reply) {
+    // Every reply is read before an error is raised, so that the connection stays in step.
+    std::vector<Reply> replies;
+    std::string refused;
+    bool lost = false;
+    for (const auto& argv : commands) {
+      void* raw = nullptr;
+      if (redisGetReply(ctx_, &raw) != REDIS_OK || !raw) {
+        lost = true;
+        break;
+      }
+      const auto* reply = static_cast<redisReply*>(raw);
+      if (reply->type == REDIS_REPLY_ERROR && refused.empty())
+        refused = argv[0] + ": " + std::string(reply->str, reply->len);
+      replies.push_back(convert(reply));
+      freeReplyObject(raw);
+    }
+    if (lost) {
       const std::string why = ctx_->errstr;
       redisFree(ctx_);
       ctx_ = nullptr;
       if (attempt == 0 && retry == Retry::kOnce) continue;
       throw Error("state_unavailable", "lost the connection to Redis: " + why, 503);
     }
-    if (reply->type == REDIS_REPLY_ERROR) {
-      const std::string why(reply->str, reply->len);
-      freeReplyObject(reply);
-      throw Error("state_error", "Redis refused " + argv[0] + ": " + why, 500);
-    }
-    Reply out = convert(reply);
-    freeReplyObject(reply);
-    return out;
+    if (!refused.empty()) throw Error("state_error", "Redis refused " + refused, 500);
+    return replies;
   }
 }
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -40,9 +41,14 @@ class Client {
   // Runs one command. Throws yv::Error "state_unavailable" (503) when the connection fails and "state_error"
   // (500) for an error reply (a script error, a wrong type).
   Reply command(const std::vector<std::string>& argv, Retry retry = Retry::kOnce);
+  // Sends `commands` together and reads their replies in order: one round trip for many reads. Throws as
+  // command() does (after reading every reply); a resend after a lost connection resends them all.
+  std::vector<Reply> pipeline(const std::vector<std::vector<std::string>>& commands,
+                              Retry retry = Retry::kOnce);
 
  private:
   void connect();
+  std::vector<Reply> exchange(std::span<const std::vector<std::string>> commands, Retry retry);
   std::string user_, password_;
   std::string host_;
   int port_ = 6379;

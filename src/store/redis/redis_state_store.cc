@@ -182,6 +182,11 @@ redis::Reply RedisStateStore::read(const Command& command) {
   return reader_.command(command);
 }
 
+std::vector<redis::Reply> RedisStateStore::read_all(const std::vector<Command>& commands) {
+  std::lock_guard lock(reader_mutex_);
+  return reader_.pipeline(commands);
+}
+
 void RedisStateStore::abandon() {
   // Whichever applies: inside MULTI, DISCARD ends it and the WATCH; outside, UNWATCH. Errors mean there was
   // nothing to end (or no connection, which ends both).
@@ -384,33 +389,47 @@ QueueDepth RedisStateStore::queue_depth() {
 Statistics RedisStateStore::statistics() {
   Statistics s;
   s.queue_depth = queue_depth();
+  // Records are read a page at a time, one round trip per page: this walks every job, workflow and callback.
+  constexpr size_t kPage = 500;
+  const auto each_reply = [this](const std::vector<Command>& reads, const auto& use) {
+    for (size_t at = 0; at < reads.size(); at += kPage) {
+      const std::vector<Command> page(reads.begin() + at, reads.begin() + std::min(reads.size(), at + kPage));
+      for (const redis::Reply& r : read_all(page)) use(r);
+    }
+  };
   std::string cursor = "0";
   do {
-    const redis::Reply page = read({"SCAN", cursor, "MATCH", prefix_ + "job:*", "COUNT", "500"});
+    const redis::Reply page =
+        read({"SCAN", cursor, "MATCH", prefix_ + "job:*", "COUNT", std::to_string(kPage)});
     cursor = page.items.at(0).text;
-    for (const redis::Reply& key : page.items.at(1).items) {
-      const redis::Reply f =
-          read({"HMGET", key.text, "state", "queue", "payload", "attempts", "started_at", "finished_at"});
+    std::vector<Command> reads;
+    for (const redis::Reply& key : page.items.at(1).items)
+      reads.push_back({"HMGET", key.text, "state", "payload", "attempts", "started_at", "finished_at"});
+    each_reply(reads, [&](const redis::Reply& f) {
       const std::string state = f.items.at(0).text;
-      if (state == "ready" || state == "leased") continue;  // counted by queue_depth()
-      const std::string node = json::parse(f.items.at(2).text).value("task_name", "");
+      if (state == "ready" || state == "leased") return;  // counted by queue_depth()
+      const std::string node = json::parse(f.items.at(1).text).value("task_name", "");
       Statistics::NodeRuns& runs = s.node_runs[{node, state}];
       ++runs.runs;
-      runs.attempts += std::stoll(f.items.at(3).text);
-      if (state == "done" && !f.items.at(4).text.empty() && !f.items.at(5).text.empty()) {
-        runs.seconds.push_back(std::stod(f.items.at(5).text) - std::stod(f.items.at(4).text));
+      runs.attempts += std::stoll(f.items.at(2).text);
+      if (state == "done" && !f.items.at(3).text.empty() && !f.items.at(4).text.empty()) {
+        runs.seconds.push_back(std::stod(f.items.at(4).text) - std::stod(f.items.at(3).text));
       }
-    }
+    });
   } while (cursor != "0");
-  for (const std::string& id : texts_of(read({"ZRANGE", prefix_ + "workflows", "0", "-1"}))) {
-    if (const auto w = workflow(id)) ++s.workflows[w->status];
-  }
+  std::vector<Command> reads;
+  for (const std::string& id : texts_of(read({"ZRANGE", prefix_ + "workflows", "0", "-1"})))
+    reads.push_back({"GET", prefix_ + "wf:" + id});
+  each_reply(reads, [&](const redis::Reply& r) {
+    if (const auto text = text_of(r)) ++s.workflows[workflow_from_doc(json::parse(*text)).status];
+  });
+  reads.clear();
   const auto last = text_of(read({"GET", prefix_ + "cb:next_id"}));
-  for (int64_t id = 1; last && id <= std::stoll(*last); ++id) {
-    if (const auto text = text_of(read({"GET", prefix_ + "cb:" + std::to_string(id)}))) {
-      ++s.callbacks[json::parse(*text).value("status", "")];
-    }
-  }
+  for (int64_t id = 1; last && id <= std::stoll(*last); ++id)
+    reads.push_back({"GET", prefix_ + "cb:" + std::to_string(id)});
+  each_reply(reads, [&](const redis::Reply& r) {
+    if (const auto text = text_of(r)) ++s.callbacks[json::parse(*text).value("status", "")];
+  });
   return s;
 }
 

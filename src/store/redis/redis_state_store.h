@@ -65,6 +65,7 @@ class RedisStateStore final : public StateStore {
   // Ends a transaction left half-way by an exception, so the connection can serve the next one.
   void abandon();
   redis::Reply read(const Command& command);
+  std::vector<redis::Reply> read_all(const std::vector<Command>& commands);  // one round trip
 
   std::string prefix_;
   std::function<double()> clock_;
