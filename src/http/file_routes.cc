@@ -126,7 +126,10 @@ void download(const storage::BlobStore& store, const httplib::Request& req, http
       return;
     }
   }
-  const std::string type = storage::content_type(key, first_bytes(store, bucket, key, info->size));
+  // The type recorded at upload (S3) saves reading the first bytes again, when it is one of ours.
+  const std::string type = storage::recognised_content_type(info->content_type)
+                               ? info->content_type
+                               : storage::content_type(key, first_bytes(store, bucket, key, info->size));
   if (info->size == 0) {
     res.set_content("", type);
     return;

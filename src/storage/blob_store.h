@@ -20,6 +20,7 @@ struct ObjectInfo {
   uint64_t size = 0;
   std::string etag;  // quoted, changes whenever the object is replaced
   double modified = 0;
+  std::string content_type;  // as recorded when it was stored (S3); empty when the backend keeps none
 };
 
 // Receives a block of bytes; returns false to stop.

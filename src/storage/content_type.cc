@@ -5,6 +5,28 @@
 
 namespace yv::storage {
 
+namespace {
+
+// Every type recognised from the first bytes (content_type's checks) has an extension here too.
+const std::map<std::string, std::string> kByExtension = {{"json", "application/json"},
+                                                         {"srt", "application/x-subrip"},
+                                                         {"vtt", "text/vtt"},
+                                                         {"ass", "text/x-ssa"},
+                                                         {"txt", "text/plain; charset=utf-8"},
+                                                         {"ttml", "application/ttml+xml"},
+                                                         {"rttm", "text/plain; charset=utf-8"},
+                                                         {"mp4", "video/mp4"},
+                                                         {"mkv", "video/x-matroska"},
+                                                         {"mov", "video/quicktime"},
+                                                         {"webm", "video/webm"},
+                                                         {"wav", "audio/wav"},
+                                                         {"mp3", "audio/mpeg"},
+                                                         {"m4a", "audio/mp4"},
+                                                         {"flac", "audio/flac"},
+                                                         {"ogg", "audio/ogg"}};
+
+}  // namespace
+
 std::string content_type(const std::string& name, const std::string& head) {
   const auto at = [&](size_t offset, const std::string& magic) {
     return head.compare(offset, magic.size(), magic) == 0;
@@ -17,22 +39,6 @@ std::string content_type(const std::string& name, const std::string& head) {
     return "audio/mpeg";
   }
   if (at(0, "\x1a\x45\xdf\xa3")) return "video/x-matroska";
-  static const std::map<std::string, std::string> kByExtension = {{"json", "application/json"},
-                                                                  {"srt", "application/x-subrip"},
-                                                                  {"vtt", "text/vtt"},
-                                                                  {"ass", "text/x-ssa"},
-                                                                  {"txt", "text/plain; charset=utf-8"},
-                                                                  {"ttml", "application/ttml+xml"},
-                                                                  {"rttm", "text/plain; charset=utf-8"},
-                                                                  {"mp4", "video/mp4"},
-                                                                  {"mkv", "video/x-matroska"},
-                                                                  {"mov", "video/quicktime"},
-                                                                  {"webm", "video/webm"},
-                                                                  {"wav", "audio/wav"},
-                                                                  {"mp3", "audio/mpeg"},
-                                                                  {"m4a", "audio/mp4"},
-                                                                  {"flac", "audio/flac"},
-                                                                  {"ogg", "audio/ogg"}};
   const auto dot = name.rfind('.');
   if (dot != std::string::npos) {
     std::string ext = name.substr(dot + 1);
@@ -40,6 +46,11 @@ std::string content_type(const std::string& name, const std::string& head) {
     if (auto it = kByExtension.find(ext); it != kByExtension.end()) return it->second;
   }
   return "application/octet-stream";
+}
+
+bool recognised_content_type(const std::string& type) {
+  return std::any_of(kByExtension.begin(), kByExtension.end(),
+                     [&](const auto& e) { return e.second == type; });
 }
 
 }  // namespace yv::storage

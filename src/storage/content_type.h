@@ -8,4 +8,9 @@ namespace yv::storage {
 
 std::string content_type(const std::string& name, const std::string& head);
 
+// Whether `type` is one that content_type() gives for something it recognised (not the octet-stream
+// fallback): a type recorded with an object is served only if so, never one another writer chose
+// (text/html from our origin would run as a page).
+bool recognised_content_type(const std::string& type);
+
 }  // namespace yv::storage

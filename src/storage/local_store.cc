@@ -81,7 +81,8 @@ std::optional<ObjectInfo> LocalStore::stat(const std::string& bucket, const std:
   const uint64_t ns = uint64_t(st.st_mtim.tv_sec) * 1000000000ull + uint64_t(st.st_mtim.tv_nsec);
   std::string etag = "\"";  // built step by step: GCC 12 warns falsely on one long concatenation
   etag.append(hex(uint64_t(st.st_size))).append("-").append(hex(ns)).append("\"");
-  return ObjectInfo{uint64_t(st.st_size), etag, double(ns) / 1e9};
+  return ObjectInfo{uint64_t(st.st_size), etag, double(ns) / 1e9,
+                    ""};  // no type kept: it is recognised on reading
 }
 
 bool LocalStore::remove(const std::string& bucket, const std::string& key) const {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "storage/content_type.h"
 #include "storage/object_keys.h"
 
 namespace yv::storage {
@@ -223,7 +224,7 @@ std::optional<ObjectInfo> S3Store::stat(const std::string& bucket, const std::st
     return it == res.headers.end() ? std::string() : it->second;
   };
   return ObjectInfo{std::stoull("0" + header("content-length")), header("etag"),
-                    http_date(header("last-modified"))};
+                    http_date(header("last-modified")), header("content-type")};
 }
 
 bool S3Store::read(const std::string& bucket, const std::string& key, uint64_t offset, uint64_t length,
@@ -283,15 +284,29 @@ std::optional<std::string> S3Store::presigned_url(const std::string& bucket, con
   return scheme_host_ + s.path + "?" + presign_query(s, config_.credentials, config_.presign_seconds);
 }
 
+namespace {
+using FilePtr = std::unique_ptr<std::FILE, int (*)(std::FILE*)>;
+FilePtr open_at(const std::filesystem::path& file, uint64_t offset) {
+  FilePtr f(std::fopen(file.c_str(), "rb"), &std::fclose);
+  if (!f || fseeko(f.get(), off_t(offset), SEEK_SET) != 0)
+    throw Error("storage_error", "cannot read the spool file " + file.string(), 507);
+  return f;
+}
+}  // namespace
+
 ObjectInfo S3Store::commit_file(const std::filesystem::path& file, uint64_t size, const std::string& bucket,
                                 const std::string& key) const {
   check_bucket(bucket);
   check_key(key);
+  // Recorded with the object, so that a download needs no extra request to recognise it.
+  std::string head(64, '\0');
+  head.resize(std::fread(head.data(), 1, head.size(), open_at(file, 0).get()));
+  const std::string type = content_type(key, head);
   const auto upload = [&] {
     if (size > config_.part_size) {
-      put_multipart(bucket, key, file, size);
+      put_multipart(bucket, key, file, size, type);
     } else {
-      put_file(bucket, key, file, size);
+      put_file(bucket, key, file, size, type);
     }
   };
   try {
@@ -306,20 +321,11 @@ ObjectInfo S3Store::commit_file(const std::filesystem::path& file, uint64_t size
   return *stat(bucket, key);
 }
 
-namespace {
-using FilePtr = std::unique_ptr<std::FILE, int (*)(std::FILE*)>;
-FilePtr open_at(const std::filesystem::path& file, uint64_t offset) {
-  FilePtr f(std::fopen(file.c_str(), "rb"), &std::fclose);
-  if (!f || fseeko(f.get(), off_t(offset), SEEK_SET) != 0)
-    throw Error("storage_error", "cannot read the spool file " + file.string(), 507);
-  return f;
-}
-}  // namespace
-
 void S3Store::put_file(const std::string& bucket, const std::string& key, const std::filesystem::path& file,
-                       uint64_t size) const {
+                       uint64_t size, const std::string& type) const {
   const FilePtr f = open_at(file, 0);
   Request r("PUT", bucket, key);
+  r.headers["content-type"] = type;
   r.upload = f.get();
   r.upload_size = size;
   const Response res = send(r);
@@ -327,9 +333,10 @@ void S3Store::put_file(const std::string& bucket, const std::string& key, const 
 }
 
 void S3Store::put_multipart(const std::string& bucket, const std::string& key,
-                            const std::filesystem::path& file, uint64_t size) const {
+                            const std::filesystem::path& file, uint64_t size, const std::string& type) const {
   Request start("POST", bucket, key);
   start.query = {{"uploads", ""}};
+  start.headers["content-type"] = type;
   const Response started = send(start);
   if (!started.ok()) started.fail(start);
   const auto ids = xml_values(started.body, "UploadId");

@@ -44,10 +44,11 @@ class S3Store : public BlobStore {
   // 504, as S3 clients do: those mean "try again" (SlowDown, InternalError, a proxy between restarts).
   Response send(const Request& request) const;
   Response send_once(const Request& request) const;
+  // `type` is stored as the object's Content-Type.
   void put_file(const std::string& bucket, const std::string& key, const std::filesystem::path& file,
-                uint64_t size) const;
+                uint64_t size, const std::string& type) const;
   void put_multipart(const std::string& bucket, const std::string& key, const std::filesystem::path& file,
-                     uint64_t size) const;
+                     uint64_t size, const std::string& type) const;
 
   S3Config config_;
   std::string scheme_host_;  // "http://127.0.0.1:9000"

@@ -104,6 +104,7 @@ TEST_P(FileApiTest, UploadedFileDownloadsByteForByte) {
     auto res = direct.Get(url.substr(at).c_str());
     ASSERT_TRUE(res);
     EXPECT_EQ(res->body, bytes);
+    EXPECT_EQ(res->get_header_value("Content-Type"), "audio/wav") << "recorded with the object";
   } else {
     EXPECT_TRUE(url.starts_with("http://127.0.0.1:" + std::to_string(server_->port()) +
                                 "/v1/files/download/videos/demo.wav"))
@@ -210,6 +211,26 @@ TEST_P(FileApiTest, SymlinkPlantedInTheStoreCannotLeadOutside) {
   EXPECT_EQ(upload("overwrite", "planted/link.txt")->status, 400);
   EXPECT_EQ(server_->call("DELETE", "/v1/files/planted/link.txt", "", 400)["code"], "invalid_path");
   EXPECT_EQ(read_text(secret.string()), "secret");
+}
+
+// Another writer put a page into the store, with its own idea of the type: served as what we recognise it
+// to be (nothing), never as text/html from the API's origin.
+TEST_P(FileApiTest, ObjectPutThereByAnotherWriterIsNotServedAsAPage) {
+  const std::string page = "<html><script>alert(document.cookie)</script></html>";
+  if (s3()) {
+    ASSERT_EQ(upload("any", "planted/first.txt")->status, 200);  // the bucket exists from here on
+    const auto put = httplib::Client(moto_->endpoint())
+                         .Put("/yivideo/planted/page.html", page, "text/html; charset=utf-8");
+    ASSERT_TRUE(put && put->status == 200) << (put ? put->body : "no answer");
+  } else {
+    fs::create_directories(server_->bucket_dir() / "planted");
+    std::ofstream(server_->bucket_dir() / "planted" / "page.html") << page;
+  }
+  auto got = client().Get("/v1/files/download/planted/page.html");
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->status, 200);
+  EXPECT_EQ(got->body, page);
+  EXPECT_EQ(got->get_header_value("Content-Type"), "application/octet-stream");
 }
 
 TEST_P(FileApiTest, OversizedUploadIs413AndLeavesNothing) {
