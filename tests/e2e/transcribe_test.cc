@@ -106,6 +106,30 @@ TEST(Transcribe, ChunksDecodedSideBySideGiveTheTranscriptOfOneAtATime) {
   }
 }
 
+// condition_on_previous_text=false: no 30 s window is primed with the text of the ones before it (within one
+// call whisper.cpp carries that text unless its text budget is zero; no_context alone only forgets earlier
+// calls, and the switch changed nothing). Which words change depends on the input: on this minute they do.
+TEST(Transcribe, WithoutPreviousTextTheSecondWindowIsNotPrimedWithTheFirst) {
+  const nlohmann::json script =
+      nlohmann::json::parse(test::read_text(test::synth_fixture("conversation3.json")));
+  std::string reference;
+  double cut = 0;
+  for (const auto& turn : script["turns"]) {
+    if (turn["end"].get<double>() > 58) break;
+    reference += turn["text"].get<std::string>() + " ";
+    cut = turn["end"].get<double>() + 0.2;
+  }
+  media::Audio audio = media::decode_audio(test::synth_fixture("conversation3.wav"));
+  audio.samples.resize(size_t(cut * 16000));  // two windows, cut after a turn
+  TranscribeOptions options{.language = "en", .beam_size = 1};
+  const Transcript primed = test::default_model().transcribe(audio, options);
+  options.condition_on_previous_text = false;
+  const Transcript alone = test::default_model().transcribe(audio, options);
+  EXPECT_NE(primed.text(), alone.text()) << "the switch changed nothing";
+  EXPECT_LE(word_error_rate(reference, primed.text()).rate, 0.15) << primed.text();
+  EXPECT_LE(word_error_rate(reference, alone.text()).rate, 0.15) << alone.text();
+}
+
 // Writes `samples` (16 kHz mono) as a WAV file in a scratch place and returns its path.
 std::string wav_of(const std::vector<float>& samples, const std::string& name) {
   const std::string path = test::scratch_path(name).append(".wav");

@@ -128,8 +128,18 @@ Transcript Model::transcribe(const media::Audio& audio, const TranscribeOptions&
   p.temperature = options.temperature;
   p.temperature_inc = options.temperature_increment;
   p.token_timestamps = options.word_timestamps;
-  p.no_context = !options.condition_on_previous_text;
   p.initial_prompt = options.initial_prompt.empty() ? nullptr : options.initial_prompt.c_str();
+  if (!options.condition_on_previous_text) {
+    // no_context only forgets what an earlier call left in the state: within a call, whisper.cpp primes each
+    // window with the text of the windows before unless its text budget is zero. An initial prompt keeps its
+    // place in every window, alone (carried, with a budget of its own length).
+    p.no_context = true;
+    p.n_max_text_ctx = 0;
+    if (p.initial_prompt) {
+      p.carry_initial_prompt = true;
+      p.n_max_text_ctx = std::max(0, whisper_token_count(ctx_, p.initial_prompt)) + 1;
+    }
+  }
   p.print_progress = p.print_realtime = p.print_timestamps = p.print_special = false;
   if (progress) {
     p.progress_callback = [](whisper_context*, whisper_state*, int percent, void* user) {

@@ -30,6 +30,8 @@ struct TranscribeOptions {
   float temperature = 0.0f;
   float temperature_increment = 0.2f;
   bool word_timestamps = true;  // fill Segment::words
+  // Whether each 30 s window is primed with the text of the windows before it. When false, no window is, and
+  // an initial prompt primes every window alone (faster-whisper primes only the first with it then).
   bool condition_on_previous_text = true;
   std::string initial_prompt;  // text that primes the decoder (names, spelling, style)
   int threads = 0;             // 0: one per hardware thread, at most 8
