@@ -94,7 +94,6 @@ void upload(const storage::BlobStore& store, uint64_t limit, const httplib::Requ
   const std::string key = value("file_path", filename);
   storage::check_bucket(bucket);
   storage::check_key(key);
-  const std::string type = storage::content_type(key, upload.head());
   const storage::ObjectInfo info = upload.commit(bucket, key);
   send_json(res, 200,
             {{"file_path", key},
@@ -102,7 +101,7 @@ void upload(const storage::BlobStore& store, uint64_t limit, const httplib::Requ
              {"download_url", store.presigned_url(bucket, key).value_or(download_url(req, bucket, key))},
              {"size", info.size},
              {"uploaded_at", iso8601(info.modified)},
-             {"content_type", type}});
+             {"content_type", info.content_type}});
 }
 
 void download(const storage::BlobStore& store, const httplib::Request& req, httplib::Response& res) {

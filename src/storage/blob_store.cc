@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "storage/content_type.h"
 
 namespace yv::storage {
 namespace fs = std::filesystem;
@@ -83,7 +84,10 @@ void BlobStore::Upload::write(const char* data, size_t n) {
 ObjectInfo BlobStore::Upload::commit(const std::string& bucket, const std::string& key) {
   out_.close();
   if (!out_) disk_error("cannot write " + temp_.string(), std::errc::io_error);
-  return store_->commit_file(temp_, size_, bucket, key);
+  const std::string type = content_type(key, head_);
+  ObjectInfo info = store_->commit_file(temp_, size_, type, bucket, key);
+  info.content_type = type;
+  return info;
 }
 
 }  // namespace yv::storage

@@ -20,7 +20,8 @@ struct ObjectInfo {
   uint64_t size = 0;
   std::string etag;  // quoted, changes whenever the object is replaced
   double modified = 0;
-  std::string content_type;  // as recorded when it was stored (S3); empty when the backend keeps none
+  // As recorded when it was stored (S3) or recognised at upload; empty when the backend keeps none.
+  std::string content_type;
 };
 
 // Receives a block of bytes; returns false to stop.
@@ -41,10 +42,9 @@ class BlobStore {
     // Throws yv::Error "storage_error" (507) when the disk refuses the bytes.
     void write(const char* data, size_t n);
     uint64_t size() const { return size_; }
-    // The first bytes written (up to 64), to recognise the content type.
-    const std::string& head() const { return head_; }
-    // Makes the object visible under bucket/key, replacing any earlier one.
-    // Throws yv::Error "invalid_path" (400) for bad names, "storage_error" (507/502) when the backend fails.
+    // Makes the object visible under bucket/key, replacing any earlier one; the answer carries the content
+    // type recognised from the first bytes written and the key (storage/content_type.h). Throws yv::Error
+    // "invalid_path" (400) for bad names, "storage_error" (507/502) when the backend fails.
     ObjectInfo commit(const std::string& bucket, const std::string& key);
 
    private:
@@ -54,7 +54,7 @@ class BlobStore {
     std::filesystem::path temp_;
     std::ofstream out_;
     uint64_t size_ = 0;
-    std::string head_;
+    std::string head_;  // the first bytes written (up to 64), to recognise the content type
   };
 
   Upload begin_upload() const;
@@ -85,9 +85,10 @@ class BlobStore {
   void get_file(const std::string& bucket, const std::string& key, const std::filesystem::path& file) const;
 
  protected:
-  // Moves a complete spool file into bucket/key. The file may be consumed; the caller removes what is left.
-  virtual ObjectInfo commit_file(const std::filesystem::path& file, uint64_t size, const std::string& bucket,
-                                 const std::string& key) const = 0;
+  // Moves a complete spool file into bucket/key; `type` is its content type, for backends that record one.
+  // The file may be consumed; the caller removes what is left.
+  virtual ObjectInfo commit_file(const std::filesystem::path& file, uint64_t size, const std::string& type,
+                                 const std::string& bucket, const std::string& key) const = 0;
 
  private:
   std::filesystem::path spool_;

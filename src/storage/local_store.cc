@@ -48,8 +48,8 @@ fs::path LocalStore::object_path(const std::string& bucket, const std::string& k
   return base / key;
 }
 
-ObjectInfo LocalStore::commit_file(const fs::path& file, uint64_t, const std::string& bucket,
-                                   const std::string& key) const {
+ObjectInfo LocalStore::commit_file(const fs::path& file, uint64_t, const std::string&,
+                                   const std::string& bucket, const std::string& key) const {
   const fs::path target = object_path(bucket, key);
   std::error_code ec;
   fs::create_directories(target.parent_path(), ec);

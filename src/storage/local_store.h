@@ -31,8 +31,8 @@ class LocalStore : public BlobStore {
   std::filesystem::path object_path(const std::string& bucket, const std::string& key) const;
 
  protected:
-  ObjectInfo commit_file(const std::filesystem::path& file, uint64_t size, const std::string& bucket,
-                         const std::string& key) const override;
+  ObjectInfo commit_file(const std::filesystem::path& file, uint64_t size, const std::string& type,
+                         const std::string& bucket, const std::string& key) const override;
 
  private:
   std::filesystem::path root_;

@@ -12,7 +12,6 @@
 #include <vector>
 
 #include "core/error.h"
-#include "storage/content_type.h"
 #include "storage/object_keys.h"
 
 namespace yv::storage {
@@ -294,14 +293,11 @@ FilePtr open_at(const std::filesystem::path& file, uint64_t offset) {
 }
 }  // namespace
 
-ObjectInfo S3Store::commit_file(const std::filesystem::path& file, uint64_t size, const std::string& bucket,
-                                const std::string& key) const {
+ObjectInfo S3Store::commit_file(const std::filesystem::path& file, uint64_t size, const std::string& type,
+                                const std::string& bucket, const std::string& key) const {
   check_bucket(bucket);
   check_key(key);
-  // Recorded with the object, so that a download needs no extra request to recognise it.
-  std::string head(64, '\0');
-  head.resize(std::fread(head.data(), 1, head.size(), open_at(file, 0).get()));
-  const std::string type = content_type(key, head);
+  // `type` is recorded with the object, so that a download needs no extra request to recognise it.
   const auto upload = [&] {
     if (size > config_.part_size) {
       put_multipart(bucket, key, file, size, type);

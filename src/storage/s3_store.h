@@ -34,8 +34,8 @@ class S3Store : public BlobStore {
   std::optional<std::string> presigned_url(const std::string& bucket, const std::string& key) const override;
 
  protected:
-  ObjectInfo commit_file(const std::filesystem::path& file, uint64_t size, const std::string& bucket,
-                         const std::string& key) const override;
+  ObjectInfo commit_file(const std::filesystem::path& file, uint64_t size, const std::string& type,
+                         const std::string& bucket, const std::string& key) const override;
 
  private:
   struct Request;
