@@ -278,12 +278,13 @@ TEST_P(StateStoreTest, StatisticsCountEveryRecordPastOnePage) {
 TEST(RedisClientTest, PipelineAnswersInOrderAndStaysInStepAfterAnError) {
   test::RedisServer redis;
   redis::Client client(redis.url());
-  const auto replies = client.pipeline({{"SET", "a", "1"}, {"INCR", "a"}, {"GET", "a"}});
+  using Commands = std::vector<std::vector<std::string>>;
+  const auto replies = client.pipeline(Commands{{"SET", "a", "1"}, {"INCR", "a"}, {"GET", "a"}});
   ASSERT_EQ(replies.size(), 3u);
   EXPECT_EQ(replies[1].integer, 2);
   EXPECT_EQ(replies[2].text, "2");
   try {
-    client.pipeline({{"INCR", "a"}, {"LPUSH", "a", "x"}, {"INCR", "a"}});
+    client.pipeline(Commands{{"INCR", "a"}, {"LPUSH", "a", "x"}, {"INCR", "a"}});
     ADD_FAILURE() << "a wrong type was accepted";
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), "state_error");

@@ -101,7 +101,7 @@ Reply Client::command(const std::vector<std::string>& argv, Retry retry) {
   return std::move(exchange(std::span(&argv, 1), retry).front());
 }
 
-std::vector<Reply> Client::pipeline(const std::vector<std::vector<std::string>>& commands, Retry retry) {
+std::vector<Reply> Client::pipeline(std::span<const std::vector<std::string>> commands, Retry retry) {
   if (commands.empty()) return {};
   return exchange(commands, retry);
 }

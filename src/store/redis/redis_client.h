@@ -43,8 +43,7 @@ class Client {
   Reply command(const std::vector<std::string>& argv, Retry retry = Retry::kOnce);
   // Sends `commands` together and reads their replies in order: one round trip for many reads. Throws as
   // command() does (after reading every reply); a resend after a lost connection resends them all.
-  std::vector<Reply> pipeline(const std::vector<std::vector<std::string>>& commands,
-                              Retry retry = Retry::kOnce);
+  std::vector<Reply> pipeline(std::span<const std::vector<std::string>> commands, Retry retry = Retry::kOnce);
 
  private:
   void connect();

@@ -182,7 +182,7 @@ redis::Reply RedisStateStore::read(const Command& command) {
   return reader_.command(command);
 }
 
-std::vector<redis::Reply> RedisStateStore::read_all(const std::vector<Command>& commands) {
+std::vector<redis::Reply> RedisStateStore::read_all(std::span<const Command> commands) {
   std::lock_guard lock(reader_mutex_);
   return reader_.pipeline(commands);
 }
@@ -390,12 +390,11 @@ Statistics RedisStateStore::statistics() {
   Statistics s;
   s.queue_depth = queue_depth();
   // Records are read a page at a time, one round trip per page: this walks every job, workflow and callback.
-  constexpr size_t kPage = 500;
+  static constexpr size_t kPage = 500;
   const auto each_reply = [this](const std::vector<Command>& reads, const auto& use) {
-    for (size_t at = 0; at < reads.size(); at += kPage) {
-      const std::vector<Command> page(reads.begin() + at, reads.begin() + std::min(reads.size(), at + kPage));
-      for (const redis::Reply& r : read_all(page)) use(r);
-    }
+    for (size_t at = 0; at < reads.size(); at += kPage)
+      for (const redis::Reply& r : read_all(std::span(reads).subspan(at, std::min(kPage, reads.size() - at))))
+        use(r);
   };
   std::string cursor = "0";
   do {

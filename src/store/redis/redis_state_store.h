@@ -19,6 +19,7 @@
 
 #include <functional>
 #include <mutex>
+#include <span>
 #include <string>
 
 #include "store/redis/redis_client.h"
@@ -65,7 +66,7 @@ class RedisStateStore final : public StateStore {
   // Ends a transaction left half-way by an exception, so the connection can serve the next one.
   void abandon();
   redis::Reply read(const Command& command);
-  std::vector<redis::Reply> read_all(const std::vector<Command>& commands);  // one round trip
+  std::vector<redis::Reply> read_all(std::span<const Command> commands);  // one round trip
 
   std::string prefix_;
   std::function<double()> clock_;
