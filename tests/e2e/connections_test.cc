@@ -1,6 +1,5 @@
 // How a live `yivideo serve` takes connections: clients that connect together are queued by the kernel
 // while the server is busy, not dropped (a dropped SYN costs a client a one-second retransmission).
-#include <arpa/inet.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -14,6 +13,7 @@
 #include <vector>
 
 #include "support/live_server.h"
+#include "support/subprocess.h"
 
 namespace yv::test {
 namespace {
@@ -21,10 +21,7 @@ namespace {
 // Starts a non-blocking connect to 127.0.0.1:port.
 int connect_to(int port) {
   const int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(uint16_t(port));
+  const sockaddr_in addr = loopback_address(port);
   connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr);
   return fd;
 }

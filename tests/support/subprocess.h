@@ -1,6 +1,7 @@
 // Running the yivideo binary from tests, as a user would.
 #pragma once
 
+#include <netinet/in.h>
 #include <sys/types.h>
 
 #include <string>
@@ -39,5 +40,8 @@ class ChildProcess {
 
 // A TCP port on 127.0.0.1 that was free a moment ago.
 int free_port();
+
+// 127.0.0.1:`port` as a socket address (port 0: any, for bind()).
+sockaddr_in loopback_address(int port);
 
 }  // namespace yv::test

@@ -8,24 +8,18 @@
 
 #include <stdexcept>
 
+#include "support/subprocess.h"
+
 namespace yv::test {
 namespace {
 
 constexpr int kPollMs = 50;  // how soon the threads notice that the proxy is going away
 
-sockaddr_in loopback(int port) {
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(uint16_t(port));
-  return addr;
-}
-
 }  // namespace
 
 TcpProxy::TcpProxy(int target_port) : target_port_(target_port) {
   listener_ = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr = loopback(0);
+  sockaddr_in addr = loopback_address(0);
   socklen_t len = sizeof addr;
   if (bind(listener_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || listen(listener_, 16) != 0 ||
       getsockname(listener_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
@@ -50,7 +44,7 @@ void TcpProxy::accept_loop() {
     const int client = accept(listener_, nullptr, nullptr);
     if (client < 0) continue;
     const int server = cut_ ? -1 : socket(AF_INET, SOCK_STREAM, 0);
-    const sockaddr_in target = loopback(target_port_);
+    const sockaddr_in target = loopback_address(target_port_);
     if (server < 0 || connect(server, reinterpret_cast<const sockaddr*>(&target), sizeof target) != 0) {
       if (server >= 0) close(server);
       close(client);
