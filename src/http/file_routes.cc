@@ -146,16 +146,31 @@ void download(const storage::BlobStore& store, const httplib::Request& req, http
 void add_file_routes(Router& router, const storage::BlobStore& store) {
   uint64_t limit = uint64_t(10) << 30;
   if (const char* env = std::getenv("YIVIDEO_MAX_UPLOAD_BYTES")) limit = std::strtoull(env, nullptr, 10);
-  const std::vector<QueryParam> bucket = {{"bucket", "string", "Bucket (default yivideo)"}};
+  const std::vector<QueryParam> bucket = {{"bucket", R"({"$ref": "#/components/schemas/Bucket"})", "Bucket"}};
+  // The form fields may also come as query parameters (the quick-start sends -F).
+  const nlohmann::json upload_form = {
+      {"type", "object"},
+      {"required", {"file"}},
+      {"properties",
+       {{"file", {{"type", "string"}, {"format", "binary"}, {"description", "Exactly one file part"}}},
+        {"file_path", {{"$ref", "#/components/schemas/ObjectKey"}}},
+        {"bucket", {{"$ref", "#/components/schemas/Bucket"}}}}}};
   router.add_streaming(
       {"POST",
        "/v1/files/upload",
        "files",
        "Upload a file (multipart: file, file_path, bucket)",
-       {{"file_path", "string", "Key to store it under (also accepted as a form field)"},
-        {"bucket", "string", "Bucket (default yivideo; also accepted as a form field)"}},
-       nullptr,
-       {{"200", "Stored"}}},
+       {{"file_path", R"({"$ref": "#/components/schemas/ObjectKey"})",
+         "Key to store it under (a form field wins); default the file's name"},
+        {"bucket", R"({"$ref": "#/components/schemas/Bucket"})", "Bucket (a form field wins)"}},
+       {{"required", true},
+        {"description", "multipart/form-data; form fields at most 4096 bytes"},
+        {"content", {{"multipart/form-data", {{"schema", upload_form}}}}}},
+       {{"200", {{"description", "Stored"}, {"schema", "FileStored"}}},
+        {"400",
+         "Not multipart, no or several file parts, a field too long, an invalid key or bucket, or a "
+         "body cut short"},
+        {"413", "The file is larger than YIVIDEO_MAX_UPLOAD_BYTES"}}},
       [&store, limit](const httplib::Request& req, httplib::Response& res,
                       const httplib::ContentReader& reader) { upload(store, limit, req, res, reader); });
   router.add({"GET",
@@ -164,7 +179,17 @@ void add_file_routes(Router& router, const storage::BlobStore& store) {
               "Download (also HEAD; Range and ETag supported)",
               bucket,
               nullptr,
-              {{"200", "The bytes"}, {"206", "The requested range"}}},
+              {{"200",
+                {{"description", "The bytes (Content-Type from the content; ETag, Accept-Ranges)"},
+                 {"content_type", "*/*"}}},
+               {"206", {{"description", "The requested range"}, {"content_type", "*/*"}}},
+               {"304", "Not modified (If-None-Match matched the ETag)"},
+               {"400", "An invalid key or bucket"},
+               {"404", "No such object"},
+               {"416",
+                {{"description",
+                  "No requested range can be satisfied (Content-Range: bytes */<size>; no "
+                  "body)"}}}}},
              [&store](const httplib::Request& req, httplib::Response& res) { download(store, req, res); });
   // Before /v1/files/{file_path}, which would otherwise take "directories" for a key.
   router.add(
@@ -172,9 +197,13 @@ void add_file_routes(Router& router, const storage::BlobStore& store) {
        "/v1/files/directories",
        "files",
        "Delete a workflow's or task's folder (idempotent)",
-       {{"directory_path", "string", "/share/workflows/<id>, workflows/<id> or tasks/<id>"}},
+       {{"directory_path",
+         R"({"type": "string", "required": true, "pattern": "^(?:/share/)?(?:workflows|tasks)/[A-Za-z0-9][A-Za-z0-9._:-]*/*$"})",
+         "/share/workflows/<id>, workflows/<id> or tasks/<id>: nothing else can be removed"},
+        bucket[0]},
        nullptr,
-       {{"200", "Deleted, or already gone"}}},
+       {{"200", {{"description", "Deleted, or already gone"}, {"schema", "FolderDeleted"}}},
+        {"400", "Not a workflow or task folder, or an invalid bucket"}}},
       [&store](const httplib::Request& req, httplib::Response& res) {
         std::string dir = req.get_param_value("directory_path");
         if (dir.starts_with("/share/")) dir = dir.substr(7);
@@ -197,7 +226,9 @@ void add_file_routes(Router& router, const storage::BlobStore& store) {
               "Delete one object",
               bucket,
               nullptr,
-              {{"200", "Deleted"}}},
+              {{"200", {{"description", "Deleted"}, {"schema", "FileDeleted"}}},
+               {"400", "An invalid key or bucket"},
+               {"404", "No such object"}}},
              [&store](const httplib::Request& req, httplib::Response& res) {
                const std::string key = req.matches[1];
                if (!store.remove(bucket_of(req), key))

@@ -18,7 +18,7 @@ void add_monitoring_routes(Router& router, engine::Metrics& metrics, engine::Mon
               "Prometheus metrics: queues, node runs and durations",
               {},
               nullptr,
-              {{"200", "Text exposition format 0.0.4"}}},
+              {{"200", {{"description", "Text exposition format 0.0.4"}, {"content_type", "text/plain"}}}}},
              [&metrics](const httplib::Request&, httplib::Response& res) {
                res.set_content(metrics.render(), "text/plain; version=0.0.4; charset=utf-8");
              });
@@ -30,15 +30,19 @@ void add_monitoring_routes(Router& router, engine::Metrics& metrics, engine::Mon
        "Health of the state store, queue, storage, workers and GPUs",
        {},
        nullptr,
-       {{"200", "healthy, warning or unhealthy, with the issues found"}}},
+       {{"200",
+         {{"description", "healthy, warning or unhealthy, with the issues found"}, {"schema", "Health"}}}}},
       [&monitor](const httplib::Request&, httplib::Response& res) { send_json(res, 200, monitor.health()); });
   router.add({"GET",
               p + "/gpu-lock/status",
               "monitoring",
               "A GPU lease (?lock_key=gpu_lock:0) and its history",
-              {},
+              {{"lock_key",
+                R"({"type": "string", "pattern": "^gpu_lock:.+$", "maxLength": 64, "default": "gpu_lock:0"})",
+                "gpu_lock:<device>"}},
               nullptr,
-              {{"200", "Holder, time left and recent events"}}},
+              {{"200", {{"description", "Holder, time left and recent events"}, {"schema", "GpuLock"}}},
+               {"400", "lock_key is not gpu_lock:<device>"}}},
              [&monitor](const httplib::Request& req, httplib::Response& res) {
                const std::string key =
                    req.has_param("lock_key") ? req.get_param_value("lock_key") : "gpu_lock:0";
@@ -49,8 +53,10 @@ void add_monitoring_routes(Router& router, engine::Metrics& metrics, engine::Mon
               "monitoring",
               "Release a GPU lease; task_name \"manual\" releases whoever holds it (the holder is fenced)",
               {},
-              nullptr,
-              {{"200", "Released, or not held"}}},
+              {{"$ref", "#/components/schemas/LockRelease"}},
+              {{"200", {{"description", "Released, or not held"}, {"schema", "LockReleased"}}},
+               {"400", "lock_key or task_name missing, or lock_key is not gpu_lock:<device>"},
+               {"409", "Held for another task_name (use \"manual\")"}}},
              [&monitor](const httplib::Request& req, httplib::Response& res) {
                send_json(res, 200, monitor.release_lock(parse_body(req)));
              });
@@ -60,7 +66,9 @@ void add_monitoring_routes(Router& router, engine::Metrics& metrics, engine::Mon
               "The liveness limits and time limits in force",
               {},
               nullptr,
-              {{"200", "warning, soft_timeout, hard_timeout and node_timeouts (seconds)"}}},
+              {{"200",
+                {{"description", "warning, soft_timeout, hard_timeout and node_timeouts (seconds)"},
+                 {"schema", "TimeoutConfig"}}}}},
              [&monitor](const httplib::Request&, httplib::Response& res) {
                send_json(res, 200, monitor.timeout_config());
              });
@@ -70,7 +78,8 @@ void add_monitoring_routes(Router& router, engine::Metrics& metrics, engine::Mon
               "The heartbeat of a task or workflow: status, worker, stage, last update",
               {},
               nullptr,
-              {{"200", "The heartbeat"}}},
+              {{"200", {{"description", "The heartbeat"}, {"schema", "Heartbeat"}}},
+               {"404", "No task or workflow of this id was ever seen"}}},
              [&monitor](const httplib::Request& req, httplib::Response& res) {
                send_json(res, 200, monitor.task_heartbeat(req.matches[1]));
              });
@@ -80,7 +89,7 @@ void add_monitoring_routes(Router& router, engine::Metrics& metrics, engine::Mon
               "Live, dead and stopped workers, and orphaned jobs",
               {},
               nullptr,
-              {{"200", "The workers' heartbeats"}}},
+              {{"200", {{"description", "The workers' heartbeats"}, {"schema", "Heartbeats"}}}}},
              [&monitor](const httplib::Request&, httplib::Response& res) {
                send_json(res, 200, monitor.all_heartbeats());
              });
@@ -90,7 +99,7 @@ void add_monitoring_routes(Router& router, engine::Metrics& metrics, engine::Mon
               "Runs, failures, retries and durations per node",
               {},
               nullptr,
-              {{"200", "Counts and rates per node"}}},
+              {{"200", {{"description", "Counts and rates per node"}, {"schema", "Statistics"}}}}},
              [&monitor](const httplib::Request&, httplib::Response& res) {
                send_json(res, 200, monitor.statistics());
              });

@@ -13,7 +13,11 @@
 #include "core/error.h"
 #include "core/files.h"
 #include "core/paths.h"
+#include "engine/planner.h"
+#include "http/api_server.h"
 #include "http/json_io.h"
+#include "storage/input_paths.h"
+#include "storage/object_keys.h"
 
 namespace yv::http {
 namespace {
@@ -25,85 +29,447 @@ constexpr const char* kSwaggerUiVersion = "5.35.0";
 
 json schema_ref(const std::string& name) { return {{"$ref", "#/components/schemas/" + name}}; }
 
+// `schema`, or null. OpenAPI 3.0 ignores the siblings of a $ref, so a reference is wrapped; an enum must
+// list null itself.
+json nullable(json schema) {
+  if (schema.contains("$ref")) return {{"nullable", true}, {"allOf", {schema}}};
+  schema["nullable"] = true;
+  if (schema.contains("enum")) schema["enum"].push_back(nullptr);
+  return schema;
+}
+
+// One object key: 1-1024 bytes, relative, '/'-separated segments that are neither empty, '.' nor '..', no
+// control characters nor backslashes (storage/object_keys.h, check_key). A segment is written out as "not
+// '.' or '..'" without look-arounds, which not every validator and generator supports.
+constexpr const char* kSegment =
+    R"((?:[^/.\x00-\x1f\x7f\\][^/\x00-\x1f\x7f\\]*|\.[^/.\x00-\x1f\x7f\\][^/\x00-\x1f\x7f\\]*|\.\.[^/\x00-\x1f\x7f\\]+))";
+
+std::string key_pattern() {
+  std::string pattern = "^";
+  pattern.append(kSegment).append("(?:/").append(kSegment).append(")*$");
+  return pattern;
+}
+
 json param_schema(const engine::ParamSpec& p) {
   json s = {{"type", engine::to_string(p.type)}, {"description", p.description}};
   if (!p.default_value.is_null()) s["default"] = p.default_value;
+  if (!p.minimum.is_null()) s["minimum"] = p.minimum;
+  if (!p.maximum.is_null()) s["maximum"] = p.maximum;
+  if (p.type == engine::ParamType::kString && storage::names_file(p.name))
+    s["allOf"] = {schema_ref("InputPath")};
   return s;
 }
 
-json node_params_schema(const engine::NodeSpec& node) {
+// A node parameter as a workflow takes it: its own value, null (not given), or a reference to an earlier
+// stage's output, resolved when the stage runs.
+json workflow_param_schema(const engine::ParamSpec& p) {
+  return nullable(
+      {{"anyOf", {param_schema(p), schema_ref("StageReference")}}, {"description", p.description}});
+}
+
+json node_params_schema(const engine::NodeSpec& node, bool workflow) {
   json properties = json::object();
-  for (const auto& p : node.params) properties[p.name] = param_schema(p);
-  return {{"type", "object"},
-          {"description", node.description + " (resource class " + node.resource_class + ")"},
-          {"properties", properties},
-          {"additionalProperties", false}};
+  json required = json::array();
+  for (const auto& p : node.params) {
+    // A task's input gets no globals: what a node requires, its input_data must give (null is "not given").
+    const bool needed = !workflow && p.required && p.default_value.is_null();
+    if (workflow) {
+      properties[p.name] = workflow_param_schema(p);
+    } else {
+      properties[p.name] = needed ? param_schema(p) : nullable(param_schema(p));
+    }
+    if (needed) required.push_back(p.name);
+  }
+  json schema = {{"type", "object"},
+                 {"description", node.description + " (resource class " + node.resource_class + ")"},
+                 {"properties", properties},
+                 {"additionalProperties", false}};
+  if (!required.empty()) schema["required"] = required;
+  return schema;
+}
+
+// The responses every route may give before its handler runs: the connection layer refuses malformed or
+// oversized requests, and the state store can be unavailable to any of them.
+const std::vector<std::pair<std::string, std::string>> kCommonResponses = {
+    {"400",
+     "Malformed request (request line, headers, framing such as two Content-Length headers) or invalid "
+     "parameters"},
+    {"408", "The request did not arrive in time"},
+    {"411", "A body without Content-Length (JSON routes take no chunked bodies)"},
+    {"413", "The body is larger than the limit (1 MiB for JSON, YIVIDEO_MAX_UPLOAD_BYTES for uploads)"},
+    {"414", "The request line is too long"},
+    {"415", "A compressed body (Content-Encoding), or a JSON route's body not sent as application/json"},
+    {"421", "A server listening on loopback was reached under a Host name it does not answer to"},
+    {"429", "Too many connections from this client, or too much work waiting in the queues"},
+    {"431", "Too many or too large headers"},
+    {"500", "Internal error (the server log has the details)"},
+    {"501", "A Transfer-Encoding other than chunked"},
+    {"503", "Too many connections, or the state store or object store is unavailable"},
+    {"505", "An HTTP version other than 1.0 and 1.1"},
+};
+
+json response_schemas() {
+  const json text = {{"type", "string"}};
+  const json integer = {{"type", "integer"}};
+  const json number = {{"type", "number"}};
+  const json time = {{"type", "string"}, {"description", "ISO-8601 UTC"}};
+  const json object = {{"type", "object"}};
+  const json array = {{"type", "array"}};
+  const auto shape = [](std::vector<std::string> required, json properties) {
+    return json{{"type", "object"}, {"required", required}, {"properties", properties}};
+  };
+  const json workflow_status = {{"type", "string"},
+                                {"enum", {"pending", "running", "completed", "failed", "cancelled"}}};
+  const json callback_status = nullable(
+      shape({"status", "attempts", "last_error", "delivered_at"}, {{"status", text},
+                                                                   {"attempts", integer},
+                                                                   {"last_error", nullable(text)},
+                                                                   {"delivered_at", nullable(time)}}));
+  json s;
+  s["Message"] = shape({"message"}, {{"message", text}});
+  s["WorkflowSubmitted"] =
+      shape({"workflow_id", "execution_mode", "tasks_total", "tasks_skipped", "tasks_to_execute", "message"},
+            {{"workflow_id", text},
+             {"execution_mode", {{"type", "string"}, {"enum", {"full", "incremental", "retry"}}}},
+             {"tasks_total", integer},
+             {"tasks_skipped", integer},
+             {"tasks_to_execute", integer},
+             {"message", text}});
+  s["WorkflowPage"] = shape(
+      {"workflows", "count", "next_cursor"},
+      {{"workflows",
+        {{"type", "array"},
+         {"items", shape({"workflow_id", "status", "workflow_chain", "error", "created_at", "updated_at"},
+                         {{"workflow_id", text},
+                          {"status", workflow_status},
+                          {"workflow_chain", {{"type", "array"}, {"items", text}}},
+                          {"error", nullable(text)},
+                          {"created_at", time},
+                          {"updated_at", time}})}}},
+       {"count", integer},
+       {"next_cursor", nullable(text)}});
+  s["WorkflowStatus"] = shape(
+      {"workflow_id", "status", "created_at", "updated_at", "progress", "input_params", "stages", "error"},
+      {{"workflow_id", text},
+       {"status", workflow_status},
+       {"created_at", time},
+       {"updated_at", time},
+       {"progress",
+        shape(
+            {"completed", "total", "current", "percent"},
+            {{"completed", integer}, {"total", integer}, {"current", nullable(text)}, {"percent", number}})},
+       {"input_params", object},
+       {"stages",
+        {{"type", "object"},
+         {"description", "stage_0 ... stage_<n-1> in chain order"},
+         {"additionalProperties",
+          shape({"task_name", "status"},
+                {{"task_name", text},
+                 {"status",
+                  {{"type", "string"},
+                   {"enum",
+                    {"pending", "queued", "running", "completed", "failed", "skipped", "cancelled"}}}}})}}},
+       {"error", nullable(text)},
+       {"callback_status", callback_status}});
+  s["WorkflowCancelled"] = shape({"workflow_id", "status", "cancelled_stages", "message"},
+                                 {{"workflow_id", text},
+                                  {"status", text},
+                                  {"cancelled_stages", {{"type", "array"}, {"items", text}}},
+                                  {"message", text}});
+  s["TaskAccepted"] = shape({"task_id", "status", "message"},
+                            {{"task_id", text}, {"status", text}, {"message", text}, {"result", object}});
+  s["TaskStatus"] = shape({"task_id", "task_name", "status", "result", "error", "created_at"},
+                          {{"task_id", text},
+                           {"task_name", text},
+                           {"status", text},
+                           {"result", nullable(object)},
+                           {"error", nullable(text)},
+                           {"created_at", time},
+                           {"started_at", nullable(time)},
+                           {"completed_at", nullable(time)},
+                           {"duration", nullable(number)},
+                           {"callback_status", callback_status}});
+  s["TaskCancelled"] =
+      shape({"task_id", "status", "message"}, {{"task_id", text}, {"status", text}, {"message", text}});
+  s["NodeList"] =
+      shape({"tasks", "count"}, {{"tasks", {{"type", "array"}, {"items", object}}}, {"count", integer}});
+  s["FileStored"] = shape({"file_path", "bucket", "download_url", "size", "uploaded_at", "content_type"},
+                          {{"file_path", text},
+                           {"bucket", text},
+                           {"download_url", text},
+                           {"size", integer},
+                           {"uploaded_at", time},
+                           {"content_type", text}});
+  s["FileDeleted"] =
+      shape({"success", "file_path"}, {{"success", {{"type", "boolean"}}}, {"file_path", text}});
+  s["FolderDeleted"] =
+      shape({"success", "directory_path", "removed_entries"},
+            {{"success", {{"type", "boolean"}}}, {"directory_path", text}, {"removed_entries", integer}});
+  s["Health"] = shape({"status", "issues", "components"},
+                      {{"status", {{"type", "string"}, {"enum", {"healthy", "warning", "unhealthy"}}}},
+                       {"issues", array},
+                       {"components", object}});
+  s["GpuLock"] =
+      shape({"lock_key", "is_locked", "lock_holder", "recent_history"}, {{"lock_key", text},
+                                                                         {"is_locked", {{"type", "boolean"}}},
+                                                                         {"lock_holder", nullable(text)},
+                                                                         {"recent_history", array}});
+  s["LockReleased"] = shape({"lock_key", "released", "message"},
+                            {{"lock_key", text}, {"released", {{"type", "boolean"}}}, {"message", text}});
+  s["TimeoutConfig"] = shape({"warning", "soft_timeout", "hard_timeout", "node_timeouts"},
+                             {{"warning", number},
+                              {"soft_timeout", number},
+                              {"hard_timeout", number},
+                              {"node_timeouts", {{"type", "object"}, {"additionalProperties", number}}}});
+  s["Heartbeat"] = shape({"task_id", "status", "last_update"},
+                         {{"task_id", text}, {"status", text}, {"last_update", nullable(number)}});
+  s["Heartbeats"] = shape({"live", "dead", "stopped", "orphaned"},
+                          {{"live", array}, {"dead", array}, {"stopped", array}, {"orphaned", array}});
+  s["Statistics"] =
+      shape({"nodes", "workflows", "queues"}, {{"nodes", object}, {"workflows", object}, {"queues", object}});
+  s["OpenApi"] =
+      shape({"openapi", "info", "paths"}, {{"openapi", text}, {"info", object}, {"paths", object}});
+  return s;
 }
 
 json components(const engine::NodeRegistry& nodes) {
-  json schemas = {
-      {"Error",
-       {{"type", "object"},
-        {"required", {"detail", "code"}},
-        {"properties",
-         {{"detail",
-           {{"type", "string"}, {"description", "Human message (Chinese with Accept-Language: zh)"}}},
-          {"code", {{"type", "string"}, {"description", "Stable snake_case code"}}}}}}},
-      {"Object", {{"type", "object"}, {"additionalProperties", true}}},
-  };
-  const json chain = {{"type", "array"}, {"items", {{"type", "string"}}}};
-  json workflow = json::object();
-  workflow["video_path"] = {{"type", "string"}, {"description", "Input media (full mode)"}};
-  workflow["workflow_config"] = {{"type", "object"}, {"properties", {{"workflow_chain", chain}}}};
-  workflow["execution_mode"] = {
-      {"type", "string"}, {"enum", {"full", "incremental", "retry"}}, {"default", "full"}};
-  workflow["workflow_id"] = {{"type", "string"}, {"description", "Existing workflow (incremental, retry)"}};
-  workflow["param_merge_strategy"] = {
-      {"type", "string"}, {"enum", {"merge", "override", "strict"}}, {"default", "merge"}};
-  workflow["callback"] = {{"type", "string"}, {"format", "uri"}};
-  json task_names = json::array();
+  json schemas = response_schemas();
+  schemas["Error"] = {
+      {"type", "object"},
+      {"required", {"detail", "code"}},
+      {"properties",
+       {{"detail", {{"type", "string"}, {"description", "Human message (Chinese with Accept-Language: zh)"}}},
+        {"code", {{"type", "string"}, {"description", "Stable snake_case code"}}}}}};
+  schemas["ObjectKey"] = {
+      {"type", "string"},
+      {"minLength", 1},
+      {"maxLength", 1024},
+      {"pattern", key_pattern()},
+      {"description",
+       "An object key: at most 1024 bytes, relative ('/'-separated, no leading '/'), no empty, '.' or '..' "
+       "segment, no control character or backslash; anything else is 400 invalid_path"}};
+  schemas["Bucket"] = {
+      {"type", "string"},
+      {"minLength", 3},
+      {"maxLength", 63},
+      {"pattern", R"(^[a-z0-9](?:[a-z0-9-]|\.[a-z0-9-])*$)"},
+      {"default", storage::kDefaultBucket},
+      {"description", "3-63 characters of a-z, 0-9, '.' and '-'; starts with a letter or digit, no '..'"}};
+  // ids.h, is_safe_id: what may name a task (and so a folder of the store).
+  schemas["TaskId"] = {
+      {"type", "string"},
+      {"minLength", 1},
+      {"maxLength", 128},
+      {"pattern",
+       R"(^(?:[A-Za-z0-9_:-][A-Za-z0-9._:-]*|\.[A-Za-z0-9_:-][A-Za-z0-9._:-]*|\.\.[A-Za-z0-9._:-]+)$)"},
+      {"description", "1-128 letters, digits, '-', '_', '.' and ':', other than '.' and '..'"}};
+  // What storage/input_paths.h resolves: a key (also under /share/), an object of any bucket, a URL, a local
+  // path. Which URLs' hosts are private and which local paths lie inside the allowed roots is configuration.
+  std::string share_key = key_pattern();
+  share_key.replace(0, 1, "^/share/");
+  std::string bucket_key = key_pattern();
+  bucket_key.replace(0, 1, R"(^(?:s3|minio)://[a-z0-9](?:[a-z0-9-]|\.[a-z0-9-]){2,62}/)");
+  schemas["InputPath"] = {
+      {"type", "string"},
+      {"anyOf",
+       {schema_ref("ObjectKey"),
+        {{"pattern", share_key}},
+        {{"pattern", bucket_key}},
+        {{"pattern", R"(^https?://[^\s/?#]+)"}},
+        {{"pattern", R"(^/[^\x00]*$)"}}}},
+      {"description",
+       "A file to read: an object key of the default bucket (videos/demo.mp4, or /share/<key>), "
+       "s3://<bucket>/<key> or minio://<bucket>/<key>, an http(s) URL of a public host, or a local path "
+       "inside "
+       "YIVIDEO_ALLOWED_ROOTS. A missing file is 404 file_not_found; a path outside the allowed roots, a URL "
+       "of a private host and a malformed key are 400 invalid_path"}};
+  json references = json::array();
   for (const auto& name : nodes.names()) {
-    const engine::NodeSpec& node = nodes.get(name);
-    schemas["NodeParams." + name] = node_params_schema(node);
-    workflow[name] = schema_ref("NodeParams." + name);
-    task_names.push_back(name);
-    for (const auto& p : node.params) {
-      if (p.global && !workflow.contains(p.name)) workflow[p.name] = param_schema(p);
+    for (const auto& output : nodes.get(name).outputs) {
+      references.push_back("${{ stages." + name + ".output." + output + " }}");
     }
   }
-  schemas["WorkflowRequest"] = {{"type", "object"}, {"properties", workflow}};
-  json task = {{"task_name", {{"type", "string"}, {"enum", task_names}}},
-               {"task_id", {{"type", "string"}}},
-               {"input_data", schema_ref("Object")},
-               {"callback", {{"type", "string"}, {"format", "uri"}}}};
-  schemas["TaskRequest"] = {{"type", "object"}, {"required", {"task_name"}}, {"properties", task}};
-  json error_response = {{"description", "Error: {detail, code}"}};
-  error_response["content"]["application/json"]["schema"] = schema_ref("Error");
-  return {{"schemas", schemas}, {"responses", {{"Error", error_response}}}};
+  schemas["StageReference"] = {
+      {"type", "string"},
+      {"enum", references},
+      {"description",
+       "An earlier stage's output, resolved when this stage runs: ${{ stages.<node>.output.<field> }} "
+       "(spaces "
+       "inside the braces are optional). The node must run earlier in the chain (400 invalid_reference)"}};
+  const json chain = {{"type", "array"},
+                      {"maxItems", engine::kMaxChainStages},
+                      {"items", {{"type", "string"}, {"enum", nodes.names()}}}};
+  json nonempty = chain;
+  nonempty["minItems"] = 1;
+  const json nonempty_chain = {{"type", "object"},
+                               {"required", {"workflow_chain"}},
+                               {"properties", {{"workflow_chain", nonempty}}},
+                               {"additionalProperties", false}};
+  json workflow = json::object();
+  workflow["workflow_config"] = nullable({{"type", "object"},
+                                          {"properties", {{"workflow_chain", nullable(chain)}}},
+                                          {"additionalProperties", false}});
+  workflow["execution_mode"] =
+      nullable({{"type", "string"}, {"enum", {"full", "incremental", "retry"}}, {"default", "full"}});
+  workflow["workflow_id"] =
+      nullable({{"type", "string"}, {"description", "Existing workflow (incremental, retry)"}});
+  workflow["param_merge_strategy"] = nullable(
+      {{"type", "string"},
+       {"enum", {"merge", "override", "strict"}},
+       {"default", "merge"},
+       {"description",
+        "incremental and retry: how new parameters meet the stored ones (strict: 400 on a conflict)"}});
+  workflow["callback"] = nullable({{"type", "string"},
+                                   {"pattern", R"(^[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#]+)"},
+                                   {"description",
+                                    "http(s) URL POSTed when the workflow ends; private and loopback "
+                                    "hosts are refused (400) unless YIVIDEO_CALLBACK_ALLOW_PRIVATE=1"}});
+  json task_names = json::array();
+  json task_variants = json::array();
+  for (const auto& name : nodes.names()) {
+    const engine::NodeSpec& node = nodes.get(name);
+    schemas["NodeParams." + name] = node_params_schema(node, true);
+    schemas["NodeInput." + name] = node_params_schema(node, false);
+    workflow[name] = nullable(schema_ref("NodeParams." + name));
+    task_names.push_back(name);
+    for (const auto& p : node.params) {
+      if (p.global && !workflow.contains(p.name)) workflow[p.name] = workflow_param_schema(p);
+    }
+  }
+  // Which keys a request needs depends on its execution mode.
+  const json full = {{"title", "full: a new workflow"},
+                     {"required", {"video_path", "workflow_config"}},
+                     {"properties",
+                      {{"execution_mode", nullable({{"type", "string"}, {"enum", {"full"}}})},
+                       {"video_path", {{"type", "string"}}},
+                       {"workflow_id", {{"nullable", true}, {"enum", {nullptr}}}},
+                       {"workflow_config", nonempty_chain}}}};
+  const json incremental = {{"title", "incremental: append stages to a completed workflow"},
+                            {"required", {"execution_mode", "workflow_id", "workflow_config"}},
+                            {"properties",
+                             {{"execution_mode", {{"type", "string"}, {"enum", {"incremental"}}}},
+                              {"workflow_id", {{"type", "string"}}},
+                              {"workflow_config", nonempty_chain}}}};
+  const json retry = {{"title", "retry: run again from the first stage not completed"},
+                      {"required", {"execution_mode", "workflow_id"}},
+                      {"properties",
+                       {{"execution_mode", {{"type", "string"}, {"enum", {"retry"}}}},
+                        {"workflow_id", {{"type", "string"}}}}}};
+  schemas["WorkflowRequest"] = {
+      {"type", "object"},
+      {"description",
+       "Every other key is a global parameter (given to each node that takes it) or a node's name with that "
+       "node's own parameters; any other key is 400 invalid_parameter. The stored chain of an incremental or "
+       "retried workflow must be a prefix of the new one."},
+      {"properties", workflow},
+      {"additionalProperties", false},
+      {"oneOf", {full, incremental, retry}}};
+  // input_data holds the named node's parameters; without it, the node gets none (null is not "none").
+  for (const auto& name : nodes.names()) {
+    json required = {"task_name"};
+    if (schemas["NodeInput." + name].contains("required")) required.push_back("input_data");
+    task_variants.push_back({{"title", name},
+                             {"required", required},
+                             {"properties",
+                              {{"task_name", {{"type", "string"}, {"enum", {name}}}},
+                               {"input_data", schema_ref("NodeInput." + name)}}}});
+  }
+  const json task = {{"task_name", {{"type", "string"}, {"enum", task_names}}},
+                     {"task_id", nullable(schema_ref("TaskId"))},
+                     {"input_data", {{"type", "object"}, {"description", "The node's parameters"}}},
+                     {"callback", workflow["callback"]}};
+  schemas["TaskRequest"] = {
+      {"type", "object"}, {"required", {"task_name"}}, {"properties", task}, {"oneOf", task_variants}};
+  schemas["LockRelease"] = {
+      {"type", "object"},
+      {"required", {"lock_key", "task_name"}},
+      {"properties",
+       {{"lock_key", {{"type", "string"}, {"pattern", "^gpu_lock:.+$"}, {"maxLength", 64}}},
+        {"task_name",
+         {{"type", "string"},
+          {"description",
+           "The holder's node, or \"manual\" to release whoever holds it (409 otherwise)"}}}}}};
+  json responses = json::object();
+  for (const auto& [status, description] : kCommonResponses) {
+    responses["Status" + status] = {{"description", description},
+                                    {"content", {{"application/json", {{"schema", schema_ref("Error")}}}}}};
+  }
+  return {{"schemas", schemas}, {"responses", responses}};
+}
+
+// A route's parameter schema: `type` is a JSON type name, or the parameter's JSON schema written as JSON
+// text, where "required": true marks a required parameter.
+json query_param(const QueryParam& q) {
+  json schema = {{"type", q.type}};
+  bool required = false;
+  if (q.type.starts_with("{")) {
+    schema = json::parse(q.type);
+    required = schema.value("required", false);
+    schema.erase("required");
+  }
+  return {{"name", q.name},
+          {"in", "query"},
+          {"required", required},
+          {"description", q.description},
+          {"schema", schema}};
+}
+
+// Path parameters are named after what they hold, and the name says which values are well-formed.
+json path_param_schema(const std::string& name) {
+  if (name == "file_path") return schema_ref("ObjectKey");
+  if (name == "task_id") return schema_ref("TaskId");
+  if (name == "asset") return {{"type", "string"}, {"enum", {"swagger-ui.css", "swagger-ui-bundle.js"}}};
+  return {{"type", "string"}, {"minLength", 1}};
+}
+
+// A documented response: a description, or {"description", "schema" (a component name or a JSON schema of
+// an application/json body), "content_type" (other media types, one or a list; the body is a string)}. Error
+// statuses described by a string alone have the {detail, code} body.
+json response(const std::string& status, const json& doc) {
+  if (doc.is_string()) {
+    if (status.starts_with("4") || status.starts_with("5")) {
+      return {{"description", doc}, {"content", {{"application/json", {{"schema", schema_ref("Error")}}}}}};
+    }
+    return {{"description", doc}};
+  }
+  json out = {{"description", doc.at("description")}};
+  if (doc.contains("content_type")) {
+    const json& types = doc["content_type"];
+    for (const auto& type : types.is_array() ? types : json::array({types})) {
+      out["content"][type.get<std::string>()]["schema"] = {{"type", "string"}};
+    }
+  } else if (doc.contains("schema")) {
+    const json& schema = doc["schema"];
+    out["content"]["application/json"]["schema"] = schema.is_string() ? schema_ref(schema) : schema;
+  }
+  return out;
 }
 
 json operation(const RouteDoc& r) {
   json parameters = json::array();
   static const std::regex kPathParam(R"(\{([a-z_]+)\})");
   for (std::sregex_iterator it(r.path.begin(), r.path.end(), kPathParam), end; it != end; ++it) {
+    const std::string name = (*it)[1].str();
     parameters.push_back(
-        {{"name", (*it)[1].str()}, {"in", "path"}, {"required", true}, {"schema", {{"type", "string"}}}});
+        {{"name", name}, {"in", "path"}, {"required", true}, {"schema", path_param_schema(name)}});
   }
-  for (const auto& q : r.query) {
-    parameters.push_back(
-        {{"name", q.name}, {"in", "query"}, {"description", q.description}, {"schema", {{"type", q.type}}}});
-  }
+  for (const auto& q : r.query) parameters.push_back(query_param(q));
   json responses = json::object();
-  for (const auto& [status, description] : r.responses.items()) {
-    responses[status] = {{"description", description}};
+  for (const auto& [status, refusal] : kCommonResponses) {
+    responses[status] = {{"$ref", "#/components/responses/Status" + status}};
   }
-  responses["4XX"] = {{"$ref", "#/components/responses/Error"}};
-  responses["5XX"] = {{"$ref", "#/components/responses/Error"}};
+  for (const auto& [status, doc] : r.responses.items()) responses[status] = response(status, doc);
   json op = {{"tags", {r.tag}}, {"summary", r.summary}, {"responses", responses}};
   if (!parameters.empty()) op["parameters"] = parameters;
-  if (!r.request_body.is_null()) {
-    op["requestBody"] = {{"required", true},
-                         {"content", {{"application/json", {{"schema", r.request_body}}}}}};
+  if (r.request_body.contains("content")) {
+    op["requestBody"] = r.request_body;  // a whole request body object: another media type than JSON
+  } else if (!r.request_body.is_null()) {
+    op["requestBody"] = {
+        {"required", true},
+        {"description", "JSON (Content-Type: application/json), at most " +
+                            std::to_string(ServerOptions{}.max_body_bytes) + " bytes, nested at most " +
+                            std::to_string(kMaxJsonDepth) + " levels deep"},
+        {"content", {{"application/json", {{"schema", r.request_body}}}}}};
   }
   return op;
 }
@@ -153,34 +519,41 @@ void add_docs_routes(Router& router, const engine::NodeRegistry& nodes) {
               "Interactive API documentation (Swagger UI)",
               {},
               nullptr,
-              {{"200", "HTML page"}}},
+              {{"200", {{"description", "HTML page"}, {"content_type", "text/html"}}}}},
              [](const httplib::Request&, httplib::Response& res) {
                res.set_content(kDocsPage, "text/html; charset=utf-8");
              });
+  router.add(
+      {"GET",
+       "/docs/{asset}",
+       "docs",
+       "Swagger UI assets (swagger-ui.css, swagger-ui-bundle.js)",
+       {},
+       nullptr,
+       {{"200", {{"description", "The file"}, {"content_type", {"text/css", "application/javascript"}}}},
+        {"404", "No such asset"},
+        {"503", "Swagger UI is not installed (scripts/serve installs it)"}}},
+      [](const httplib::Request& req, httplib::Response& res) {
+        static const std::map<std::string, std::string> kAssets = {
+            {"swagger-ui.css", "text/css"}, {"swagger-ui-bundle.js", "application/javascript"}};
+        const auto it = kAssets.find(req.matches[1]);
+        const auto path = swagger_ui_dir() / req.matches[1].str();
+        if (it == kAssets.end()) throw Error("not_found", "no asset " + req.matches[1].str(), 404);
+        if (!std::filesystem::is_regular_file(path)) {
+          throw Error("docs_unavailable",
+                      "Swagger UI is not installed (" + path.string() + "); scripts/serve installs it", 503);
+        }
+        res.set_content(read_file(path), it->second);
+      });
+  auto document = std::make_shared<json>();
   router.add({"GET",
-              "/docs/{asset}",
+              "/openapi.json",
               "docs",
-              "Swagger UI assets (swagger-ui.css, swagger-ui-bundle.js)",
+              "This OpenAPI document",
               {},
               nullptr,
-              {{"200", "The file"}}},
-             [](const httplib::Request& req, httplib::Response& res) {
-               static const std::map<std::string, std::string> kAssets = {
-                   {"swagger-ui.css", "text/css"}, {"swagger-ui-bundle.js", "application/javascript"}};
-               const auto it = kAssets.find(req.matches[1]);
-               const auto path = swagger_ui_dir() / req.matches[1].str();
-               if (it == kAssets.end()) throw Error("not_found", "no asset " + req.matches[1].str(), 404);
-               if (!std::filesystem::is_regular_file(path)) {
-                 throw Error("docs_unavailable",
-                             "Swagger UI is not installed (" + path.string() + "); scripts/serve installs it",
-                             503);
-               }
-               res.set_content(read_file(path), it->second);
-             });
-  auto document = std::make_shared<json>();
-  router.add(
-      {"GET", "/openapi.json", "docs", "This OpenAPI document", {}, nullptr, {{"200", "OpenAPI 3 document"}}},
-      [document](const httplib::Request&, httplib::Response& res) { send_json(res, 200, *document); });
+              {{"200", {{"description", "OpenAPI 3 document"}, {"schema", "OpenApi"}}}}},
+             [document](const httplib::Request&, httplib::Response& res) { send_json(res, 200, *document); });
   *document = openapi_document(router.routes(), nodes);
 }
 

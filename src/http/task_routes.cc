@@ -8,23 +8,29 @@ namespace yv::http {
 
 void add_task_routes(Router& router, engine::TaskService& tasks, const engine::NodeRegistry& nodes) {
   const nlohmann::json task_request = {{"$ref", "#/components/schemas/TaskRequest"}};
-  router.add({"POST",
-              "/v1/tasks",
-              "tasks",
-              "Run one node as a task (reused when already run with this input)",
-              {},
-              task_request,
-              {{"200", "Queued, running, or the stored result"}}},
-             [&tasks](const httplib::Request& req, httplib::Response& res) {
-               send_json(res, 200, tasks.submit(parse_body(req)));
-             });
+  router.add(
+      {"POST",
+       "/v1/tasks",
+       "tasks",
+       "Run one node as a task (reused when already run with this input)",
+       {},
+       task_request,
+       {{"200", {{"description", "Queued, running, or the stored result"}, {"schema", "TaskAccepted"}}},
+        {"400",
+         "Invalid request: unknown node or parameter, wrong type, value out of bounds, missing "
+         "required parameter, malformed task_id or input path, private callback host"},
+        {"404", "An input file is missing"},
+        {"409", "This task_id was used with other input"}}},
+      [&tasks](const httplib::Request& req, httplib::Response& res) {
+        send_json(res, 200, tasks.submit(parse_body(req)));
+      });
   router.add({"GET",
               "/v1/tasks/supported-tasks",
               "tasks",
               "Every node with its parameters and outputs",
               {},
               nullptr,
-              {{"200", "The node registry"}}},
+              {{"200", {{"description", "The node registry"}, {"schema", "NodeList"}}}}},
              [&nodes](const httplib::Request&, httplib::Response& res) {
                send_json(res, 200, engine::describe_nodes(nodes));
              });
@@ -34,7 +40,9 @@ void add_task_routes(Router& router, engine::TaskService& tasks, const engine::N
               "Cancel a task (a running node is stopped)",
               {},
               nullptr,
-              {{"200", "Cancelled"}}},
+              {{"200", {{"description", "Cancelled"}, {"schema", "TaskCancelled"}}},
+               {"404", "No such task"},
+               {"409", "The task has already ended"}}},
              [&tasks](const httplib::Request& req, httplib::Response& res) {
                send_json(res, 200, tasks.cancel(req.matches[1]));
              });
@@ -44,7 +52,7 @@ void add_task_routes(Router& router, engine::TaskService& tasks, const engine::N
               "A task's status, result and callback status",
               {},
               nullptr,
-              {{"200", "The task"}}},
+              {{"200", {{"description", "The task"}, {"schema", "TaskStatus"}}}, {"404", "No such task"}}},
              [&tasks](const httplib::Request& req, httplib::Response& res) {
                send_json(res, 200, tasks.status(req.matches[1]));
              });
