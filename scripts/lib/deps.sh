@@ -217,6 +217,14 @@ yv_ensure_moto() {
   export YIVIDEO_MOTO_PYTHON
 }
 
+# A virtual environment with the API schema fuzzer for the tests (third_party/schemathesis-requirements.txt,
+# every wheel hash-checked); exports YIVIDEO_SCHEMATHESIS_PYTHON, its interpreter.
+yv_ensure_schemathesis() {
+  YIVIDEO_SCHEMATHESIS_PYTHON=$(yv_ensure_venv schemathesis "$YV_ROOT/third_party/schemathesis-requirements.txt" \
+    "schemathesis (API schema fuzzer for the tests)")
+  export YIVIDEO_SCHEMATHESIS_PYTHON
+}
+
 # Prints the python of a cached virtual environment $YV_CACHE/venv/<name>-<hash of the lock file>, made with
 # `pip install --require-hashes --no-deps -r <lock file>` from PyPI unless it already exists.
 yv_ensure_venv() {
