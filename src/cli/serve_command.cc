@@ -67,7 +67,7 @@ int serve(const ServeOptions& o) {
   engine::Metrics metrics(*state);
   engine::Monitor monitor(*state, *store, nodes,
                           {.lease_seconds = o.lease_seconds, .dead_after_seconds = o.dead_after_seconds});
-  http::ApiServer server(o.http, [&](http::Router& routes) {
+  http::ApiServer server(o.http.with_environment(), [&](http::Router& routes) {
     http::add_task_routes(routes, tasks, nodes);
     http::add_workflow_routes(routes, workflows);
     http::add_file_routes(routes, *store);

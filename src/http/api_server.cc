@@ -1,16 +1,31 @@
 #include "http/api_server.h"
 
+#include <fcntl.h>
 #include <httplib.h>
+#include <netdb.h>
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "core/error.h"
 #include "http/json_io.h"
 
 namespace yv::http {
+
+// httplib's request handling (parsing, routing, multipart bodies, ranges, writing answers) on connections
+// that the connection loop owns; httplib's own accept loop is never started.
+class RoutedServer : public httplib::Server {
+ public:
+  using httplib::Server::process_request;
+  // httplib aborts a streamed answer once this is invalid: set while serving, cleared by stop().
+  void set_serving(bool serving) { svr_sock_ = serving ? 0 : INVALID_SOCKET; }
+};
+
 namespace {
 
 // Code and message for the statuses httplib produces itself (unknown route, malformed request, ...).
@@ -32,30 +47,83 @@ std::pair<std::string, std::string> describe_status(int status) {
   }
 }
 
+std::string joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+  return out;
+}
+
+bool is_loopback_host(const std::string& host) {
+  return host == "localhost" || host == "::1" || host.starts_with("127.");
+}
+
+// JSON bodies are read only as JSON: a form or text/plain body is what a web page can send cross-site
+// without asking (no CORS preflight), so accepting it would let any page drive a server on 127.0.0.1.
+bool is_json_media_type(std::string_view type) {
+  type = type.substr(0, type.find(';'));
+  while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
+  std::string lower(type);
+  std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
+  return lower == "application/json" || (lower.starts_with("application/") && lower.ends_with("+json"));
+}
+
+size_t env_size(const char* name, size_t fallback) {
+  const char* v = std::getenv(name);
+  if (!v || !*v) return fallback;
+  char* end = nullptr;
+  const unsigned long long n = std::strtoull(v, &end, 10);
+  if (*end != '\0' || n == 0) throw Error("invalid_config", std::string(name) + " must be a positive number");
+  return size_t(n);
+}
+
+// The listening socket for host:port (port 0: any free one), with the kernel's full backlog.
+int listen_on(const std::string& host, int port) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE;
+  addrinfo* found = nullptr;
+  if (getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &found) != 0) return -1;
+  int fd = -1;
+  for (addrinfo* a = found; a && fd < 0; a = a->ai_next) {
+    fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, a->ai_protocol);
+    if (fd < 0) continue;
+    // Plain SO_REUSEADDR allows quick restarts; SO_REUSEPORT (httplib's default) would let a second server
+    // share our port and take half of its requests.
+    const int yes = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    if (::bind(fd, a->ai_addr, a->ai_addrlen) != 0 || ::listen(fd, SOMAXCONN) != 0) {
+      ::close(fd);
+      fd = -1;
+    }
+  }
+  freeaddrinfo(found);
+  return fd;
+}
+
 }  // namespace
+
+ServerOptions ServerOptions::with_environment() const {
+  ServerOptions o = *this;
+  if (const char* hosts = std::getenv("YIVIDEO_ALLOWED_HOSTS")) {
+    std::stringstream list(hosts);
+    for (std::string name; std::getline(list, name, ',');) {
+      if (!name.empty()) o.allowed_hosts.push_back(name);
+    }
+  }
+  o.limits.max_connections = env_size("YIVIDEO_MAX_CONNECTIONS", o.limits.max_connections);
+  o.limits.max_per_client = env_size("YIVIDEO_MAX_CONNECTIONS_PER_CLIENT", o.limits.max_per_client);
+  return o;
+}
 
 ApiServer::ApiServer(ServerOptions options, const std::function<void(Router&)>& add_routes)
     : options_(std::move(options)),
-      server_(std::make_unique<httplib::Server>()),
-      router_(std::make_unique<Router>(*server_)) {
+      server_(std::make_unique<RoutedServer>()),
+      router_(std::make_unique<Router>(*server_)),
+      on_loopback_(is_loopback_host(options_.host)) {
+  options_.allowed_hosts.push_back(options_.host);
+  // The connection loop has checked each body's length against the limits before httplib reads it.
   server_->set_payload_max_length(std::max<uint64_t>(options_.max_body_bytes, options_.max_upload_bytes));
-  // Bodies are limited before they are read: JSON routes take small bodies of known length (a chunked body
-  // would otherwise be read without bound); only streaming routes take large ones.
-  server_->set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-    const bool streaming = router_->is_streaming(req.path);
-    const uint64_t limit = streaming ? options_.max_upload_bytes : options_.max_body_bytes;
-    if (!streaming && req.get_header_value("Transfer-Encoding").find("chunked") != std::string::npos) {
-      send_error(req, res, 411, "length_required", "send the body with a Content-Length");
-      return httplib::Server::HandlerResponse::Handled;
-    }
-    if (req.has_header("Content-Length") &&
-        std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr, 10) > limit) {
-      send_error(req, res, 413, "payload_too_large",
-                 "the body is larger than the limit of " + std::to_string(limit) + " bytes");
-      return httplib::Server::HandlerResponse::Handled;
-    }
-    return httplib::Server::HandlerResponse::Unhandled;
-  });
   router_->add({"GET", "/", "health", "Liveness", {}, nullptr, {{"200", "The API is running"}}},
                [](const httplib::Request&, httplib::Response& res) {
                  send_json(res, 200, {{"message", "YiVideo AI Workflow Engine API is running."}});
@@ -63,8 +131,17 @@ ApiServer::ApiServer(ServerOptions options, const std::function<void(Router&)>& 
   if (add_routes) add_routes(*router_);
 
   // Statuses set by httplib or by a handler without a body get the JSON error shape too.
-  server_->set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+  server_->set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty() || res.status == 416) return;  // 416: see the download route
+    if (res.status == 404) {
+      // A path that exists under other methods is 405, with the methods it has.
+      if (const auto allowed = router_->allowed_methods(req.path); !allowed.empty()) {
+        res.set_header("Allow", joined(allowed));
+        return send_error(
+            req, res, 405, "method_not_allowed",
+            req.method + " is not served on " + req.path + " (allowed: " + joined(allowed) + ")");
+      }
+    }
     auto [code, detail] = describe_status(res.status);
     if (res.status == 404) detail = "no route " + req.method + " " + req.path;
     send_error(req, res, res.status, code, detail);
@@ -80,50 +157,94 @@ ApiServer::ApiServer(ServerOptions options, const std::function<void(Router&)>& 
           send_error(req, res, 500, "internal_error", "internal error; the server log has the details");
         }
       });
-  // httplib's default also sets SO_REUSEPORT, which would let a second server share our port and take half of
-  // its requests; plain SO_REUSEADDR allows quick restarts without that.
-  server_->set_socket_options([this](socket_t sock) {
-    int yes = 1;
-    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-    listener_ = sock;  // the last socket offered is the one that binds
+  // Answers are data, never pages to render or frame: the docs page alone sets a policy of its own.
+  server_->set_default_headers({{"X-Content-Type-Options", "nosniff"}, {"Referrer-Policy", "no-referrer"}});
+  server_->set_post_routing_handler([](const httplib::Request&, httplib::Response& res) {
+    if (!res.has_header("Content-Security-Policy"))
+      res.set_header("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
   });
-  // Without TCP_NODELAY, httplib's separate writes of headers and body meet the client's delayed ACK: every
-  // answer would wait 40 ms. Keep-alive connections serve many requests (httplib's default closes after 5).
-  server_->set_tcp_nodelay(true);
-  server_->set_keep_alive_max_count(1000);
+  // What httplib advertises in Keep-Alive; the connection loop enforces both.
+  server_->set_keep_alive_max_count(options_.limits.max_requests_per_connection);
+  server_->set_keep_alive_timeout(time_t(options_.limits.idle_seconds));
   // Status polling is the bulk of the traffic; successful reads are logged only at debug level.
   server_->set_logger([](const httplib::Request& req, const httplib::Response& res) {
     const bool routine = (req.method == "GET" || req.method == "HEAD") && res.status < 400;
     spdlog::log(routine ? spdlog::level::debug : spdlog::level::info, "{} {} -> {}", req.method, req.path,
                 res.status);
   });
-  // Each keep-alive connection holds a thread while open, so the pool is sized for many polling clients.
-  const size_t threads = options_.threads;
-  server_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
 }
 
 ApiServer::~ApiServer() = default;
 
 void ApiServer::bind() {
-  if (options_.port == 0) {
-    port_ = server_->bind_to_any_port(options_.host);
-  } else if (server_->bind_to_port(options_.host, options_.port)) {
-    port_ = options_.port;
-  }
-  if (port_ <= 0) {
+  const int listener = listen_on(options_.host, options_.port);
+  if (listener < 0) {
     throw Error("bind_failed",
                 "cannot listen on " + options_.host + ":" + std::to_string(options_.port) +
                     " (address in use or not available)",
                 503);
   }
-  // The packaged httplib listens with a backlog of 5: clients connecting together (pollers reconnecting,
-  // keep-alive connections closed at their request count) overflowed it, and a dropped SYN costs the client
-  // a one-second retransmission. listen() again on a listening socket only changes its backlog.
-  ::listen(listener_, SOMAXCONN);
+  sockaddr_storage bound{};
+  socklen_t len = sizeof bound;
+  getsockname(listener, reinterpret_cast<sockaddr*>(&bound), &len);
+  port_ = ntohs(bound.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6&>(bound).sin6_port
+                                            : reinterpret_cast<sockaddr_in&>(bound).sin_port);
+  loop_ = std::make_unique<ConnectionLoop>(listener, static_cast<RequestHandler&>(*this), options_.limits,
+                                           options_.threads);
 }
 
-void ApiServer::run() { server_->listen_after_bind(); }
+void ApiServer::run() {
+  server_->set_serving(true);
+  loop_->run();
+}
 
-void ApiServer::stop() { server_->stop(); }
+void ApiServer::stop() {
+  server_->set_serving(false);
+  loop_->stop();
+}
+
+std::variant<Refusal, BodyMode> ApiServer::admit(const RequestHead& head) {
+  if (on_loopback_) {
+    const auto host = head.header("Host");
+    if (host && !is_allowed_host(*host, options_.allowed_hosts))
+      return Refusal{421, "host_not_allowed",
+                     "this server answers to localhost; set YIVIDEO_ALLOWED_HOSTS to add names"};
+  }
+  const std::string& m = head.method;
+  if (m != "GET" && m != "HEAD" && m != "POST" && m != "DELETE") {
+    const auto allowed = router_->allowed_methods(head.path);
+    if (allowed.empty()) return Refusal{404, "not_found", "no route " + m + " " + head.path};
+    return Refusal{405,
+                   "method_not_allowed",
+                   m + " is not served on " + head.path + " (allowed: " + joined(allowed) + ")",
+                   {{"Allow", joined(allowed)}}};
+  }
+  // A POST without a length would otherwise have its body read to the end of the connection.
+  if (m == "POST" && !head.content_length && !head.chunked)
+    return Refusal{411, "length_required", "send the body with a Content-Length"};
+  const uint64_t length = head.content_length.value_or(0);
+  if (m == "POST" && router_->is_streaming(head.path)) {
+    if (length > options_.max_upload_bytes)
+      return Refusal{
+          413, "payload_too_large",
+          "the body is larger than the limit of " + std::to_string(options_.max_upload_bytes) + " bytes"};
+    return BodyMode::kStreamed;
+  }
+  // JSON routes take small bodies of known length: a chunked one could only be bounded after reading it.
+  if (head.chunked) return Refusal{411, "length_required", "send the body with a Content-Length"};
+  if (length > options_.max_body_bytes)
+    return Refusal{
+        413, "payload_too_large",
+        "the body is larger than the limit of " + std::to_string(options_.max_body_bytes) + " bytes"};
+  if (length > 0 && !is_json_media_type(head.header("Content-Type").value_or("")))
+    return Refusal{415, "unsupported_media_type", "send the body as Content-Type: application/json"};
+  return BodyMode::kBuffered;
+}
+
+bool ApiServer::serve(RequestStream& stream, bool close) {
+  bool closed = false;
+  const bool answered = server_->process_request(stream, close, closed, nullptr);
+  return answered && !closed;
+}
 
 }  // namespace yv::http

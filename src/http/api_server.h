@@ -1,21 +1,22 @@
 // The HTTP API gateway (`yivideo serve`).
 //
-// Owns the cpp-httplib server and the route table. Every answer is JSON; every failure is
-// {"detail": "...", "code": "..."} with the status of the yv::Error behind it, so clients never see an HTML
-// error page or a bare 500 for something they sent. Routes beyond `GET /` arrive with the workflow engine.
+// Owns the listening socket, the connection loop (connection_loop.h: deadlines, caps, strict framing) and the
+// route table; cpp-httplib reads each admitted request, routes it and writes the answer. Every answer is
+// JSON; every failure is {"detail": "...", "code": "..."} with the status of the yv::Error behind it, so
+// clients never see an HTML error page or a bare 500 for something they sent. Routes beyond `GET /` arrive
+// with the workflow engine.
 #pragma once
 
 #include <functional>
 #include <memory>
 #include <string>
 
+#include "http/connection_loop.h"
 #include "http/router.h"
 
-namespace httplib {
-class Server;
-}
-
 namespace yv::http {
+
+class RoutedServer;
 
 struct ServerOptions {
   std::string host =
@@ -23,10 +24,18 @@ struct ServerOptions {
   int port = 8000;  // 0 picks a free port; see ApiServer::port()
   size_t max_body_bytes = 1 << 20;  // larger JSON bodies are refused with 413 payload_too_large
   uint64_t max_upload_bytes = uint64_t(10) << 30;  // the same for uploads (streaming routes)
-  size_t threads = 64;                             // connections served at once
+  size_t threads = 64;                             // requests served at once (idle connections cost none)
+  ConnectionLimits limits;
+  // Host names (beyond localhost and loopback addresses) that a server listening on loopback answers to;
+  // other Host headers get 421. A server on another address answers any Host.
+  std::vector<std::string> allowed_hosts;
+
+  // These options with YIVIDEO_ALLOWED_HOSTS (comma-separated names), YIVIDEO_MAX_CONNECTIONS and
+  // YIVIDEO_MAX_CONNECTIONS_PER_CLIENT applied. Throws yv::Error "invalid_config" for a malformed number.
+  ServerOptions with_environment() const;
 };
 
-class ApiServer {
+class ApiServer : private RequestHandler {
  public:
   // add_routes registers the routes beyond GET / (tasks, workflows, ...) in the route table.
   explicit ApiServer(ServerOptions options, const std::function<void(Router&)>& add_routes = nullptr);
@@ -36,17 +45,21 @@ class ApiServer {
   void bind();
   // Serves requests until stop() is called. REQUIRES: bind() succeeded.
   void run();
-  // Thread-safe; makes run() return.
+  // Thread-safe; makes run() return (at once if it has not started). REQUIRES: bind() succeeded.
   void stop();
   // The bound port (the chosen one when the options asked for port 0). REQUIRES: bind() succeeded.
   int port() const { return port_; }
 
  private:
+  std::variant<Refusal, BodyMode> admit(const RequestHead& head) override;
+  bool serve(RequestStream& stream, bool close) override;
+
   ServerOptions options_;
-  std::unique_ptr<httplib::Server> server_;
+  std::unique_ptr<RoutedServer> server_;
   std::unique_ptr<Router> router_;
+  std::unique_ptr<ConnectionLoop> loop_;
+  bool on_loopback_ = false;
   int port_ = 0;
-  int listener_ = -1;  // the listening socket, as httplib opened it
 };
 
 }  // namespace yv::http

@@ -418,7 +418,8 @@ json query_param(const QueryParam& q) {
 json path_param_schema(const std::string& name) {
   if (name == "file_path") return schema_ref("ObjectKey");
   if (name == "task_id") return schema_ref("TaskId");
-  if (name == "asset") return {{"type", "string"}, {"enum", {"swagger-ui.css", "swagger-ui-bundle.js"}}};
+  if (name == "asset")
+    return {{"type", "string"}, {"enum", {"swagger-ui.css", "swagger-ui-bundle.js", "init.js"}}};
   return {{"type", "string"}, {"minLength", 1}};
 }
 
@@ -480,10 +481,20 @@ constexpr const char* kDocsPage = R"html(<!doctype html>
 <body>
 <div id="swagger-ui"><p>Loading the interactive documentation… The raw document is at <a href="/openapi.json">/openapi.json</a>.</p></div>
 <script src="/docs/swagger-ui-bundle.js"></script>
-<script>window.ui = SwaggerUIBundle({url: "/openapi.json", dom_id: "#swagger-ui"});</script>
+<script src="/docs/init.js"></script>
 </body>
 </html>
 )html";
+
+// In a file of its own, not inline, so that the page's policy allows no inline script at all.
+constexpr const char* kDocsInit =
+    R"js(window.ui = SwaggerUIBundle({url: "/openapi.json", dom_id: "#swagger-ui"});
+)js";
+
+// Swagger UI needs its own scripts, inline styles and calls to this API; nothing else, and no framing.
+constexpr const char* kDocsPolicy =
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 }  // namespace
 
@@ -521,13 +532,14 @@ void add_docs_routes(Router& router, const engine::NodeRegistry& nodes) {
               nullptr,
               {{"200", {{"description", "HTML page"}, {"content_type", "text/html"}}}}},
              [](const httplib::Request&, httplib::Response& res) {
+               res.set_header("Content-Security-Policy", kDocsPolicy);
                res.set_content(kDocsPage, "text/html; charset=utf-8");
              });
   router.add(
       {"GET",
        "/docs/{asset}",
        "docs",
-       "Swagger UI assets (swagger-ui.css, swagger-ui-bundle.js)",
+       "Swagger UI assets (swagger-ui.css, swagger-ui-bundle.js) and the page's script (init.js)",
        {},
        nullptr,
        {{"200", {{"description", "The file"}, {"content_type", {"text/css", "application/javascript"}}}},
@@ -536,12 +548,13 @@ void add_docs_routes(Router& router, const engine::NodeRegistry& nodes) {
       [](const httplib::Request& req, httplib::Response& res) {
         static const std::map<std::string, std::string> kAssets = {
             {"swagger-ui.css", "text/css"}, {"swagger-ui-bundle.js", "application/javascript"}};
+        if (req.matches[1] == "init.js") return res.set_content(kDocsInit, "application/javascript");
         const auto it = kAssets.find(req.matches[1]);
         const auto path = swagger_ui_dir() / req.matches[1].str();
         if (it == kAssets.end()) throw Error("not_found", "no asset " + req.matches[1].str(), 404);
         if (!std::filesystem::is_regular_file(path)) {
-          throw Error("docs_unavailable",
-                      "Swagger UI is not installed (" + path.string() + "); scripts/serve installs it", 503);
+          // The server's own paths are not the client's business.
+          throw Error("docs_unavailable", "Swagger UI is not installed; scripts/serve installs it", 503);
         }
         res.set_content(read_file(path), it->second);
       });

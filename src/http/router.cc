@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <regex>
 #include <stdexcept>
 
@@ -22,6 +23,7 @@ void Router::add_streaming(RouteDoc doc, StreamingHandler handler) {
   const std::string pattern = pattern_of(doc.path);
   server_.Post(pattern, handler);
   streaming_patterns_.emplace_back(pattern);
+  patterns_.emplace_back(doc.method, pattern);
   routes_.push_back(std::move(doc));
 }
 
@@ -43,7 +45,19 @@ void Router::add(RouteDoc doc, Handler handler) {
   } else {
     throw std::logic_error("unsupported method " + doc.method);  // HEAD is served by the GET route
   }
+  patterns_.emplace_back(doc.method, pattern);
   routes_.push_back(std::move(doc));
+}
+
+std::vector<std::string> Router::allowed_methods(const std::string& path) const {
+  std::vector<std::string> methods;
+  for (const auto& [method, pattern] : patterns_) {
+    if (!std::regex_match(path, pattern)) continue;
+    if (std::find(methods.begin(), methods.end(), method) == methods.end()) methods.push_back(method);
+    if (method == "GET" && std::find(methods.begin(), methods.end(), "HEAD") == methods.end())
+      methods.push_back("HEAD");
+  }
+  return methods;
 }
 
 }  // namespace yv::http

@@ -49,11 +49,15 @@ class Router {
   // than the JSON limit (ServerOptions::max_body_bytes).
   void add_streaming(RouteDoc doc, StreamingHandler handler);
   bool is_streaming(const std::string& path) const;
+  // The methods some route answers on `path` (GET implies HEAD), for 405's Allow header; empty for a path no
+  // route has. Matches every route's pattern: meant for requests that were not routed, not for every one.
+  std::vector<std::string> allowed_methods(const std::string& path) const;
   const std::vector<RouteDoc>& routes() const { return routes_; }
 
  private:
   httplib::Server& server_;
   std::vector<RouteDoc> routes_;
+  std::vector<std::pair<std::string, std::regex>> patterns_;  // (method, compiled path) of each route
   std::vector<std::regex> streaming_patterns_;  // compiled once: is_streaming() runs for every request
 };
 

@@ -249,8 +249,8 @@ TEST_P(FileApiTest, InterruptedUploadLeavesNoObject) {
                      "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"p.bin\"\r\n\r\n" +
                      std::string(50000, 'p');  // the rest never comes
   const std::string request =
-      "POST /v1/files/upload HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=" + boundary +
-      "\r\nContent-Length: 900000\r\n\r\n" + body;
+      "POST /v1/files/upload HTTP/1.1\r\nHost: localhost\r\nContent-Type: multipart/form-data; boundary=" +
+      boundary + "\r\nContent-Length: 900000\r\n\r\n" + body;
   server_->raw(request, 1);  // the client gives up and closes the connection
   for (int i = 0; i < 100 && !spool_empty(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   EXPECT_FALSE(stored("cut/partial.bin"));

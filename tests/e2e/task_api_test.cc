@@ -137,7 +137,7 @@ TEST_F(TaskApiTest, MissingObjectKeyIs404InTheQuickStartsWords) {
 TEST_F(TaskApiTest, HugeBodyIsRefusedBeforeItIsRead) {
   // Only the headers are sent: the refusal must not wait for (or store) the 2 MiB announced.
   const std::string answer = server_->raw(
-      "POST /v1/tasks HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: "
+      "POST /v1/tasks HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Type: "
       "application/json\r\nContent-Length: "
       "2097152\r\n\r\n");
   EXPECT_TRUE(answer.starts_with("HTTP/1.1 413")) << answer;
@@ -146,7 +146,7 @@ TEST_F(TaskApiTest, HugeBodyIsRefusedBeforeItIsRead) {
 
 TEST_F(TaskApiTest, ChunkedJsonBodyIs411) {
   const std::string answer = server_->raw(
-      "POST /v1/tasks HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: "
+      "POST /v1/tasks HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Type: "
       "application/json\r\nTransfer-Encoding: "
       "chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n");
   EXPECT_TRUE(answer.starts_with("HTTP/1.1 411")) << answer;
