@@ -36,6 +36,25 @@ std::string_view trim(std::string_view s) {
 
 Refusal bad(std::string detail) { return {400, "bad_request", std::move(detail)}; }
 
+// host[:port] with host a name or an IP literal (RFC 9110 7.2): nothing that could carry a path, a user or
+// markup into the URLs built from it (upload answers' download_url).
+bool is_host_value(std::string_view v) {
+  const size_t bracket = v.rfind(']');
+  const size_t colon = v.rfind(':');
+  if (colon != std::string_view::npos && (bracket == std::string_view::npos || colon > bracket)) {
+    const std::string_view port = v.substr(colon + 1);
+    if (port.empty() || port.size() > 5 || !std::all_of(port.begin(), port.end(), ::isdigit)) return false;
+    v = v.substr(0, colon);
+  }
+  if (v.size() > 2 && v.front() == '[' && v.back() == ']') {
+    v = v.substr(1, v.size() - 2);
+    return std::all_of(v.begin(), v.end(), [](char c) { return std::isxdigit(c) || c == ':' || c == '.'; });
+  }
+  return !v.empty() && v.size() <= 253 && std::all_of(v.begin(), v.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_';
+  });
+}
+
 // Reads "METHOD SP target SP HTTP/1.x" into `head`; the refusal, if any.
 std::optional<Refusal> read_request_line(std::string_view line, RequestHead& head) {
   const size_t sp1 = line.find(' ');
@@ -81,6 +100,7 @@ std::optional<Refusal> read_framing(RequestHead& head) {
   for (const auto& [name, value] : head.headers) {
     if (iequals(name, "Host")) {
       ++hosts;
+      if (!is_host_value(value)) return bad("the Host header is not a host name or address");
     } else if (iequals(name, "Content-Length")) {
       // Two lengths, even equal ones, are how one message is read as two behind a proxy.
       if (++lengths > 1) return bad("more than one Content-Length");

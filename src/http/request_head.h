@@ -54,9 +54,10 @@ std::optional<size_t> head_end(std::string_view buffer);
 // line (obs-fold, whitespace before the colon, control characters), a version other than HTTP/1.0 and 1.1
 // (505), more than limits.max_headers headers (431), a Content-Length that is not one plain decimal number or
 // appears twice, Content-Length together with Transfer-Encoding, a Transfer-Encoding other than "chunked"
-// (501), any Content-Encoding but identity (415: bodies are never inflated), and a missing or repeated Host
-// on HTTP/1.1. A head with neither length nor chunking has no body (RFC 9112 6.3). REQUIRES: head_end(buffer)
-// is set and within limits.max_head_bytes (the caller answers 431 otherwise).
+// (501), any Content-Encoding but identity (415: bodies are never inflated), a Host that is not host[:port],
+// and a missing or repeated Host on HTTP/1.1. A head with neither length nor chunking has no body (RFC
+// 9112 6.3). REQUIRES: head_end(buffer) is set and within limits.max_head_bytes (the caller answers 431
+// otherwise).
 std::variant<RequestHead, Refusal> parse_request_head(std::string_view buffer, const HeadLimits& limits);
 
 // The head again without its Expect header, for a request whose interim 100 Continue was already sent.

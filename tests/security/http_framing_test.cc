@@ -116,6 +116,8 @@ TEST_F(HttpFramingTest, ForeignHostNamesAreMisdirectedOnALoopbackServer) {
   EXPECT_EQ(refusal(a, "host_not_allowed"), 421) << a;
   for (const std::string host : {"localhost:8000", "127.0.0.1", "[::1]:80", "studio.example"})
     EXPECT_EQ(status_of(ask("GET / HTTP/1.1\r\nHost: " + host + "\r\n\r\n")), 200) << host;
+  const std::string markup = ask("GET / HTTP/1.1\r\nHost: localhost/<script>\r\n\r\n");
+  EXPECT_EQ(refusal(markup, "bad_request"), 400) << markup;
   const std::string none = ask("GET / HTTP/1.1\r\n\r\n");
   EXPECT_EQ(refusal(none, "bad_request"), 400) << none;
 }
