@@ -124,7 +124,13 @@ ApiServer::ApiServer(ServerOptions options, const std::function<void(Router&)>& 
   options_.allowed_hosts.push_back(options_.host);
   // The connection loop has checked each body's length against the limits before httplib reads it.
   server_->set_payload_max_length(std::max<uint64_t>(options_.max_body_bytes, options_.max_upload_bytes));
-  router_->add({"GET", "/", "health", "Liveness", {}, nullptr, {{"200", "The API is running"}}},
+  router_->add({"GET",
+                "/",
+                "health",
+                "Liveness",
+                {},
+                nullptr,
+                {{"200", {{"description", "The API is running"}, {"schema", "Message"}}}}},
                [](const httplib::Request&, httplib::Response& res) {
                  send_json(res, 200, {{"message", "YiVideo AI Workflow Engine API is running."}});
                });

@@ -18,7 +18,10 @@ struct Response;
 namespace yv::http {
 
 struct QueryParam {
-  std::string name, type, description;
+  std::string name;
+  std::string
+      type;  // an OpenAPI type ("string", "integer"), or a whole JSON schema written as text ("{...}")
+  std::string description;
 };
 
 struct RouteDoc {
@@ -28,7 +31,9 @@ struct RouteDoc {
   std::string summary;
   std::vector<QueryParam> query;
   nlohmann::json request_body;  // JSON schema of the body; null: none
-  nlohmann::json responses;     // {"<status>": "description"}; every route also documents its errors
+  // {"<status>": "description"}, or {"<status>": {"description", "schema" (a component name or a JSON schema
+  // of a JSON body), "content_type" (other media types, one or a list)}}; each route lists its errors too.
+  nlohmann::json responses;
 };
 
 using Handler = std::function<void(const httplib::Request&, httplib::Response&)>;
