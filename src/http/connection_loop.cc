@@ -328,6 +328,8 @@ void ConnectionLoop::take_returned() {
 
 void ConnectionLoop::finish_request(Connection& c, bool keep) {
   if (!keep) return drain(c);
+  // A megabyte body's buffer would otherwise stay with an idle connection, times every connection.
+  if (c.in.empty() && c.in.capacity() > kReadSlack) std::string().swap(c.in);
   c.state = Connection::State::kIdle;
   c.deadline = Clock::now() + seconds(limits_.idle_seconds);
   advance(c);  // a pipelined request may be waiting already
