@@ -67,6 +67,16 @@ json union_of(const json& stored, const json& given, std::vector<std::string>* c
   return out;
 }
 
+// A run that continues a workflow keeps every stored stage (a retried one in its history): a chain with
+// fewer stages would have to drop some, so it is refused before anything is decided.
+void check_covers(const std::vector<StoredStage>& stored, const std::vector<std::string>& chain,
+                  ExecutionMode mode) {
+  if (chain.size() >= stored.size()) return;
+  throw bad_request("the new chain has " + std::to_string(chain.size()) +
+                    " stage(s), fewer than the workflow's " + std::to_string(stored.size()) + ": " +
+                    to_string(mode) + " never drops stages; start a new workflow for a shorter chain");
+}
+
 }  // namespace
 
 json to_json(const WorkflowSpec& spec) {
@@ -172,10 +182,7 @@ WorkflowSpec merge_specs(const WorkflowSpec& stored, const WorkflowSpec& given, 
 }
 
 size_t incremental_start(const std::vector<StoredStage>& stored, const std::vector<std::string>& chain) {
-  if (stored.size() > chain.size()) {
-    throw bad_request("the new chain is shorter than the workflow's " + std::to_string(stored.size()) +
-                      " stages: incremental execution only appends");
-  }
+  check_covers(stored, chain, ExecutionMode::kIncremental);
   for (size_t i = 0; i < stored.size(); ++i) {
     const std::string key = "stage_" + std::to_string(i) + " (" + stored[i].task_name + ")";
     if (stored[i].task_name != chain[i]) {
@@ -188,6 +195,7 @@ size_t incremental_start(const std::vector<StoredStage>& stored, const std::vect
 }
 
 size_t retry_start(const std::vector<StoredStage>& stored, const std::vector<std::string>& chain) {
+  check_covers(stored, chain, ExecutionMode::kRetry);
   for (size_t i = 0; i < chain.size(); ++i) {
     if (i >= stored.size() || stored[i].task_name != chain[i] || stored[i].status != "completed") return i;
   }

@@ -57,7 +57,9 @@ struct StoredStage {
 size_t incremental_start(const std::vector<StoredStage>& stored, const std::vector<std::string>& chain);
 
 // Index of the first stage a retry executes: the first stage of `chain` that is missing from the stored
-// workflow, names another node there, or is not completed. chain.size() when all are completed.
+// workflow, names another node there, or is not completed. chain.size() when all are completed. Throws
+// yv::Error 400 "invalid_request" when `chain` has fewer stages than the stored workflow: a retry never
+// drops stages (nor their history).
 size_t retry_start(const std::vector<StoredStage>& stored, const std::vector<std::string>& chain);
 
 // Checks `${{ stages.<node>.output.<field> }}` references in the node blocks of `spec`: each must name a

@@ -122,8 +122,9 @@ std::pair<int, json> WorkflowService::resume(const WorkflowRequest& request) {
       answer.second["message"] = "All tasks already completed, no execution needed.";
       return;
     }
-    // Stages from `start` on run (again); a retried stage keeps its earlier run in its history.
-    w->stages.resize(std::max(w->stages.size(), total));
+    // Stages from `start` on run (again); a retried stage keeps its earlier run in its history. The planner
+    // refused chains shorter than the stored one, so start < total here and no stored stage is dropped.
+    w->stages.resize(total);
     for (size_t i = start; i < total; ++i) {
       store::StageRecord& s = w->stages[i];
       json history = s.history;
@@ -137,7 +138,6 @@ std::pair<int, json> WorkflowService::resume(const WorkflowRequest& request) {
       s.task_name = spec.chain[i];
       s.history = std::move(history);
     }
-    w->stages.resize(total);
     w->status = "running";
     w->request = to_json(spec);
     w->error.reset();

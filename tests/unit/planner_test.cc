@@ -145,9 +145,15 @@ TEST(Planner, IncrementalAppendsOnlyToACompletedPrefix) {
 TEST(Planner, RetryStartsAtTheFirstStageNotCompleted) {
   const std::vector<StoredStage> stored = {{"media.extract", "completed"}, {"asr.transcribe", "failed"}};
   EXPECT_EQ(retry_start(stored, {"media.extract", "asr.transcribe"}), 1u);
-  EXPECT_EQ(retry_start(stored, {"asr.transcribe"}), 0u);  // another node at stage 0
+  EXPECT_EQ(retry_start(stored, {"asr.transcribe", "asr.transcribe"}), 0u);  // another node at stage 0
   EXPECT_EQ(retry_start({{"media.extract", "completed"}}, {"media.extract"}), 1u);
   EXPECT_EQ(retry_start({{"media.extract", "cancelled"}}, {"media.extract"}), 0u);
+}
+
+TEST(Planner, RetryRefusesAChainShorterThanTheStoredOne) {
+  const std::vector<StoredStage> stored = {{"media.extract", "completed"}, {"asr.transcribe", "failed"}};
+  EXPECT_EQ(code_of([&] { retry_start(stored, {"media.extract"}); }), "invalid_request 400");
+  EXPECT_EQ(code_of([&] { retry_start(stored, {"asr.transcribe"}); }), "invalid_request 400");
 }
 
 TEST(StageInputs, OwnParametersThenGlobalsThenEarlierOutputs) {
