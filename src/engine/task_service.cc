@@ -1,7 +1,5 @@
 #include "engine/task_service.h"
 
-#include <algorithm>
-
 #include "core/error.h"
 #include "core/ids.h"
 #include "core/json_util.h"
@@ -10,12 +8,6 @@
 
 namespace yv::engine {
 namespace {
-
-bool valid_task_id(const std::string& id) {
-  return !id.empty() && id.size() <= 128 && std::all_of(id.begin(), id.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == ':';
-  });
-}
 
 // A task waiting for a worker is "pending" (api-contract §4); otherwise as any job is shown.
 std::string task_status(store::JobState state) {
@@ -38,8 +30,9 @@ nlohmann::json TaskService::submit(const nlohmann::json& body) {
   inputs_.resolve_params(input);
   std::string task_id = "task-" + uuid4();
   if (body.contains("task_id") && !body["task_id"].is_null()) {
-    if (!body["task_id"].is_string() || !valid_task_id(body["task_id"])) {
-      throw Error("invalid_request", "task_id must be 1-128 characters of letters, digits and - _ . :", 400);
+    if (!body["task_id"].is_string() || !is_safe_id(body["task_id"].get<std::string>())) {
+      throw Error("invalid_request",
+                  "task_id must be 1-128 characters of letters, digits and - _ . :, and not . or ..", 400);
     }
     task_id = body["task_id"];
   }

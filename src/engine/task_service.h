@@ -29,8 +29,10 @@ class TaskService {
   TaskService(store::StateStore& state, const NodeRegistry& nodes, const storage::BlobStore& store);
 
   // Body of POST /v1/tasks: {"task_name", "task_id"?, "input_data"?, "callback"?}. Returns the response body.
-  // Throws yv::Error: "invalid_request" (400) for a body of the wrong shape, "unknown_node" /
-  // "invalid_parameter" (400) for the node and its input, "task_conflict" (409) as described above.
+  // Throws yv::Error: "invalid_request" (400) for a body of the wrong shape or an unsafe task_id (see
+  // is_safe_id), "unknown_node" / "invalid_parameter" (400) for the node and its input, "invalid_path" (400)
+  // / "file_not_found" (404) for input files (storage::InputResolver), "task_conflict" (409) as described
+  // above.
   nlohmann::json submit(const nlohmann::json& body);
 
   // Body of GET /v1/tasks/{id}/status. Throws yv::Error "task_not_found" (404).

@@ -22,7 +22,7 @@ using nlohmann::json;
 std::vector<std::string> missing_files(const json& output, const storage::InputResolver& inputs) {
   std::vector<std::string> missing;
   for (const auto& [key, value] : output.items()) {
-    if (!(key.ends_with("_file") || key.ends_with("_path")) || !value.is_string()) continue;
+    if (!storage::names_file(key) || !value.is_string()) continue;
     try {
       inputs.resolve(value);
     } catch (const Error& e) {

@@ -1,5 +1,6 @@
 #include "storage/input_paths.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <sstream>
 
@@ -32,7 +33,6 @@ std::string InputResolver::resolve(const std::string& given) const {
     if (const auto file = store_.local_file(bucket, key)) return file->string();
     return "s3://" + bucket + "/" + key;
   };
-  const auto& roots = roots_;
   for (const std::string scheme : {"s3://", "minio://"}) {
     if (!given.starts_with(scheme)) continue;
     const std::string rest = given.substr(scheme.size());
@@ -46,25 +46,26 @@ std::string InputResolver::resolve(const std::string& given) const {
   }
   if (given.starts_with("/share/")) return object(kDefaultBucket, given.substr(7));
   if (!fs::path(given).is_absolute()) return object(kDefaultBucket, given);
+  // A path that cannot be resolved (a directory on the way that may not be searched) is refused like one
+  // outside the roots: a different answer would tell what lies there.
   std::error_code ec;
   const fs::path resolved = fs::weakly_canonical(given, ec);
-  if (ec) throw Error("invalid_path", "invalid input path '" + given + "'", 400);
-  for (const auto& root : roots) {
-    const fs::path base = fs::weakly_canonical(root, ec);
-    if (ec) continue;
-    const auto rel = resolved.lexically_relative(base);
-    if (!rel.empty() && *rel.begin() != "..") {
-      if (!fs::is_regular_file(resolved, ec)) throw Error("file_not_found", "文件不存在: " + given, 404);
-      return resolved.string();
-    }
-  }
-  throw Error("invalid_path", "input path '" + given + "' is outside the allowed roots", 400);
+  const bool inside = !ec && std::any_of(roots_.begin(), roots_.end(), [&](const fs::path& root) {
+    std::error_code root_ec;
+    const auto rel = resolved.lexically_relative(fs::weakly_canonical(root, root_ec));
+    return !root_ec && !rel.empty() && *rel.begin() != "..";
+  });
+  if (!inside) throw Error("invalid_path", "input path '" + given + "' is outside the allowed roots", 400);
+  if (!fs::is_regular_file(resolved, ec)) throw Error("file_not_found", "文件不存在: " + given, 404);
+  return resolved.string();
 }
+
+bool names_file(std::string_view name) { return name.ends_with("_path") || name.ends_with("_file"); }
 
 void InputResolver::resolve_params(nlohmann::json& params,
                                    const std::function<bool(const nlohmann::json&)>& keep) const {
   for (auto& [key, value] : params.items()) {
-    if (key.ends_with("_path") && value.is_string() && !(keep && keep(value))) value = resolve(value);
+    if (names_file(key) && value.is_string() && !(keep && keep(value))) value = resolve(value);
   }
 }
 

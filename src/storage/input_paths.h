@@ -14,6 +14,7 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "net/download.h"
@@ -24,6 +25,12 @@ namespace yv::storage {
 std::filesystem::path storage_root();
 
 std::vector<std::filesystem::path> allowed_roots();
+
+// Whether parameter `name` names a file: by the node registry's convention, a name ending in "_path" or
+// "_file" (video_path, audio_path, segments_file, diarization_file). Every such input a client gives is
+// resolved (and so confined to the roots) by InputResolver::resolve_params; a worker fetches every such
+// input that is not on local disk (staging.h).
+bool names_file(std::string_view name);
 
 class BlobStore;
 
@@ -38,10 +45,12 @@ class InputResolver {
   // remote, an http(s) URL as it is once its host passed the address check (the worker fetches both,
   // staging.h), or the resolved local path inside a root.
   // Throws yv::Error "invalid_path" (400) for an invalid key or bucket, an unsupported scheme or a path
-  // outside the roots, and "file_not_found" (404, "文件不存在: <given>") when it does not exist.
+  // outside the roots, and "file_not_found" (404, "文件不存在: <given>") when it does not exist. A path
+  // outside the roots is refused before anything about it is looked up, so the answer tells nothing of it;
+  // details name the input as given, never the server's own paths.
   std::string resolve(const std::string& given) const;
 
-  // Parameters named *_path are input files: replaces each string one by resolve() of it, except the values
+  // Replaces each string parameter that names a file (names_file) by resolve() of it, except the values
   // `keep` says to leave as they are (e.g. references to a stage's output). Throws as resolve().
   void resolve_params(nlohmann::json& params,
                       const std::function<bool(const nlohmann::json&)>& keep = nullptr) const;
