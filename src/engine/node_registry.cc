@@ -1,5 +1,7 @@
 #include "engine/node_registry.h"
 
+#include <optional>
+
 #include "core/error.h"
 
 namespace yv::engine {
@@ -48,7 +50,22 @@ std::vector<std::string> unknown_params(const NodeSpec& node, const nlohmann::js
   return problems;
 }
 
-std::string wrong_type(const ParamSpec& p) { return "'" + p.name + "' must be " + to_string(p.type); }
+// What is wrong with `value` as parameter `p` (its type, then its bounds), or nothing.
+std::optional<std::string> problem_with(const ParamSpec& p, const nlohmann::json& value) {
+  if (!has_type(value, p.type)) return "'" + p.name + "' must be " + to_string(p.type);
+  const bool below = !p.minimum.is_null() && value < p.minimum;
+  const bool above = !p.maximum.is_null() && value > p.maximum;
+  if (!below && !above) return std::nullopt;
+  if (p.maximum.is_null()) return "'" + p.name + "' must be at least " + p.minimum.dump();
+  if (p.minimum.is_null()) return "'" + p.name + "' must be at most " + p.maximum.dump();
+  return "'" + p.name + "' must be between " + p.minimum.dump() + " and " + p.maximum.dump();
+}
+
+// Adds the node's cross_check problems with `known`, when every parameter passed its own checks.
+void check_across(const NodeSpec& node, const nlohmann::json& known, std::vector<std::string>& problems) {
+  if (!problems.empty() || !node.cross_check) return;
+  for (auto& problem : node.cross_check(known)) problems.push_back(std::move(problem));
+}
 
 }  // namespace
 
@@ -105,8 +122,8 @@ nlohmann::json NodeRegistry::resolve_params(const NodeSpec& node, const nlohmann
       value = &globals[p.name];
     }
     if (value && !value->is_null()) {
-      if (!has_type(*value, p.type)) {
-        problems.push_back(wrong_type(p));
+      if (auto problem = problem_with(p, *value)) {
+        problems.push_back(std::move(*problem));
         continue;
       }
       out[p.name] = *value;
@@ -116,17 +133,25 @@ nlohmann::json NodeRegistry::resolve_params(const NodeSpec& node, const nlohmann
       problems.push_back("'" + p.name + "' is required");
     }
   }
+  check_across(node, out, problems);
   throw_if_any(node, problems);
   return out;
 }
 
 void NodeRegistry::check_params(const NodeSpec& node, const nlohmann::json& given) const {
   std::vector<std::string> problems = unknown_params(node, given);
+  nlohmann::json known = nlohmann::json::object();
   for (const auto& [key, value] : given.items()) {
     const ParamSpec* p = find_param(node, key);
     const bool reference = value.is_string() && value.get<std::string>().starts_with("${{");
-    if (p && !value.is_null() && !reference && !has_type(value, p->type)) problems.push_back(wrong_type(*p));
+    if (!p || value.is_null() || reference) continue;
+    if (auto problem = problem_with(*p, value)) {
+      problems.push_back(std::move(*problem));
+    } else {
+      known[key] = value;
+    }
   }
+  check_across(node, known, problems);
   throw_if_any(node, problems);
 }
 

@@ -27,6 +27,10 @@ struct ParamSpec {
   bool required = false;
   bool global = false;  // filled from the workflow's global parameter of the same name when not given
   std::string description;
+  // Inclusive bounds of an integer or number parameter (null: none). Checked with the type wherever
+  // parameters are checked, so a value out of range is refused at submit; listed by supported-tasks.
+  nlohmann::json minimum = nullptr;
+  nlohmann::json maximum = nullptr;
 };
 
 // What a running node gets.
@@ -45,6 +49,11 @@ struct NodeSpec {
   std::string resource_class = "cpu";  // the queue it is claimed from
   int time_limit_seconds = 3600;
   bool deterministic = true;
+  // Rules that tie parameters together (e.g. an excerpt's start before its end), checked after each
+  // parameter passed its own checks: returns a sentence for every rule `params` breaks. `params` holds the
+  // values known at that point: at submit those given (stage references left out), before a run all of them
+  // with defaults filled. Null: no such rules.
+  std::function<std::vector<std::string>(const nlohmann::json& params)> cross_check;
   // Returns the node's outputs. Throws yv::Error for failures the user can act on.
   std::function<nlohmann::json(const NodeRun&)> run;
 };
@@ -61,15 +70,16 @@ class NodeRegistry {
   std::vector<std::string> names() const;
 
   // Checks `given` against the node's parameters and fills defaults, then globals for parameters that take
-  // them. Throws yv::Error "invalid_parameter" (400) naming every unknown parameter, wrong type or missing
-  // required one.
+  // them. Throws yv::Error "invalid_parameter" (400) naming every unknown parameter, wrong type, value out of
+  // bounds or missing required one, or else every broken cross_check rule.
   nlohmann::json resolve_params(const NodeSpec& node, const nlohmann::json& given,
                                 const nlohmann::json& globals = nlohmann::json::object()) const;
 
   // The submit-time check of parameters whose final values are only known when the stage runs: every key
-  // must be a parameter of the node and every value of its type, except stage references
-  // ("${{ stages... }}" strings), which are checked by the planner. Required parameters are not checked: an
-  // earlier stage may provide them. Throws yv::Error "invalid_parameter" (400) naming every problem.
+  // must be a parameter of the node and every value of its type and within its bounds, except stage
+  // references ("${{ stages... }}" strings), which are checked by the planner; then the node's cross_check
+  // rules on the values given. Required parameters are not checked: an earlier stage may provide them.
+  // Throws yv::Error "invalid_parameter" (400) naming every problem.
   void check_params(const NodeSpec& node, const nlohmann::json& given) const;
 
   // The parameter spec that the global `name` feeds (the first node declaring it), or nullptr when no node

@@ -48,6 +48,12 @@ std::vector<std::string> parse_chain(const json& body, const NodeRegistry& nodes
   if (!config.contains("workflow_chain") || config["workflow_chain"].is_null()) return chain;
   if (!config["workflow_chain"].is_array())
     throw bad_request("workflow_chain must be an array of node names");
+  if (config["workflow_chain"].size() > kMaxChainStages) {
+    throw Error("chain_too_long",
+                "workflow_chain has " + std::to_string(config["workflow_chain"].size()) +
+                    " stages; at most " + std::to_string(kMaxChainStages) + " are allowed",
+                400);
+  }
   for (const auto& name : config["workflow_chain"]) {
     if (!name.is_string()) throw bad_request("workflow_chain must be an array of node names");
     nodes.get(name);  // throws unknown_node

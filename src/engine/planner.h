@@ -22,6 +22,10 @@ struct WorkflowSpec {
 nlohmann::json to_json(const WorkflowSpec& spec);
 WorkflowSpec spec_from_json(const nlohmann::json& stored);
 
+// The most stages a workflow may have. Every stage is a record, a job and a status entry kept for the
+// workflow's life: without a cap one request could store work and views of any size.
+inline constexpr size_t kMaxChainStages = 64;
+
 enum class ExecutionMode { kFull, kIncremental, kRetry };
 enum class MergeStrategy { kMerge, kOverride, kStrict };
 const char* to_string(ExecutionMode mode);
@@ -37,7 +41,8 @@ struct WorkflowRequest {
 // Parses and validates a request body against the registry: known nodes, known parameters of the right types
 // (globals must be accepted by some node), well-formed references to earlier stages of the chain, and what
 // each execution mode needs. Throws yv::Error 400: "invalid_request" (wrong shape or mode rules),
-// "empty_workflow_chain", "unknown_node", "invalid_parameter", "invalid_reference".
+// "empty_workflow_chain", "chain_too_long" (over kMaxChainStages), "unknown_node", "invalid_parameter",
+// "invalid_reference".
 WorkflowRequest parse_workflow_request(const nlohmann::json& body, const NodeRegistry& nodes);
 
 // The parameters an incremental or retry run continues with. kMerge: union, the new value wins; kOverride:

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cstdlib>
 #include <vector>
 
 #include "core/error.h"
@@ -38,6 +39,27 @@ bool unfinished(store::JobState state) {
 }
 
 }  // namespace
+
+QueueLimit QueueLimit::from_environment() {
+  QueueLimit limit;
+  if (const char* max = std::getenv("YIVIDEO_MAX_QUEUED_JOBS")) {
+    const long long jobs = std::atoll(max);
+    if (jobs > 0) limit.max_queued = jobs;
+  }
+  return limit;
+}
+
+void QueueLimit::check(store::StateStore& state) const {
+  int64_t ready = 0;
+  for (const auto& [queue_and_state, jobs] : state.queue_depth()) {
+    if (queue_and_state.second == "ready") ready += jobs;
+  }
+  if (ready < max_queued) return;
+  throw Error("queue_full",
+              std::to_string(ready) + " jobs are waiting for a worker (the limit is " +
+                  std::to_string(max_queued) + "): submit again later",
+              429);
+}
 
 std::string stage_output_dir(const std::string& workflow_id, int index) {
   return "workflows/" + workflow_id + "/stage_" + std::to_string(index);

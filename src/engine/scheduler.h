@@ -13,12 +13,24 @@
 // -> completed | failed | skipped | cancelled.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "engine/node_registry.h"
 #include "store/state_store.h"
 
 namespace yv::engine {
+
+// How much work may wait for a worker. While the queues hold max_queued ready jobs or more, each submit that
+// would queue work is refused, so that no client can store work faster than the workers drain it. The count
+// is read before the submit's own update: concurrent submits may pass the cap by a few.
+struct QueueLimit {
+  int64_t max_queued = 10000;
+  // YIVIDEO_MAX_QUEUED_JOBS when set to a positive number, else the default.
+  static QueueLimit from_environment();
+  // Throws yv::Error "queue_full" (429) when the queues of `state` hold max_queued ready jobs or more.
+  void check(store::StateStore& state) const;
+};
 
 // Where a stage's files go, relative to the storage root: "workflows/<id>/stage_<n>".
 std::string stage_output_dir(const std::string& workflow_id, int index);

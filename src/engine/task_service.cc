@@ -17,7 +17,11 @@ std::string task_status(store::JobState state) {
 }  // namespace
 
 TaskService::TaskService(store::StateStore& state, const NodeRegistry& nodes, const storage::BlobStore& store)
-    : state_(state), nodes_(nodes), inputs_(store), webhooks_(net::WebhookPolicy::from_environment()) {}
+    : state_(state),
+      nodes_(nodes),
+      inputs_(store),
+      webhooks_(net::WebhookPolicy::from_environment()),
+      queue_limit_(QueueLimit::from_environment()) {}
 
 nlohmann::json TaskService::submit(const nlohmann::json& body) {
   if (!body.is_object()) throw Error("invalid_request", "the body must be a JSON object", 400);
@@ -42,6 +46,7 @@ nlohmann::json TaskService::submit(const nlohmann::json& body) {
     callback = body["callback"].get<std::string>();
     net::check_callback_url(*callback, webhooks_);
   }
+  queue_limit_.check(state_);
   const std::string input_text = input.dump();  // nlohmann sorts object keys: a canonical form
   const store::JobLimits limits{3, double(node.time_limit_seconds)};
   const nlohmann::json payload = {
@@ -134,12 +139,12 @@ nlohmann::json describe_nodes(const NodeRegistry& nodes) {
     const NodeSpec& n = nodes.get(name);
     auto params = nlohmann::json::array();
     for (const auto& p : n.params) {
-      params.push_back({{"name", p.name},
-                        {"type", to_string(p.type)},
-                        {"default", p.default_value},
-                        {"required", p.required},
-                        {"accepts_global", p.global},
-                        {"description", p.description}});
+      nlohmann::json param = {
+          {"name", p.name},         {"type", to_string(p.type)},  {"default", p.default_value},
+          {"required", p.required}, {"accepts_global", p.global}, {"description", p.description}};
+      if (!p.minimum.is_null()) param["minimum"] = p.minimum;
+      if (!p.maximum.is_null()) param["maximum"] = p.maximum;
+      params.push_back(std::move(param));
     }
     list.push_back({{"name", n.name},
                     {"description", n.description},

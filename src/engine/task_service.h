@@ -17,6 +17,7 @@
 #include <string>
 
 #include "engine/node_registry.h"
+#include "engine/scheduler.h"
 #include "net/webhook.h"
 #include "storage/input_paths.h"
 #include "store/state_store.h"
@@ -32,7 +33,7 @@ class TaskService {
   // Throws yv::Error: "invalid_request" (400) for a body of the wrong shape or an unsafe task_id (see
   // is_safe_id), "unknown_node" / "invalid_parameter" (400) for the node and its input, "invalid_path" (400)
   // / "file_not_found" (404) for input files (storage::InputResolver), "task_conflict" (409) as described
-  // above.
+  // above, "queue_full" (429, see QueueLimit).
   nlohmann::json submit(const nlohmann::json& body);
 
   // Body of GET /v1/tasks/{id}/status. Throws yv::Error "task_not_found" (404).
@@ -48,6 +49,7 @@ class TaskService {
   const NodeRegistry& nodes_;
   storage::InputResolver inputs_;  // what input names mean, and which may be read
   net::WebhookPolicy webhooks_;    // which callback URLs are accepted
+  QueueLimit queue_limit_;         // how much work may wait
 };
 
 // The body of GET /v1/tasks/{id}/status. Throws yv::Error "task_not_found" (404).

@@ -40,7 +40,8 @@ WorkflowService::WorkflowService(store::StateStore& state, const NodeRegistry& n
       scheduler_(state, nodes),
       nodes_(nodes),
       inputs_(store),
-      webhooks_(net::WebhookPolicy::from_environment()) {}
+      webhooks_(net::WebhookPolicy::from_environment()),
+      queue_limit_(QueueLimit::from_environment()) {}
 
 std::pair<int, json> WorkflowService::submit(const json& body) {
   WorkflowRequest request = parse_workflow_request(body, nodes_);
@@ -51,6 +52,7 @@ std::pair<int, json> WorkflowService::submit(const json& body) {
   for (auto& [node, params] : request.spec.node_params.items()) {
     inputs_.resolve_params(params, reference);
   }
+  queue_limit_.check(state_);
   return request.mode == ExecutionMode::kFull ? create(request) : resume(request);
 }
 
@@ -96,6 +98,8 @@ std::pair<int, json> WorkflowService::resume(const WorkflowRequest& request) {
                   "video_path differs from the workflow's own; start a new workflow for another input", 400);
     }
     const WorkflowSpec spec = merge_specs(stored_spec, request.spec, request.merge);
+    // The given parameters were checked alone; rules across parameters hold for what the run will use.
+    for (const auto& [node, params] : spec.node_params.items()) nodes_.check_params(nodes_.get(node), params);
     std::vector<StoredStage> stored;
     for (const store::StageRecord& s : w->stages) stored.push_back({s.task_name, s.status});
     const bool incremental = request.mode == ExecutionMode::kIncremental;

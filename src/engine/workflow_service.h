@@ -26,7 +26,7 @@ class WorkflowService {
   // POST /v1/workflows. Returns the HTTP status (202 when work was scheduled, 200 when nothing was left to
   // run) and the body. Throws yv::Error: 400 for invalid requests (see parse_workflow_request) and mode
   // rules, 404 "workflow_not_found", 409 "workflow_running" (the workflow is being changed or run), 410
-  // "workflow_storage_gone" (outputs to reuse were deleted).
+  // "workflow_storage_gone" (outputs to reuse were deleted), 429 "queue_full" (see QueueLimit).
   std::pair<int, nlohmann::json> submit(const nlohmann::json& body);
 
   // GET /v1/workflows/status/{id}: the view as JSON text, from the cache when the workflow is settled
@@ -54,6 +54,7 @@ class WorkflowService {
   const NodeRegistry& nodes_;
   storage::InputResolver inputs_;  // what input names mean, and which may be read
   net::WebhookPolicy webhooks_;    // which callback URLs are accepted
+  QueueLimit queue_limit_;         // how much work may wait
   ViewCache views_;                // rendered views of settled workflows
 };
 

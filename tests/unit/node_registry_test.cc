@@ -58,6 +58,47 @@ TEST(NodeRegistry, NamesEveryProblemAtOnce) {
   EXPECT_NE(detail.find("'text' is required"), std::string::npos) << detail;
 }
 
+// A node with bounded parameters and a rule across two of them.
+NodeSpec excerpt_node() {
+  NodeSpec n;
+  n.name = "demo.excerpt";
+  n.params = {{"rate", ParamType::kInteger, 16000, false, false, "", 8000, 48000},
+              {"start", ParamType::kNumber, nullptr, false, false, "", 0},
+              {"end", ParamType::kNumber, nullptr, false, false, ""}};
+  n.cross_check = [](const nlohmann::json& p) {
+    const bool backwards = p.contains("start") && p.contains("end") && p["end"] <= p["start"];
+    return backwards ? std::vector<std::string>{"'end' must be after 'start'"} : std::vector<std::string>{};
+  };
+  return n;
+}
+
+TEST(NodeRegistry, ValuesOutOfBoundsAreRefusedNamingTheBounds) {
+  NodeRegistry r;
+  EXPECT_EQ(r.resolve_params(excerpt_node(), {{"rate", 48000}, {"start", 0}})["rate"], 48000);
+  EXPECT_EQ(error_detail([&] {
+              r.resolve_params(excerpt_node(), {{"rate", 0}});
+            }),
+            "invalid_parameter: demo.excerpt: 'rate' must be between 8000 and 48000");
+  EXPECT_EQ(error_detail([&] {
+              r.check_params(excerpt_node(), {{"start", -0.5}});
+            }),
+            "invalid_parameter: demo.excerpt: 'start' must be at least 0");
+}
+
+TEST(NodeRegistry, RulesAcrossParametersHoldAtSubmitAndBeforeARun) {
+  NodeRegistry r;
+  const nlohmann::json backwards = {{"start", 5}, {"end", 2}};
+  EXPECT_EQ(error_detail([&] { r.resolve_params(excerpt_node(), backwards); }),
+            "invalid_parameter: demo.excerpt: 'end' must be after 'start'");
+  EXPECT_EQ(error_detail([&] { r.check_params(excerpt_node(), backwards); }),
+            "invalid_parameter: demo.excerpt: 'end' must be after 'start'");
+  // A stage reference is known only when the stage runs: the rule waits for it.
+  EXPECT_EQ(error_detail([&] {
+              r.check_params(excerpt_node(), {{"start", 5}, {"end", "${{ stages.a.output.end }}"}});
+            }),
+            "no error");
+}
+
 TEST(NodeRegistry, UnknownNodeListsTheKnownOnes) {
   const NodeRegistry r = builtin_nodes();
   const auto detail = error_detail([&] { r.get("nope.node"); });

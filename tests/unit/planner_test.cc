@@ -156,6 +156,17 @@ TEST(Planner, RetryRefusesAChainShorterThanTheStoredOne) {
   EXPECT_EQ(code_of([&] { retry_start(stored, {"asr.transcribe"}); }), "invalid_request 400");
 }
 
+TEST(Planner, ChainsAreCappedAtMaxStages) {
+  const NodeRegistry r = registry();
+  EXPECT_EQ(parse_workflow_request(body(std::vector<std::string>(kMaxChainStages, "media.extract")), r)
+                .spec.chain.size(),
+            kMaxChainStages);
+  EXPECT_EQ(code_of([&] {
+              parse_workflow_request(body(std::vector<std::string>(kMaxChainStages + 1, "media.extract")), r);
+            }),
+            "chain_too_long 400");
+}
+
 TEST(StageInputs, OwnParametersThenGlobalsThenEarlierOutputs) {
   const NodeRegistry r = registry();
   const NodeSpec& asr = r.get("asr.transcribe");

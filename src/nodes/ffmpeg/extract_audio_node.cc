@@ -15,14 +15,12 @@ using nlohmann::json;
 
 json run(const engine::NodeRun& r) {
   const auto& p = r.params;
+  // The registry has checked the bounds and 0 <= start < end (the spec below) before any run.
   const std::string format = p["audio_format"];
   const int rate = p["sample_rate"];
   const int channels = p["channels"];
-  if (rate < 8000 || rate > 192000) throw Error("invalid_parameter", "sample_rate must be 8000-192000");
-  if (channels < 1 || channels > 8) throw Error("invalid_parameter", "channels must be 1-8");
   const double start = p.value("start", 0.0);
   const double end = p.value("end", 1e300);
-  if (start < 0 || end <= start) throw Error("invalid_parameter", "need 0 <= start < end");
 
   media::AudioReader reader(p["video_path"], rate, channels, p.value("audio_stream", -1));
   const auto path = r.work_dir / ("audio." + format);
@@ -53,6 +51,13 @@ json run(const engine::NodeRun& r) {
           {"format", format}};
 }
 
+// The excerpt must not be empty: an absent start is 0, an absent end the end of the media.
+std::vector<std::string> check_excerpt(const json& p) {
+  if (p.contains("end") && p["end"].get<double>() <= p.value("start", 0.0))
+    return {"'end' must be after 'start'"};
+  return {};
+}
+
 }  // namespace
 
 engine::NodeSpec extract_audio_node() {
@@ -62,13 +67,14 @@ engine::NodeSpec extract_audio_node() {
   n.params = {
       {"video_path", ParamType::kString, nullptr, true, true, "Media file to read"},
       {"audio_format", ParamType::kString, "wav", false, false, "wav (16-bit PCM), flac, mp3 or m4a"},
-      {"sample_rate", ParamType::kInteger, 16000, false, false, "Output sample rate in Hz"},
-      {"channels", ParamType::kInteger, 1, false, false, "Output channels (downmixed or upmixed)"},
+      {"sample_rate", ParamType::kInteger, 16000, false, false, "Output sample rate in Hz", 8000, 192000},
+      {"channels", ParamType::kInteger, 1, false, false, "Output channels (downmixed or upmixed)", 1, 8},
       {"audio_stream", ParamType::kInteger, nullptr, false, false,
-       "Which audio stream (0-based); default the best"},
-      {"start", ParamType::kNumber, nullptr, false, false, "Start of the excerpt in seconds"},
-      {"end", ParamType::kNumber, nullptr, false, false, "End of the excerpt in seconds"},
+       "Which audio stream (0-based); default the best", 0},
+      {"start", ParamType::kNumber, nullptr, false, false, "Start of the excerpt in seconds", 0},
+      {"end", ParamType::kNumber, nullptr, false, false, "End of the excerpt in seconds (after start)", 0},
   };
+  n.cross_check = check_excerpt;
   n.outputs = {"audio_path", "duration", "sample_rate", "channels", "format"};
   n.time_limit_seconds = 1800;
   n.run = run;
