@@ -86,12 +86,15 @@ void check_covers(const std::vector<StoredStage>& stored, const std::vector<std:
 }  // namespace
 
 json to_json(const WorkflowSpec& spec) {
-  return {{"workflow_chain", spec.chain}, {"globals", spec.globals}, {"node_params", spec.node_params}};
+  return {{"workflow_chain", spec.chain},
+          {"globals", spec.globals},
+          {"node_params", spec.node_params},
+          {"given_names", spec.given_names}};
 }
 
 WorkflowSpec spec_from_json(const json& stored) {
   return {stored.at("workflow_chain").get<std::vector<std::string>>(), stored.at("globals"),
-          stored.at("node_params")};
+          stored.at("node_params"), stored.value("given_names", json::object())};
 }
 
 const char* to_string(ExecutionMode mode) {
@@ -160,6 +163,7 @@ WorkflowRequest parse_workflow_request(const json& body, const NodeRegistry& nod
 WorkflowSpec merge_specs(const WorkflowSpec& stored, const WorkflowSpec& given, MergeStrategy strategy) {
   WorkflowSpec out;
   out.chain = given.chain.empty() ? stored.chain : given.chain;
+  out.given_names = union_of(stored.given_names, given.given_names, nullptr, "");
   if (strategy == MergeStrategy::kOverride) {
     out.globals = given.globals;
     out.node_params = given.node_params;

@@ -18,6 +18,9 @@ struct WorkflowSpec {
   std::vector<std::string> chain;
   nlohmann::json globals = nlohmann::json::object();      // {"video_path", "language", ...}
   nlohmann::json node_params = nlohmann::json::object();  // {"<node>": {"<param>": value}}
+  // The input files' names as clients gave them, by the server's names that the parameters above hold
+  // (storage::InputResolver::resolve_params): status answers and stage errors show the names given.
+  nlohmann::json given_names = nlohmann::json::object();
 };
 nlohmann::json to_json(const WorkflowSpec& spec);
 WorkflowSpec spec_from_json(const nlohmann::json& stored);
@@ -47,7 +50,8 @@ WorkflowRequest parse_workflow_request(const nlohmann::json& body, const NodeReg
 
 // The parameters an incremental or retry run continues with. kMerge: union, the new value wins; kOverride:
 // the new parameters only; kStrict: union, but a key given with a different value is an error (yv::Error
-// "param_conflict", 400). The chain is the given one, or the stored one when none is given.
+// "param_conflict", 400). The chain is the given one, or the stored one when none is given; the given
+// names are always the union.
 WorkflowSpec merge_specs(const WorkflowSpec& stored, const WorkflowSpec& given, MergeStrategy strategy);
 
 // The state of a stored stage, as the planner needs it.

@@ -107,7 +107,8 @@ void Scheduler::advance(store::WorkflowRecord& w, store::Changes& changes) {
                                     {"params", inputs},
                                     {"workflow_id", w.id},
                                     {"stage", i},
-                                    {"output_dir", stage_output_dir(w.id, int(i))}},
+                                    {"output_dir", stage_output_dir(w.id, int(i))},
+                                    {"given_names", spec.given_names}},
                                    {kStageAttempts, double(node->time_limit_seconds)});
     stage.status = "queued";
     stage.input = std::move(inputs);

@@ -31,7 +31,7 @@ nlohmann::json TaskService::submit(const nlohmann::json& body) {
   const std::string task_name = body["task_name"];
   const NodeSpec& node = nodes_.get(task_name);
   nlohmann::json input = nodes_.resolve_params(node, body.value("input_data", nlohmann::json::object()));
-  inputs_.resolve_params(input);
+  const nlohmann::json given_names = inputs_.resolve_params(input);
   std::string task_id = "task-" + uuid4();
   if (body.contains("task_id") && !body["task_id"].is_null()) {
     if (!body["task_id"].is_string() || !is_safe_id(body["task_id"].get<std::string>())) {
@@ -49,8 +49,10 @@ nlohmann::json TaskService::submit(const nlohmann::json& body) {
   queue_limit_.check(state_);
   const std::string input_text = input.dump();  // nlohmann sorts object keys: a canonical form
   const store::JobLimits limits{3, double(node.time_limit_seconds)};
-  const nlohmann::json payload = {
-      {"task_name", task_name}, {"params", input}, {"output_dir", "tasks/" + task_id}};
+  const nlohmann::json payload = {{"task_name", task_name},
+                                  {"params", input},
+                                  {"output_dir", "tasks/" + task_id},
+                                  {"given_names", given_names}};
 
   nlohmann::json answer;
   state_.update_task(task_id, [&](std::optional<store::TaskRecord>& t, store::Changes& changes) {

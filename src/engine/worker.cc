@@ -10,6 +10,7 @@
 
 #include "core/error.h"
 #include "core/periodic.h"
+#include "storage/input_paths.h"
 #include "storage/staging.h"
 
 namespace yv::engine {
@@ -178,6 +179,7 @@ void Worker::process(const store::Job& job) {
     beat(doing);
     return true;
   };
+  nlohmann::json given_names = job.payload.value("given_names", nlohmann::json::object());
   try {
     const NodeSpec& node = nodes_.get(task);
     nlohmann::json params =
@@ -213,7 +215,13 @@ void Worker::process(const store::Job& job) {
         std::lock_guard lock(attempt.mutex);
         attempt.gpu = lease;
       }
+      const nlohmann::json queued = params;
       storage::fetch_inputs(options_.store, params, scratch / "in", urls_);
+      for (const auto& [key, value] : params.items()) {  // a fetched copy is named as its source was given
+        if (value == queued[key]) continue;
+        const std::string source = queued[key];
+        given_names[value.get<std::string>()] = given_names.value(source, source);
+      }
       std::filesystem::create_directories(work_dir);
       const std::function<void(double)> progress = [&attempt](double f) { attempt.progress = f; };
       output = node.run(NodeRun{params, progress, attempt.lost, work_dir});
@@ -242,13 +250,13 @@ void Worker::process(const store::Job& job) {
     // not.
     const bool retry = attempt.gpu_lost || (e.http_status() >= 500 && e.code() != "gpu_unavailable");
     const std::string code = attempt.gpu_lost ? "gpu_lease_lost" : e.code();
-    if (!attempt.lost || attempt.gpu_lost)
-      patiently([&] { return queue_.fail(job, code + ": " + e.detail(), retry); });
+    const std::string error = storage::as_given(code + ": " + e.detail(), given_names);
+    if (!attempt.lost || attempt.gpu_lost) patiently([&] { return queue_.fail(job, error, retry); });
   } catch (const std::exception& e) {
     std::lock_guard lock(attempt.mutex);
     spdlog::error("job {} ({}): {}", job.id, task, e.what());
-    if (!attempt.lost)
-      patiently([&] { return queue_.fail(job, std::string("internal_error: ") + e.what(), true); });
+    const std::string error = storage::as_given(std::string("internal_error: ") + e.what(), given_names);
+    if (!attempt.lost) patiently([&] { return queue_.fail(job, error, true); });
   }
   beat({{"status", "idle"}});
   if (!options_.on_finished) return;

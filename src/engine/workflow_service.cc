@@ -48,9 +48,10 @@ std::pair<int, json> WorkflowService::submit(const json& body) {
   if (request.callback) net::check_callback_url(*request.callback, webhooks_);
   // References to earlier stages' outputs are resolved when their stage runs, not here.
   const auto reference = [](const json& value) { return parse_reference(value).has_value(); };
-  inputs_.resolve_params(request.spec.globals, reference);
-  for (auto& [node, params] : request.spec.node_params.items()) {
-    inputs_.resolve_params(params, reference);
+  WorkflowSpec& spec = request.spec;
+  spec.given_names.update(inputs_.resolve_params(spec.globals, reference));
+  for (auto& [node, params] : spec.node_params.items()) {
+    spec.given_names.update(inputs_.resolve_params(params, reference));
   }
   queue_limit_.check(state_);
   return request.mode == ExecutionMode::kFull ? create(request) : resume(request);

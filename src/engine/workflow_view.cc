@@ -5,6 +5,7 @@
 
 #include "core/ids.h"
 #include "core/json_util.h"
+#include "storage/input_paths.h"
 
 namespace yv::engine {
 namespace {
@@ -50,11 +51,14 @@ json workflow_view(const store::WorkflowRecord& w, const std::function<store::Jo
   double running_progress = 0;
   bool started = false;
   json current = nullptr;
+  // Inputs are shown by the names the client gave (storage/input_paths.h).
+  const json names = w.request.value("given_names", json::object());
   for (size_t i = 0; i < w.stages.size(); ++i) {
     const store::StageRecord& s = w.stages[i];
     const auto j = job_of(s, job);
     const std::string shown = stage_status(s.status, j);
-    json stage = {{"task_name", s.task_name}, {"status", shown}, {"input", s.input}};
+    json stage = {
+        {"task_name", s.task_name}, {"status", shown}, {"input", storage::params_as_given(s.input, names)}};
     json output = s.output;
     if (output.is_null() && shown == "completed" && j && j->result) output = *j->result;
     stage["output"] = output;
@@ -74,7 +78,11 @@ json workflow_view(const store::WorkflowRecord& w, const std::function<store::Jo
       stage["progress"] = j->progress;
       running_progress = j->progress;
     }
-    if (!s.history.empty()) stage["history"] = s.history;
+    if (!s.history.empty()) {
+      json history = s.history;
+      for (json& run : history) run["input"] = storage::params_as_given(run["input"], names);
+      stage["history"] = std::move(history);
+    }
     if (shown == "completed") ++completed;
     started = started || stage_started(s, j);
     if (current.is_null() && shown != "completed") current = s.task_name;
@@ -84,9 +92,11 @@ json workflow_view(const store::WorkflowRecord& w, const std::function<store::Jo
   if (status == "running" && !started) status = "pending";
   if (status != "running" && status != "pending") current = nullptr;
   const double percent = total ? (completed + running_progress) * 100.0 / total : 100.0;
-  json input_params = w.request["globals"];
+  json input_params = storage::params_as_given(w.request["globals"], names);
   input_params["workflow_chain"] = w.request["workflow_chain"];
   input_params["node_params"] = w.request["node_params"];
+  for (auto& [node, params] : input_params["node_params"].items())
+    params = storage::params_as_given(params, names);
   if (!input_params.contains("video_path")) input_params["video_path"] = nullptr;
   return {{"workflow_id", w.id},
           {"status", status},

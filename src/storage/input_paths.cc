@@ -62,11 +62,41 @@ std::string InputResolver::resolve(const std::string& given) const {
 
 bool names_file(std::string_view name) { return name.ends_with("_path") || name.ends_with("_file"); }
 
-void InputResolver::resolve_params(nlohmann::json& params,
-                                   const std::function<bool(const nlohmann::json&)>& keep) const {
+nlohmann::json InputResolver::resolve_params(nlohmann::json& params,
+                                             const std::function<bool(const nlohmann::json&)>& keep) const {
+  nlohmann::json names = nlohmann::json::object();
   for (auto& [key, value] : params.items()) {
-    if (names_file(key) && value.is_string() && !(keep && keep(value))) value = resolve(value);
+    if (!names_file(key) || !value.is_string() || (keep && keep(value))) continue;
+    const std::string given = value;
+    value = resolve(given);
+    if (value != given) names[value.get<std::string>()] = given;
   }
+  return names;
+}
+
+std::string as_given(std::string text, const nlohmann::json& names) {
+  // Longest first, so that a name is never rewritten inside a longer one that starts with it.
+  std::vector<std::pair<std::string, std::string>> pairs;
+  for (const auto& [server, given] : names.items()) {
+    if (!server.empty()) pairs.emplace_back(server, given.get<std::string>());
+  }
+  std::sort(pairs.begin(), pairs.end(),
+            [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
+  for (const auto& [server, given] : pairs) {
+    for (size_t at = text.find(server); at != std::string::npos; at = text.find(server, at + given.size())) {
+      text.replace(at, server.size(), given);
+    }
+  }
+  return text;
+}
+
+nlohmann::json params_as_given(nlohmann::json params, const nlohmann::json& names) {
+  if (!params.is_object()) return params;
+  for (auto& [key, value] : params.items()) {
+    if (value.is_string() && names.contains(value.get<std::string>()))
+      value = names[value.get<std::string>()];
+  }
+  return params;
 }
 
 }  // namespace yv::storage

@@ -32,6 +32,15 @@ std::vector<std::filesystem::path> allowed_roots();
 // input that is not on local disk (staging.h).
 bool names_file(std::string_view name);
 
+// Answers and errors name a client's input files as the client gave them ("videos/demo.mp4"), never by the
+// server's own paths for them (its storage root, a worker's scratch copy). `names` maps the server's names
+// to the names given, as resolve_params returns them.
+//
+// `text` (an error's detail) with every server name in it replaced by the name given.
+std::string as_given(std::string text, const nlohmann::json& names);
+// `params` with every string value that is a server name replaced by the name given.
+nlohmann::json params_as_given(nlohmann::json params, const nlohmann::json& names);
+
 class BlobStore;
 
 // Resolves input names against one object store and the allowed roots.
@@ -51,9 +60,11 @@ class InputResolver {
   std::string resolve(const std::string& given) const;
 
   // Replaces each string parameter that names a file (names_file) by resolve() of it, except the values
-  // `keep` says to leave as they are (e.g. references to a stage's output). Throws as resolve().
-  void resolve_params(nlohmann::json& params,
-                      const std::function<bool(const nlohmann::json&)>& keep = nullptr) const;
+  // `keep` says to leave as they are (e.g. references to a stage's output). Returns the names given for the
+  // values it changed, by the server's name for them: {"<resolved>": "<as given>"} (see as_given). Throws
+  // as resolve().
+  nlohmann::json resolve_params(nlohmann::json& params,
+                                const std::function<bool(const nlohmann::json&)>& keep = nullptr) const;
 
  private:
   const BlobStore& store_;
