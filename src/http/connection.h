@@ -34,6 +34,7 @@ struct Connection {
   Clock::time_point deadline;  // when the current state times out
   RequestHead head;            // of the request being received or served
   bool streamed = false;       // the body is read by the handler as it arrives, not buffered
+  bool peer_closed = false;    // the client shut its side: requests already received are still answered
   unsigned requests = 0;       // served on this connection
 };
 

@@ -223,7 +223,8 @@ void ConnectionLoop::on_readable(Connection& c) {
                           ? c.head.head_bytes + size_t(c.head.content_length.value_or(0)) + kReadSlack
                           : limits_.head.max_head_bytes + kReadSlack;
   char buffer[16384];
-  for (;;) {
+  bool eof = false;
+  while (!eof) {
     const size_t room =
         draining ? sizeof buffer : std::min(sizeof buffer, want - std::min(want, c.in.size()));
     if (room == 0) break;
@@ -234,21 +235,23 @@ void ConnectionLoop::on_readable(Connection& c) {
     }
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
-    // The client closed (or reset) its side: nothing more can arrive, and no answer is owed.
-    close_connection(c.fd);
-    return;
+    eof = true;  // the client closed (or reset) its side: nothing more will arrive
   }
-  if (draining) {
-    arm(c);
-  } else {
-    advance(c);
-  }
+  if (eof && (draining || c.in.empty())) return close_connection(c.fd);
+  if (draining) return arm(c);
+  c.peer_closed = c.peer_closed || eof;
+  advance(c);
+}
+
+void ConnectionLoop::wait_for_more(Connection& c) {
+  if (c.peer_closed) return close_connection(c.fd);  // a request cut short: no answer is owed
+  arm(c);
 }
 
 void ConnectionLoop::advance(Connection& c) {
   using State = Connection::State;
   if (c.state == State::kIdle) {
-    if (c.in.empty()) return arm(c);
+    if (c.in.empty()) return wait_for_more(c);
     c.state = State::kHead;
     c.deadline = Clock::now() + seconds(limits_.head_seconds);
   }
@@ -261,7 +264,7 @@ void ConnectionLoop::advance(Connection& c) {
            "the request head is larger than " + std::to_string(limits_.head.max_head_bytes) + " bytes"},
           nullptr);
     }
-    if (!end) return arm(c);
+    if (!end) return wait_for_more(c);
     auto parsed = parse_request_head(c.in, limits_.head);
     if (const auto* r = std::get_if<Refusal>(&parsed)) return refuse(c, *r, nullptr);
     c.head = std::move(std::get<RequestHead>(parsed));
@@ -285,7 +288,7 @@ void ConnectionLoop::advance(Connection& c) {
   }
   if (c.state == State::kBody) {
     const size_t length = c.head.head_bytes + size_t(c.head.content_length.value_or(0));
-    if (c.in.size() < length) return arm(c);
+    if (c.in.size() < length) return wait_for_more(c);
     dispatch(c, length);
   }
 }
@@ -293,8 +296,8 @@ void ConnectionLoop::advance(Connection& c) {
 void ConnectionLoop::dispatch(Connection& c, uint64_t length) {
   c.state = Connection::State::kBusy;
   ++c.requests;
-  const bool close = c.head.wants_close || c.requests >= limits_.max_requests_per_connection ||
-                     (c.streamed && c.head.chunked);
+  const bool close = c.head.wants_close || c.peer_closed ||
+                     c.requests >= limits_.max_requests_per_connection || (c.streamed && c.head.chunked);
   Connection* conn = &c;
   workers_->enqueue([this, conn, length, close] {
     RequestStream stream(*conn, length, std::chrono::milliseconds(int64_t(limits_.io_seconds * 1000)));

@@ -67,6 +67,8 @@ class ConnectionLoop {
   void accept_all();
   void on_readable(Connection& c);
   void advance(Connection& c);
+  // Arms the connection for more of its request, or closes it when the client can send no more.
+  void wait_for_more(Connection& c);
   void dispatch(Connection& c, uint64_t length);
   void finish_request(Connection& c, bool keep);
   void refuse(Connection& c, const Refusal& r, const RequestHead* head);

@@ -154,5 +154,13 @@ TEST_F(HttpFramingTest, PipelinedRequestsAreAnsweredInOrder) {
   EXPECT_EQ(status_of(c.read_answer(5)), 200);
 }
 
+TEST_F(HttpFramingTest, ARequestSentBeforeTheClientShutsItsSideIsStillAnswered) {
+  RawConnection c(server_->port());
+  c.send("GET / HTTP/1.0\r\n\r\n");
+  c.finish_sending();
+  const std::string a = c.read_to_close(5);
+  EXPECT_EQ(status_of(a), 200) << a;
+}
+
 }  // namespace
 }  // namespace yv::test

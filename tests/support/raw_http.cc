@@ -35,6 +35,8 @@ bool RawConnection::send(std::string_view bytes) const {
   return true;
 }
 
+void RawConnection::finish_sending() const { shutdown(fd_, SHUT_WR); }
+
 bool RawConnection::receive(double seconds) {
   pollfd p{fd_, POLLIN, 0};
   if (poll(&p, 1, int(seconds * 1000)) != 1) return true;  // nothing yet, still open

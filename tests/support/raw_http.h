@@ -18,6 +18,8 @@ class RawConnection {
   bool connected() const { return fd_ >= 0; }
   // Sends every byte; false if the connection broke.
   bool send(std::string_view bytes) const;
+  // Shuts the sending side, as `printf ... | nc` does once its input ends.
+  void finish_sending() const;
   // One answer (status line, headers and a Content-Length body) received within `seconds`, keeping the
   // connection open; what arrived so far (possibly nothing) when the time runs out or the server closes.
   std::string read_answer(double seconds);
