@@ -81,7 +81,9 @@ int CallbackOutbox::deliver_due() {
     const double now = store::wall_clock();
     c.attempts += 1;
     c.next_at = now + std::min(kMaxDelaySeconds, options_.retry_base_seconds * std::pow(2.0, c.attempts - 1));
-    c.status = r.delivered ? "delivered" : c.attempts >= options_.max_attempts ? "failed" : "pending";
+    // A target whose address is refused would be refused again: it fails at once.
+    const bool last = r.refused || c.attempts >= options_.max_attempts;
+    c.status = r.delivered ? "delivered" : last ? "failed" : "pending";
     c.last_error = r.delivered ? std::nullopt : std::optional<std::string>(r.error);
     c.delivered_at = r.delivered ? std::optional<double>(now) : std::nullopt;
     state_.record_attempt(c);

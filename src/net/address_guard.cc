@@ -2,10 +2,12 @@
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
-#include <netdb.h>
+#include <strings.h>
+#include <sys/socket.h>
 
 #include <cstring>
 #include <memory>
+#include <optional>
 
 #include "core/error.h"
 
@@ -35,20 +37,36 @@ bool is_private(const sockaddr* addr) {
   return true;
 }
 
-// libcurl asks before sending on an established connection: refuse private peers unless allowed.
-int check_peer(void* allow_private, char* peer_ip, char*, int, int) {
-  if (*static_cast<const bool*>(allow_private)) return CURL_PREREQFUNC_OK;
+// The literal IPv4 or IPv6 address `host`, or nothing when it is a name.
+std::optional<sockaddr_storage> literal_address(const std::string& host) {
   sockaddr_storage s{};
   auto* v4 = reinterpret_cast<sockaddr_in*>(&s);
   auto* v6 = reinterpret_cast<sockaddr_in6*>(&s);
-  if (inet_pton(AF_INET, peer_ip, &v4->sin_addr) == 1) {
+  if (inet_pton(AF_INET, host.c_str(), &v4->sin_addr) == 1) {
     v4->sin_family = AF_INET;
-  } else if (inet_pton(AF_INET6, peer_ip, &v6->sin6_addr) == 1) {
-    v6->sin6_family = AF_INET6;
-  } else {
-    return CURL_PREREQFUNC_ABORT;
+    return s;
   }
-  return is_private(reinterpret_cast<sockaddr*>(&s)) ? CURL_PREREQFUNC_ABORT : CURL_PREREQFUNC_OK;
+  if (inet_pton(AF_INET6, host.c_str(), &v6->sin6_addr) == 1) {
+    v6->sin6_family = AF_INET6;
+    return s;
+  }
+  return std::nullopt;
+}
+
+std::string address_text(const sockaddr* addr) {
+  char text[INET6_ADDRSTRLEN] = "";
+  if (addr->sa_family == AF_INET) {
+    inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(addr)->sin_addr, text, sizeof text);
+  } else if (addr->sa_family == AF_INET6) {
+    inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(addr)->sin6_addr, text, sizeof text);
+  }
+  return text;
+}
+
+// libcurl's socket factory: a socket only for an address the guard admits.
+curl_socket_t open_admitted(void* guard, curlsocktype, curl_sockaddr* address) {
+  if (!static_cast<ConnectionGuard*>(guard)->admit(&address->addr)) return CURL_SOCKET_BAD;
+  return socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
 }
 
 }  // namespace
@@ -78,16 +96,12 @@ void check_public_url(const std::string& url, bool allow_private, const std::str
                       const std::string& what, const std::string& allow_variable) {
   const std::string host = http_host(url);
   if (host.empty()) throw Error(code, what + " must be an http(s) URL: " + url, 400);
-  addrinfo hints{};
-  hints.ai_socktype = SOCK_STREAM;
-  addrinfo* found = nullptr;
-  if (getaddrinfo(host.c_str(), nullptr, &hints, &found) != 0) {
-    throw Error(code, what + " host does not resolve: " + host, 400);
-  }
-  bool refused = false;
-  for (const addrinfo* a = found; a; a = a->ai_next) refused = refused || is_private(a->ai_addr);
-  freeaddrinfo(found);
-  if (refused && !allow_private) {
+  if (allow_private) return;
+  const auto literal = literal_address(host);
+  const bool refused =
+      literal ? is_private(reinterpret_cast<const sockaddr*>(&*literal))
+              : strcasecmp(host.c_str(), "localhost") == 0 || strcasecmp(host.c_str(), "localhost.") == 0;
+  if (refused) {
     throw Error(code,
                 what + " host " + host +
                     " is a private or loopback address; the operator can allow it with " + allow_variable +
@@ -96,9 +110,33 @@ void check_public_url(const std::string& url, bool allow_private, const std::str
   }
 }
 
-void guard_connections(CURL* curl, const bool* allow_private) {
-  curl_easy_setopt(curl, CURLOPT_PREREQFUNCTION, check_peer);
-  curl_easy_setopt(curl, CURLOPT_PREREQDATA, const_cast<bool*>(allow_private));
+void ConnectionGuard::attach(CURL* curl) {
+  curl_ = curl;
+  curl_easy_setopt(curl, CURLOPT_OPENSOCKETFUNCTION, open_admitted);
+  curl_easy_setopt(curl, CURLOPT_OPENSOCKETDATA, this);
+}
+
+bool ConnectionGuard::admit(const sockaddr* address) {
+  if (allow_private_ || !is_private(address)) return true;
+  refused_address_ = address_text(address);
+  return false;
+}
+
+std::string ConnectionGuard::explain(int rc) const {
+  char* url = nullptr;
+  if (curl_) curl_easy_getinfo(curl_, CURLINFO_EFFECTIVE_URL, &url);
+  const std::string host = url ? http_host(url) : "";
+  if (rc == CURLE_COULDNT_CONNECT && refused()) {
+    return "refused: " + host + " is " + refused_address_ +
+           ", a private or loopback address; the operator can allow it with " + allow_variable_ + "=1";
+  }
+  if (rc == CURLE_COULDNT_RESOLVE_HOST) return "the host " + host + " does not resolve";
+  if (rc == CURLE_HTTP_RETURNED_ERROR) {
+    long status = 0;
+    curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &status);
+    return "HTTP " + std::to_string(status);
+  }
+  return curl_easy_strerror(CURLcode(rc));
 }
 
 }  // namespace yv::net

@@ -44,7 +44,8 @@ void download(const std::string& url, const std::filesystem::path& file, const D
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, long(policy.timeout_seconds * 1000));
   curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE,
                    curl_off_t(policy.max_bytes));  // when the length is announced
-  guard_connections(c, &policy.allow_private);
+  ConnectionGuard guard(policy.allow_private, "YIVIDEO_URL_ALLOW_PRIVATE");
+  guard.attach(c);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
   curl_easy_setopt(
       c, CURLOPT_WRITEFUNCTION, +[](char* data, size_t size, size_t n, void* user) -> size_t {
@@ -68,14 +69,7 @@ void download(const std::string& url, const std::filesystem::path& file, const D
                     " bytes (YIVIDEO_URL_MAX_BYTES)",
                 413);
   }
-  std::string why = curl_easy_strerror(rc);
-  if (rc == CURLE_ABORTED_BY_CALLBACK) why = "the address is private or loopback (YIVIDEO_URL_ALLOW_PRIVATE)";
-  if (rc == CURLE_HTTP_RETURNED_ERROR) {
-    long status = 0;
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-    why = "HTTP " + std::to_string(status);
-  }
-  throw Error("input_unavailable", "cannot download the input " + url + ": " + why, 400);
+  throw Error("input_unavailable", "cannot download the input " + url + ": " + guard.explain(rc), 400);
 }
 
 }  // namespace yv::net

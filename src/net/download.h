@@ -19,7 +19,9 @@ struct DownloadPolicy {
   static DownloadPolicy from_environment();
 };
 
-// Throws yv::Error "invalid_path" (400) for a URL the policy refuses at once.
+// Throws yv::Error "invalid_path" (400) for a URL the policy refuses at once: not http(s), or a literal
+// private address (or localhost). Never resolves a name: that happens, and is checked, when download()
+// connects.
 void check_input_url(const std::string& url, const DownloadPolicy& policy);
 
 // Writes the body of `url` to `file`. Throws yv::Error: "input_too_large" (413) past max_bytes;

@@ -61,12 +61,12 @@ WebhookResult post_webhook(const std::string& url, const std::string& body, cons
   curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, long(policy.timeout_seconds * 1000));
-  guard_connections(c, &policy.allow_private);
+  ConnectionGuard guard(policy.allow_private, "YIVIDEO_CALLBACK_ALLOW_PRIVATE");
+  guard.attach(c);
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
   const CURLcode rc = curl_easy_perform(c);
   curl_slist_free_all(headers);
-  if (rc == CURLE_ABORTED_BY_CALLBACK) return {false, "refused: the target is a private address"};
-  if (rc != CURLE_OK) return {false, curl_easy_strerror(rc)};
+  if (rc != CURLE_OK) return {false, guard.explain(rc), guard.refused()};
   long status = 0;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
   if (status < 200 || status >= 300) return {false, "HTTP " + std::to_string(status)};

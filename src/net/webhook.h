@@ -1,8 +1,8 @@
 // Sending webhooks (callbacks) safely: a thin wrapper over libcurl and OpenSSL's HMAC.
 //
-// Callback targets must be public http(s) URLs unless the operator allows private ones (address_guard.h),
-// checked when the request is submitted and again on the connection actually made. Redirects are not
-// followed.
+// Callback targets must be public http(s) URLs unless the operator allows private ones (address_guard.h):
+// their syntax and literal addresses are checked when the request is submitted, the address a name resolves
+// to when the callback is delivered, on the connection actually made. Redirects are not followed.
 #pragma once
 
 #include <string>
@@ -18,8 +18,8 @@ struct WebhookPolicy {
   static WebhookPolicy from_environment();
 };
 
-// Throws yv::Error "invalid_callback" (400) when `url` is not an http(s) URL, its host does not resolve, or
-// it resolves to a private address the policy does not allow.
+// Throws yv::Error "invalid_callback" (400) when `url` is not an http(s) URL, or its host is a literal
+// private address (or localhost) the policy does not allow. Never resolves a name.
 void check_callback_url(const std::string& url, const WebhookPolicy& policy);
 
 // "sha256=<hex HMAC-SHA256 of body under secret>".
@@ -28,6 +28,7 @@ std::string signature(const std::string& secret, const std::string& body);
 struct WebhookResult {
   bool delivered = false;  // the target answered 2xx
   std::string error;       // why not, when not
+  bool refused = false;    // the target's address is not allowed: another attempt would be refused too
 };
 
 // POSTs `body` (JSON) to `url`, signed when the policy has a secret. Never throws.
