@@ -14,27 +14,89 @@
 namespace yv::net {
 namespace {
 
-bool is_private(const sockaddr* addr) {
-  if (addr->sa_family == AF_INET) {
-    const uint32_t a = ntohl(reinterpret_cast<const sockaddr_in*>(addr)->sin_addr.s_addr);
-    const auto in = [a](uint32_t net, int bits) { return (a >> (32 - bits)) == (net >> (32 - bits)); };
-    return in(0x00000000, 8) || in(0x0a000000, 8) || in(0x7f000000, 8) || in(0xa9fe0000, 16) ||
-           in(0xac100000, 12) || in(0xc0a80000, 16) || in(0x64400000, 10);
-  }
-  if (addr->sa_family == AF_INET6) {
-    const auto* a6 = &reinterpret_cast<const sockaddr_in6*>(addr)->sin6_addr;
-    const uint8_t* b = a6->s6_addr;
-    if (IN6_IS_ADDR_LOOPBACK(a6) || IN6_IS_ADDR_UNSPECIFIED(a6) || IN6_IS_ADDR_LINKLOCAL(a6)) return true;
-    if ((b[0] & 0xfe) == 0xfc) return true;  // unique local fc00::/7
-    if (IN6_IS_ADDR_V4MAPPED(a6)) {
-      sockaddr_in v4{};
-      v4.sin_family = AF_INET;
-      std::memcpy(&v4.sin_addr, b + 12, 4);
-      return is_private(reinterpret_cast<const sockaddr*>(&v4));
-    }
-    return false;
+// A network: an address prefix (IPv4 or IPv6) and its length in bits.
+struct Network {
+  const char* prefix;
+  int bits;
+};
+
+// IPv4 addresses that are not public (RFC 6890 and its successors).
+constexpr Network kNotPublicIPv4[] = {
+    {"0.0.0.0", 8},        // "this network"
+    {"10.0.0.0", 8},       // private
+    {"100.64.0.0", 10},    // carrier-grade NAT
+    {"127.0.0.0", 8},      // loopback
+    {"169.254.0.0", 16},   // link-local
+    {"172.16.0.0", 12},    // private
+    {"192.0.0.0", 24},     // IETF protocol assignments
+    {"192.0.2.0", 24},     // documentation (TEST-NET-1)
+    {"192.88.99.0", 24},   // 6to4 relay anycast
+    {"192.168.0.0", 16},   // private
+    {"198.18.0.0", 15},    // benchmarking
+    {"198.51.100.0", 24},  // documentation (TEST-NET-2)
+    {"203.0.113.0", 24},   // documentation (TEST-NET-3)
+    {"224.0.0.0", 4},      // multicast
+    {"240.0.0.0", 4},      // reserved, and the broadcast address 255.255.255.255
+};
+
+// IPv6 addresses that lead to an IPv4 address, which decides: the IPv4-mapped form connects to it, a NAT64
+// gateway translates to it (RFC 6052), a 6to4 relay tunnels to it (RFC 3056). `at`: the byte it starts at.
+struct Embedding {
+  Network network;
+  int at;
+};
+constexpr Embedding kEmbeddingIPv4[] = {
+    {{"::ffff:0:0", 96}, 12},
+    {{"64:ff9b::", 96}, 12},
+    {{"2002::", 16}, 2},
+};
+
+// Global unicast IPv6 (2000::/3) that is not public. Everything outside 2000::/3 is refused too: unspecified,
+// loopback, IPv4-compatible ::a.b.c.d, local-use NAT64 64:ff9b:1::/48, discard-only 100::/64, unique-local
+// fc00::/7, link-local fe80::/10, site-local fec0::/10, multicast ff00::/8, and what is unassigned.
+constexpr Network kNotPublicIPv6[] = {
+    {"2001::", 23},      // IETF protocol assignments: benchmarking, ORCHID, and Teredo 2001::/32, whose IPv4
+                         // ends are hidden
+    {"2001:db8::", 32},  // documentation
+    {"3fff::", 20},      // documentation
+};
+
+// Whether the address bytes `a` of `family` start with those of `network`.
+bool within(const uint8_t* a, int family, const Network& network) {
+  uint8_t prefix[16] = {};
+  inet_pton(family, network.prefix, prefix);
+  const int whole = network.bits / 8, rest = network.bits % 8;
+  return std::memcmp(a, prefix, size_t(whole)) == 0 &&
+         (rest == 0 || ((a[whole] ^ prefix[whole]) >> (8 - rest)) == 0);
+}
+
+bool is_public_ipv4(const uint8_t* a) {
+  for (const Network& n : kNotPublicIPv4) {
+    if (within(a, AF_INET, n)) return false;
   }
   return true;
+}
+
+bool is_public_ipv6(const uint8_t* a) {
+  for (const Embedding& e : kEmbeddingIPv4) {
+    if (within(a, AF_INET6, e.network)) return is_public_ipv4(a + e.at);
+  }
+  if ((a[0] & 0xe0) != 0x20) return false;
+  for (const Network& n : kNotPublicIPv6) {
+    if (within(a, AF_INET6, n)) return false;
+  }
+  return true;
+}
+
+bool is_public(const sockaddr* addr) {
+  if (addr->sa_family == AF_INET) {
+    const auto* a = &reinterpret_cast<const sockaddr_in*>(addr)->sin_addr;
+    return is_public_ipv4(reinterpret_cast<const uint8_t*>(a));
+  }
+  if (addr->sa_family == AF_INET6) {
+    return is_public_ipv6(reinterpret_cast<const sockaddr_in6*>(addr)->sin6_addr.s6_addr);
+  }
+  return false;
 }
 
 // The literal IPv4 or IPv6 address `host`, or nothing when it is a name.
@@ -99,12 +161,12 @@ void check_public_url(const std::string& url, bool allow_private, const std::str
   if (allow_private) return;
   const auto literal = literal_address(host);
   const bool refused =
-      literal ? is_private(reinterpret_cast<const sockaddr*>(&*literal))
+      literal ? !is_public(reinterpret_cast<const sockaddr*>(&*literal))
               : strcasecmp(host.c_str(), "localhost") == 0 || strcasecmp(host.c_str(), "localhost.") == 0;
   if (refused) {
     throw Error(code,
                 what + " host " + host +
-                    " is a private or loopback address; the operator can allow it with " + allow_variable +
+                    " is not a public address; the operator can allow private ones with " + allow_variable +
                     "=1",
                 400);
   }
@@ -117,7 +179,7 @@ void ConnectionGuard::attach(CURL* curl) {
 }
 
 bool ConnectionGuard::admit(const sockaddr* address) {
-  if (allow_private_ || !is_private(address)) return true;
+  if (allow_private_ || is_public(address)) return true;
   refused_address_ = address_text(address);
   return false;
 }
@@ -128,7 +190,7 @@ std::string ConnectionGuard::explain(int rc) const {
   const std::string host = url ? http_host(url) : "";
   if (rc == CURLE_COULDNT_CONNECT && refused()) {
     return "refused: " + host + " is " + refused_address_ +
-           ", a private or loopback address; the operator can allow it with " + allow_variable_ + "=1";
+           ", not a public address; the operator can allow private ones with " + allow_variable_ + "=1";
   }
   if (rc == CURLE_COULDNT_RESOLVE_HOST) return "the host " + host + " does not resolve";
   if (rc == CURLE_HTTP_RETURNED_ERROR) {

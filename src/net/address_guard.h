@@ -1,6 +1,8 @@
 // Outbound requests to addresses that clients choose (callbacks, URL inputs) must not turn the server into
-// the client's proxy into the server's own network. Only public addresses may be reached, unless the operator
-// allows private ones (loopback, RFC 1918, link-local, CGNAT, unique-local IPv6).
+// the client's proxy into the server's own network. Only public unicast addresses may be reached, unless the
+// operator allows private ones: not loopback, private (RFC 1918, unique-local), link-local, CGNAT, multicast,
+// broadcast, benchmarking, documentation or reserved ranges, nor IPv6 forms that lead to such an IPv4 address
+// (IPv4-mapped, NAT64, 6to4) or hide it (IPv4-compatible, Teredo).
 //
 // Names are never resolved on the request path: a DNS lookup may take seconds, and an API thread would wait
 // for it. When a URL is submitted, check_public_url() looks only at the URL itself: its syntax and, when its
