@@ -1,5 +1,8 @@
 #include "storage/blob_store.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -17,7 +20,38 @@ namespace {
   throw Error("storage_error", what + ": " + std::make_error_code(code).message(), 507);
 }
 
+// Creates `path` and locks it; -1 when it cannot be created. A sweep locks a file before removing it, so the
+// file is ours once locked only if the name still leads to it; if not, it is created again. Where the file
+// system has no locks, a sweep cannot lock the file either and leaves it alone.
+int create_locked(const fs::path& path) {
+  while (true) {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) return -1;
+    flock(fd, LOCK_EX);
+    struct stat opened {
+    }, named{};
+    if (fstat(fd, &opened) == 0 && ::stat(path.c_str(), &named) == 0 && opened.st_ino == named.st_ino) {
+      return fd;
+    }
+    ::close(fd);
+  }
+}
+
+// Removes the files in `spool` that no live upload holds locked: those of processes that died uploading.
+void remove_abandoned(const fs::path& spool) {
+  std::error_code ec;
+  for (fs::directory_iterator it(spool, ec), end; !ec && it != end; it.increment(ec)) {
+    const int fd = ::open(it->path().c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) continue;
+    std::error_code ignored;
+    if (flock(fd, LOCK_EX | LOCK_NB) == 0) fs::remove(it->path(), ignored);
+    ::close(fd);
+  }
+}
+
 }  // namespace
+
+BlobStore::BlobStore(fs::path spool) : spool_(std::move(spool)) { remove_abandoned(spool_); }
 
 std::optional<std::string> BlobStore::presigned_url(const std::string&, const std::string&) const {
   return std::nullopt;
@@ -63,8 +97,13 @@ BlobStore::Upload BlobStore::begin_upload() const {
 }
 
 BlobStore::Upload::Upload(const BlobStore& store, fs::path temp)
-    : store_(&store), temp_(std::move(temp)), out_(temp_, std::ios::binary | std::ios::trunc) {
+    : store_(&store), temp_(std::move(temp)), lock_(create_locked(temp_)) {
+  if (lock_.fd >= 0) out_.open(temp_, std::ios::binary | std::ios::trunc);
   if (!out_) disk_error("cannot create " + temp_.string(), std::errc::io_error);
+}
+
+BlobStore::Upload::Lock::~Lock() {
+  if (fd >= 0) ::close(fd);
 }
 
 BlobStore::Upload::~Upload() {

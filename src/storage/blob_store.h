@@ -5,6 +5,10 @@
 // (rename on disk; one PUT or a multipart upload on S3), so a reader never sees a partial object, an
 // interrupted upload leaves nothing behind, and concurrent uploads to one key end with one of them whole.
 // Memory stays bounded: bytes stream from the client to the spool file and from there to the backend.
+//
+// A process killed during an upload cannot remove its spool file, so each upload holds an exclusive flock on
+// its file while it lives, and opening a store removes every spool file that no upload holds: at start-up of
+// the server, of a worker, or of another gateway sharing the folder, whichever processes still run.
 #pragma once
 
 #include <cstdint>
@@ -13,6 +17,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 
 namespace yv::storage {
 
@@ -29,8 +34,8 @@ using ByteSink = std::function<bool(const char* data, size_t n)>;
 
 class BlobStore {
  public:
-  // Upload spool files live in `spool` (created on demand).
-  explicit BlobStore(std::filesystem::path spool) : spool_(std::move(spool)) {}
+  // Upload spool files live in `spool` (created on demand); those that no live upload holds are removed.
+  explicit BlobStore(std::filesystem::path spool);
   virtual ~BlobStore() = default;
   BlobStore(const BlobStore&) = delete;
   BlobStore& operator=(const BlobStore&) = delete;
@@ -49,9 +54,17 @@ class BlobStore {
 
    private:
     friend class BlobStore;
+    // A descriptor of the spool file holding its flock, closed (so unlocked) with the upload.
+    struct Lock {
+      int fd = -1;
+      explicit Lock(int held) : fd(held) {}
+      Lock(Lock&& other) noexcept : fd(std::exchange(other.fd, -1)) {}
+      ~Lock();
+    };
     Upload(const BlobStore& store, std::filesystem::path temp);
     const BlobStore* store_;
     std::filesystem::path temp_;
+    Lock lock_;
     std::ofstream out_;
     uint64_t size_ = 0;
     std::string head_;  // the first bytes written (up to 64), to recognise the content type
