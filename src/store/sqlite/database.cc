@@ -2,21 +2,36 @@
 
 #include <sqlite3.h>
 
+#include <cerrno>
+
 #include "core/error.h"
 
 namespace yv::sqlite {
 namespace {
 
-[[noreturn]] void fail(sqlite3* db, std::string_view what) {
-  throw Error("state_store_error", std::string(what) + ": " + (db ? sqlite3_errmsg(db) : "out of memory"),
-              503);
+// A full disk is named as such, so that clients and the operator know what happened and what to do; any
+// other failure is the state store's. SQLite reports a full disk as SQLITE_FULL, or as an I/O error when
+// the shared-memory index cannot grow.
+[[noreturn]] void fail(sqlite3* db, int rc, std::string_view what, std::string_view why) {
+  const std::string detail = std::string(what) + ": " + std::string(why);
+  const bool full =
+      (rc & 0xff) == SQLITE_FULL || ((rc & 0xff) == SQLITE_IOERR && db && sqlite3_system_errno(db) == ENOSPC);
+  if (full) {
+    throw Error("disk_full",
+                "the disk of the state database is full; free space and try again (" + detail + ")", 507);
+  }
+  throw Error("state_store_error", detail, 503);
+}
+
+[[noreturn]] void fail(sqlite3* db, int rc, std::string_view what) {
+  fail(db, rc, what, db ? sqlite3_errmsg(db) : "out of memory");
 }
 
 }  // namespace
 
 Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
-  if (sqlite3_prepare_v2(db_, sql.data(), int(sql.size()), &stmt_, nullptr) != SQLITE_OK) {
-    fail(db_, "prepare " + std::string(sql));
+  if (const int rc = sqlite3_prepare_v2(db_, sql.data(), int(sql.size()), &stmt_, nullptr); rc != SQLITE_OK) {
+    fail(db_, rc, "prepare " + std::string(sql));
   }
 }
 
@@ -67,7 +82,7 @@ bool Statement::step() {
   const int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
-  fail(db_, "step");
+  fail(db_, rc, "step");
 }
 
 int64_t Statement::int_at(int column) const { return sqlite3_column_int64(stmt_, column); }
@@ -110,9 +125,11 @@ Database::~Database() {
 Statement Database::prepare(std::string_view sql) {
   auto [it, added] = cache_.try_emplace(std::string(sql));
   Cached& c = it->second;
-  if (added && sqlite3_prepare_v2(db_, sql.data(), int(sql.size()), &c.stmt, nullptr) != SQLITE_OK) {
+  if (const int rc =
+          added ? sqlite3_prepare_v2(db_, sql.data(), int(sql.size()), &c.stmt, nullptr) : SQLITE_OK;
+      rc != SQLITE_OK) {
     cache_.erase(it);
-    fail(db_, "prepare " + std::string(sql));
+    fail(db_, rc, "prepare " + std::string(sql));
   }
   if (c.in_use) return Statement(db_, sql);
   return Statement(db_, c.stmt, &c.in_use);
@@ -120,11 +137,16 @@ Statement Database::prepare(std::string_view sql) {
 
 void Database::exec(std::string_view sql) {
   char* message = nullptr;
-  if (sqlite3_exec(db_, std::string(sql).c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
+  if (const int rc = sqlite3_exec(db_, std::string(sql).c_str(), nullptr, nullptr, &message);
+      rc != SQLITE_OK) {
     const std::string why = message ? message : "unknown error";
     sqlite3_free(message);
-    throw Error("state_store_error", "exec: " + why, 503);
+    fail(db_, rc, "exec", why);
   }
+}
+
+void Database::rollback() noexcept {
+  if (!sqlite3_get_autocommit(db_)) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
 }
 
 int64_t Database::changes() const { return sqlite3_changes64(db_); }

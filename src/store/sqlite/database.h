@@ -37,8 +37,8 @@ class Statement {
   Statement& bind_optional(int index, const std::optional<std::string>& value);
   Statement& bind_optional(int index, const std::optional<double>& value);
 
-  // Advances to the next row; false when there are no more. Throws yv::Error "state_store_error" (503) on
-  // failure.
+  // Advances to the next row; false when there are no more. Throws yv::Error "disk_full" (507) when the disk
+  // is full, "state_store_error" (503) on any other failure.
   bool step();
   // Runs a statement that returns no rows.
   void run() { step(); }
@@ -80,14 +80,15 @@ class Database {
     return within("BEGIN", f);
   }
 
-  // Runs f() between BEGIN IMMEDIATE and COMMIT; rolls back and rethrows if f throws.
+  // Runs f() between BEGIN IMMEDIATE and COMMIT; rolls back and rethrows if f throws. A write that finds the
+  // disk full throws yv::Error "disk_full" (507) and changes nothing.
   template <class F>
   auto transaction(F&& f) {
     return within("BEGIN IMMEDIATE", f);
   }
 
  private:
-  // f() between `begin` and COMMIT; ROLLBACK and rethrow if it throws.
+  // f() between `begin` and COMMIT; rolls back and rethrows if it (or COMMIT) throws.
   template <class F>
   auto within(const char* begin, F& f) {
     exec(begin);
@@ -101,10 +102,13 @@ class Database {
         return result;
       }
     } catch (...) {
-      exec("ROLLBACK");
+      rollback();
       throw;
     }
   }
+  // Ends the open transaction, unless SQLite ended it already (as it does after a full disk or an I/O error):
+  // a second error here would hide the first.
+  void rollback() noexcept;
 
   struct Cached {
     sqlite3_stmt* stmt = nullptr;
