@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "core/error.h"
 #include "core/ids.h"
 
 namespace yv {
@@ -28,6 +29,30 @@ inline nlohmann::json time_or_null(const std::optional<double>& seconds) {
 // of throwing while answering.
 inline std::string json_text(const nlohmann::json& value) {
   return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// JSON from outside (request bodies, files a client named) nests at most this deep.
+inline constexpr int kMaxJsonDepth = 64;
+
+// `text` parsed, refusing it while it is read at the first array or object nested deeper than kMaxJsonDepth:
+// the parser itself is iterative, but what code does with a value (copy, compare, dump it) recurses once per
+// level, so tens of thousands of levels overflow a thread's stack. Throws yv::Error "json_too_deep" (400),
+// naming `what`; nlohmann's parse_error when it is not JSON.
+template <typename Input>
+nlohmann::json parse_json_bounded(Input&& text, const std::string& what) {
+  const nlohmann::json::parser_callback_t depth_guard =
+      [&what](int depth, nlohmann::json::parse_event_t event, nlohmann::json&) {
+        const bool opens = event == nlohmann::json::parse_event_t::object_start ||
+                           event == nlohmann::json::parse_event_t::array_start;
+        if (opens && depth >= kMaxJsonDepth) {
+          throw Error(
+              "json_too_deep",
+              what + " nests arrays and objects more than " + std::to_string(kMaxJsonDepth) + " levels deep",
+              400);
+        }
+        return true;
+      };
+  return nlohmann::json::parse(std::forward<Input>(text), depth_guard);
 }
 
 }  // namespace yv

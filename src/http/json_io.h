@@ -15,11 +15,8 @@ void send_json(httplib::Response& res, int status, const nlohmann::json& body);
 void send_error(const httplib::Request& req, httplib::Response& res, int status, const std::string& code,
                 const std::string& detail);
 
-// How deeply a request body may nest arrays and objects: the outermost value is level 1.
-inline constexpr int kMaxJsonDepth = 64;
-
 // The request body as JSON. Throws yv::Error "invalid_json" (400), with the parser's position, when it is
-// not, and "json_too_deep" (400) when it nests deeper than kMaxJsonDepth (it is refused while it is read).
+// not, and "json_too_deep" (400) when it nests deeper than kMaxJsonDepth (core/json_util.h).
 nlohmann::json parse_body(const httplib::Request& req);
 
 }  // namespace yv::http

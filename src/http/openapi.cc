@@ -12,6 +12,7 @@
 #include "core/build_info.h"
 #include "core/error.h"
 #include "core/files.h"
+#include "core/json_util.h"
 #include "core/paths.h"
 #include "engine/planner.h"
 #include "http/api_server.h"

@@ -3,6 +3,8 @@
 // are parsed, on every route that reads one.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -57,6 +59,20 @@ TEST_F(JsonDepthSecurityTest, NestingIsCutOffPast64Levels) {
   };
   EXPECT_EQ(refusal("/v1/tasks", body(63))["code"], "unknown_node");
   EXPECT_EQ(refusal("/v1/tasks", body(64))["code"], "json_too_deep");
+}
+
+TEST_F(JsonDepthSecurityTest, DeeplyNestedFileAStageReadsFailsTheStageNotTheWorker) {
+  // Files a node parses come from clients too (an uploaded transcript): the worker reads them with the same
+  // bound, so the task fails clearly instead of a crashed worker running it again and again.
+  const auto file = server_->bucket_dir() / "deep" / "segments.json";
+  std::filesystem::create_directories(file.parent_path());
+  std::ofstream(file) << R"({"segments": )" << nested_arrays(kAttackDepth) << "}";
+  server_->post("/v1/tasks", {{"task_name", "wservice.generate_subtitle_files"},
+                              {"task_id", "deep-segments"},
+                              {"input_data", {{"segments_file", "deep/segments.json"}}}});
+  const json done = server_->wait_for_task("deep-segments", 60);
+  EXPECT_EQ(done["status"], "failed") << done.dump(2);
+  EXPECT_NE(done.dump().find("json_too_deep"), std::string::npos) << done.dump(2);
 }
 
 }  // namespace

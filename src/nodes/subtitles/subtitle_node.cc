@@ -8,6 +8,7 @@
 
 #include "core/error.h"
 #include "core/files.h"
+#include "core/json_util.h"
 #include "nodes/subtitles/compliance.h"
 #include "nodes/subtitles/cues.h"
 #include "nodes/subtitles/formats.h"
@@ -22,7 +23,7 @@ json read_json(const std::string& path, const char* what) {
   std::ifstream in(path);
   if (!in) throw Error("file_not_found", std::string("文件不存在: ") + path, 404);
   try {
-    return json::parse(in);
+    return parse_json_bounded(in, what);
   } catch (const json::parse_error& e) {
     throw Error("invalid_input", std::string(what) + " is not valid JSON: " + e.what());
   }
