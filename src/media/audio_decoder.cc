@@ -1,5 +1,7 @@
 #include "media/audio_decoder.h"
 
+#include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 
 #include "core/error.h"
@@ -19,6 +21,13 @@ namespace {
 
 }  // namespace
 
+double max_media_seconds() {
+  constexpr double kDefault = 6 * 3600;
+  const char* value = std::getenv("YIVIDEO_MAX_MEDIA_SECONDS");
+  const double seconds = value && *value ? std::strtod(value, nullptr) : kDefault;
+  return seconds > 0 ? std::min(seconds, 1e9) : kDefault;  // bounded, so that it counts in frames
+}
+
 struct AudioReader::State {
   FormatPtr format;
   CodecPtr decoder;
@@ -29,7 +38,7 @@ struct AudioReader::State {
 };
 
 AudioReader::AudioReader(const std::string& path, int sample_rate, int channels, int audio_stream)
-    : s_(std::make_unique<State>()), path_(path) {
+    : s_(std::make_unique<State>()), path_(path), max_frames_(uint64_t(max_media_seconds() * sample_rate)) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) throw Error("file_not_found", "文件不存在: " + path, 404);
   s_->sample_rate = sample_rate;
@@ -94,21 +103,26 @@ double AudioReader::duration() const {
 void AudioReader::read(const std::function<bool(const float*, size_t)>& sink) {
   AVCodecContext* decoder = s_->decoder.get();
   SwrContext* swr = s_->swr.get();
-  std::vector<float> block;
+  std::vector<float> block(kBlockFrames * size_t(s_->channels));
+  uint8_t* dst = reinterpret_cast<uint8_t*>(block.data());
   bool stopped = false;
-  size_t delivered = 0;
-  // Converts one decoded frame (or, with frame == nullptr, the resampler's buffered tail) and delivers it.
+  uint64_t delivered = 0;
+  // Converts one decoded frame (or, with frame == nullptr, the resampler's buffered tail) and delivers it,
+  // block by block: what does not fit in a block waits inside the resampler for the next call, which passes
+  // no new samples (but a frame, since none means the end).
   const auto deliver = [&](const AVFrame* frame) {
-    const int in_samples = frame ? frame->nb_samples : 0;
-    const int capacity = int(av_rescale_rnd(swr_get_delay(swr, decoder->sample_rate) + in_samples,
-                                            s_->sample_rate, decoder->sample_rate, AV_ROUND_UP));
-    if (capacity <= 0 || stopped) return;
-    block.resize(size_t(capacity) * size_t(s_->channels));
-    uint8_t* dst = reinterpret_cast<uint8_t*>(block.data());
-    const int got = swr_convert(
-        swr, &dst, capacity, frame ? const_cast<const uint8_t**>(frame->extended_data) : nullptr, in_samples);
-    if (got > 0) {
-      delivered += size_t(got);
+    const auto** in = frame ? const_cast<const uint8_t**>(frame->extended_data) : nullptr;
+    int in_samples = frame ? frame->nb_samples : 0;
+    for (int got = int(kBlockFrames); got == int(kBlockFrames) && !stopped; in_samples = 0) {
+      got = swr_convert(swr, &dst, int(kBlockFrames), in, in_samples);
+      if (got <= 0) return;
+      if (delivered + uint64_t(got) > max_frames_) {
+        throw Error("media_too_long",
+                    "the audio is longer than the limit of " + std::to_string(int64_t(max_media_seconds())) +
+                        " seconds (YIVIDEO_MAX_MEDIA_SECONDS)",
+                    413);
+      }
+      delivered += uint64_t(got);
       stopped = !sink(block.data(), size_t(got));
     }
   };
@@ -152,7 +166,8 @@ Audio decode_audio(const std::string& path, int sample_rate) {
   AudioReader reader(path, sample_rate, 1);
   Audio audio;
   audio.sample_rate = sample_rate;
-  audio.samples.reserve(size_t(reader.duration() * sample_rate) + 1024);
+  // The stated duration only sizes the buffer, within the limit: a container may state any duration.
+  audio.samples.reserve(size_t(std::min(reader.duration(), max_media_seconds()) * sample_rate) + 1024);
   reader.read([&](const float* samples, size_t frames) {
     audio.samples.insert(audio.samples.end(), samples, samples + frames);
     return true;
