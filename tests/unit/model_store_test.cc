@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <functional>
 
@@ -60,6 +61,13 @@ TEST_F(ModelStoreTest, MissingModelIs404AndNamesWhatIsInstalled) {
     EXPECT_EQ(e.http_status(), 404);
     EXPECT_NE(e.detail().find("large-v3, tiny.en"), std::string::npos) << e.detail();
   }
+}
+
+TEST(DefaultModelName, TinyEnForEnglishAndBaseForAnyOtherLanguageOrDetection) {
+  if (std::getenv("YIVIDEO_MODEL")) GTEST_SKIP() << "YIVIDEO_MODEL chooses the model for every language";
+  EXPECT_EQ(default_model_name("en"), "tiny.en");
+  EXPECT_EQ(default_model_name("zh"), "base");
+  EXPECT_EQ(default_model_name("auto"), "base");
 }
 
 }  // namespace

@@ -13,7 +13,7 @@ TEST(WordErrorRate, IgnoresCasePunctuationAndSpacing) {
   const auto r =
       word_error_rate("And so, my fellow Americans: ask not!", "  and so my FELLOW americans ask not ");
   EXPECT_EQ(r.rate, 0.0);
-  EXPECT_EQ(r.reference_words, 7);
+  EXPECT_EQ(r.reference_units, 7);
 }
 
 TEST(WordErrorRate, KeepsApostrophesInsideWords) {
@@ -39,6 +39,28 @@ TEST(WordErrorRate, EmptyReferenceNeverDividesByZero) {
   EXPECT_EQ(word_error_rate("", "").rate, 0.0);
   EXPECT_EQ(word_error_rate("", "noise words").rate, 1.0);
   EXPECT_EQ(word_error_rate("", "noise words").insertions, 2);
+}
+
+TEST(CharacterErrorRate, IgnoresCjkAndAsciiPunctuationAndSpaces) {
+  const auto r = character_error_rate("甚至出现交易几乎停滞的情况", "甚至，出现 “交易” 几乎停滞的情况。!");
+  EXPECT_EQ(r.rate, 0.0);
+  EXPECT_EQ(r.reference_units, 13);
+}
+
+TEST(CharacterErrorRate, CountsEachCharacterOnce) {
+  // One substitution (滞 -> 止) in 13 characters, as base once heard the AISHELL clip.
+  const auto r = character_error_rate("甚至出现交易几乎停滞的情况", "甚至出现交易几乎停止的情况");
+  EXPECT_EQ(r.substitutions, 1);
+  EXPECT_DOUBLE_EQ(r.rate, 1.0 / 13.0);
+}
+
+TEST(CharacterErrorRate, ATraditionalFormIsAnotherCharacter) {
+  EXPECT_EQ(character_error_rate("换", "換").substitutions, 1);
+}
+
+TEST(CharacterErrorRate, SplitsMixedTextIntoCodePointsAndLowerCasesAscii) {
+  EXPECT_EQ(normalized_characters("AI 视频, ok…"),
+            (std::vector<std::string>{"a", "i", "视", "频", "o", "k"}));
 }
 
 }  // namespace

@@ -27,9 +27,9 @@ fs::path default_model_dir() {
   return cache_dir() / "models";
 }
 
-std::string default_model_name() {
-  const char* name = std::getenv("YIVIDEO_MODEL");
-  return name && *name ? name : "tiny.en";
+std::string default_model_name(std::string_view language) {
+  if (const char* name = std::getenv("YIVIDEO_MODEL"); name && *name) return name;
+  return language == "en" ? "tiny.en" : "base";
 }
 
 fs::path ModelStore::resolve(const std::string& name) const {

@@ -1,13 +1,16 @@
 // Where Whisper models live, and how users name them.
 //
 // A model directory ($YIVIDEO_MODEL_DIR, default ~/.cache/yivideo/models) holds whisper.cpp ggml files named
-// ggml-<name>.bin: the set-up converts the pinned tiny.en weights into ggml-tiny.en.bin, and a user may drop
-// in any official ggml model (ggml-large-v3.bin, ggml-base.bin, ...) and select it by name ("large-v3").
+// ggml-<name>.bin: the set-up converts the pinned tiny.en and base weights into ggml-tiny.en.bin and
+// ggml-base.bin, and a user may drop in any official ggml model (ggml-large-v3.bin, ...) and select it by
+// name
+// ("large-v3").
 // Names are validated so that a name coming from an API request can never reach outside the directory.
 #pragma once
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace yv::whisper {
@@ -15,8 +18,11 @@ namespace yv::whisper {
 // $YIVIDEO_MODEL_DIR, else cache_dir()/models (~/.cache/yivideo/models).
 std::filesystem::path default_model_dir();
 
-// $YIVIDEO_MODEL, else "tiny.en": the model used when a request names none.
-std::string default_model_name();
+// The model used when a request names none, for the requested `language` (an ISO 639-1 code or "auto"):
+// $YIVIDEO_MODEL when set; else "tiny.en" for English, the fastest model that transcribes it well; else
+// "base", the smallest multilingual model, for any other language and for "auto" (an English-only model can
+// neither detect a language nor transcribe another).
+std::string default_model_name(std::string_view language = "en");
 
 class ModelStore {
  public:

@@ -31,10 +31,12 @@ nlohmann::json run(const engine::NodeRun& r) {
   const std::string input = p.value("audio_path", p.value("video_path", ""));
   if (input.empty())
     throw Error("invalid_parameter", "faster_whisper.transcribe_audio needs audio_path or video_path");
-  const std::string model_name = p["model"];
 
   TranscribeOptions o;
   o.language = p["language"];
+  // The default depends on the language, so it is chosen here rather than declared with the parameter: an
+  // English-only model would turn any other language into English or nothing.
+  const std::string model_name = p.value("model", p.value("model_size", default_model_name(o.language)));
   o.task = p["task"];
   o.beam_size = p["beam_size"];
   o.best_of = p["best_of"];
@@ -83,7 +85,10 @@ engine::NodeSpec transcribe_node() {
        "Audio to transcribe (from ffmpeg.extract_audio)"},
       {"video_path", ParamType::kString, nullptr, false, true, "Media to decode when there is no audio_path"},
       {"language", ParamType::kString, "auto", false, true, "ISO 639-1 code, or auto"},
-      {"model", ParamType::kString, default_model_name(), false, false, "Model name in the model directory"},
+      {"model", ParamType::kString, nullptr, false, false,
+       "Model name in the model directory (default: $YIVIDEO_MODEL, else tiny.en for language en and the "
+       "multilingual base for any other language or auto)"},
+      {"model_size", ParamType::kString, nullptr, false, false, "faster-whisper's name for model"},
       {"task", ParamType::kString, "transcribe", false, false, "transcribe, or translate into English"},
       {"beam_size", ParamType::kInteger, 5, false, false, "Beam width; 1 is greedy"},
       {"best_of", ParamType::kInteger, 5, false, false, "Candidates when sampling at a fallback temperature"},
@@ -101,6 +106,12 @@ engine::NodeSpec transcribe_node() {
        "Turns vad_filter on unless it is given"},
   };
   n.outputs = {"segments_file", "text", "language", "segments_count", "model"};
+  n.cross_check = [](const nlohmann::json& p) {
+    std::vector<std::string> broken;
+    if (p.contains("model") && p.contains("model_size") && p["model"] != p["model_size"])
+      broken.push_back("model and model_size name different models: give one of them");
+    return broken;
+  };
   n.run = run;
   return n;
 }
