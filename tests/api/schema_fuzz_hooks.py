@@ -14,16 +14,16 @@ from schemathesis.openapi.checks import RejectedPositiveData
 
 # (operation, error code, a phrase of the detail or "" for any) -> what the schema cannot know.
 STATE_DEPENDENT_REFUSALS = {
-    # A URL (callback or input) must be one curl parses with an http(s) host, and its host must not be a
-    # private or loopback address: a pattern can approach the first, not the second.
+    # A URL (callback or input) must be one curl parses with an http(s) host, and a literal address in it must
+    # be public (not private, loopback or special-purpose): a pattern can approach the first, not the second.
     ("POST /v1/workflows", "invalid_callback", "must be an http(s) URL"): "curl's URL grammar",
     ("POST /v1/tasks", "invalid_callback", "must be an http(s) URL"): "curl's URL grammar",
-    ("POST /v1/workflows", "invalid_callback", "private or loopback"): "address ranges",
-    ("POST /v1/tasks", "invalid_callback", "private or loopback"): "address ranges",
+    ("POST /v1/workflows", "invalid_callback", "not a public address"): "address ranges",
+    ("POST /v1/tasks", "invalid_callback", "not a public address"): "address ranges",
     ("POST /v1/workflows", "invalid_path", "must be an http(s) URL"): "curl's URL grammar",
     ("POST /v1/tasks", "invalid_path", "must be an http(s) URL"): "curl's URL grammar",
-    ("POST /v1/workflows", "invalid_path", "private or loopback"): "address ranges",
-    ("POST /v1/tasks", "invalid_path", "private or loopback"): "address ranges",
+    ("POST /v1/workflows", "invalid_path", "not a public address"): "address ranges",
+    ("POST /v1/tasks", "invalid_path", "not a public address"): "address ranges",
     # Local paths must lie inside the configured allowed roots.
     ("POST /v1/workflows", "invalid_path", "outside the allowed roots"): "configuration",
     ("POST /v1/tasks", "invalid_path", "outside the allowed roots"): "configuration",
