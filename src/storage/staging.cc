@@ -5,6 +5,7 @@
 #include <map>
 
 #include "core/error.h"
+#include "storage/input_paths.h"
 #include "storage/object_keys.h"
 
 namespace yv::storage {
@@ -20,7 +21,7 @@ void fetch_inputs(const BlobStore* store, nlohmann::json& params, const fs::path
   };
   const bool remote = store && !store->local();
   for (auto& [name, value] : params.items()) {
-    if (!(name.ends_with("_path") || name.ends_with("_file")) || !value.is_string()) continue;
+    if (!names_file(name) || !value.is_string()) continue;
     const std::string given = value;
     if (given.starts_with("http://") || given.starts_with("https://")) {
       std::string file = given.substr(0, given.find_first_of("?#"));

@@ -12,12 +12,12 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import tempfile
-import time
 import unittest
 import urllib.request
+
+from live_api import free_port, wait_until_up
 
 BIN = os.environ["YIVIDEO_BIN"]
 GUIDE = os.environ["YIVIDEO_QUICKSTART"]
@@ -36,22 +36,6 @@ def block_containing(language, marker):
     if len(found) != 1:
         raise AssertionError(f"expected one {language} block containing {marker!r}, found {len(found)}")
     return found[0]
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until_up(url):
-    for _ in range(300):
-        try:
-            urllib.request.urlopen(url, timeout=1)
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise AssertionError(f"{url} did not come up")
 
 
 class LiveServerCase(unittest.TestCase):

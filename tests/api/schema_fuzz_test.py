@@ -19,7 +19,6 @@ virtual environment scripts/lib/deps.sh installs from third_party/schemathesis-r
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -27,6 +26,8 @@ import time
 import unittest
 import urllib.request
 import uuid
+
+from live_api import free_port, wait_until_up
 
 BIN = os.environ["YIVIDEO_BIN"]
 FUZZER = os.environ.get("YIVIDEO_SCHEMATHESIS_PYTHON", "")
@@ -46,12 +47,6 @@ CHECKS = ",".join([
 ])
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class SchemaFuzzTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -69,14 +64,7 @@ class SchemaFuzzTest(unittest.TestCase):
             [BIN, "serve", "--host", "127.0.0.1", "--port", str(cls.port), "--db", os.path.join(cls.dir, "state.db"),
              "--workers", "0"],
             env=env, stdout=cls.log, stderr=subprocess.STDOUT)
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(cls.base + "/", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.05)
-        else:
-            raise AssertionError("the server did not come up")
+        wait_until_up(cls.base + "/")
         cls.seed_state()
 
     @classmethod
