@@ -1,7 +1,7 @@
 // Speaker diarization: who spoke when, from the audio alone.
 //
-// 1. Speech regions by energy (media/vad.h), with short bridging so that a pause between two speakers splits
-//    their regions; the level is normalised to -30 dBFS over the speech, as the encoder was trained.
+// 1. Speech regions by Silero VAD (media/vad.h), with short bridging so that a pause between two speakers
+//    splits their regions; the level is normalised to -30 dBFS over the speech, as the encoder was trained.
 // 2. GE2E embeddings (speaker_encoder.h) of 1.6 s windows every 0.4 s inside each region (a region shorter
 // than
 //    a window gets one window centred on it).
