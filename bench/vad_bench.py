@@ -35,7 +35,7 @@ import wave
 
 from asr_bench import deps
 from benchlib import BIN, ROOT, SHARED, machine
-from speech import wer
+from speech import edit_distance, wer
 
 RATE = 16000
 CLIPS = [("jfk", "en"), ("1272-128104-0000", "en"), ("another_door", "en"), ("zh/BAC009S0764W0121", "zh"),
@@ -100,14 +100,9 @@ def speech_span(samples):
 
 
 def cer(reference, hypothesis):
-    strip = lambda s: [c for c in s if not re.match(r"[\s\W]", c)]  # noqa: E731
-    ref, hyp = strip(reference), strip(hypothesis)
-    row = list(range(len(hyp) + 1))
-    for i, r in enumerate(ref, 1):
-        prev, row[0] = row[0], i
-        for j, h in enumerate(hyp, 1):
-            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (r != h))
-    return row[-1] / max(1, len(ref))
+    """Character error rate, punctuation and spaces removed."""
+    ref, hyp = (re.sub(r"[\s\W]", "", text) for text in (reference, hypothesis))
+    return edit_distance(ref, hyp) / max(1, len(ref))
 
 
 def regions(binary, path):

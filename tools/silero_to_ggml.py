@@ -28,10 +28,11 @@ float32. Values are stored in PyTorch's row-major order, which is ggml's with th
 
 import io
 import math
-import pickle
 import struct
 import sys
 import zipfile
+
+import ge2e_convert  # its unpickler reads a checkpoint's storages and refuses every class it does not name
 
 GGML_MAGIC = 0x67676D6C
 MODEL_TYPE = b"silero-16k"
@@ -67,27 +68,18 @@ class Module:
         self.attributes = state
 
 
-class _Unpickler(pickle.Unpickler):
-    """Builds Module and Tensor stubs for the module tree; refuses any other class (the archive is only data)."""
+class _Unpickler(ge2e_convert._Unpickler):
+    """The checkpoint unpickler (float storages by key, OrderedDict, nothing else) with the module tree's classes
+    as Module stubs, and tensors that read their data from the archive."""
 
     def find_class(self, module, name):
         if module.startswith("__torch__."):
             return type(name, (Module,), {})
-        if (module, name) == ("collections", "OrderedDict"):
-            return dict
         if (module, name) == ("torch._utils", "_rebuild_tensor_v2"):
             return lambda storage, offset, shape, stride, *_: Tensor(storage, offset, shape, stride)
         if (module, name) == ("torch.jit._pickle", "build_intlist"):
             return list
-        if (module, name) == ("torch", "FloatStorage"):
-            return name
-        raise pickle.UnpicklingError(f"unexpected class {module}.{name} in the TorchScript archive")
-
-    def persistent_load(self, pid):
-        # ('storage', storage type, key, location, element count)
-        if pid[0] != "storage" or pid[1] != "FloatStorage":
-            raise pickle.UnpicklingError(f"unexpected storage {pid[:2]}")
-        return pid
+        return super().find_class(module, name)
 
 
 def _flatten(obj, prefix, out):
