@@ -8,8 +8,8 @@ quiet and loud hiss, synthetic music: the fixtures hold no music recording). For
   - speech kept: the time the diarizer's speech regions (`yivideo run --chain pyannote_audio.diarize_speakers`,
     whose turns cover exactly its VAD's regions) share with the clip's speech span (first to last sample above
     -44 dBFS of the recording, as bench/diarization_bench.py takes it; the span includes the pauses between
-    sentences, so a perfect detector keeps a little less than 100% of JFK), over the span; on non-speech,
-    seconds of "speech" claimed;
+    sentences, so a perfect detector keeps a little less than 100% of JFK), over the span, and the seconds of
+    regions outside the span; on non-speech, seconds of "speech" claimed;
   - the transcript (`--chain faster_whisper.transcribe_audio`, default settings: enable_optimization, so the
     VAD is on; tiny.en for English, base for Mandarin) scored by WER (English) or CER (Mandarin, punctuation
     and spaces removed) against the reference; on non-speech, the characters of text invented;
@@ -29,6 +29,7 @@ import os
 import re
 import struct
 import subprocess
+import sys
 import tempfile
 import time
 import wave
@@ -178,9 +179,12 @@ def score(text, reference, language):
 
 
 def kept(turns, span):
+    """The part of the speech span inside the regions, and the seconds of regions outside it."""
+    total = sum(e - s for s, e in turns)
     if span is None:
-        return f"{sum(e - s for s, e in turns):.1f} s"
-    return f"{100 * overlap(turns, span) / (span[1] - span[0]):.0f}%"
+        return f"{total:.1f} s"
+    inside = overlap(turns, span)
+    return f"{100 * inside / (span[1] - span[0]):.0f}% / {total - inside:.1f} s"
 
 
 def main():
@@ -201,19 +205,18 @@ def main():
                 row.append(score(transcript(binary, path, language), reference, language))
             row.append(score(transcript(BIN, path, language, vad=False), reference, language))
             rows.append(row)
-            print("  ".join(row), flush=True, file=__import__("sys").stderr)
+            print("  ".join(row), flush=True, file=sys.stderr)
 
     labels = [label for label, _ in binaries]
     print(f"### Voice activity: Silero VAD against the energy detector ({time.strftime('%Y-%m-%d')})\n")
     print(f"Machine: {machine()}. Command: `bench/vad_bench.py"
           f"{' --old-bin <yivideo at f582601>' if args.old_bin else ''}`. Speech kept: the part of the clip's "
-          "speech span (first to last sample above -44 dBFS) inside the diarizer's speech regions; on non-speech, "
-          "the seconds claimed as speech. Transcript error: WER (English, tiny.en) or CER (Mandarin, base) of "
-          "`faster_whisper.transcribe_audio` with default settings (VAD on), and with vad_filter=false; on "
-          "non-speech, the characters of text invented.\n")
+          "speech span (first to last sample above -44 dBFS) inside the diarizer's speech regions / the seconds of "
+          "regions outside it; on non-speech, the seconds claimed as speech. Transcript error: WER (English, "
+          "tiny.en) or CER (Mandarin, base) of `faster_whisper.transcribe_audio` with default settings (VAD on), "
+          "and with vad_filter=false; on non-speech, the characters of text invented.\n")
     head = (["Input"] + [f"Speech kept, {l}" for l in labels] + ["Speech kept, faster-whisper's Silero"] +
-            [f"Error, VAD {l}" for l in labels] +
-            ["Error, VAD off"])
+            [f"Error, VAD {l}" for l in labels] + ["Error, VAD off"])
     print("| " + " | ".join(head) + " |\n|" + "---|" * len(head))
     for row in rows:
         print("| " + " | ".join(row) + " |")
