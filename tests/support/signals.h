@@ -1,8 +1,8 @@
 // Non-speech signals and level changes for the voice activity tests, 16 kHz mono.
 //
 // The music is synthetic (a melody and a bass line of harmonic notes with plucked envelopes over a chord
-// pad): it stands in for a real recording, of which the fixtures hold none. It has what fools an energy
-// detector and what Whisper likes to caption ("(music)", "Thank you."): steady level, no pauses, pitch.
+// pad): it stands in for a real recording, of which the fixtures hold none. Like music, it has a steady
+// level, no pauses and pitch.
 #pragma once
 
 #include <cstdint>
