@@ -5,6 +5,9 @@
 #include <algorithm>
 #include <climits>
 #include <cmath>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -38,6 +41,44 @@ std::vector<float> raised(const std::vector<float>& samples) {
   std::vector<float> out(samples.size());
   std::transform(samples.begin(), samples.end(), out.begin(), [gain](float x) { return x * gain; });
   return out;
+}
+
+// Whether `file` has the layout whisper.cpp's Silero graph is built for (tools/silero_to_ggml.py).
+// whisper.cpp sizes its arrays and tensors from the file's header and aborts the process on values it cannot
+// use, so a corrupt file is refused here first: the header's fields must be the network's, and every tensor
+// record must be well formed and lie inside the file (whisper.cpp checks the names and shapes itself).
+bool well_formed(const std::filesystem::path& file) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(file, ec);
+  std::ifstream in(file, std::ios::binary);
+  if (ec || !in) return false;
+  const auto next = [&in](int32_t& v) { return bool(in.read(reinterpret_cast<char*>(&v), sizeof v)); };
+  int32_t v = 0;
+  std::string type(10, '\0');
+  if (!next(v) || uint32_t(v) != 0x67676d6cu || !next(v) || v != 10 || !in.read(type.data(), 10) ||
+      type != "silero-16k")
+    return false;
+  // Version (any), window, context, 4 layers of (in, out, kernel), LSTM input and hidden size, final conv.
+  for (int32_t expected :
+       {-1, -1, -1, 512, 64, 4, 129, 128, 3, 128, 64, 3, 64, 64, 3, 64, 128, 3, 128, 128, 128, 1})
+    if (!next(v) || (expected >= 0 && v != expected)) return false;
+  int tensors = 0;
+  uint64_t end = uint64_t(in.tellg());  // of the last record read
+  for (int32_t dims = 0; next(dims); ++tensors) {
+    int32_t name = 0, type_id = 0;
+    if (dims < 1 || dims > 4 || !next(name) || name < 1 || name > 64 || !next(type_id) || type_id < 0 ||
+        type_id > 1)
+      return false;
+    uint64_t bytes = type_id == 0 ? 4 : 2;
+    for (int i = 0; i < dims; ++i) {
+      if (!next(v) || v < 1 || v > (1 << 20)) return false;
+      bytes *= uint64_t(v);
+      if (bytes > size) return false;  // and so never overflows
+    }
+    end = uint64_t(in.tellg()) + uint64_t(name) + bytes;
+    if (end > size || !in.seekg(std::streamoff(end))) return false;
+  }
+  return tensors == 15 && end == size;
 }
 
 // The process's Silero model, loaded on first use. whisper_vad_context keeps the LSTM's state and the last
@@ -94,13 +135,20 @@ class Detector {
     whisper_vad_context_params params = whisper_vad_default_context_params();
     // The network is tiny (32 ms windows, one at a time): a second thread only adds synchronisation.
     params.n_threads = 1;
-    ctx_.reset(whisper_vad_init_from_file_with_params(file.c_str(), params));
-    if (!ctx_) {
-      throw Error("model_load_failed",
-                  "cannot load the Silero VAD model " + file.string() +
-                      " (run scripts/serve or scripts/test to install it)",
-                  503);
+    const auto refuse = [&](const std::string& why) {
+      return Error("model_load_failed",
+                   "cannot load the Silero VAD model " + file.string() + why +
+                       " (run scripts/serve or scripts/test to install it)",
+                   503);
+    };
+    if (!well_formed(file)) throw refuse(": missing, or not a Silero VAD ggml file");
+    try {
+      ctx_.reset(whisper_vad_init_from_file_with_params(file.c_str(), params));
+    } catch (const std::exception& e) {
+      // whisper.cpp sizes its arrays from the file's header: a corrupt one throws from inside it.
+      throw refuse(std::string(": ") + e.what());
     }
+    if (!ctx_) throw refuse("");
   }
 
   std::mutex mutex_;

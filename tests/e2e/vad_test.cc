@@ -4,12 +4,16 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "core/error.h"
 #include "media/audio_decoder.h"
+#include "nodes/whisper/model_store.h"
 #include "support/fixtures.h"
 #include "support/signals.h"
+#include "support/subprocess.h"
 
 namespace yv::media {
 namespace {
@@ -91,6 +95,29 @@ TEST(Vad, EmptyAudioHasNoSpeechAndOtherRatesAreRefused) {
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), "invalid_media");
   }
+}
+
+TEST(Vad, AMissingOrCorruptModelIsAClearErrorNotACrash) {
+  // In a process of its own: the model is loaded once per process. A corrupt header would make whisper.cpp
+  // abort (it sizes its tensors from it); the wrapper refuses it first.
+  namespace fs = std::filesystem;
+  const fs::path dir = test::scratch_path("yivideo-vad-models");
+  fs::create_directories(dir);
+  fs::create_symlink(whisper::default_model_dir() / "ggml-tiny.en.bin", dir / "ggml-tiny.en.bin");
+  const auto transcribe = [&] {
+    return test::run_process({"/usr/bin/env", "YIVIDEO_MODEL_DIR=" + dir.string(), YIVIDEO_BIN, "run",
+                              test::shared_fixture("jfk.wav"), "--chain", "faster_whisper.transcribe_audio",
+                              "--language", "en"});
+  };
+  const auto missing = transcribe();
+  EXPECT_EQ(missing.exit_code, 1) << missing.err;
+  EXPECT_NE(missing.err.find("[model_load_failed]"), std::string::npos) << missing.err;
+  std::ofstream(dir / "silero-vad.bin", std::ios::binary)
+      << std::string("lmgg\x0a\0\0\0silero-16k", 18) << std::string(200, '\x7f');
+  const auto corrupt = transcribe();
+  EXPECT_EQ(corrupt.exit_code, 1) << corrupt.err;
+  EXPECT_NE(corrupt.err.find("not a Silero VAD ggml file"), std::string::npos) << corrupt.err;
+  fs::remove_all(dir);
 }
 
 }  // namespace
