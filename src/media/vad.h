@@ -17,8 +17,8 @@
 //
 // The weights (PyPI silero-vad, converted by tools/silero_to_ggml.py) are the models layer's
 // (whisper::vad_model_path()); they are loaded once per process, on first use. Detection is serialised
-// (one whisper_vad_context) and takes about 1/500 of the audio's duration on one thread, small beside
-// transcription or diarization.
+// (one whisper_vad_context) on one thread: a few milliseconds a second of audio (timed by hand, not in
+// bench/), small beside transcription or diarization.
 #pragma once
 
 #include <vector>
