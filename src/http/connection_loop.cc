@@ -14,6 +14,7 @@
 #include <cerrno>
 #include <nlohmann/json.hpp>
 
+#include "http/json_io.h"
 #include "http/localize.h"
 
 namespace yv::http {
@@ -195,11 +196,16 @@ void ConnectionLoop::accept_all() {
     size_t& from_client = per_client_[c->peer_ip];
     std::optional<Refusal> refused;
     if (connections_.size() >= limits_.max_connections) {
-      refused = Refusal{503, "too_many_connections", "the server holds as many connections as it can"};
+      refused = Refusal{503,
+                        "too_many_connections",
+                        "the server holds as many connections as it can",
+                        {{"Retry-After", kRetryAfterSeconds}}};
     } else if (from_client >= limits_.max_per_client) {
       refused =
-          Refusal{429, "too_many_connections",
-                  "more than " + std::to_string(limits_.max_per_client) + " connections from one address"};
+          Refusal{429,
+                  "too_many_connections",
+                  "more than " + std::to_string(limits_.max_per_client) + " connections from one address",
+                  {{"Retry-After", kRetryAfterSeconds}}};
     }
     if (refused) {
       const std::string answer = refusal_answer(*refused, nullptr);

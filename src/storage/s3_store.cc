@@ -86,8 +86,8 @@ struct S3Store::Response {
   }
 };
 
-S3Store::S3Store(S3Config config, std::filesystem::path spool)
-    : BlobStore(std::move(spool)), config_(std::move(config)) {
+S3Store::S3Store(S3Config config, std::filesystem::path spool, uint64_t min_free_bytes)
+    : BlobStore(std::move(spool), min_free_bytes), config_(std::move(config)) {
   std::string e = config_.endpoint;
   while (e.ends_with("/")) e.pop_back();
   const auto scheme = e.find("://");
