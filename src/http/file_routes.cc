@@ -188,24 +188,25 @@ void add_file_routes(Router& router, const storage::BlobStore& store) {
          "disk (nothing is kept)"}}},
       [&store, limit](const httplib::Request& req, httplib::Response& res,
                       const httplib::ContentReader& reader) { upload(store, limit, req, res, reader); });
-  router.add({"GET",
-              "/v1/files/download/{file_path}",
-              "files",
-              "Download (also HEAD; Range and ETag supported)",
-              bucket,
-              nullptr,
-              {{"200",
-                {{"description", "The bytes (Content-Type from the content; ETag, Accept-Ranges)"},
-                 {"content_type", "*/*"}}},
-               {"206", {{"description", "The requested range"}, {"content_type", "*/*"}}},
-               {"304", "Not modified (If-None-Match matched the ETag)"},
-               {"400", "An invalid key or bucket"},
-               {"404", "No such object"},
-               {"416",
-                {{"description",
-                  "No requested range can be satisfied (Content-Range: bytes */<size>; no "
-                  "body)"}}}}},
-             [&store](const httplib::Request& req, httplib::Response& res) { download(store, req, res); });
+  router.add_download(
+      {"GET",
+       "/v1/files/download/{file_path}",
+       "files",
+       "Download (also HEAD; Range and ETag supported)",
+       bucket,
+       nullptr,
+       {{"200",
+         {{"description", "The bytes (Content-Type from the content; ETag, Accept-Ranges)"},
+          {"content_type", "*/*"}}},
+        {"206", {{"description", "The requested range"}, {"content_type", "*/*"}}},
+        {"304", "Not modified (If-None-Match matched the ETag)"},
+        {"400", "An invalid key or bucket"},
+        {"404", "No such object"},
+        {"416",
+         {{"description",
+           "No requested range can be satisfied (Content-Range: bytes */<size>; no "
+           "body)"}}}}},
+      [&store](const httplib::Request& req, httplib::Response& res) { download(store, req, res); });
   // Before /v1/files/{file_path}, which would otherwise take "directories" for a key.
   router.add(
       {"DELETE",
