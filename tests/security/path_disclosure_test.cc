@@ -63,6 +63,14 @@ class PathDisclosureSecurityTest : public ::testing::Test {
            text.find(models_dir()) != std::string::npos;
   }
 
+  // That a task failed with an error that says `what` and names no server path.
+  static void expect_failure_naming(const json& task, const std::string& what) {
+    ASSERT_EQ(task["status"], "failed") << task.dump(2);
+    const std::string error = task["error"];
+    EXPECT_NE(error.find(what), std::string::npos) << error;
+    EXPECT_FALSE(names_server_paths(error)) << error;
+  }
+
   static inline LiveServer* server_ = nullptr;
 };
 
@@ -83,43 +91,28 @@ TEST_F(PathDisclosureSecurityTest, FailedStageNamesItsInputAsGiven) {
 }
 
 TEST_F(PathDisclosureSecurityTest, FailedTaskNamesItsInputAsGiven) {
-  server_->post("/v1/tasks", {{"task_name", "ffmpeg.extract_audio"},
-                              {"task_id", "junk"},
-                              {"input_data", {{"video_path", "videos/junk.mp4"}}}});
-  const json failed = server_->wait_for_task("junk", 30);
-  ASSERT_EQ(failed["status"], "failed") << failed.dump(2);
-  const std::string error = failed["error"];
-  EXPECT_NE(error.find("videos/junk.mp4"), std::string::npos) << error;
-  EXPECT_FALSE(names_server_paths(error)) << error;
+  expect_failure_naming(run_task("junk", "ffmpeg.extract_audio", {{"video_path", "videos/junk.mp4"}}),
+                        "videos/junk.mp4");
 }
 
 TEST_F(PathDisclosureSecurityTest, OutputThatCannotBeWrittenIsNamedByItsKey) {
   upload("tasks/blocked-output/audio.wav/in-the-way", "x");  // audio.wav is a folder: it cannot be written
-  const json failed =
-      run_task("blocked-output", "ffmpeg.extract_audio", {{"video_path", "videos/speech.wav"}});
-  ASSERT_EQ(failed["status"], "failed") << failed.dump(2);
-  const std::string error = failed["error"];
-  EXPECT_NE(error.find("tasks/blocked-output/audio.wav"), std::string::npos) << error;
-  EXPECT_FALSE(names_server_paths(error)) << error;
+  expect_failure_naming(
+      run_task("blocked-output", "ffmpeg.extract_audio", {{"video_path", "videos/speech.wav"}}),
+      "tasks/blocked-output/audio.wav");
 }
 
 TEST_F(PathDisclosureSecurityTest, OutputFolderThatCannotBeMadeIsNamedByItsKey) {
   upload("tasks/file-in-the-way", "x");  // the task's output folder is an object: it cannot be made
-  const json failed =
-      run_task("file-in-the-way", "ffmpeg.extract_audio", {{"video_path", "videos/speech.wav"}});
-  ASSERT_EQ(failed["status"], "failed") << failed.dump(2);
-  const std::string error = failed["error"];
-  EXPECT_NE(error.find("tasks/file-in-the-way"), std::string::npos) << error;
-  EXPECT_FALSE(names_server_paths(error)) << error;
+  expect_failure_naming(
+      run_task("file-in-the-way", "ffmpeg.extract_audio", {{"video_path", "videos/speech.wav"}}),
+      "tasks/file-in-the-way");
 }
 
 TEST_F(PathDisclosureSecurityTest, ModelThatCannotBeLoadedIsNamedWithoutItsFolder) {
-  const json failed =
-      run_task("no-encoder", "pyannote_audio.diarize_speakers", {{"audio_path", "videos/speech.wav"}});
-  ASSERT_EQ(failed["status"], "failed") << failed.dump(2);
-  const std::string error = failed["error"];
-  EXPECT_NE(error.find("model_load_failed"), std::string::npos) << error;
-  EXPECT_FALSE(names_server_paths(error)) << error;
+  expect_failure_naming(
+      run_task("no-encoder", "pyannote_audio.diarize_speakers", {{"audio_path", "videos/speech.wav"}}),
+      "model_load_failed");
 }
 
 // Runs `cleanup` when it goes out of scope, however the test ends.
