@@ -1,6 +1,7 @@
 #include "storage/s3_store.h"
 
 #include <curl/curl.h>
+#include <spdlog/spdlog.h>
 
 #include <chrono>
 #include <cstdio>
@@ -204,9 +205,10 @@ S3Store::Response S3Store::send_once(const Request& r) const {
   const CURLcode rc = curl_easy_perform(c);
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out.status);
   if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && out.sink_stopped)) {
+    // Where the object store is, is the deployment's business: the log says it, the answer does not.
+    spdlog::error("object store at {} unreachable: {}", scheme_host_, curl_easy_strerror(rc));
     throw Error("storage_unavailable",
-                std::string("object store at ") + scheme_host_ + " unreachable: " + curl_easy_strerror(rc),
-                503);
+                std::string("the object store is unreachable: ") + curl_easy_strerror(rc), 503);
   }
   return out;
 }

@@ -2,7 +2,7 @@
 // "videos/demo.mp4" showed its storage root in input_params and in the stage's input, and a failed stage or
 // task said "cannot decode audio of /<data dir>/files/yivideo/videos/…". They name inputs as they were given,
 // outputs and other objects by their keys, a model by its file name; a lapsed lease no longer names the
-// worker's host and pid.
+// worker's host and pid, nor an unreachable object store its address.
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <signal.h>
@@ -159,6 +159,20 @@ TEST(LapsedLeaseDisclosureTest, ALapsedLeaseDoesNotNameTheWorkersHostOrPid) {
   const std::string log = read_text((server.dir() / "serve.log").string());
   EXPECT_NE(log.find(std::string(host) + ":" + std::to_string(worker)), std::string::npos)
       << "the operator's log names the worker";
+}
+
+TEST(ObjectStoreDisclosureTest, AnUnreachableObjectStoreIsNotNamed) {
+  const int port = free_port();  // nobody listens there
+  const LiveServer server(
+      "yivideo-security-store-address",
+      {.workers = 0,
+       .env = {"YIVIDEO_STORAGE=s3", "YIVIDEO_S3_ENDPOINT=http://objects.localhost:" + std::to_string(port),
+               "YIVIDEO_S3_ACCESS_KEY=key", "YIVIDEO_S3_SECRET_KEY=secret"}});
+  const json refused = server.get("/v1/files/download/any.bin", 503);
+  EXPECT_EQ(refused["code"], "storage_unavailable") << refused.dump();
+  const std::string detail = refused["detail"];
+  EXPECT_EQ(detail.find("objects.localhost"), std::string::npos) << detail;
+  EXPECT_EQ(detail.find(std::to_string(port)), std::string::npos) << detail;
 }
 
 }  // namespace
