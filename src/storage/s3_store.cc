@@ -289,8 +289,10 @@ namespace {
 using FilePtr = std::unique_ptr<std::FILE, int (*)(std::FILE*)>;
 FilePtr open_at(const std::filesystem::path& file, uint64_t offset) {
   FilePtr f(std::fopen(file.c_str(), "rb"), &std::fclose);
-  if (!f || fseeko(f.get(), off_t(offset), SEEK_SET) != 0)
-    throw Error("storage_error", "cannot read the spool file " + file.string(), 507);
+  if (!f || fseeko(f.get(), off_t(offset), SEEK_SET) != 0) {
+    spdlog::error("cannot read the spool file {}", file.string());
+    throw Error("storage_error", "cannot read the upload's spool file", 507);
+  }
   return f;
 }
 }  // namespace
