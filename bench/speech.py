@@ -50,6 +50,12 @@ def wer(reference, hypothesis):
     return edit_distance(words(reference), words(hypothesis)) / max(1, len(words(reference)))
 
 
+def cer(reference, hypothesis):
+    """Character error rate, punctuation and spaces removed (for Chinese)."""
+    ref, hyp = (re.sub(r"[\s\W]", "", text) for text in (reference, hypothesis))
+    return edit_distance(ref, hyp) / max(1, len(ref))
+
+
 def edit_distance(ref, hyp):
     """Substitutions, deletions and insertions that turn the sequence ref into hyp."""
     row = list(range(len(hyp) + 1))

@@ -36,7 +36,7 @@ import wave
 
 from asr_bench import deps
 from benchlib import BIN, ROOT, SHARED, machine
-from speech import edit_distance, wer
+from speech import cer, wer
 
 RATE = 16000
 CLIPS = [("jfk", "en"), ("1272-128104-0000", "en"), ("another_door", "en"), ("zh/BAC009S0764W0121", "zh"),
@@ -98,12 +98,6 @@ def music(seconds):
 def speech_span(samples):
     loud = [i for i, x in enumerate(samples) if abs(x) > 200 / 32768]
     return loud[0] / RATE, (loud[-1] + 1) / RATE
-
-
-def cer(reference, hypothesis):
-    """Character error rate, punctuation and spaces removed."""
-    ref, hyp = (re.sub(r"[\s\W]", "", text) for text in (reference, hypothesis))
-    return edit_distance(ref, hyp) / max(1, len(ref))
 
 
 def regions(binary, path):
