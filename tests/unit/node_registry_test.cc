@@ -110,8 +110,8 @@ TEST(NodeRegistry, BuiltinTranscribeNodeDeclaresItsContract) {
   const NodeRegistry r = builtin_nodes();
   const NodeSpec& n = r.get("faster_whisper.transcribe_audio");
   EXPECT_EQ(n.resource_class, "cpu");
-  EXPECT_EQ(n.outputs,
-            (std::vector<std::string>{"segments_file", "text", "language", "segments_count", "model"}));
+  EXPECT_EQ(n.outputs, (std::vector<std::string>{"segments_file", "text", "language", "language_probability",
+                                                 "segments_count", "model"}));
   const auto p = r.resolve_params(n, {{"audio_path", "a.wav"}});
   EXPECT_EQ(p["beam_size"], 5);
   EXPECT_EQ(p["word_timestamps"], true);

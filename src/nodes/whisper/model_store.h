@@ -34,6 +34,10 @@ class ModelStore {
   // directory.
   std::filesystem::path resolve(const std::string& name) const;
 
+  // Where model `name` is or would be installed: ggml-<name>.bin in the directory.
+  // Throws yv::Error "invalid_model_name" (400) as resolve() does.
+  std::filesystem::path file_of(const std::string& name) const;
+
   // Names of the installed models, sorted.
   std::vector<std::string> installed() const;
 

@@ -9,7 +9,7 @@
 #include "core/files.h"
 #include "nodes/whisper/long_form.h"
 #include "nodes/whisper/model.h"
-#include "nodes/whisper/model_store.h"
+#include "nodes/whisper/model_catalogue.h"
 
 namespace yv::whisper {
 namespace {
@@ -26,6 +26,20 @@ const Model& cached_model(const std::string& name) {
   return *model;
 }
 
+// The model a transcription with `p` uses, when known: the one it names, else the default for its language.
+// The default depends on the language, so it is chosen here rather than declared with the parameter: an
+// English-only model would turn any other language into English or nothing.
+std::optional<std::string> chosen_model(const nlohmann::json& p) {
+  if (p.contains("model")) return p["model"].get<std::string>();
+  if (p.contains("model_size")) return p["model_size"].get<std::string>();
+  if (p.contains("language")) return default_model_name(p["language"].get<std::string>());
+  return std::nullopt;
+}
+
+std::optional<std::string> string_param(const nlohmann::json& p, const char* name) {
+  return p.contains(name) ? std::optional<std::string>(p[name].get<std::string>()) : std::nullopt;
+}
+
 nlohmann::json run(const engine::NodeRun& r) {
   const auto& p = r.params;
   const std::string input = p.value("audio_path", p.value("video_path", ""));
@@ -34,9 +48,7 @@ nlohmann::json run(const engine::NodeRun& r) {
 
   TranscribeOptions o;
   o.language = p["language"];
-  // The default depends on the language, so it is chosen here rather than declared with the parameter: an
-  // English-only model would turn any other language into English or nothing.
-  const std::string model_name = p.value("model", p.value("model_size", default_model_name(o.language)));
+  const std::string model_name = *chosen_model(p);
   o.task = p["task"];
   o.beam_size = p["beam_size"];
   o.best_of = p["best_of"];
@@ -70,6 +82,7 @@ nlohmann::json run(const engine::NodeRun& r) {
   return {{"segments_file", segments_file.string()},
           {"text", t.text()},
           {"language", t.language},
+          {"language_probability", t.language_probability},
           {"segments_count", t.segments.size()},
           {"model", model_name}};
 }
@@ -105,12 +118,14 @@ engine::NodeSpec transcribe_node() {
       {"enable_optimization", ParamType::kBoolean, true, false, true,
        "Turns vad_filter on unless it is given"},
   };
-  n.outputs = {"segments_file", "text", "language", "segments_count", "model"};
+  n.outputs = {"segments_file", "text", "language", "language_probability", "segments_count", "model"};
   n.cross_check = [](const nlohmann::json& p) {
-    std::vector<std::string> broken;
     if (p.contains("model") && p.contains("model_size") && p["model"] != p["model_size"])
-      broken.push_back("model and model_size name different models: give one of them");
-    return broken;
+      return std::vector<std::string>{"model and model_size name different models: give one of them"};
+    // At submit: a model that is not installed, a language Whisper does not know, or one the model cannot
+    // transcribe is refused before anything is stored (model_catalogue.h).
+    return ModelCatalogue(ModelStore(default_model_dir()))
+        .check_choice(chosen_model(p), string_param(p, "language"), string_param(p, "task"));
   };
   n.run = run;
   return n;
