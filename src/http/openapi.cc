@@ -56,6 +56,8 @@ json param_schema(const engine::ParamSpec& p) {
   if (!p.default_value.is_null()) s["default"] = p.default_value;
   if (!p.minimum.is_null()) s["minimum"] = p.minimum;
   if (!p.maximum.is_null()) s["maximum"] = p.maximum;
+  if (!p.choices.is_null()) s["enum"] = p.choices;
+  if (!p.pattern.empty()) s["pattern"] = p.pattern;
   if (p.type == engine::ParamType::kString && storage::names_file(p.name))
     s["allOf"] = {schema_ref("InputPath")};
   return s;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <regex>
 
 #include "core/error.h"
 #include "core/paths.h"
@@ -14,11 +15,8 @@ constexpr std::string_view kPrefix = "ggml-";
 constexpr std::string_view kSuffix = ".bin";
 
 bool valid_name(const std::string& name) {
-  if (name.empty() || name.size() > 64 || name == "." || name == "..") return false;
-  return std::all_of(name.begin(), name.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-           c == '_' || c == '-';
-  });
+  static const std::regex pattern(kModelNamePattern);
+  return std::regex_match(name, pattern);
 }
 }  // namespace
 

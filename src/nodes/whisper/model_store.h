@@ -15,6 +15,11 @@
 
 namespace yv::whisper {
 
+// A model name: 1-64 characters of [A-Za-z0-9._-], not "." or ".." (so that a name from a request can never
+// leave the directory). Written without look-arounds, which not every schema validator supports.
+inline constexpr const char* kModelNamePattern =
+    R"(^(?:[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}|\.[A-Za-z0-9_-][A-Za-z0-9._-]{0,62}|\.\.[A-Za-z0-9._-]{1,62})$)";
+
 // $YIVIDEO_MODEL_DIR, else cache_dir()/models (~/.cache/yivideo/models).
 std::filesystem::path default_model_dir();
 

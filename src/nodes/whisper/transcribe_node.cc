@@ -7,6 +7,7 @@
 
 #include "core/error.h"
 #include "core/files.h"
+#include "nodes/whisper/languages.h"
 #include "nodes/whisper/long_form.h"
 #include "nodes/whisper/model.h"
 #include "nodes/whisper/model_catalogue.h"
@@ -34,6 +35,13 @@ std::optional<std::string> chosen_model(const nlohmann::json& p) {
   if (p.contains("model_size")) return p["model_size"].get<std::string>();
   if (p.contains("language")) return default_model_name(p["language"].get<std::string>());
   return std::nullopt;
+}
+
+// "auto" and Whisper's language codes.
+nlohmann::json language_choices() {
+  nlohmann::json choices = {"auto"};
+  for (const auto& code : language_codes()) choices.push_back(code);
+  return choices;
 }
 
 std::optional<std::string> string_param(const nlohmann::json& p, const char* name) {
@@ -97,11 +105,14 @@ engine::NodeSpec transcribe_node() {
       {"audio_path", ParamType::kString, nullptr, false, false,
        "Audio to transcribe (from ffmpeg.extract_audio)"},
       {"video_path", ParamType::kString, nullptr, false, true, "Media to decode when there is no audio_path"},
-      {"language", ParamType::kString, "auto", false, true, "ISO 639-1 code, or auto"},
+      {"language", ParamType::kString, "auto", false, true, "ISO 639-1 code, or auto", nullptr, nullptr,
+       language_choices()},
       {"model", ParamType::kString, nullptr, false, false,
-       "Model name in the model directory (default: $YIVIDEO_MODEL, else tiny.en for language en and the "
-       "multilingual base for any other language or auto)"},
-      {"model_size", ParamType::kString, nullptr, false, false, "faster-whisper's name for model"},
+       "Installed model (GET /v1/models; default: $YIVIDEO_MODEL, else tiny.en for language en and the "
+       "multilingual base for any other language or auto)",
+       nullptr, nullptr, nullptr, kModelNamePattern},
+      {"model_size", ParamType::kString, nullptr, false, false, "faster-whisper's name for model", nullptr,
+       nullptr, nullptr, kModelNamePattern},
       {"task", ParamType::kString, "transcribe", false, false, "transcribe, or translate into English"},
       {"beam_size", ParamType::kInteger, 5, false, false, "Beam width; 1 is greedy"},
       {"best_of", ParamType::kInteger, 5, false, false, "Candidates when sampling at a fallback temperature"},
