@@ -69,5 +69,49 @@ TEST(Repetition, DifferentSentencesAreAllKept) {
   EXPECT_EQ(s.size(), 4u);
 }
 
+// The loops quoted in issue 16: a CJK character filling a whole cue, and a digit with a dash.
+TEST(Repetition, ACjkLoopIsCutToOneCharacter) {
+  std::string loop;
+  for (int i = 0; i < 120; ++i) loop += "弓";
+  Segment s = segment("我们今天" + loop);
+  EXPECT_TRUE(cut_loops(s));
+  EXPECT_EQ(s.text, "我们今天弓");
+}
+
+TEST(Repetition, ADigitDashLoopIsCutWithItsPartialTail) {
+  Segment s = segment(" Call 4-4-4-4-4-4-4-4-4-4-4-4-4-4-4");
+  EXPECT_TRUE(cut_loops(s));
+  EXPECT_EQ(s.text, " Call 4-");
+}
+
+TEST(Repetition, ShortRepetitionsThatPeopleSayAreKept) {
+  for (const std::string text : {"哈哈哈哈", " no, no, no, no", "谢谢谢谢大家", " 1 2 3 4 5 6 7 8 9 10"}) {
+    Segment s = segment(text);
+    EXPECT_FALSE(cut_loops(s)) << text;
+    EXPECT_EQ(s.text, text);
+  }
+}
+
+TEST(Repetition, ALoopAcrossWordsDropsTheWordsItEmptied) {
+  Segment s;
+  s.words = {{0, 1, "好", 0.9}, {1, 2, "的", 0.9}};
+  for (int i = 0; i < 20; ++i) s.words.push_back({2.0 + i * 0.1, 2.1 + i * 0.1, "弓", 0.5});
+  s.words.push_back({4, 5, "吧", 0.9});
+  for (const auto& w : s.words) s.text += w.word;
+  EXPECT_TRUE(cut_loops(s));
+  EXPECT_EQ(s.text, "好的弓吧");
+  ASSERT_EQ(s.words.size(), 4u);
+  EXPECT_EQ(s.words[3].word, "吧");
+  EXPECT_DOUBLE_EQ(s.words[3].start, 4);
+}
+
+TEST(Repetition, ASentenceLoopInsideOneSegmentKeepsOneSentence) {
+  std::string text;
+  for (int i = 0; i < 6; ++i) text += " Thank you.";
+  Segment s = segment(text);
+  EXPECT_TRUE(cut_loops(s));
+  EXPECT_EQ(s.text, " Thank you.");
+}
+
 }  // namespace
 }  // namespace yv::whisper

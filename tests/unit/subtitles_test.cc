@@ -67,16 +67,53 @@ TEST(SubtitleLines, BalancedAtAWordBoundary) {
   EXPECT_LE(std::abs(int(length(lines[0])) - int(length(lines[1]))), 8);
 }
 
-TEST(SubtitleLines, CjkBreaksBetweenCharactersAndCountsCodePoints) {
+TEST(SubtitleLines, CjkBreaksBetweenWordsAndCountsCodePoints) {
   const std::string text = "今天我们将讨论视频处理流程和转录服务的最新进展情况";  // 25 characters
   EXPECT_EQ(length(text), 25u);
   const auto lines = break_lines(text, 16, 2);
   ASSERT_EQ(lines.size(), 2u);
-  EXPECT_EQ(lines[0] + lines[1], text);
-  EXPECT_EQ(length(lines[0]), 12u);
-  EXPECT_EQ(length(lines[1]), 13u);
+  // The most balanced cut (12 | 13) would split 流程 in two; the word boundary one character on is taken.
+  EXPECT_EQ(lines[0], "今天我们将讨论视频处理流程");
+  EXPECT_EQ(lines[1], "和转录服务的最新进展情况");
   EXPECT_EQ(Limits::for_language("zh").max_chars_per_line, 16);
   EXPECT_EQ(Limits::for_language("en").max_chars_per_line, 42);
+}
+
+TEST(SubtitleLines, CjkBreaksAfterAClauseMarkWhenBothLinesFit) {
+  const auto lines = break_lines("我们今天先看一下结果，然后讨论下一步的计划", 16, 2);
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0], "我们今天先看一下结果，");
+  EXPECT_EQ(lines[1], "然后讨论下一步的计划");
+}
+
+TEST(SubtitleLines, CjkLinesNeverStartWithClosingPunctuation) {
+  for (int max_chars = 8; max_chars <= 16; ++max_chars) {
+    for (const auto& line :
+         break_lines("他说：“这个问题很难。”我们都同意，所以决定明天再讨论", max_chars, 4)) {
+      for (const std::string mark : {"，", "。", "”", "："}) EXPECT_FALSE(line.starts_with(mark)) << line;
+    }
+  }
+}
+
+TEST(SubtitleCues, CjkCuesEndAtAClauseOrWordRatherThanInsideAWord) {
+  // Whisper's words in Chinese are tokens of one or two characters, each timed.
+  const std::vector<std::string> tokens = {"我们", "今天", "主要", "讨论", "视频",   "处理", "的",   "流程",
+                                           "，",   "以及", "语音", "识别", "和",     "字幕", "生成", "的",
+                                           "最新", "进展", "情况", "和",   "下一步", "计划", "安排"};
+  std::vector<Word> words;
+  double t = 0;
+  for (const auto& token : tokens) {
+    for (const auto& piece : {token.substr(0, 3), token.substr(3)}) {  // split each into single characters
+      if (piece.empty()) continue;
+      words.push_back({t, t + 0.2, piece});
+      t += 0.2;
+    }
+  }
+  const auto cues = build_cues(words, Limits::for_language("zh"));
+  ASSERT_GE(cues.size(), 2u);
+  std::string first;
+  for (const auto& line : cues[0].lines) first += line;
+  EXPECT_TRUE(first.ends_with("，")) << first;
 }
 
 TEST(SubtitleCues, NaturalSpeechMeetsEveryLimit) {

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <map>
+#include <tuple>
+
+#include "text/line_breaks.h"
 
 namespace yv::subtitles {
 namespace {
@@ -57,6 +60,31 @@ bool fits(const std::string& text, const Limits& limits) {
   return true;
 }
 
+// How many of `current`'s words close a cue that `next` does not fit into. In text written without spaces,
+// a Whisper word is a token, often part of a real word: the cue ends after the last clause mark (，。) in its
+// second half, else at the last word boundary (text/line_breaks.h) there, so that neither a clause nor a word
+// is cut in two when that can be helped; otherwise all of them.
+size_t cue_end(const std::vector<Word>& current, const Word& next) {
+  const size_t n = current.size();
+  if (text_of(current).find(' ') != std::string::npos) return n;  // spaced text: words are whole words
+  std::vector<size_t> starts;                                     // byte offset of each word, then of `next`
+  std::string joined;
+  for (const auto& w : current) {
+    starts.push_back(joined.size());
+    joined += w.text;
+  }
+  starts.push_back(joined.size());
+  joined += next.text;
+  for (size_t k = n; k > 0 && 2 * k >= n; --k) {
+    if (text::ends_clause(current[k - 1].text)) return k;
+  }
+  const auto breaks = text::word_break_offsets(joined);
+  for (size_t k = n; k > 0 && 2 * k >= n; --k) {
+    if (std::binary_search(breaks.begin(), breaks.end(), starts[k])) return k;
+  }
+  return n;
+}
+
 }  // namespace
 
 Limits Limits::for_language(const std::string& language) {
@@ -83,18 +111,27 @@ std::vector<std::string> break_lines(const std::string& text, int max_chars, int
       start = end + 1;
     }
   } else {
-    tokens = code_points(text);
+    size_t from = 0;
+    for (size_t at : text::word_break_offsets(text)) {
+      tokens.push_back(text.substr(from, at - from));
+      from = at;
+    }
+    tokens.push_back(text.substr(from));
+    if (tokens.size() == 1) tokens = code_points(text);  // one unbreakable run (a URL): cut it anywhere
   }
   const std::string sep = spaced ? " " : "";
   if (max_lines == 2) {
-    // The split whose longer line is shortest; on a tie, the one with the shorter top line.
-    size_t best = 1, best_longest = SIZE_MAX;
+    // Lines that fit before lines that do not; then a top line that ends a clause (the style guides' first
+    // choice of break); then the split whose longer line is shortest; then the shorter top line.
+    size_t best = 1;
+    std::tuple<bool, bool, size_t> best_key{true, true, SIZE_MAX};
     for (size_t cut = 1; cut < tokens.size(); ++cut) {
-      const size_t longest =
-          std::max(length(join(tokens, 0, cut, sep)), length(join(tokens, cut, tokens.size(), sep)));
-      if (longest < best_longest) {
+      const std::string top = join(tokens, 0, cut, sep);
+      const size_t longest = std::max(length(top), length(join(tokens, cut, tokens.size(), sep)));
+      const std::tuple<bool, bool, size_t> key{int(longest) > max_chars, !text::ends_clause(top), longest};
+      if (key < best_key) {
         best = cut;
-        best_longest = longest;
+        best_key = key;
       }
     }
     return {join(tokens, 0, best, sep), join(tokens, best, tokens.size(), sep)};
@@ -141,13 +178,18 @@ std::vector<Cue> build_cues(const std::vector<Word>& words, const Limits& limits
       const double so_far = current.back().end - current.front().start;
       // Reading speed is not a reason to cut: speech faster than max_cps stays too fast in smaller cues. The
       // timing pass below gives slow-to-read cues the silence after them instead.
-      const bool full = !fits(text_of(candidate), limits) || duration > limits.max_duration;
+      const bool too_long = !fits(text_of(candidate), limits);
+      const bool full = too_long || duration > limits.max_duration;
       const bool pause = w.start - current.back().end >= kPauseSeconds;
       const bool new_speaker = w.speaker && current.back().speaker && *w.speaker != *current.back().speaker;
       const bool sentence_done = ends_sentence(current.back().text) && so_far >= limits.min_duration;
       if (full || pause || new_speaker || sentence_done) {
+        const size_t end =
+            too_long && !pause && !new_speaker && !sentence_done ? cue_end(current, w) : current.size();
+        std::vector<Word> rest(current.begin() + long(end), current.end());
+        current.resize(end);
         cues.push_back(cue_of(std::move(current), limits));
-        current.clear();
+        current = std::move(rest);
       }
     }
     current.push_back(w);

@@ -48,7 +48,7 @@ struct Lane {
 };
 
 // Decodes `piece`; a chunk whose text loops is decoded again without prompt or rolling context (most loops
-// feed on the context) and the less repetitive text kept.
+// feed on the context) and the less repetitive text kept; loops left inside a segment are cut (cut_loops).
 Transcript decode(const Model& model, const media::Audio& piece, const TranscribeOptions& o,
                   const ProgressFn& progress) {
   Transcript t = model.transcribe(piece, o, progress);
@@ -61,6 +61,7 @@ Transcript decode(const Model& model, const media::Audio& piece, const Transcrib
     if (compression_ratio(again.text()) < compression_ratio(t.text())) t.segments = std::move(again.segments);
   }
   drop_repeated_segments(t.segments);
+  for (auto& seg : t.segments) cut_loops(seg);
   return t;
 }
 

@@ -32,10 +32,39 @@ void log_line(ggml_log_level level, const char* text, void*) {
 
 double centiseconds(int64_t t) { return double(t) / 100.0; }
 
+// Whether the UTF-8 text ends inside a character: byte-level tokens can split one (a Chinese character is
+// often two tokens), and the rest belongs to the same word whatever it looks like.
+bool ends_mid_character(const std::string& text) {
+  for (size_t back = 1; back <= std::min<size_t>(4, text.size()); ++back) {
+    const auto c = static_cast<unsigned char>(text[text.size() - back]);
+    if ((c & 0xc0) == 0x80) continue;  // continuation byte: look further back
+    const size_t length = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+    return length > back;
+  }
+  return false;
+}
+
+// Whether a character at this lead byte belongs to a script written without spaces between words: U+3000 to
+// U+9FFF (CJK punctuation, kana, CJK ideographs) and U+F000 to U+FFFF (compatibility ideographs, full-width
+// forms). Each such token is a word of its own; subtitles later join them at real word boundaries.
+bool unspaced_script(unsigned char lead) { return (lead >= 0xe3 && lead <= 0xe9) || lead == 0xef; }
+
+// The lead byte of the last character of UTF-8 text (0 for empty text).
+unsigned char last_lead(const std::string& text) {
+  size_t i = text.size();
+  while (i > 0 && (static_cast<unsigned char>(text[i - 1]) & 0xc0) == 0x80) --i;
+  return i ? static_cast<unsigned char>(text[i - 1]) : 0;
+}
+
 // Whisper marks a new word by a token that starts with a space; tokens without one continue the word
-// (" Amer" + "icans"). Special and timestamp tokens are not text.
+// (" Amer" + "icans"), except in scripts written without spaces (see unspaced_script). Special and timestamp
+// tokens are not text.
 void add_token(Segment& seg, const std::string& text, const whisper_token_data& data, int& tokens_in_word) {
-  if (seg.words.empty() || text.starts_with(' ')) {
+  const bool continues = !seg.words.empty() && !text.empty() &&
+                         (ends_mid_character(seg.words.back().word) ||
+                          (text[0] != ' ' && !unspaced_script(static_cast<unsigned char>(text[0])) &&
+                           !unspaced_script(last_lead(seg.words.back().word))));
+  if (!continues) {
     seg.words.push_back({centiseconds(data.t0), centiseconds(data.t1), text, data.p});
     tokens_in_word = 1;
     return;

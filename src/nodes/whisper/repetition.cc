@@ -39,6 +39,72 @@ bool looping(const Transcript& t, double threshold) {
                      [&](const auto& w) { return compression_ratio(w.second) > threshold; });
 }
 
+std::vector<bool> loop_free_bytes(std::string_view text) {
+  std::vector<size_t> starts;  // byte offset of each code point, then of the end
+  for (size_t b = 0; b < text.size(); ++b) {
+    if ((static_cast<unsigned char>(text[b]) & 0xc0) != 0x80) starts.push_back(b);
+  }
+  const size_t n = starts.size();
+  starts.push_back(text.size());
+  // Code points [a, a + count) as bytes.
+  const auto piece = [&](size_t a, size_t count) {
+    return text.substr(starts[a], starts[a + count] - starts[a]);
+  };
+  std::vector<bool> keep(text.size(), true);
+  for (size_t i = 0; i < n;) {
+    size_t looped = 0;  // code points from i that the loop found here covers
+    for (size_t unit = 1; unit <= size_t(kMaxLoopUnit) && i + 2 * unit <= n && !looped; ++unit) {
+      size_t repeats = 1;
+      while (i + (repeats + 1) * unit <= n && piece(i + repeats * unit, unit) == piece(i, unit)) ++repeats;
+      if (repeats < size_t(kMinLoopRepeats) || repeats * unit < size_t(kMinLoopLength)) continue;
+      looped = repeats * unit;
+      // A loop usually stops part-way through its piece ("4-4-4-4"): that part goes too.
+      for (size_t tail = unit - 1; tail > 0; --tail) {
+        if (i + looped + tail <= n && piece(i + looped, tail) == piece(i, tail)) {
+          looped += tail;
+          break;
+        }
+      }
+      std::fill(keep.begin() + long(starts[i + unit]), keep.begin() + long(starts[i + looped]), false);
+    }
+    i += looped ? looped : 1;
+  }
+  return keep;
+}
+
+bool cut_loops(Segment& segment) {
+  std::string joined;  // the text the words spell, or the segment's text when it has no words
+  for (const auto& w : segment.words) joined += w.word;
+  if (segment.words.empty()) joined = segment.text;
+  const auto keep = loop_free_bytes(joined);
+  if (std::all_of(keep.begin(), keep.end(), [](bool k) { return k; })) return false;
+  // The bytes of `text`, which starts at byte `from` of `joined`, that are kept.
+  const auto kept = [&](const std::string& text, size_t from) {
+    std::string out;
+    for (size_t b = 0; b < text.size(); ++b) {
+      if (keep[from + b]) out += text[b];
+    }
+    return out;
+  };
+  if (segment.words.empty()) {
+    segment.text = kept(segment.text, 0);
+    return true;
+  }
+  std::vector<Word> words;
+  segment.text.clear();
+  size_t at = 0;
+  for (auto& w : segment.words) {
+    std::string text = kept(w.word, at);
+    at += w.word.size();
+    if (text.find_first_not_of(' ') == std::string::npos) continue;
+    w.word = std::move(text);
+    segment.text += w.word;
+    words.push_back(std::move(w));
+  }
+  segment.words = std::move(words);
+  return true;
+}
+
 void drop_repeated_segments(std::vector<Segment>& segments) {
   std::vector<Segment> kept;
   std::string previous;

@@ -84,7 +84,13 @@ nlohmann::json run(const engine::NodeRun& r) {
     long_form.lanes = std::clamp(std::atoi(lanes), 1, 8);
   long_form.vad_filter =
       p.contains("vad_filter") ? p["vad_filter"].get<bool>() : p["enable_optimization"].get<bool>();
-  const Transcript t = transcribe_file(cached_model(model_name), input, o, r.progress, long_form);
+  Transcript t = transcribe_file(cached_model(model_name), input, o, r.progress, long_form);
+  // Whisper mixes the two scripts; Chinese speakers expect one, Simplified unless they ask otherwise.
+  if (p.contains("zh_script")) {
+    write_chinese_in(t, text::parse_chinese_script(p["zh_script"].get<std::string>()));
+  } else if (t.language == "zh") {
+    write_chinese_in(t, text::ChineseScript::kSimplified);
+  }
   const auto segments_file = r.work_dir / "segments.json";
   write_file_atomically(segments_file, to_json(t).dump(2) + "\n");
   return {{"segments_file", segments_file.string()},
@@ -124,6 +130,8 @@ engine::NodeSpec transcribe_node() {
        "Words to favour (names, jargon); lead the prompt"},
       {"temperature", ParamType::kArray, nlohmann::json::array({0.0, 0.2, 0.4, 0.6, 0.8, 1.0}), false, false,
        "Fallback temperatures: the first, then rising by the step between the first two"},
+      {"zh_script", ParamType::kString, nullptr, false, false,
+       "Chinese characters: simplified, traditional or as_is (default: simplified for zh, as_is for yue)"},
       {"vad_filter", ParamType::kBoolean, nullptr, false, false,
        "Transcribe only the speech regions (default: enable_optimization)"},
       {"enable_optimization", ParamType::kBoolean, true, false, true,
@@ -131,8 +139,17 @@ engine::NodeSpec transcribe_node() {
   };
   n.outputs = {"segments_file", "text", "language", "language_probability", "segments_count", "model"};
   n.cross_check = [](const nlohmann::json& p) {
+    std::vector<std::string> broken;
     if (p.contains("model") && p.contains("model_size") && p["model"] != p["model_size"])
-      return std::vector<std::string>{"model and model_size name different models: give one of them"};
+      broken.push_back("model and model_size name different models: give one of them");
+    if (p.contains("zh_script") && p["zh_script"].is_string()) {
+      try {
+        text::parse_chinese_script(p["zh_script"].get<std::string>());
+      } catch (const Error& e) {
+        broken.push_back(e.what());
+      }
+    }
+    if (!broken.empty()) return broken;
     // At submit: a model that is not installed, a language Whisper does not know, or one the model cannot
     // transcribe is refused before anything is stored (model_catalogue.h).
     return ModelCatalogue(ModelStore(default_model_dir()))

@@ -11,6 +11,14 @@ std::string Transcript::text() const {
   return first == std::string::npos ? "" : out.substr(first);
 }
 
+void write_chinese_in(Transcript& t, text::ChineseScript script) {
+  if (t.language != "zh" && t.language != "yue") return;
+  for (auto& s : t.segments) {
+    s.text = text::to_script(s.text, script);
+    for (auto& w : s.words) w.word = text::to_script(w.word, script);
+  }
+}
+
 nlohmann::json to_json(const Transcript& t) {
   auto segments = nlohmann::json::array();
   for (const auto& s : t.segments) {

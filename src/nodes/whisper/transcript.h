@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "text/chinese_script.h"
+
 namespace yv::whisper {
 
 struct Word {
@@ -32,6 +34,10 @@ struct Transcript {
   // The segments' texts joined, without the leading space Whisper puts on each.
   std::string text() const;
 };
+
+// Writes the transcript's Chinese in `script` (segment texts and words), when its language is Chinese ("zh")
+// or Cantonese ("yue"); any other transcript is left as it is.
+void write_chinese_in(Transcript& t, text::ChineseScript script);
 
 // {"language","language_probability","duration","segments":[{id,start,end,text,avg_logprob,no_speech_prob,
 // words:[{start,end,word,probability}]}]}
