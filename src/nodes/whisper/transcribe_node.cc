@@ -131,7 +131,8 @@ engine::NodeSpec transcribe_node() {
       {"temperature", ParamType::kArray, nlohmann::json::array({0.0, 0.2, 0.4, 0.6, 0.8, 1.0}), false, false,
        "Fallback temperatures: the first, then rising by the step between the first two"},
       {"zh_script", ParamType::kString, nullptr, false, false,
-       "Chinese characters: simplified, traditional or as_is (default: simplified for zh, as_is for yue)"},
+       "Chinese characters: simplified, traditional or as_is (default: simplified for zh, as_is for yue)",
+       nullptr, nullptr, nlohmann::json::array({"simplified", "traditional", "as_is"})},
       {"vad_filter", ParamType::kBoolean, nullptr, false, false,
        "Transcribe only the speech regions (default: enable_optimization)"},
       {"enable_optimization", ParamType::kBoolean, true, false, true,
@@ -139,17 +140,8 @@ engine::NodeSpec transcribe_node() {
   };
   n.outputs = {"segments_file", "text", "language", "language_probability", "segments_count", "model"};
   n.cross_check = [](const nlohmann::json& p) {
-    std::vector<std::string> broken;
     if (p.contains("model") && p.contains("model_size") && p["model"] != p["model_size"])
-      broken.push_back("model and model_size name different models: give one of them");
-    if (p.contains("zh_script") && p["zh_script"].is_string()) {
-      try {
-        text::parse_chinese_script(p["zh_script"].get<std::string>());
-      } catch (const Error& e) {
-        broken.push_back(e.what());
-      }
-    }
-    if (!broken.empty()) return broken;
+      return std::vector<std::string>{"model and model_size name different models: give one of them"};
     // At submit: a model that is not installed, a language Whisper does not know, or one the model cannot
     // transcribe is refused before anything is stored (model_catalogue.h).
     return ModelCatalogue(ModelStore(default_model_dir()))
