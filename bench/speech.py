@@ -47,10 +47,14 @@ def words(text):
 
 
 def wer(reference, hypothesis):
-    ref, hyp = words(reference), words(hypothesis)
+    return edit_distance(words(reference), words(hypothesis)) / max(1, len(words(reference)))
+
+
+def edit_distance(ref, hyp):
+    """Substitutions, deletions and insertions that turn the sequence ref into hyp."""
     row = list(range(len(hyp) + 1))
     for i, r in enumerate(ref, 1):
         prev, row[0] = row[0], i
         for j, h in enumerate(hyp, 1):
             prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (r != h))
-    return row[-1] / max(1, len(ref))
+    return row[-1]

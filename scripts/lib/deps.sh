@@ -263,6 +263,23 @@ yv_ensure_speaker_model() {
   echo "$stamp" >"$out.source"
 }
 
+# Converts the pinned Silero VAD wheel to $YIVIDEO_MODEL_DIR/silero-vad.bin (the voice activity detector's weights,
+# src/media/vad.h) unless that file is already the output of the same wheel and converter.
+yv_ensure_vad_model() {
+  local out=$YIVIDEO_MODEL_DIR/silero-vad.bin stamp wheel converter
+  # The converter reads the archive's pickle with ge2e_convert.py's unpickler: a change to either converts again.
+  converter=$(cat "$YV_ROOT/tools/silero_to_ggml.py" "$YV_ROOT/tools/ge2e_convert.py" | sha256sum | cut -d' ' -f1)
+  stamp="$SILERO_VAD_WHEEL_SHA256 $converter"
+  if [ -f "$out" ] && [ "$(cat "$out.source" 2>/dev/null)" = "$stamp" ]; then return 0; fi
+  wheel=$(yv_pypi_wheel "$SILERO_VAD_WHEEL_REQ" "$SILERO_VAD_WHEEL" "$SILERO_VAD_WHEEL_SHA256" \
+    "the Silero VAD weights")
+  mkdir -p "$YIVIDEO_MODEL_DIR"
+  yv_log "converting Silero VAD to ggml"
+  python3 "$YV_ROOT/tools/silero_to_ggml.py" "$wheel" "$out.tmp"
+  mv "$out.tmp" "$out"
+  echo "$stamp" >"$out.source"
+}
+
 # A virtual environment with moto's S3 server for the tests (third_party/moto-requirements.txt, every wheel
 # hash-checked), keyed by that file's digest; exports YIVIDEO_MOTO_PYTHON, its interpreter.
 yv_ensure_moto() {
@@ -364,6 +381,7 @@ yv_prepare() {
   yv_ensure_model
   yv_ensure_base_model
   yv_ensure_speaker_model
+  yv_ensure_vad_model
   yv_ensure_swagger_ui
   yv_build "$prefix"
 }

@@ -9,6 +9,7 @@ source "$root/scripts/lib/deps.sh"  # the model directory's default, as the set-
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 ln -s "$YIVIDEO_MODEL_DIR/ggml-tiny.en.bin" "$dir/ggml-tiny.en.bin"
+ln -s "$YIVIDEO_MODEL_DIR/silero-vad.bin" "$dir/silero-vad.bin"  # transcription filters with the VAD
 
 out=$(YIVIDEO_MODEL_DIR=$dir "$root/tools/quantize_model.sh" q8_0)
 [ "$out" = "$dir/ggml-tiny.en-q8_0.bin" ] || { echo "wrote $out"; exit 1; }

@@ -17,7 +17,6 @@ namespace {
 
 constexpr size_t kMaxClusterPoints = 600;  // beyond this, neighbouring windows are clustered as one point
 constexpr int kMinRunFrames = 30;          // 0.3 s: shorter runs of a speaker join their neighbours
-constexpr double kMinSpeakerShare = 0.1;   // of the speech windows, for a speaker found without a count
 constexpr size_t kEmbedChunk = 128;        // windows per progress report and cancellation check
 constexpr double kTargetDbfs = -30;
 
@@ -135,21 +134,8 @@ std::vector<int> cluster_windows(const std::vector<float>& e, const std::vector<
     out[w] = labels[point_of[w]];
     starts_region[w] = w == 0 || windows[w].region != windows[w - 1].region;
   }
-  int k = *std::max_element(labels.begin(), labels.end()) + 1;
-  out = resegment(e, windows.size(), kEmbeddingSize, starts_region, std::move(out), k);
-  // A found speaker with a sliver of the speech is one real voice split off, or a cough: on real meetings the
-  // eigengap over-counts by one to four such slivers. Fold the smallest into the others until none is left.
-  while (options.num_speakers == 0 && k > std::max(1, options.min_speakers)) {
-    std::vector<size_t> share(size_t(k), 0);
-    for (int l : out) ++share[size_t(l)];
-    const int smallest = int(std::min_element(share.begin(), share.end()) - share.begin());
-    if (double(share[size_t(smallest)]) >= kMinSpeakerShare * double(out.size())) break;
-    for (int& l : out) l = l == smallest ? (smallest + 1) % k : l;  // resegmentation finds each its speaker
-    for (int& l : out) l -= l > smallest ? 1 : 0;
-    --k;
-    out = resegment(e, windows.size(), kEmbeddingSize, starts_region, std::move(out), k);
-  }
-  return out;
+  const int k = *std::max_element(labels.begin(), labels.end()) + 1;
+  return resegment(e, windows.size(), kEmbeddingSize, starts_region, std::move(out), k);
 }
 
 // Runs of one label shorter than kMinRunFrames take the label of their longer neighbour, shortest first.

@@ -1,13 +1,12 @@
 // Speaker diarization: who spoke when, from the audio alone.
 //
-// 1. Speech regions by energy (media/vad.h), with short bridging so that a pause between two speakers splits
-//    their regions; the level is normalised to -30 dBFS over the speech, as the encoder was trained.
+// 1. Speech regions by Silero VAD (media/vad.h), with short bridging so that a pause between two speakers
+//    splits their regions; the level is normalised to -30 dBFS over the speech, as the encoder was trained.
 // 2. Who: GE2E embeddings (speaker_encoder.h) of 1.6 s windows every 0.2 s inside each region (a region
 //    shorter than a window gets one window centred on it), clustered (clustering.h): spectral with the
 //    eigengap when the count is unknown, seeded agglomerative to the given count otherwise; long inputs
 //    cluster groups of neighbouring windows (at most ~600 points). Then resegmentation (resegment.h) of those
-//    windows, and, when the count was found, speakers with under a tenth of the windows folded into the
-//    others.
+//    windows.
 // 3. When: 0.5 s windows every 0.1 s, each starting with the speaker of the nearest long window, resegmented
 //    once against the centroids that gives, with a switch penalty; every 10 ms frame of speech takes the
 //    speaker of the nearest short window, runs shorter than 0.3 s join their neighbours, and turns follow the

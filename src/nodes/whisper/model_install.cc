@@ -102,13 +102,13 @@ std::string copy_with_digest(const fs::path& from, const fs::path& to) {
 }  // namespace
 
 fs::path setup_checkout() {
-  const char* given = std::getenv("YIVIDEO_SOURCE_DIR");
-  const fs::path dir = given && *given ? fs::path(given) : fs::path(YIVIDEO_SOURCE_DIR);
+  const char* given = std::getenv("YIVIDEO_CHECKOUT");
+  const fs::path dir = given && *given ? fs::path(given) : fs::path(YIVIDEO_CHECKOUT);
   std::error_code ec;
   if (fs::is_regular_file(dir / "scripts/lib/deps.sh", ec)) return dir;
   throw Error("setup_not_found",
               "pull, convert and quantize run a YiVideo checkout's set-up code, and " + dir.string() +
-                  " is none: set YIVIDEO_SOURCE_DIR to a checkout, or import a ggml file instead",
+                  " is none: set YIVIDEO_CHECKOUT to a checkout, or import a ggml file instead",
               500);
 }
 

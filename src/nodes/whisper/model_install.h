@@ -8,7 +8,7 @@
 // tools/quantize_model.sh (whisper.cpp's quantize from the pinned tree). So the CLI installs, byte for byte,
 // the models scripts/serve installs, from the same cache (~/.cache/yivideo), and needs the internet no more
 // than the set-up does. That code lives in a checkout, not in the binary: the checkout used is
-// $YIVIDEO_SOURCE_DIR when set, else the one this binary was built from. A binary installed without a
+// $YIVIDEO_CHECKOUT when set, else the one this binary was built from. A binary installed without a
 // checkout (deploy/Dockerfile's image) imports and removes models but does not pull, convert or quantize.
 #pragma once
 

@@ -25,6 +25,8 @@ fs::path default_model_dir() {
   return cache_dir() / "models";
 }
 
+fs::path vad_model_path() { return default_model_dir() / "silero-vad.bin"; }
+
 std::string default_model_name(std::string_view language) {
   if (const char* name = std::getenv("YIVIDEO_MODEL"); name && *name) return name;
   return language == "en" ? "tiny.en" : "base";

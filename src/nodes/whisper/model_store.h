@@ -23,6 +23,11 @@ inline constexpr const char* kModelNamePattern =
 // $YIVIDEO_MODEL_DIR, else cache_dir()/models (~/.cache/yivideo/models).
 std::filesystem::path default_model_dir();
 
+// The Silero voice activity model (media/vad.h): silero-vad.bin in default_model_dir(), converted by the
+// set-up from the pinned silero-vad wheel (tools/silero_to_ggml.py). Not a Whisper model, so not named
+// ggml-*.bin.
+std::filesystem::path vad_model_path();
+
 // The model used when a request names none, for the requested `language` (an ISO 639-1 code or "auto"):
 // $YIVIDEO_MODEL when set; else "tiny.en" for English, the fastest model that transcribes it well; else
 // "base", the smallest multilingual model, for any other language and for "auto" (an English-only model can
