@@ -25,6 +25,12 @@ fs::path setup_model(const std::string& name) {
   return whisper::ModelStore(whisper::default_model_dir()).resolve(name);
 }
 
+// A model directory of a test: transcription there needs the Silero VAD model beside the Whisper models.
+void make_model_dir(const fs::path& dir) {
+  fs::create_directories(dir);
+  fs::create_symlink(whisper::vad_model_path(), dir / whisper::vad_model_path().filename());
+}
+
 std::string sha256_of(const fs::path& file) {
   const auto r = run_process({"/usr/bin/sha256sum", file.string()});
   return r.out.substr(0, 64);
@@ -47,7 +53,7 @@ const json& listed(const json& list, const std::string& name) {
 
 class ModelsCliTest : public ::testing::Test {
  protected:
-  void SetUp() override { fs::create_directories(dir_); }
+  void SetUp() override { make_model_dir(dir_); }
   void TearDown() override { fs::remove_all(dir_); }
   // `yivideo models <args>` with the test's model directory.
   ProcessResult models(std::vector<std::string> args) {
@@ -179,7 +185,7 @@ class ModelApiTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = scratch_path("yivideo-model-api-models");
-    fs::create_directories(dir_);
+    make_model_dir(dir_);
     for (const char* name : {"tiny.en", "base"})
       fs::create_symlink(setup_model(name), dir_ / ("ggml-" + std::string(name) + ".bin"));
     write_truncated(setup_model("tiny.en"), dir_ / "ggml-damaged.bin", 1 << 20);
@@ -302,7 +308,7 @@ TEST_F(ModelApiTest, DetectedLanguageIsReportedWithItsProbability) {
 TEST(ModelDefaults, DefaultModelThatIsNotInstalledIsRefusedAtSubmit) {
   if (std::getenv("YIVIDEO_MODEL")) GTEST_SKIP() << "YIVIDEO_MODEL chooses the default";
   const fs::path dir = scratch_path("yivideo-models-tiny-only");
-  fs::create_directories(dir);
+  make_model_dir(dir);
   fs::create_symlink(setup_model("tiny.en"), dir / "ggml-tiny.en.bin");
   {
     LiveServer server("yivideo-model-defaults", {.env = {"YIVIDEO_MODEL_DIR=" + dir.string()}});
