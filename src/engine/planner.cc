@@ -157,6 +157,8 @@ WorkflowRequest parse_workflow_request(const json& body, const NodeRegistry& nod
     throw Error("empty_workflow_chain", "workflow_config 中的 workflow_chain 不能为空", 400);
   }
   check_references(r.spec, nodes);
+  // An incremental or retried workflow is checked once its stored parameters are merged in.
+  if (r.mode == ExecutionMode::kFull) check_stages(r.spec, nodes);
   return r;
 }
 
@@ -231,6 +233,27 @@ void check_references(const WorkflowSpec& spec, const NodeRegistry& nodes) {
         throw Error("invalid_reference", where + ref->node + " does not run before " + node_name, 400);
       }
     }
+  }
+}
+
+void check_stages(const WorkflowSpec& spec, const NodeRegistry& nodes, size_t first) {
+  std::set<std::string> produced;  // the outputs of the stages so far
+  for (size_t i = 0; i < spec.chain.size(); ++i) {
+    const std::string& name = spec.chain[i];
+    const NodeSpec& node = nodes.get(name);
+    json known = spec.node_params.value(name, json::object());
+    for (const auto& p : node.params) {
+      if (known.contains(p.name) && !known[p.name].is_null()) continue;
+      if (p.global && spec.globals.contains(p.name)) {
+        known[p.name] = spec.globals[p.name];
+      } else if (!produced.contains(p.name) && !p.default_value.is_null()) {
+        known[p.name] = p.default_value;
+      } else {
+        known.erase(p.name);
+      }
+    }
+    if (i >= first) nodes.check_params(node, known);
+    produced.insert(node.outputs.begin(), node.outputs.end());
   }
 }
 

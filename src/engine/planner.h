@@ -75,4 +75,12 @@ size_t retry_start(const std::vector<StoredStage>& stored, const std::vector<std
 // node that runs earlier in the chain and one of its declared outputs. Throws "invalid_reference" (400).
 void check_references(const WorkflowSpec& spec, const NodeRegistry& nodes);
 
+// Checks each stage of the chain of `spec` with the values it will run with as far as they are known before
+// it runs: its node's own parameters, the globals it takes, and the defaults of the others, leaving out
+// references and any parameter an earlier stage's output may fill (stage_inputs' upstream fallback). So a
+// node's cross_check rules see what a stage will really use (the model a language's default names) and
+// refuse it before anything is stored. Stages before `first` (completed, not run again) are not checked.
+// REQUIRES: the spec passed check_references. Throws as NodeRegistry::check_params does.
+void check_stages(const WorkflowSpec& spec, const NodeRegistry& nodes, size_t first = 0);
+
 }  // namespace yv::engine

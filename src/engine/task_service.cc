@@ -146,6 +146,8 @@ nlohmann::json describe_nodes(const NodeRegistry& nodes) {
           {"required", p.required}, {"accepts_global", p.global}, {"description", p.description}};
       if (!p.minimum.is_null()) param["minimum"] = p.minimum;
       if (!p.maximum.is_null()) param["maximum"] = p.maximum;
+      if (!p.choices.is_null()) param["choices"] = p.choices;
+      if (!p.pattern.empty()) param["pattern"] = p.pattern;
       params.push_back(std::move(param));
     }
     list.push_back({{"name", n.name},

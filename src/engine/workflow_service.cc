@@ -99,14 +99,14 @@ std::pair<int, json> WorkflowService::resume(const WorkflowRequest& request) {
                   "video_path differs from the workflow's own; start a new workflow for another input", 400);
     }
     const WorkflowSpec spec = merge_specs(stored_spec, request.spec, request.merge);
-    // The given parameters were checked alone; rules across parameters hold for what the run will use.
-    for (const auto& [node, params] : spec.node_params.items()) nodes_.check_params(nodes_.get(node), params);
     std::vector<StoredStage> stored;
     for (const store::StageRecord& s : w->stages) stored.push_back({s.task_name, s.status});
     const bool incremental = request.mode == ExecutionMode::kIncremental;
     const size_t start =
         incremental ? incremental_start(stored, spec.chain) : retry_start(stored, spec.chain);
     check_references(spec, nodes_);
+    // The given parameters were checked alone; rules across parameters hold for what the run will use.
+    check_stages(spec, nodes_, start);
     for (size_t i = 0; i < start; ++i) {
       const auto missing = missing_files(w->stages[i].output, inputs_);
       if (!missing.empty()) {

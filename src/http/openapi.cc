@@ -56,6 +56,8 @@ json param_schema(const engine::ParamSpec& p) {
   if (!p.default_value.is_null()) s["default"] = p.default_value;
   if (!p.minimum.is_null()) s["minimum"] = p.minimum;
   if (!p.maximum.is_null()) s["maximum"] = p.maximum;
+  if (!p.choices.is_null()) s["enum"] = p.choices;
+  if (!p.pattern.empty()) s["pattern"] = p.pattern;
   if (p.type == engine::ParamType::kString && storage::names_file(p.name))
     s["allOf"] = {schema_ref("InputPath")};
   return s;
@@ -231,6 +233,28 @@ json response_schemas() {
                           {{"live", array}, {"dead", array}, {"stopped", array}, {"orphaned", array}});
   s["Statistics"] =
       shape({"nodes", "workflows", "queues"}, {{"nodes", object}, {"workflows", object}, {"queues", object}});
+  const json bool_type = {{"type", "boolean"}};
+  s["ModelList"] = shape(
+      {"models", "count"},
+      {{"models",
+        {{"type", "array"},
+         {"items",
+          shape(
+              {"name", "installed", "pullable", "multilingual", "languages", "size_bytes", "quantization",
+               "source", "sha256", "error"},
+              {{"name", text},
+               {"installed", bool_type},
+               {"pullable", {{"type", "boolean"}, {"description", "yivideo models pull <name> installs it"}}},
+               {"multilingual", nullable(bool_type)},
+               {"languages", {{"type", "array"}, {"items", text}, {"description", "Whisper language codes"}}},
+               {"size_bytes", nullable(integer)},
+               {"quantization",
+                nullable({{"type", "string"}, {"description", "Weight type: f16, q5_0, ..."}})},
+               {"source", nullable(text)},
+               {"sha256", nullable(text)},
+               {"error",
+                nullable({{"type", "string"}, {"description", "Why an installed file is unusable"}})}})}}},
+       {"count", integer}});
   s["OpenApi"] =
       shape({"openapi", "info", "paths"}, {{"openapi", text}, {"info", object}, {"paths", object}});
   return s;

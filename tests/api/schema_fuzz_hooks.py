@@ -32,6 +32,14 @@ STATE_DEPENDENT_REFUSALS = {
     # Rules between two parameters of a node (NodeSpec::cross_check).
     ("POST /v1/workflows", "invalid_parameter", "must be after"): "a rule across parameters",
     ("POST /v1/tasks", "invalid_parameter", "must be after"): "a rule across parameters",
+    # Which Whisper models are installed, and which of them are English-only or know a language, is read from
+    # the model directory (GET /v1/models), not the schema.
+    ("POST /v1/workflows", "model_not_installed", ""): "the models installed",
+    ("POST /v1/tasks", "model_not_installed", ""): "the models installed",
+    ("POST /v1/workflows", "invalid_parameter", "is English-only"): "the models installed",
+    ("POST /v1/tasks", "invalid_parameter", "is English-only"): "the models installed",
+    ("POST /v1/workflows", "invalid_parameter", "does not know"): "the models installed",
+    ("POST /v1/tasks", "invalid_parameter", "does not know"): "the models installed",
     # The local store keeps objects as files: a key cannot run through an object that exists.
     ("POST /v1/files/upload", "invalid_path", "is an existing object"): "the objects stored",
 }

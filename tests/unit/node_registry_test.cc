@@ -99,6 +99,19 @@ TEST(NodeRegistry, RulesAcrossParametersHoldAtSubmitAndBeforeARun) {
             "no error");
 }
 
+TEST(NodeRegistry, ChoicesAndPatternsAreCheckedWithTheType) {
+  NodeSpec n;
+  n.name = "demo.pick";
+  n.params = {{"colour", ParamType::kString, nullptr, false, false, "", nullptr, nullptr, {"red", "blue"}},
+              {"name", ParamType::kString, nullptr, false, false, "", nullptr, nullptr, nullptr, "^[a-z]+$"}};
+  NodeRegistry r;
+  EXPECT_EQ(error_detail([&] { r.check_params(n, {{"colour", "red"}, {"name", "ok"}}); }), "no error");
+  const auto detail = error_detail([&] { r.check_params(n, {{"colour", "green"}, {"name", "../x"}}); });
+  EXPECT_NE(detail.find(R"('colour' must be one of "red", "blue", not "green")"), std::string::npos)
+      << detail;
+  EXPECT_NE(detail.find("'name' must match ^[a-z]+$"), std::string::npos) << detail;
+}
+
 TEST(NodeRegistry, UnknownNodeListsTheKnownOnes) {
   const NodeRegistry r = builtin_nodes();
   const auto detail = error_detail([&] { r.get("nope.node"); });
@@ -110,8 +123,8 @@ TEST(NodeRegistry, BuiltinTranscribeNodeDeclaresItsContract) {
   const NodeRegistry r = builtin_nodes();
   const NodeSpec& n = r.get("faster_whisper.transcribe_audio");
   EXPECT_EQ(n.resource_class, "cpu");
-  EXPECT_EQ(n.outputs,
-            (std::vector<std::string>{"segments_file", "text", "language", "segments_count", "model"}));
+  EXPECT_EQ(n.outputs, (std::vector<std::string>{"segments_file", "text", "language", "language_probability",
+                                                 "segments_count", "model"}));
   const auto p = r.resolve_params(n, {{"audio_path", "a.wav"}});
   EXPECT_EQ(p["beam_size"], 5);
   EXPECT_EQ(p["word_timestamps"], true);

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "core/error.h"
+#include "nodes/whisper/model_file.h"
 
 namespace yv::whisper {
 namespace {
@@ -92,12 +93,19 @@ int thread_count(int requested) {
 
 std::unique_ptr<Model> Model::load(const std::filesystem::path& file, bool use_gpu) {
   route_native_logs();
+  // whisper.cpp aborts the process on some malformed files: they are refused before it reads them. The
+  // messages name the file, not its directory: they reach API clients.
+  try {
+    check_model_file(file);
+  } catch (const Error& e) {
+    throw Error("model_load_failed", e.detail() + "; install the model again (yivideo models)", 503);
+  }
   whisper_context_params params = whisper_context_default_params();
   params.use_gpu = use_gpu;
   whisper_context* ctx = whisper_init_from_file_with_params_no_state(file.c_str(), params);
   if (!ctx) {
     throw Error("model_load_failed",
-                "cannot load Whisper model " + file.string() + " (not a ggml Whisper model?)", 503);
+                "whisper.cpp cannot load " + file.filename().string() + " (the worker's log says why)", 503);
   }
   return std::unique_ptr<Model>(new Model(ctx));
 }

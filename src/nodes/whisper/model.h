@@ -47,8 +47,9 @@ using ProgressFn = std::function<void(double fraction)>;
 
 class Model {
  public:
-  // Loads a ggml model file.
-  // Throws yv::Error "model_load_failed" (503) when the file is not a model whisper.cpp can load.
+  // Loads a ggml model file, after checking it (check_model_file).
+  // Throws yv::Error "model_load_failed" (503), saying what is wrong, when the file is not a complete ggml
+  // Whisper model or whisper.cpp cannot load it.
   static std::unique_ptr<Model> load(const std::filesystem::path& file, bool use_gpu = true);
   ~Model();
   Model(const Model&) = delete;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <regex>
 
 #include "core/error.h"
 #include "core/paths.h"
@@ -14,11 +15,8 @@ constexpr std::string_view kPrefix = "ggml-";
 constexpr std::string_view kSuffix = ".bin";
 
 bool valid_name(const std::string& name) {
-  if (name.empty() || name.size() > 64 || name == "." || name == "..") return false;
-  return std::all_of(name.begin(), name.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-           c == '_' || c == '-';
-  });
+  static const std::regex pattern(kModelNamePattern);
+  return std::regex_match(name, pattern);
 }
 }  // namespace
 
@@ -34,19 +32,24 @@ std::string default_model_name(std::string_view language) {
   return language == "en" ? "tiny.en" : "base";
 }
 
-fs::path ModelStore::resolve(const std::string& name) const {
+fs::path ModelStore::file_of(const std::string& name) const {
   if (!valid_name(name)) {
     throw Error("invalid_model_name",
                 "invalid model name '" + name + "': use a name such as tiny.en or large-v3", 400);
   }
-  fs::path file = dir_ / (std::string(kPrefix) + name + std::string(kSuffix));
+  return dir_ / (std::string(kPrefix) + name + std::string(kSuffix));
+}
+
+fs::path ModelStore::resolve(const std::string& name) const {
+  fs::path file = file_of(name);
   std::error_code ec;
   if (fs::is_regular_file(file, ec)) return file;
-  std::string detail = "model '" + name + "' is not installed in " + dir_.string() + " (installed: ";
+  // No directory in the message: it reaches API clients, who install nothing there themselves.
+  std::string detail = "model '" + name + "' is not installed (installed: ";
   const auto names = installed();
   for (size_t i = 0; i < names.size(); ++i) detail += (i ? ", " : "") + names[i];
   detail += names.empty() ? "none)" : ")";
-  throw Error("model_not_found", detail + "; put ggml-" + name + ".bin there to add it", 404);
+  throw Error("model_not_found", detail + "; `yivideo models list` shows how to install models", 404);
 }
 
 std::vector<std::string> ModelStore::installed() const {

@@ -15,6 +15,11 @@
 
 namespace yv::whisper {
 
+// A model name: 1-64 characters of [A-Za-z0-9._-], not "." or ".." (so that a name from a request can never
+// leave the directory). Written without look-arounds, which not every schema validator supports.
+inline constexpr const char* kModelNamePattern =
+    R"(^(?:[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}|\.[A-Za-z0-9_-][A-Za-z0-9._-]{0,62}|\.\.[A-Za-z0-9._-]{1,62})$)";
+
 // $YIVIDEO_MODEL_DIR, else cache_dir()/models (~/.cache/yivideo/models).
 std::filesystem::path default_model_dir();
 
@@ -38,6 +43,10 @@ class ModelStore {
   // "."/".."; "model_not_found" (404), listing the installed models, when ggml-<name>.bin is not in the
   // directory.
   std::filesystem::path resolve(const std::string& name) const;
+
+  // Where model `name` is or would be installed: ggml-<name>.bin in the directory.
+  // Throws yv::Error "invalid_model_name" (400) as resolve() does.
+  std::filesystem::path file_of(const std::string& name) const;
 
   // Names of the installed models, sorted.
   std::vector<std::string> installed() const;

@@ -7,9 +7,10 @@
 
 #include "core/error.h"
 #include "core/files.h"
+#include "nodes/whisper/languages.h"
 #include "nodes/whisper/long_form.h"
 #include "nodes/whisper/model.h"
-#include "nodes/whisper/model_store.h"
+#include "nodes/whisper/model_catalogue.h"
 
 namespace yv::whisper {
 namespace {
@@ -26,6 +27,27 @@ const Model& cached_model(const std::string& name) {
   return *model;
 }
 
+// The model a transcription with `p` uses, when known: the one it names, else the default for its language.
+// The default depends on the language, so it is chosen here rather than declared with the parameter: an
+// English-only model would turn any other language into English or nothing.
+std::optional<std::string> chosen_model(const nlohmann::json& p) {
+  if (p.contains("model")) return p["model"].get<std::string>();
+  if (p.contains("model_size")) return p["model_size"].get<std::string>();
+  if (p.contains("language")) return default_model_name(p["language"].get<std::string>());
+  return std::nullopt;
+}
+
+// "auto" and Whisper's language codes.
+nlohmann::json language_choices() {
+  nlohmann::json choices = {"auto"};
+  for (const auto& code : language_codes()) choices.push_back(code);
+  return choices;
+}
+
+std::optional<std::string> string_param(const nlohmann::json& p, const char* name) {
+  return p.contains(name) ? std::optional<std::string>(p[name].get<std::string>()) : std::nullopt;
+}
+
 nlohmann::json run(const engine::NodeRun& r) {
   const auto& p = r.params;
   const std::string input = p.value("audio_path", p.value("video_path", ""));
@@ -34,9 +56,7 @@ nlohmann::json run(const engine::NodeRun& r) {
 
   TranscribeOptions o;
   o.language = p["language"];
-  // The default depends on the language, so it is chosen here rather than declared with the parameter: an
-  // English-only model would turn any other language into English or nothing.
-  const std::string model_name = p.value("model", p.value("model_size", default_model_name(o.language)));
+  const std::string model_name = *chosen_model(p);
   o.task = p["task"];
   o.beam_size = p["beam_size"];
   o.best_of = p["best_of"];
@@ -76,6 +96,7 @@ nlohmann::json run(const engine::NodeRun& r) {
   return {{"segments_file", segments_file.string()},
           {"text", t.text()},
           {"language", t.language},
+          {"language_probability", t.language_probability},
           {"segments_count", t.segments.size()},
           {"model", model_name}};
 }
@@ -90,11 +111,14 @@ engine::NodeSpec transcribe_node() {
       {"audio_path", ParamType::kString, nullptr, false, false,
        "Audio to transcribe (from ffmpeg.extract_audio)"},
       {"video_path", ParamType::kString, nullptr, false, true, "Media to decode when there is no audio_path"},
-      {"language", ParamType::kString, "auto", false, true, "ISO 639-1 code, or auto"},
+      {"language", ParamType::kString, "auto", false, true, "ISO 639-1 code, or auto", nullptr, nullptr,
+       language_choices()},
       {"model", ParamType::kString, nullptr, false, false,
-       "Model name in the model directory (default: $YIVIDEO_MODEL, else tiny.en for language en and the "
-       "multilingual base for any other language or auto)"},
-      {"model_size", ParamType::kString, nullptr, false, false, "faster-whisper's name for model"},
+       "Installed model (GET /v1/models; default: $YIVIDEO_MODEL, else tiny.en for language en and the "
+       "multilingual base for any other language or auto)",
+       nullptr, nullptr, nullptr, kModelNamePattern},
+      {"model_size", ParamType::kString, nullptr, false, false, "faster-whisper's name for model", nullptr,
+       nullptr, nullptr, kModelNamePattern},
       {"task", ParamType::kString, "transcribe", false, false, "transcribe, or translate into English"},
       {"beam_size", ParamType::kInteger, 5, false, false, "Beam width; 1 is greedy"},
       {"best_of", ParamType::kInteger, 5, false, false, "Candidates when sampling at a fallback temperature"},
@@ -107,25 +131,21 @@ engine::NodeSpec transcribe_node() {
       {"temperature", ParamType::kArray, nlohmann::json::array({0.0, 0.2, 0.4, 0.6, 0.8, 1.0}), false, false,
        "Fallback temperatures: the first, then rising by the step between the first two"},
       {"zh_script", ParamType::kString, nullptr, false, false,
-       "Chinese characters: simplified, traditional or as_is (default: simplified for zh, as_is for yue)"},
+       "Chinese characters: simplified, traditional or as_is (default: simplified for zh, as_is for yue)",
+       nullptr, nullptr, nlohmann::json::array({"simplified", "traditional", "as_is"})},
       {"vad_filter", ParamType::kBoolean, nullptr, false, false,
        "Transcribe only the speech regions (default: enable_optimization)"},
       {"enable_optimization", ParamType::kBoolean, true, false, true,
        "Turns vad_filter on unless it is given"},
   };
-  n.outputs = {"segments_file", "text", "language", "segments_count", "model"};
+  n.outputs = {"segments_file", "text", "language", "language_probability", "segments_count", "model"};
   n.cross_check = [](const nlohmann::json& p) {
-    std::vector<std::string> broken;
     if (p.contains("model") && p.contains("model_size") && p["model"] != p["model_size"])
-      broken.push_back("model and model_size name different models: give one of them");
-    if (p.contains("zh_script") && p["zh_script"].is_string()) {
-      try {
-        text::parse_chinese_script(p["zh_script"].get<std::string>());
-      } catch (const Error& e) {
-        broken.push_back(e.what());
-      }
-    }
-    return broken;
+      return std::vector<std::string>{"model and model_size name different models: give one of them"};
+    // At submit: a model that is not installed, a language Whisper does not know, or one the model cannot
+    // transcribe is refused before anything is stored (model_catalogue.h).
+    return ModelCatalogue(ModelStore(default_model_dir()))
+        .check_choice(chosen_model(p), string_param(p, "language"), string_param(p, "task"));
   };
   n.run = run;
   return n;
