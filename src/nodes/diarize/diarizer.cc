@@ -75,6 +75,29 @@ std::vector<Window> windows_of(const std::vector<Region>& regions, Layout layout
   return out;
 }
 
+// Whether window `w` begins its region's run of windows (windows are in time order).
+bool opens_region(const std::vector<Window>& windows, size_t w) {
+  return w == 0 || windows[w].region != windows[w - 1].region;
+}
+
+std::vector<bool> region_openings(const std::vector<Window>& windows) {
+  std::vector<bool> out(windows.size());
+  for (size_t w = 0; w < windows.size(); ++w) out[w] = opens_region(windows, w);
+  return out;
+}
+
+// The window of region `region` whose centre is nearest frame `t`, searched forward from `at`: callers ask in
+// time order, so one cursor walks each list of windows once. REQUIRES: the region has a window at or after
+// `at`.
+size_t nearest_window(const std::vector<Window>& windows, size_t at, int region, long t) {
+  while (windows[at].region < region) ++at;
+  while (at + 1 < windows.size() && windows[at + 1].region == region &&
+         std::abs(windows[at + 1].centre() - t) <= std::abs(windows[at].centre() - t)) {
+    ++at;
+  }
+  return at;
+}
+
 // Embeddings of `windows` (all of one length), row-major; progress runs from `done` to `done + share`.
 std::vector<float> embed_windows(const SpeakerEncoder& encoder, const std::vector<float>& mel, long frames,
                                  const std::vector<Window>& windows, const DiarizeOptions& options,
@@ -110,8 +133,7 @@ std::vector<int> cluster_windows(const std::vector<float>& e, const std::vector<
   std::vector<float> points;
   std::vector<size_t> point_of(windows.size());
   for (size_t w = 0; w < windows.size(); ++w) {
-    const bool fresh =
-        w == 0 || windows[w].region != windows[w - 1].region || w % std::max<size_t>(group, 1) == 0;
+    const bool fresh = opens_region(windows, w) || w % std::max<size_t>(group, 1) == 0;
     if (fresh) points.resize(points.size() + kEmbeddingSize, 0.0f);
     point_of[w] = points.size() / kEmbeddingSize - 1;
     for (int k = 0; k < kEmbeddingSize; ++k)
@@ -129,13 +151,9 @@ std::vector<int> cluster_windows(const std::vector<float>& e, const std::vector<
           ? seeded_clusters(points, count, kEmbeddingSize, options.num_speakers)
           : spectral_clusters(points, count, kEmbeddingSize, {options.min_speakers, options.max_speakers});
   std::vector<int> out(windows.size());
-  std::vector<bool> starts_region(windows.size());
-  for (size_t w = 0; w < windows.size(); ++w) {
-    out[w] = labels[point_of[w]];
-    starts_region[w] = w == 0 || windows[w].region != windows[w - 1].region;
-  }
+  for (size_t w = 0; w < windows.size(); ++w) out[w] = labels[point_of[w]];
   const int k = *std::max_element(labels.begin(), labels.end()) + 1;
-  return resegment(e, windows.size(), kEmbeddingSize, starts_region, std::move(out), k);
+  return resegment(e, windows.size(), kEmbeddingSize, region_openings(windows), std::move(out), k);
 }
 
 // Runs of one label shorter than kMinRunFrames take the label of their longer neighbour, shortest first.
@@ -210,31 +228,21 @@ Diarization diarize(const SpeakerEncoder& encoder, const media::Audio& audio, co
   const auto windows = windows_of(regions, kPlacementWindows);
   const auto embeddings = embed_windows(encoder, mel, frames, windows, options, progress, 0.55, 0.4);
   std::vector<int> initial(windows.size());
-  std::vector<bool> starts_region(windows.size());
   for (size_t i = 0, j = 0; i < windows.size(); ++i) {
-    while (long_windows[j].region < windows[i].region) ++j;
-    while (j + 1 < long_windows.size() && long_windows[j + 1].region == windows[i].region &&
-           std::abs(long_windows[j + 1].centre() - windows[i].centre()) <=
-               std::abs(long_windows[j].centre() - windows[i].centre())) {
-      ++j;
-    }
+    j = nearest_window(long_windows, j, windows[i].region, windows[i].centre());
     initial[i] = long_labels[j];
-    starts_region[i] = i == 0 || windows[i].region != windows[i - 1].region;
   }
-  const auto labels = resegment(embeddings, windows.size(), kEmbeddingSize, starts_region, std::move(initial),
-                                k, {.switch_penalty = kPlacementSwitchPenalty, .rounds = 1});
+  const auto labels =
+      resegment(embeddings, windows.size(), kEmbeddingSize, region_openings(windows), std::move(initial), k,
+                {.switch_penalty = kPlacementSwitchPenalty, .rounds = 1});
 
   // Each frame of speech takes the speaker of the window whose centre is nearest (windows are in time order).
   size_t w = 0;
   for (int r = 0; r < int(regions.size()); ++r) {
     const auto [first, last] = regions[r];
-    while (w < windows.size() && windows[w].region < r) ++w;
     std::vector<int> speaker(size_t(last - first), 0);
     for (long t = first; t < last; ++t) {
-      while (w + 1 < windows.size() && windows[w + 1].region == r &&
-             std::abs(windows[w + 1].centre() - t) <= std::abs(windows[w].centre() - t)) {
-        ++w;
-      }
+      w = nearest_window(windows, w, r, t);
       speaker[size_t(t - first)] = labels[w];
     }
     absorb_short_runs(speaker);
