@@ -40,9 +40,16 @@ class Converter {
 Converter& converter(ChineseScript script) {
   const bool simplified = script == ChineseScript::kSimplified;
   const char* config = simplified ? OPENCC_DEFAULT_CONFIG_TRAD_TO_SIMP : OPENCC_DEFAULT_CONFIG_SIMP_TO_TRAD;
-  static Converter to_simplified(OPENCC_DEFAULT_CONFIG_TRAD_TO_SIMP);
-  static Converter to_traditional(OPENCC_DEFAULT_CONFIG_SIMP_TO_TRAD);
-  Converter& c = simplified ? to_simplified : to_traditional;
+  // Each table is loaded on first use only: most workers only ever write Simplified.
+  const auto to_simplified = []() -> Converter& {
+    static Converter c(OPENCC_DEFAULT_CONFIG_TRAD_TO_SIMP);
+    return c;
+  };
+  const auto to_traditional = []() -> Converter& {
+    static Converter c(OPENCC_DEFAULT_CONFIG_SIMP_TO_TRAD);
+    return c;
+  };
+  Converter& c = simplified ? to_simplified() : to_traditional();
   if (!c.ok()) {
     throw Error("script_conversion_unavailable",
                 std::string("OpenCC's conversion table ") + config +
