@@ -120,8 +120,14 @@ std::vector<ModelInfo> ModelCatalogue::list() const {
 }
 
 ModelInfo ModelCatalogue::installed_model(const std::string& name) const {
+  installed_file(name);
+  return describe_installed(name);
+}
+
+fs::path ModelCatalogue::installed_file(const std::string& name) const {
+  fs::path file = store_.file_of(name);
   std::error_code ec;
-  if (fs::is_regular_file(store_.file_of(name), ec)) return describe_installed(name);
+  if (fs::is_regular_file(file, ec)) return file;
   throw Error("model_not_installed",
               "model '" + name + "' is not installed (installed: " + joined(store_.installed()) + "); " +
                   how_to_install(name),
@@ -151,15 +157,21 @@ std::vector<std::string> ModelCatalogue::check_choice(const std::optional<std::s
             "model's) or auto"};
   }
   if (!model) return {};
-  const ModelInfo m = installed_model(*model);
-  if (!m.header) return {};  // a damaged file fails when loaded, with what is wrong with it
+  // Submit-time: the header says what the model speaks; the whole file is checked when it is loaded.
+  const fs::path file = installed_file(*model);
+  std::optional<ModelFileInfo> header;
+  try {
+    header = read_model_header(file);
+  } catch (const Error&) {
+    return {};  // a damaged file fails when loaded, with what is wrong with it
+  }
   std::vector<std::string> broken;
-  if (task && *task == "translate" && !m.header->multilingual())
+  if (task && *task == "translate" && !header->multilingual())
     broken.push_back("translate needs a multilingual model; '" + *model +
                      "' is English-only: " + multilingual_advice("auto"));
-  const auto known = m.header->languages();
+  const auto known = header->languages();
   if (!detect && std::find(known.begin(), known.end(), *language) == known.end()) {
-    broken.push_back(m.header->multilingual()
+    broken.push_back(header->multilingual()
                          ? "model '" + *model + "' does not know '" + *language +
                                "' (large-v3 does): " + how_to_install("large-v3")
                          : "model '" + *model + "' is English-only and cannot transcribe '" + *language +

@@ -86,6 +86,8 @@ class ModelCatalogue {
 
  private:
   ModelInfo describe_installed(const std::string& name) const;
+  // The file of installed model `name`; throws as installed_model does.
+  std::filesystem::path installed_file(const std::string& name) const;
   // A sentence naming the installed multilingual model to use for `language` instead of an English-only one.
   std::string multilingual_advice(const std::string& language) const;
 
