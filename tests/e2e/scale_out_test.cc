@@ -194,7 +194,10 @@ TEST_P(LongStageTest, StageLongerThanEveryLeaseRunsOnce) {
   LiveServer server("yivideo-long-stage-" + GetParam(), options);
   json body = chain_on(synth_fixture("meeting.wav"));
   body["workflow_config"]["workflow_chain"] = {kTranscribe};
-  body[kTranscribe]["beam_size"] = 5;  // seconds of work on 2 cores
+  // Seconds of work even on a fast machine: tiny.en with beam 5 took 1.49 s on CI, too close to 3 leases.
+  body[kTranscribe]["model"] = "base";
+  body[kTranscribe]["language"] = "en";
+  body[kTranscribe]["beam_size"] = 5;
   const json done = server.wait_for_workflow(server.post("/v1/workflows", body, 202)["workflow_id"]);
   ASSERT_EQ(done["status"], "completed") << done.dump(2);
   EXPECT_GT(done["stages"]["stage_0"]["duration"].get<double>(), 1.5) << "not several leases long";
