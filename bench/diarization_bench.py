@@ -9,11 +9,18 @@ and without. Inputs:
     same in both conversations, so the truth is their turns shifted);
   - real-voices: the shared fixtures' three real speakers (JFK, LibriSpeech readers 1272 and 3536) joined with
     0.8 s pauses, JFK and 1272 twice; the truth is each clip's span from its first to last sample above -44 dBFS,
-    so it includes the clips' own pauses and noise (no hand-marked turns exist for them).
-Usage: bench/diarization_bench.py (after scripts/test built the binary and the fixtures). Prints a Markdown
-section for bench/RESULTS.md.
+    so it includes the clips' own pauses and noise (no hand-marked turns exist for them);
+  - pyannote-call: the real two-speaker telephone call inside PyPI pyannote-audio 4.0.7 (sample.wav, sample.rttm;
+    fetched by scripts/lib/deps.sh yv_ensure_pyannote_sample);
+  - ami-dev00 / ami-trn05 / ami-trn08: real meeting excerpts (30 s, 2 / 4 / 4 speakers, the last with 11 s of
+    overlap) with their RTTM, from tests/data/speech/en (tests/data/SOURCES.md).
+Each input runs with the speaker count found and with it given, for this build and, with --baseline, another
+build's binary, interleaved in one run.
+Usage: bench/diarization_bench.py [--baseline BIN] (after scripts/test built the binary and the fixtures).
+Prints a Markdown section for bench/RESULTS.md.
 """
 
+import argparse
 import json
 import os
 import struct
@@ -22,7 +29,7 @@ import tempfile
 import time
 import wave
 
-from benchlib import BIN, SHARED, SYNTH, machine, measure
+from benchlib import BIN, ROOT, SHARED, SYNTH, machine, measure
 
 RATE = 16000
 
@@ -79,7 +86,19 @@ def der(reference, hypothesis, collar):
     return json.loads(out)
 
 
+def pyannote_call():
+    """(wav, rttm) of the pyannote-audio sample call, fetched and checked by the set-up's own function."""
+    folder = subprocess.run(["bash", "-c", f"source '{ROOT}/scripts/lib/deps.sh' && yv_ensure_pyannote_sample >&2 "
+                             "&& echo $YIVIDEO_PYANNOTE_SAMPLE"], check=True, capture_output=True,
+                            text=True).stdout.strip()
+    return os.path.join(folder, "sample.wav"), os.path.join(folder, "sample.rttm")
+
+
 def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--baseline", help="yivideo binary of a build to compare with, side by side")
+    args = ap.parse_args()
+    builds = {"this build": BIN, **({"baseline": args.baseline} if args.baseline else {})}
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         inputs = []
@@ -94,27 +113,39 @@ def main():
             path = os.path.join(SHARED, "fixtures", f"{clip}.wav")
             real.append((path, [(*loud_span(path), clips[clip])]))
         inputs.append(("real-voices", *join(real, 0.8, "real-voices", tmp)))
+        inputs.append(("pyannote-call", *pyannote_call(), 30.0))
+        for clip in ("ami_dev00", "ami_trn05", "ami_trn08"):
+            base = os.path.join(ROOT, "tests", "data", "speech", "en", clip)
+            inputs.append((clip.replace("_", "-"), base + ".flac", base + ".rttm", 30.0))
 
         for name, wav, truth, duration in inputs:
-            wall, rss, printed = measure([BIN, "run", wav, "--chain", "pyannote_audio.diarize_speakers"])
-            hyp = os.path.join(tmp, f"{name}.hyp.rttm")
-            with open(hyp, "w") as f:
-                f.write("".join(l + "\n" for l in printed.splitlines() if l.startswith("SPEAKER ")))
             with open(truth) as f:
                 true_count = len({l.split()[7] for l in f if l.startswith("SPEAKER ")})
-            with open(hyp) as f:
-                found = len({l.split()[7] for l in f})
-            rows.append((name, duration, true_count, found, der(truth, hyp, 0.25), der(truth, hyp, 0.0), wall, rss))
+            for count in ("found", "given"):
+                for build, binary in builds.items():
+                    cmd = [binary, "run", wav, "--chain", "pyannote_audio.diarize_speakers"]
+                    if count == "given":
+                        cmd += ["--speaker-count", str(true_count)]
+                    wall, rss, printed = measure(cmd)
+                    hyp = os.path.join(tmp, f"{name}.hyp.rttm")
+                    with open(hyp, "w") as f:
+                        f.write("".join(l + "\n" for l in printed.splitlines() if l.startswith("SPEAKER ")))
+                    with open(hyp) as f:
+                        found = len({l.split()[7] for l in f})
+                    rows.append((name, build, count, duration, true_count, found, der(truth, hyp, 0.25),
+                                 der(truth, hyp, 0.0), wall, rss))
 
     print(f"### Diarization: error rate and speed ({time.strftime('%Y-%m-%d')})\n")
-    print(f"Machine: {machine()}. Command: `bench/diarization_bench.py`: `yivideo run <input> --chain "
-          "pyannote_audio.diarize_speakers` in a fresh process per input (decode, encoder load, diarization), "
-          "speaker count not given; scored with `yivideo der`.\n")
-    print("| Input | Length | Speakers (true / found) | DER, 0.25 s collar | DER, no collar | Wall time | "
-          "Real-time factor | Peak RSS |\n|---|---|---|---|---|---|---|---|")
-    for name, duration, true_count, found, collared, exact, wall, rss in rows:
-        print(f"| {name} | {duration / 60:.1f} min | {true_count} / {found} | {100 * collared['der']:.2f}% | "
-              f"{100 * exact['der']:.2f}% | {wall:.1f} s | {wall / duration:.3f} | {rss:.0f} MiB |")
+    print(f"Machine: {machine()}. Command: `bench/diarization_bench.py"
+          f"{' --baseline <previous build>' if args.baseline else ''}`: `yivideo run <input> --chain "
+          "pyannote_audio.diarize_speakers [--speaker-count N]` in a fresh process per input (decode, encoder "
+          "load, diarization), scored with `yivideo der`; builds interleaved in one run.\n")
+    print("| Input | Build | Count | Length | Speakers (true / found) | DER, 0.25 s collar | DER, no collar | "
+          "Wall time | Real-time factor | Peak RSS |\n|---|---|---|---|---|---|---|---|---|---|")
+    for name, build, count, duration, true_count, found, collared, exact, wall, rss in rows:
+        print(f"| {name} | {build} | {count} | {duration / 60:.1f} min | {true_count} / {found} | "
+              f"{100 * collared['der']:.2f}% | {100 * exact['der']:.2f}% | {wall:.1f} s | {wall / duration:.3f} | "
+              f"{rss:.0f} MiB |")
 
 
 if __name__ == "__main__":

@@ -279,6 +279,27 @@ yv_ensure_schemathesis() {
   export YIVIDEO_SCHEMATHESIS_PYTHON
 }
 
+# The real two-speaker call inside the pinned pyannote-audio wheel (sample.wav, sample.rttm), extracted once to
+# $YV_CACHE/data/pyannote-sample-<wheel hash>; exports YIVIDEO_PYANNOTE_SAMPLE, that folder, for the diarization
+# tests.
+yv_ensure_pyannote_sample() {
+  local dir=$YV_CACHE/data/pyannote-sample-${PYANNOTE_SAMPLE_WHEEL_SHA256:0:16} wheel tmp
+  if [ ! -f "$dir/sample.rttm" ]; then
+    wheel=$(yv_pypi_wheel "$PYANNOTE_SAMPLE_WHEEL_REQ" "$PYANNOTE_SAMPLE_WHEEL" "$PYANNOTE_SAMPLE_WHEEL_SHA256" \
+      "pyannote-audio's sample call (diarization test clip)")
+    tmp=$(mktemp -d "$YV_CACHE/.sample.XXXXXX")
+    python3 -m zipfile -e "$wheel" "$tmp"
+    yv_sha256_check "$tmp/$PYANNOTE_SAMPLE_DIR/sample.wav" "$PYANNOTE_SAMPLE_WAV_SHA256"
+    yv_sha256_check "$tmp/$PYANNOTE_SAMPLE_DIR/sample.rttm" "$PYANNOTE_SAMPLE_RTTM_SHA256"
+    mkdir -p "$dir.tmp"
+    mv "$tmp/$PYANNOTE_SAMPLE_DIR/sample.wav" "$tmp/$PYANNOTE_SAMPLE_DIR/sample.rttm" "$dir.tmp/"
+    rm -rf "$tmp" "$dir"
+    mv "$dir.tmp" "$dir"
+  fi
+  YIVIDEO_PYANNOTE_SAMPLE=$dir
+  export YIVIDEO_PYANNOTE_SAMPLE
+}
+
 # Prints the python of a cached virtual environment $YV_CACHE/venv/<name>-<hash of the lock file>, made with
 # `pip install --require-hashes --no-deps -r <lock file>` from PyPI unless it already exists.
 yv_ensure_venv() {

@@ -189,6 +189,11 @@ void Worker::process(const store::Job& job) {
     const auto scratch =
         options_.work_root / ("job-" + std::to_string(job.id)) / ("attempt-" + std::to_string(job.attempt));
     const auto work_dir = output_dir.empty() || remote ? scratch / "out" : options_.storage_root / output_dir;
+    // A failure names the job's folders as clients know them: its outputs by their keys, the rest of its
+    // scratch space as "scratch", never by the worker's own paths.
+    given_names[work_dir.string()] = output_dir.empty() ? "output" : output_dir;
+    given_names[scratch.string()] = "scratch";
+    if (!options_.storage_root.empty()) given_names[(options_.storage_root / "").string()] = "";
     // Downloaded inputs (URLs; everything with a remote store) and a remote store's outputs live in the
     // scratch folder only for the run; the GPU lease lives as long as the node.
     struct Cleanup {

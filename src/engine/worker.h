@@ -3,7 +3,8 @@
 // A job's payload is {"task_name": <node>, "params": {...}} plus, for a workflow stage, "workflow_id",
 // "stage" and "output_dir" (where its files go, relative to the storage root), and "given_names": the input
 // files' names as the client gave them, by the server's names in "params" (storage/input_paths.h); a failed
-// job's error names its inputs by those, never by the server's paths or a worker's copies. While the node
+// job's error names its inputs by those, and its outputs and other store objects by their keys, never by the
+// server's paths or a worker's copies. While the node
 // runs, a heartbeat thread renews the lease (every third of it, at least once a second, carrying the node's
 // progress); if a renewal is refused (the lease lapsed and the job went to another worker, or the job was
 // cancelled or timed out) the node is told to stop through NodeRun::cancelled, and its result is discarded —

@@ -113,6 +113,9 @@ ServerOptions ServerOptions::with_environment() const {
   }
   o.limits.max_connections = env_size("YIVIDEO_MAX_CONNECTIONS", o.limits.max_connections);
   o.limits.max_per_client = env_size("YIVIDEO_MAX_CONNECTIONS_PER_CLIENT", o.limits.max_per_client);
+  o.limits.max_transfers_per_client =
+      env_size("YIVIDEO_MAX_TRANSFERS_PER_CLIENT", o.limits.max_transfers_per_client);
+  o.max_upload_bytes = env_size("YIVIDEO_MAX_UPLOAD_BYTES", o.max_upload_bytes);
   return o;
 }
 
@@ -209,7 +212,7 @@ void ApiServer::stop() {
   loop_->stop();
 }
 
-std::variant<Refusal, BodyMode> ApiServer::admit(const RequestHead& head) {
+std::variant<Refusal, Admission> ApiServer::admit(const RequestHead& head) {
   if (on_loopback_) {
     const auto host = head.header("Host");
     if (host && !is_allowed_host(*host, options_.allowed_hosts))
@@ -229,12 +232,13 @@ std::variant<Refusal, BodyMode> ApiServer::admit(const RequestHead& head) {
   if (m == "POST" && !head.content_length && !head.chunked)
     return Refusal{411, "length_required", "send the body with a Content-Length"};
   const uint64_t length = head.content_length.value_or(0);
-  if (m == "POST" && router_->is_streaming(head.path)) {
+  const bool transfer = router_->is_transfer(m, head.path);
+  if (m == "POST" && transfer) {
     if (length > options_.max_upload_bytes)
       return Refusal{
           413, "payload_too_large",
           "the body is larger than the limit of " + std::to_string(options_.max_upload_bytes) + " bytes"};
-    return BodyMode::kStreamed;
+    return Admission{Admission::Body::kStreamed, true};
   }
   // JSON routes take small bodies of known length: a chunked one could only be bounded after reading it.
   if (head.chunked) return Refusal{411, "length_required", "send the body with a Content-Length"};
@@ -244,7 +248,7 @@ std::variant<Refusal, BodyMode> ApiServer::admit(const RequestHead& head) {
         "the body is larger than the limit of " + std::to_string(options_.max_body_bytes) + " bytes"};
   if (length > 0 && !is_json_media_type(head.header("Content-Type").value_or("")))
     return Refusal{415, "unsupported_media_type", "send the body as Content-Type: application/json"};
-  return BodyMode::kBuffered;
+  return Admission{Admission::Body::kBuffered, transfer};
 }
 
 bool ApiServer::serve(RequestStream& stream, bool close) {

@@ -30,8 +30,9 @@ struct ServerOptions {
   // other Host headers get 421. A server on another address answers any Host.
   std::vector<std::string> allowed_hosts;
 
-  // These options with YIVIDEO_ALLOWED_HOSTS (comma-separated names), YIVIDEO_MAX_CONNECTIONS and
-  // YIVIDEO_MAX_CONNECTIONS_PER_CLIENT applied. Throws yv::Error "invalid_config" for a malformed number.
+  // These options with YIVIDEO_ALLOWED_HOSTS (comma-separated names), YIVIDEO_MAX_UPLOAD_BYTES,
+  // YIVIDEO_MAX_CONNECTIONS, YIVIDEO_MAX_CONNECTIONS_PER_CLIENT and YIVIDEO_MAX_TRANSFERS_PER_CLIENT applied.
+  // Throws yv::Error "invalid_config" for a malformed number.
   ServerOptions with_environment() const;
 };
 
@@ -51,7 +52,7 @@ class ApiServer : private RequestHandler {
   int port() const { return port_; }
 
  private:
-  std::variant<Refusal, BodyMode> admit(const RequestHead& head) override;
+  std::variant<Refusal, Admission> admit(const RequestHead& head) override;
   bool serve(RequestStream& stream, bool close) override;
 
   ServerOptions options_;

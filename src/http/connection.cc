@@ -9,11 +9,26 @@
 
 namespace yv::http {
 
+void RequestStream::moved(size_t n) const {
+  window_bytes_ += n;
+  if (double(window_bytes_) >= double(pace_.min_bytes_per_second) * pace_.window_seconds) {
+    waited_ = {};  // this window's due has moved: the next one begins
+    window_bytes_ = 0;
+  }
+}
+
 bool RequestStream::wait(short events) const {
+  const auto window =
+      std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(pace_.window_seconds));
   pollfd p{c_.fd, events, 0};
   for (;;) {
-    const int n = poll(&p, 1, int(io_timeout_.count()));
-    if (n >= 0 || errno != EINTR) return n == 1 && (p.revents & (events | POLLHUP | POLLERR)) != 0;
+    const auto left = window - waited_;
+    if (left <= Clock::duration::zero()) return false;  // the client fell behind the pace
+    const auto start = Clock::now();
+    const int n = poll(&p, 1, int(std::chrono::ceil<std::chrono::milliseconds>(left).count()));
+    waited_ += Clock::now() - start;
+    if (n == 1) return (p.revents & (events | POLLHUP | POLLERR)) != 0;
+    if (n < 0 && errno != EINTR) return false;
   }
 }
 
@@ -38,11 +53,12 @@ ssize_t RequestStream::read(char* ptr, size_t size) {
     const ssize_t n = recv(c_.fd, ptr, size, 0);
     if (n > 0) {
       consumed_ += uint64_t(n);
+      moved(size_t(n));
       return n;
     }
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) && wait(POLLIN)) continue;
-    failed_ = true;  // the client went away, or stalled longer than io_timeout
+    failed_ = true;  // the client went away, or fell behind the pace
     return -1;
   }
 }
@@ -53,6 +69,7 @@ ssize_t RequestStream::write(const char* ptr, size_t size) {
     const ssize_t n = send(c_.fd, ptr + sent, size - sent, MSG_NOSIGNAL);
     if (n > 0) {
       sent += size_t(n);
+      moved(size_t(n));
     } else if (n < 0 && errno == EINTR) {
       continue;
     } else if (!(n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) && wait(POLLOUT))) {

@@ -17,6 +17,14 @@ namespace yv::http {
 
 using Clock = std::chrono::steady_clock;
 
+// How slowly a request's streamed body and its answer may move: at least min_bytes_per_second, judged over
+// every window_seconds that the worker spends waiting on the client (time spent producing the answer does not
+// count). A client slower than that is cut off; one that keeps up is never hurried.
+struct Pace {
+  double window_seconds = 10;
+  size_t min_bytes_per_second = 4096;
+};
+
 struct Connection {
   enum class State {
     kIdle,      // between requests (keep-alive); closed after ConnectionLimits::idle_seconds
@@ -34,18 +42,19 @@ struct Connection {
   Clock::time_point deadline;  // when the current state times out
   RequestHead head;            // of the request being received or served
   bool streamed = false;       // the body is read by the handler as it arrives, not buffered
+  bool transfer = false;       // a file transfer (connection_loop.h): served by the transfer pool
   bool peer_closed = false;    // the client shut its side: requests already received are still answered
   unsigned requests = 0;       // served on this connection
 };
 
 // The httplib::Stream of one request: reads the bytes the loop buffered, then (for a streamed body) the
-// socket, never past the request's own end when its length is known; writes the answer to the socket. Every
-// wait is bounded by `io_timeout`; a read or write that times out or fails makes the stream failed().
+// socket, never past the request's own end when its length is known; writes the answer to the socket. Waits
+// on the client are held to `pace`; a client that falls behind it, or a read or write that fails, makes the
+// stream failed().
 class RequestStream : public httplib::Stream {
  public:
   // `length`: the request's bytes, head included; UINT64_MAX when a chunked body leaves it unknown.
-  RequestStream(Connection& c, uint64_t length, std::chrono::milliseconds io_timeout)
-      : c_(c), length_(length), io_timeout_(io_timeout) {}
+  RequestStream(Connection& c, uint64_t length, Pace pace) : c_(c), length_(length), pace_(pace) {}
 
   bool is_readable() const override;
   bool is_writable() const override;
@@ -62,11 +71,17 @@ class RequestStream : public httplib::Stream {
   size_t buffered_used() const { return from_buffer_; }
 
  private:
+  // Waits until the socket is ready for `events`; false when it failed or the client fell behind the pace.
   bool wait(short events) const;
+  // Counts bytes moved to or from the client towards the current window's due.
+  void moved(size_t n) const;
 
   Connection& c_;
   uint64_t length_;
-  std::chrono::milliseconds io_timeout_;
+  Pace pace_;
+  // The current window: how long the worker has waited in it, and the bytes moved in it.
+  mutable Clock::duration waited_{};
+  mutable uint64_t window_bytes_ = 0;
   uint64_t consumed_ = 0;
   size_t from_buffer_ = 0;
   bool failed_ = false;

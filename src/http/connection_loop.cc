@@ -14,6 +14,7 @@
 #include <cerrno>
 #include <nlohmann/json.hpp>
 
+#include "http/json_io.h"
 #include "http/localize.h"
 
 namespace yv::http {
@@ -110,7 +111,8 @@ ConnectionLoop::ConnectionLoop(int listener, RequestHandler& handler, Connection
     : listener_(listener),
       handler_(handler),
       limits_(limits),
-      workers_(std::make_unique<httplib::ThreadPool>(worker_threads)) {
+      workers_(std::make_unique<httplib::ThreadPool>(worker_threads)),
+      transfers_(std::make_unique<httplib::ThreadPool>(limits.transfer_threads)) {
   limits_.max_connections = raise_descriptor_limit(limits_.max_connections);
   epoll_ = epoll_create1(EPOLL_CLOEXEC);
   wake_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -122,6 +124,7 @@ ConnectionLoop::ConnectionLoop(int listener, RequestHandler& handler, Connection
 
 ConnectionLoop::~ConnectionLoop() {
   if (workers_) workers_->shutdown();  // run() never ran
+  if (transfers_) transfers_->shutdown();
   for (const auto& [fd, c] : connections_) ::close(fd);
   ::close(epoll_);
   ::close(wake_);
@@ -157,7 +160,9 @@ void ConnectionLoop::run() {
   ::close(listener_);
   listener_ = -1;
   workers_->shutdown();  // answers the requests being served
+  transfers_->shutdown();
   workers_.reset();
+  transfers_.reset();
   take_returned();
   for (const auto& [fd, c] : connections_) ::close(fd);
   connections_.clear();
@@ -195,11 +200,16 @@ void ConnectionLoop::accept_all() {
     size_t& from_client = per_client_[c->peer_ip];
     std::optional<Refusal> refused;
     if (connections_.size() >= limits_.max_connections) {
-      refused = Refusal{503, "too_many_connections", "the server holds as many connections as it can"};
+      refused = Refusal{503,
+                        "too_many_connections",
+                        "the server holds as many connections as it can",
+                        {{"Retry-After", kRetryAfterSeconds}}};
     } else if (from_client >= limits_.max_per_client) {
       refused =
-          Refusal{429, "too_many_connections",
-                  "more than " + std::to_string(limits_.max_per_client) + " connections from one address"};
+          Refusal{429,
+                  "too_many_connections",
+                  "more than " + std::to_string(limits_.max_per_client) + " connections from one address",
+                  {{"Retry-After", kRetryAfterSeconds}}};
     }
     if (refused) {
       const std::string answer = refusal_answer(*refused, nullptr);
@@ -268,9 +278,22 @@ void ConnectionLoop::advance(Connection& c) {
     auto parsed = parse_request_head(c.in, limits_.head);
     if (const auto* r = std::get_if<Refusal>(&parsed)) return refuse(c, *r, nullptr);
     c.head = std::move(std::get<RequestHead>(parsed));
-    const auto mode = handler_.admit(c.head);
-    if (const auto* r = std::get_if<Refusal>(&mode)) return refuse(c, *r, &c.head);
-    c.streamed = std::get<BodyMode>(mode) == BodyMode::kStreamed;
+    const auto admitted = handler_.admit(c.head);
+    if (const auto* r = std::get_if<Refusal>(&admitted)) return refuse(c, *r, &c.head);
+    const Admission& how = std::get<Admission>(admitted);
+    const auto serving = transfers_per_client_.find(c.peer_ip);
+    if (how.transfer && serving != transfers_per_client_.end() &&
+        serving->second >= limits_.max_transfers_per_client) {
+      return refuse(c,
+                    {429,
+                     "too_many_transfers",
+                     "more than " + std::to_string(limits_.max_transfers_per_client) +
+                         " uploads and downloads at once from one address",
+                     {{"Retry-After", kRetryAfterSeconds}}},
+                    &c.head);
+    }
+    c.transfer = how.transfer;
+    c.streamed = how.body == Admission::Body::kStreamed;
     if (c.streamed) {
       return dispatch(c, c.head.chunked ? UINT64_MAX : c.head.head_bytes + *c.head.content_length);
     }
@@ -299,8 +322,9 @@ void ConnectionLoop::dispatch(Connection& c, uint64_t length) {
   const bool close = c.head.wants_close || c.peer_closed ||
                      c.requests >= limits_.max_requests_per_connection || (c.streamed && c.head.chunked);
   Connection* conn = &c;
-  workers_->enqueue([this, conn, length, close] {
-    RequestStream stream(*conn, length, std::chrono::milliseconds(int64_t(limits_.io_seconds * 1000)));
+  if (c.transfer) ++transfers_per_client_[c.peer_ip];
+  (c.transfer ? transfers_ : workers_)->enqueue([this, conn, length, close] {
+    RequestStream stream(*conn, length, limits_.pace);
     bool keep = false;
     try {
       keep = handler_.serve(stream, close) && !close && !stream.failed() &&
@@ -326,7 +350,14 @@ void ConnectionLoop::take_returned() {
     const std::lock_guard lock(returned_mutex_);
     returned.swap(returned_);
   }
-  for (const auto& [c, keep] : returned) finish_request(*c, keep && !stopping_);
+  for (const auto& [c, keep] : returned) {
+    if (c->transfer) {
+      if (const auto client = transfers_per_client_.find(c->peer_ip); --client->second == 0)
+        transfers_per_client_.erase(client);
+      c->transfer = false;
+    }
+    finish_request(*c, keep && !stopping_);
+  }
 }
 
 void ConnectionLoop::finish_request(Connection& c, bool keep) {

@@ -9,6 +9,14 @@
 // only once it can be served at once: its head checked (request_head.h) and, unless the handler streams the
 // body (uploads), its body received. Workers write the answer themselves and give the connection back.
 // Measured against the thread-per-connection server in bench/RESULTS.md.
+//
+// A worker still waits on its client while it streams a body in (uploads) or a file out (downloads), so a
+// client that reads a large download slowly would hold a thread for as long as it liked. Such transfers are
+// served by a pool of their own (transfer_threads), so that they never take the threads that answer JSON
+// requests; one client address has at most max_transfers_per_client of them at once (more: 429); and each
+// must keep moving at min_bytes_per_second, judged over every io_window_seconds that its worker spends
+// waiting on the client, or its connection is closed. A transfer may therefore take long only while its
+// client keeps up, and only a few per client.
 #pragma once
 
 #include <httplib.h>
@@ -28,25 +36,30 @@
 namespace yv::http {
 
 struct ConnectionLimits {
-  double head_seconds = 10;  // a request head must arrive whole within this, else 408
-  double body_seconds = 30;  // a buffered (JSON) body within this after its head, else 408
-  double idle_seconds = 30;  // keep-alive connections idle longer are closed
-  double io_seconds = 60;    // the longest a worker waits for one read or write (streamed bodies, answers)
+  double head_seconds = 10;       // a request head must arrive whole within this, else 408
+  double body_seconds = 30;       // a buffered (JSON) body within this after its head, else 408
+  double idle_seconds = 30;       // keep-alive connections idle longer are closed
+  Pace pace;                      // how slowly a worker's reads and writes may go (streamed bodies, answers)
   size_t max_connections = 4096;  // in all; more are answered 503 (also bounded by RLIMIT_NOFILE)
   size_t max_per_client = 256;    // from one address; more are answered 429
+  size_t transfer_threads = 16;   // workers for file transfers (uploads, downloads), apart from the others
+  size_t max_transfers_per_client = 4;  // being served for one address at once; more are answered 429
   unsigned max_requests_per_connection = 1000;
   HeadLimits head;
 };
 
-// How a request the loop has admitted takes its body.
-enum class BodyMode { kBuffered, kStreamed };
+// How a request the loop has admitted is served.
+struct Admission {
+  enum class Body { kBuffered, kStreamed } body = Body::kBuffered;  // kStreamed: the handler reads it
+  bool transfer = false;  // a file transfer: served by the transfer pool, counted per client
+};
 
 // What the loop serves requests with.
 class RequestHandler {
  public:
   virtual ~RequestHandler() = default;
-  // On the loop thread, for a head that passed parse_request_head: a refusal, or how to take the body.
-  virtual std::variant<Refusal, BodyMode> admit(const RequestHead& head) = 0;
+  // On the loop thread, for a head that passed parse_request_head: a refusal, or how to serve it.
+  virtual std::variant<Refusal, Admission> admit(const RequestHead& head) = 0;
   // On a worker thread: serves one request read from `stream` (close: the answer must say Connection:
   // close). Returns whether the connection may carry another request.
   virtual bool serve(RequestStream& stream, bool close) = 0;
@@ -55,6 +68,7 @@ class RequestHandler {
 class ConnectionLoop {
  public:
   // REQUIRES: listener is a bound, listening socket; handler outlives the loop. Takes the listener.
+  // `worker_threads` serve the requests other than transfers (limits.transfer_threads serve those).
   ConnectionLoop(int listener, RequestHandler& handler, ConnectionLimits limits, size_t worker_threads);
   ~ConnectionLoop();
 
@@ -81,9 +95,10 @@ class ConnectionLoop {
   int listener_, epoll_ = -1, wake_ = -1;
   RequestHandler& handler_;
   ConnectionLimits limits_;
-  std::unique_ptr<httplib::ThreadPool> workers_;
+  std::unique_ptr<httplib::ThreadPool> workers_, transfers_;
   std::unordered_map<int, std::unique_ptr<Connection>> connections_;
-  std::unordered_map<std::string, size_t> per_client_;
+  std::unordered_map<std::string, size_t> per_client_;            // connections by address
+  std::unordered_map<std::string, size_t> transfers_per_client_;  // transfers being served by address
   std::atomic<bool> stopping_{false};
   bool accepting_ = true;
   std::mutex returned_mutex_;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <map>
+#include <optional>
 #include <regex>
 
 #include "core/error.h"
@@ -51,9 +52,14 @@ void upload(const storage::BlobStore& store, uint64_t limit, const httplib::Requ
   if (!req.is_multipart_form_data()) {
     throw Error("invalid_request", "send multipart/form-data with a 'file' part (curl -F file=@...)", 400);
   }
-  storage::BlobStore::Upload upload = store.begin_upload();
+  // The body's length bounds the file's: a body that cannot fit above the disk's reserve is refused unread.
+  const uint64_t announced = req.has_header("Content-Length")
+                                 ? std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr, 10)
+                                 : 0;
+  storage::BlobStore::Upload upload = store.begin_upload(std::min(announced, limit));
   std::map<std::string, std::string> fields;
   std::string part, filename, refused;
+  std::optional<Error> failed;  // of the spool file: the disk is full, or fell under its reserve
   int files = 0;
   // httplib's reader is not exception-safe: callbacks record what went wrong and stop the read.
   const bool complete = reader(
@@ -69,7 +75,12 @@ void upload(const storage::BlobStore& store, uint64_t limit, const httplib::Requ
             refused = "too_large";
             return false;
           }
-          upload.write(data, n);
+          try {
+            upload.write(data, n);
+          } catch (const Error& e) {
+            failed = e;
+            return false;
+          }
         } else if (fields[part].size() + n <= kMaxFieldBytes) {
           fields[part].append(data, n);
         } else {
@@ -78,6 +89,7 @@ void upload(const storage::BlobStore& store, uint64_t limit, const httplib::Requ
         }
         return true;
       });
+  if (failed) throw *failed;  // the spool file goes with `upload`
   if (refused == "too_large") {
     throw Error("payload_too_large",
                 "the file is larger than the limit of " + std::to_string(limit) + " bytes", 413);
@@ -170,27 +182,31 @@ void add_file_routes(Router& router, const storage::BlobStore& store) {
         {"400",
          "Not multipart, no or several file parts, a field too long, an invalid key or bucket, or a "
          "body cut short"},
-        {"413", "The file is larger than YIVIDEO_MAX_UPLOAD_BYTES"}}},
+        {"413", "The file is larger than YIVIDEO_MAX_UPLOAD_BYTES"},
+        {"507",
+         "disk_full: storing the file would leave less than YIVIDEO_MIN_FREE_DISK_BYTES free on the server's "
+         "disk (nothing is kept)"}}},
       [&store, limit](const httplib::Request& req, httplib::Response& res,
                       const httplib::ContentReader& reader) { upload(store, limit, req, res, reader); });
-  router.add({"GET",
-              "/v1/files/download/{file_path}",
-              "files",
-              "Download (also HEAD; Range and ETag supported)",
-              bucket,
-              nullptr,
-              {{"200",
-                {{"description", "The bytes (Content-Type from the content; ETag, Accept-Ranges)"},
-                 {"content_type", "*/*"}}},
-               {"206", {{"description", "The requested range"}, {"content_type", "*/*"}}},
-               {"304", "Not modified (If-None-Match matched the ETag)"},
-               {"400", "An invalid key or bucket"},
-               {"404", "No such object"},
-               {"416",
-                {{"description",
-                  "No requested range can be satisfied (Content-Range: bytes */<size>; no "
-                  "body)"}}}}},
-             [&store](const httplib::Request& req, httplib::Response& res) { download(store, req, res); });
+  router.add_download(
+      {"GET",
+       "/v1/files/download/{file_path}",
+       "files",
+       "Download (also HEAD; Range and ETag supported)",
+       bucket,
+       nullptr,
+       {{"200",
+         {{"description", "The bytes (Content-Type from the content; ETag, Accept-Ranges)"},
+          {"content_type", "*/*"}}},
+        {"206", {{"description", "The requested range"}, {"content_type", "*/*"}}},
+        {"304", "Not modified (If-None-Match matched the ETag)"},
+        {"400", "An invalid key or bucket"},
+        {"404", "No such object"},
+        {"416",
+         {{"description",
+           "No requested range can be satisfied (Content-Range: bytes */<size>; no "
+           "body)"}}}}},
+      [&store](const httplib::Request& req, httplib::Response& res) { download(store, req, res); });
   // Before /v1/files/{file_path}, which would otherwise take "directories" for a key.
   router.add(
       {"DELETE",

@@ -15,6 +15,7 @@ void send_json(httplib::Response& res, int status, const nlohmann::json& body) {
 
 void send_error(const httplib::Request& req, httplib::Response& res, int status, const std::string& code,
                 const std::string& detail) {
+  if (status == 429) res.set_header("Retry-After", kRetryAfterSeconds);
   const bool chinese = prefers_chinese(req.get_header_value("Accept-Language"));
   send_json(res, status, {{"detail", chinese ? chinese_detail(code, detail) : detail}, {"code", code}});
 }

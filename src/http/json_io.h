@@ -11,7 +11,13 @@ struct Response;
 namespace yv::http {
 
 void send_json(httplib::Response& res, int status, const nlohmann::json& body);
-// The error body, in Chinese when the request's Accept-Language asks for it (see localize.h).
+
+// What a 429 answer's Retry-After says (RFC 6585). The limits behind a 429 (queued jobs, connections and
+// transfers from one client) clear as work is done and transfers end, seconds rather than minutes.
+inline constexpr const char* kRetryAfterSeconds = "5";
+
+// The error body, in Chinese when the request's Accept-Language asks for it (see localize.h); a 429 carries
+// Retry-After.
 void send_error(const httplib::Request& req, httplib::Response& res, int status, const std::string& code,
                 const std::string& detail);
 

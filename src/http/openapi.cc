@@ -101,12 +101,15 @@ const std::vector<std::pair<std::string, std::string>> kCommonResponses = {
     {"414", "The request line is too long"},
     {"415", "A compressed body (Content-Encoding), or a JSON route's body not sent as application/json"},
     {"421", "A server listening on loopback was reached under a Host name it does not answer to"},
-    {"429", "Too many connections from this client, or too much work waiting in the queues"},
+    {"429",
+     "Too many connections or file transfers from this client, or too much work waiting in the queues; "
+     "Retry-After says when to try again"},
     {"431", "Too many or too large headers"},
     {"500", "Internal error (the server log has the details)"},
     {"501", "A Transfer-Encoding other than chunked"},
     {"503", "Too many connections, or the state store or object store is unavailable"},
     {"505", "An HTTP version other than 1.0 and 1.1"},
+    {"507", "disk_full: the server's disk is full"},
 };
 
 json response_schemas() {

@@ -27,11 +27,19 @@ void Router::add_streaming(RouteDoc doc, StreamingHandler handler) {
   routes_.push_back(std::move(doc));
 }
 
-bool Router::is_streaming(const std::string& path) const {
-  for (const auto& p : streaming_patterns_) {
-    if (std::regex_match(path, p)) return true;
-  }
-  return false;
+void Router::add_download(RouteDoc doc, Handler handler) {
+  if (doc.method != "GET") throw std::logic_error("download routes are GET routes");
+  download_patterns_.emplace_back(pattern_of(doc.path));
+  add(std::move(doc), std::move(handler));
+}
+
+bool Router::is_transfer(const std::string& method, const std::string& path) const {
+  const auto matches = [&](const std::vector<std::regex>& patterns) {
+    return std::any_of(patterns.begin(), patterns.end(),
+                       [&](const std::regex& p) { return std::regex_match(path, p); });
+  };
+  if (method == "POST") return matches(streaming_patterns_);
+  return (method == "GET" || method == "HEAD") && matches(download_patterns_);
 }
 
 void Router::add(RouteDoc doc, Handler handler) {

@@ -53,7 +53,11 @@ class Router {
   // The same for a POST route whose handler streams the body. Such routes alone may receive bodies larger
   // than the JSON limit (ServerOptions::max_body_bytes).
   void add_streaming(RouteDoc doc, StreamingHandler handler);
-  bool is_streaming(const std::string& path) const;
+  // The same as add() for a GET route whose answers are files (downloads).
+  void add_download(RouteDoc doc, Handler handler);
+  // Whether the request is a file transfer (connection_loop.h): a POST to a streaming route, or a GET or HEAD
+  // of a download route.
+  bool is_transfer(const std::string& method, const std::string& path) const;
   // The methods some route answers on `path` (GET implies HEAD), for 405's Allow header; empty for a path no
   // route has. Matches every route's pattern: meant for requests that were not routed, not for every one.
   std::vector<std::string> allowed_methods(const std::string& path) const;
@@ -63,7 +67,8 @@ class Router {
   httplib::Server& server_;
   std::vector<RouteDoc> routes_;
   std::vector<std::pair<std::string, std::regex>> patterns_;  // (method, compiled path) of each route
-  std::vector<std::regex> streaming_patterns_;  // compiled once: is_streaming() runs for every request
+  // Compiled once: is_transfer() runs for every request.
+  std::vector<std::regex> streaming_patterns_, download_patterns_;
 };
 
 }  // namespace yv::http

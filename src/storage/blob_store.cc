@@ -1,8 +1,10 @@
 #include "storage/blob_store.h"
 
 #include <fcntl.h>
+#include <spdlog/spdlog.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -16,8 +18,24 @@ namespace yv::storage {
 namespace fs = std::filesystem;
 namespace {
 
-[[noreturn]] void disk_error(const std::string& what, std::errc code) {
-  throw Error("storage_error", what + ": " + std::make_error_code(code).message(), 507);
+// How often a growing upload looks at the free space: the reserve may be overrun by at most this much per
+// concurrent upload, at the cost of one statvfs per interval.
+constexpr uint64_t kCheckEvery = 1 << 20;
+
+// Answers name no server path: the path goes to the log.
+[[noreturn]] void disk_error(const std::string& what, const fs::path& file, std::errc code) {
+  const std::string why = std::make_error_code(code).message();
+  spdlog::warn("upload spool {}: {}: {}", file.string(), what, why);
+  if (code == std::errc::no_space_on_device)
+    throw Error("disk_full", what + ": the server's disk is full", 507);
+  throw Error("storage_error", what + ": " + why, 507);
+}
+
+[[noreturn]] void below_reserve() {
+  throw Error("disk_full",
+              "the server's disk has too little free space to store this upload (some is kept free for the "
+              "work it runs); try again later",
+              507);
 }
 
 // Creates `path` and locks it; -1 when it cannot be created. A sweep locks a file before removing it, so the
@@ -51,7 +69,16 @@ void remove_abandoned(const fs::path& spool) {
 
 }  // namespace
 
-BlobStore::BlobStore(fs::path spool) : spool_(std::move(spool)) { remove_abandoned(spool_); }
+BlobStore::BlobStore(fs::path spool, uint64_t min_free_bytes)
+    : spool_(std::move(spool)), min_free_bytes_(min_free_bytes) {
+  remove_abandoned(spool_);
+}
+
+uint64_t BlobStore::free_bytes() const {
+  struct statvfs disk {};
+  if (statvfs(spool_.c_str(), &disk) != 0) return UINT64_MAX;  // unknown: the writes will tell
+  return uint64_t(disk.f_bavail) * disk.f_frsize;
+}
 
 std::optional<std::string> BlobStore::presigned_url(const std::string&, const std::string&) const {
   return std::nullopt;
@@ -86,11 +113,12 @@ void BlobStore::get_file(const std::string& bucket, const std::string& key, cons
     throw Error("storage_error", "cannot copy " + key + " to " + file.string(), 507);
 }
 
-BlobStore::Upload BlobStore::begin_upload() const {
+BlobStore::Upload BlobStore::begin_upload(uint64_t expected_bytes) const {
   static std::atomic<uint64_t> counter{0};
   std::error_code ec;
   fs::create_directories(spool_, ec);
-  if (ec) throw Error("storage_error", "cannot create " + spool_.string() + ": " + ec.message(), 507);
+  if (ec) disk_error("cannot store the upload", spool_, std::errc(ec.value()));
+  if (min_free_bytes_ > 0 && free_bytes() < min_free_bytes_ + expected_bytes) below_reserve();
   const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
   return Upload(*this, spool_ / (std::to_string(getpid()) + "-" + std::to_string(now) + "-" +
                                  std::to_string(counter++)));
@@ -99,7 +127,7 @@ BlobStore::Upload BlobStore::begin_upload() const {
 BlobStore::Upload::Upload(const BlobStore& store, fs::path temp)
     : store_(&store), temp_(std::move(temp)), lock_(create_locked(temp_)) {
   if (lock_.fd >= 0) out_.open(temp_, std::ios::binary | std::ios::trunc);
-  if (!out_) disk_error("cannot create " + temp_.string(), std::errc::io_error);
+  if (!out_) disk_error("cannot store the upload", temp_, std::errc::io_error);
 }
 
 BlobStore::Upload::Lock::~Lock() {
@@ -113,16 +141,26 @@ BlobStore::Upload::~Upload() {
   fs::remove(temp_, ec);  // committed: the backend moved or copied it; otherwise the upload is abandoned
 }
 
+void BlobStore::Upload::check_reserve() const {
+  if (store_->min_free_bytes_ > 0 && store_->free_bytes() < store_->min_free_bytes_) below_reserve();
+}
+
 void BlobStore::Upload::write(const char* data, size_t n) {
   if (head_.size() < 64) head_.append(data, std::min(n, 64 - head_.size()));
+  unchecked_ += n;
+  if (unchecked_ >= kCheckEvery) {
+    unchecked_ = 0;
+    out_.flush();  // so that the free space counts what was written
+    check_reserve();
+  }
   out_.write(data, std::streamsize(n));
-  if (!out_) disk_error("cannot write " + temp_.string(), std::errc::no_space_on_device);
+  if (!out_) disk_error("cannot store the upload", temp_, std::errc::no_space_on_device);
   size_ += n;
 }
 
 ObjectInfo BlobStore::Upload::commit(const std::string& bucket, const std::string& key) {
   out_.close();
-  if (!out_) disk_error("cannot write " + temp_.string(), std::errc::io_error);
+  if (!out_) disk_error("cannot store the upload", temp_, std::errc::no_space_on_device);
   const std::string type = content_type(key, head_);
   ObjectInfo info = store_->commit_file(temp_, size_, type, bucket, key);
   info.content_type = type;

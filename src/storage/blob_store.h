@@ -6,6 +6,11 @@
 // interrupted upload leaves nothing behind, and concurrent uploads to one key end with one of them whole.
 // Memory stays bounded: bytes stream from the client to the spool file and from there to the backend.
 //
+// The spool's disk keeps a reserve free (min_free_bytes, YIVIDEO_MIN_FREE_DISK_BYTES in open_store.h): an
+// upload that would take it below the reserve is refused with 507 "disk_full", before its first byte when its
+// size is announced, else as soon as the disk falls under it, and its spool file is removed. Clients cannot
+// fill the disk that the state database and the workers' outputs need (on one machine, usually the same).
+//
 // A process killed during an upload cannot remove its spool file, so each upload holds an exclusive flock on
 // its file while it lives, and opening a store removes every spool file that no upload holds: at start-up of
 // the server, of a worker, or of another gateway sharing the folder, whichever processes still run.
@@ -35,7 +40,8 @@ using ByteSink = std::function<bool(const char* data, size_t n)>;
 class BlobStore {
  public:
   // Upload spool files live in `spool` (created on demand); those that no live upload holds are removed.
-  explicit BlobStore(std::filesystem::path spool);
+  // Uploads leave at least `min_free_bytes` free on the spool's disk.
+  BlobStore(std::filesystem::path spool, uint64_t min_free_bytes);
   virtual ~BlobStore() = default;
   BlobStore(const BlobStore&) = delete;
   BlobStore& operator=(const BlobStore&) = delete;
@@ -44,7 +50,8 @@ class BlobStore {
    public:
     ~Upload();  // removes what is left of the spool file
     Upload(Upload&&) = default;
-    // Throws yv::Error "storage_error" (507) when the disk refuses the bytes.
+    // Throws yv::Error "disk_full" (507) when the bytes would take the disk below the reserve or the disk
+    // refuses them, "storage_error" (507) for other failures to write.
     void write(const char* data, size_t n);
     uint64_t size() const { return size_; }
     // Makes the object visible under bucket/key, replacing any earlier one; the answer carries the content
@@ -62,15 +69,22 @@ class BlobStore {
       ~Lock();
     };
     Upload(const BlobStore& store, std::filesystem::path temp);
+    // Throws "disk_full" when the spool's disk has less than the reserve free.
+    void check_reserve() const;
+
     const BlobStore* store_;
     std::filesystem::path temp_;
     Lock lock_;
     std::ofstream out_;
     uint64_t size_ = 0;
-    std::string head_;  // the first bytes written (up to 64), to recognise the content type
+    uint64_t unchecked_ = 0;  // bytes written since the free space was last looked at
+    std::string head_;        // the first bytes written (up to 64), to recognise the content type
   };
 
-  Upload begin_upload() const;
+  // A new upload of `expected_bytes` (0: not known in advance). Throws yv::Error "disk_full" (507) when the
+  // spool's disk has less than the reserve plus expected_bytes free, "storage_error" (507) when the spool
+  // file cannot be created. Error details never name the server's paths (the log does).
+  Upload begin_upload(uint64_t expected_bytes = 0) const;
 
   // The object, or nothing when absent. Throws yv::Error "invalid_path" (400) for invalid names.
   virtual std::optional<ObjectInfo> stat(const std::string& bucket, const std::string& key) const = 0;
@@ -104,7 +118,11 @@ class BlobStore {
                                  const std::string& bucket, const std::string& key) const = 0;
 
  private:
+  // Bytes free on the spool's disk for an unprivileged writer.
+  uint64_t free_bytes() const;
+
   std::filesystem::path spool_;
+  uint64_t min_free_bytes_;
 };
 
 }  // namespace yv::storage

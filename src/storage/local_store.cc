@@ -33,7 +33,8 @@ std::string hex(uint64_t v) {
 
 }  // namespace
 
-LocalStore::LocalStore(fs::path root) : BlobStore(root / ".uploads"), root_(std::move(root)) {}
+LocalStore::LocalStore(fs::path root, uint64_t min_free_bytes)
+    : BlobStore(root / ".uploads", min_free_bytes), root_(std::move(root)) {}
 
 fs::path LocalStore::object_path(const std::string& bucket, const std::string& key) const {
   check_bucket(bucket);

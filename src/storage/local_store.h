@@ -14,7 +14,8 @@ namespace yv::storage {
 
 class LocalStore : public BlobStore {
  public:
-  explicit LocalStore(std::filesystem::path root);
+  // Uploads leave min_free_bytes free on the disk of root (blob_store.h).
+  explicit LocalStore(std::filesystem::path root, uint64_t min_free_bytes = 0);
 
   std::optional<ObjectInfo> stat(const std::string& bucket, const std::string& key) const override;
   bool read(const std::string& bucket, const std::string& key, uint64_t offset, uint64_t length,

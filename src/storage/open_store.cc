@@ -18,11 +18,22 @@ std::string env(const char* name, const char* fallback_name = nullptr, const cha
   return fallback;
 }
 
+// The disk space uploads leave free; the same as the health check's "low disk" warning (engine/monitor.cc).
+uint64_t min_free_bytes() {
+  const std::string text = env("YIVIDEO_MIN_FREE_DISK_BYTES", nullptr, "1073741824");
+  char* end = nullptr;
+  const unsigned long long bytes = std::strtoull(text.c_str(), &end, 10);
+  if (*end != '\0' || text.starts_with('-'))
+    throw Error("invalid_config", "YIVIDEO_MIN_FREE_DISK_BYTES must be a number of bytes", 400);
+  return bytes;
+}
+
 }  // namespace
 
 std::unique_ptr<BlobStore> open_store() {
   const std::string backend = env("YIVIDEO_STORAGE", nullptr, "local");
-  if (backend == "local") return std::make_unique<LocalStore>(storage_root());
+  const uint64_t reserve = min_free_bytes();
+  if (backend == "local") return std::make_unique<LocalStore>(storage_root(), reserve);
   if (backend != "s3")
     throw Error("invalid_config", "YIVIDEO_STORAGE must be local or s3, not '" + backend + "'", 400);
   S3Config c;
@@ -39,7 +50,7 @@ std::unique_ptr<BlobStore> open_store() {
         "invalid_config",
         "YIVIDEO_STORAGE=s3 needs YIVIDEO_S3_ENDPOINT, YIVIDEO_S3_ACCESS_KEY and YIVIDEO_S3_SECRET_KEY", 400);
   }
-  return std::make_unique<S3Store>(std::move(c), storage_root() / ".uploads");
+  return std::make_unique<S3Store>(std::move(c), storage_root() / ".uploads", reserve);
 }
 
 }  // namespace yv::storage

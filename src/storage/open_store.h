@@ -7,7 +7,9 @@
 //     YIVIDEO_S3_REGION              default us-east-1
 //     YIVIDEO_S3_PRESIGN_SECONDS     > 0: upload answers carry presigned GET URLs valid this long
 //     YIVIDEO_S3_PART_BYTES          multipart part size (default 64 MiB, at least 5 MiB as S3 requires)
-// Upload spool files stay on local disk (storage_root()/.uploads) either way.
+// Upload spool files stay on local disk (storage_root()/.uploads) either way, and uploads always leave
+//   YIVIDEO_MIN_FREE_DISK_BYTES      free on that disk (default 1 GiB; 0: no reserve), so that clients cannot
+//                                    fill the disk the state database and the workers' outputs need.
 #pragma once
 
 #include <memory>
@@ -16,7 +18,8 @@
 
 namespace yv::storage {
 
-// Throws yv::Error "invalid_config" (400) for an unknown backend or a missing S3 setting.
+// Throws yv::Error "invalid_config" (400) for an unknown backend, a missing S3 setting or a reserve that is
+// not a number.
 std::unique_ptr<BlobStore> open_store();
 
 }  // namespace yv::storage

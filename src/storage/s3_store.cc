@@ -1,6 +1,7 @@
 #include "storage/s3_store.h"
 
 #include <curl/curl.h>
+#include <spdlog/spdlog.h>
 
 #include <chrono>
 #include <cstdio>
@@ -86,8 +87,8 @@ struct S3Store::Response {
   }
 };
 
-S3Store::S3Store(S3Config config, std::filesystem::path spool)
-    : BlobStore(std::move(spool)), config_(std::move(config)) {
+S3Store::S3Store(S3Config config, std::filesystem::path spool, uint64_t min_free_bytes)
+    : BlobStore(std::move(spool), min_free_bytes), config_(std::move(config)) {
   std::string e = config_.endpoint;
   while (e.ends_with("/")) e.pop_back();
   const auto scheme = e.find("://");
@@ -204,9 +205,10 @@ S3Store::Response S3Store::send_once(const Request& r) const {
   const CURLcode rc = curl_easy_perform(c);
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out.status);
   if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && out.sink_stopped)) {
+    // Where the object store is, is the deployment's business: the log says it, the answer does not.
+    spdlog::error("object store at {} unreachable: {}", scheme_host_, curl_easy_strerror(rc));
     throw Error("storage_unavailable",
-                std::string("object store at ") + scheme_host_ + " unreachable: " + curl_easy_strerror(rc),
-                503);
+                std::string("the object store is unreachable: ") + curl_easy_strerror(rc), 503);
   }
   return out;
 }
@@ -287,8 +289,10 @@ namespace {
 using FilePtr = std::unique_ptr<std::FILE, int (*)(std::FILE*)>;
 FilePtr open_at(const std::filesystem::path& file, uint64_t offset) {
   FilePtr f(std::fopen(file.c_str(), "rb"), &std::fclose);
-  if (!f || fseeko(f.get(), off_t(offset), SEEK_SET) != 0)
-    throw Error("storage_error", "cannot read the spool file " + file.string(), 507);
+  if (!f || fseeko(f.get(), off_t(offset), SEEK_SET) != 0) {
+    spdlog::error("cannot read the spool file {}", file.string());
+    throw Error("storage_error", "cannot read the upload's spool file", 507);
+  }
   return f;
 }
 }  // namespace

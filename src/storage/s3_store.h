@@ -24,7 +24,8 @@ struct S3Config {
 
 class S3Store : public BlobStore {
  public:
-  S3Store(S3Config config, std::filesystem::path spool);
+  // Uploads leave min_free_bytes free on the disk of the (local) spool folder (blob_store.h).
+  S3Store(S3Config config, std::filesystem::path spool, uint64_t min_free_bytes = 0);
 
   std::optional<ObjectInfo> stat(const std::string& bucket, const std::string& key) const override;
   bool read(const std::string& bucket, const std::string& key, uint64_t offset, uint64_t length,

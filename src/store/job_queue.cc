@@ -1,5 +1,7 @@
 #include "store/job_queue.h"
 
+#include <spdlog/spdlog.h>
+
 #include <chrono>
 
 namespace yv::store {
@@ -26,6 +28,13 @@ const char* shown_state(JobState state) {
       return "cancelled";
   }
   return "queued";
+}
+
+void log_lapsed_lease(int64_t id, const std::string& worker) {
+  spdlog::warn(
+      "job {}: the lease of worker {} lapsed (it stopped heartbeating); the job is redelivered or, "
+      "out of attempts, failed",
+      id, worker);
 }
 
 double wall_clock() {

@@ -61,6 +61,13 @@ const char* shown_state(JobState state);
 // Seconds since the Unix epoch, as a double: the queues' default clock.
 double wall_clock();
 
+// The error reap() leaves on a job whose lease lapsed. It does not name the worker: its host name and pid
+// are the deployment's business, not the clients' who read the error in a status answer. The job's worker
+// (JobStatus::worker) and the log line of log_lapsed_lease keep them for the operator.
+inline constexpr std::string_view kLeaseExpired = "lease expired: the worker running it stopped heartbeating";
+// Logs that the lease of job `id`, held by `worker`, lapsed.
+void log_lapsed_lease(int64_t id, const std::string& worker);
+
 class JobQueue {
  public:
   virtual ~JobQueue() = default;

@@ -12,6 +12,7 @@
 #include "net/webhook.h"
 #include "support/fixtures.h"
 #include "support/live_server.h"
+#include "support/web_server.h"
 
 namespace yv::test {
 namespace {
@@ -31,13 +32,7 @@ class Receiver {
       calls_.push_back({req.body, req.get_header_value("X-YiVideo-Signature")});
       res.status = int(calls_.size()) <= failures_ ? 503 : 200;
     });
-    server_.bind_to_port("127.0.0.1", port);
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  ~Receiver() {
-    server_.stop();
-    thread_.join();
+    server_.start(port);
   }
   std::vector<Call> calls() {
     std::lock_guard lock(mutex_);
@@ -45,11 +40,10 @@ class Receiver {
   }
 
  private:
-  httplib::Server server_;
   int failures_;
   std::mutex mutex_;
   std::vector<Call> calls_;
-  std::thread thread_;
+  WebServer server_;  // last: destroyed first, so no handler runs on the members above once they go
 };
 
 LiveServer::Options callback_options() {

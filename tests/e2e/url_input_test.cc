@@ -4,10 +4,10 @@
 #include <httplib.h>
 
 #include <nlohmann/json.hpp>
-#include <thread>
 
 #include "support/fixtures.h"
 #include "support/live_server.h"
+#include "support/web_server.h"
 
 namespace yv::test {
 namespace {
@@ -16,7 +16,7 @@ using nlohmann::json;
 class UrlInputTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    web_ = new httplib::Server();
+    web_ = new WebServer();
     static const std::string clip = read_text(shared_fixture("jfk.wav"));
     web_->Get("/media/jfk.wav",
               [](const httplib::Request&, httplib::Response& res) { res.set_content(clip, "audio/wav"); });
@@ -26,8 +26,7 @@ class UrlInputTest : public ::testing::Test {
     web_->Get("/big", [](const httplib::Request&, httplib::Response& res) {
       res.set_content(std::string(2000000, 'x'), "application/octet-stream");
     });
-    port_ = web_->bind_to_any_port("127.0.0.1");  // bound now: requests wait in the backlog until it listens
-    web_thread_ = new std::thread([] { web_->listen_after_bind(); });
+    web_->start();
     server_ = new LiveServer("yivideo-url-input",
                              {.workers = 1,
                               .lease_seconds = 0,
@@ -35,14 +34,9 @@ class UrlInputTest : public ::testing::Test {
   }
   static void TearDownTestSuite() {
     delete server_;
-    web_->stop();
-    web_thread_->join();
-    delete web_thread_;
     delete web_;
   }
-  static std::string url(const std::string& path) {
-    return "http://127.0.0.1:" + std::to_string(port_) + path;
-  }
+  static std::string url(const std::string& path) { return web_->url(path); }
   // Submits ffmpeg.extract_audio on `video_path` as task `id` and waits for its end.
   static json extract(const std::string& id, const std::string& video_path) {
     server_->post("/v1/tasks", {{"task_name", "ffmpeg.extract_audio"},
@@ -51,9 +45,7 @@ class UrlInputTest : public ::testing::Test {
     return server_->wait_for_task(id, 30);
   }
 
-  static inline httplib::Server* web_ = nullptr;
-  static inline std::thread* web_thread_ = nullptr;
-  static inline int port_ = 0;
+  static inline WebServer* web_ = nullptr;
   static inline LiveServer* server_ = nullptr;
 };
 

@@ -2,10 +2,8 @@
 // already rolled the transaction back, and our own rollback failed in turn, hiding what happened. A full disk
 // now answers 507 "disk_full", changes nothing, and once space is freed everything works again.
 #include <gtest/gtest.h>
-#include <sys/mount.h>
 
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -13,6 +11,7 @@
 #include "store/sqlite/database.h"
 #include "support/fixtures.h"
 #include "support/live_server.h"
+#include "support/small_disk.h"
 
 namespace yv::test {
 namespace {
@@ -53,38 +52,10 @@ TEST(DiskFull, AWriteToAFullDatabaseThrowsDiskFullAndChangesNothing) {
   fs::remove_all(dir);
 }
 
-// A tmpfs of its own, for the state database to fill; nothing when this process may not mount.
-class SmallDisk {
- public:
-  explicit SmallDisk(const fs::path& at) : at_(at) {
-    fs::create_directories(at_);
-    mounted_ = mount("tmpfs", at_.c_str(), "tmpfs", 0, "size=8m") == 0;
-  }
-  ~SmallDisk() {
-    if (mounted_) umount2(at_.c_str(), MNT_DETACH);
-    fs::remove_all(at_);
-  }
-  bool mounted() const { return mounted_; }
-  // Writes a file until the disk is full.
-  void fill() {
-    std::ofstream filler(at_ / "filler", std::ios::binary);
-    const std::string block(65536, 'f');
-    while (filler.write(block.data(), std::streamsize(block.size())) && filler.flush()) {
-    }
-  }
-  void free() { fs::remove(at_ / "filler"); }
-
- private:
-  fs::path at_;
-  bool mounted_ = false;
-};
-
 TEST(DiskFull, AFullDiskAnswers507DiskFullAndSubmitsWorkAgainOnceSpaceIsFreed) {
-  SmallDisk disk(scratch_path("yivideo-small-disk"));
+  SmallDisk disk(scratch_path("yivideo-small-disk"), 8 << 20);
   if (!disk.mounted()) GTEST_SKIP() << "this process may not mount a tmpfs";
-  LiveServer server(
-      "yivideo-disk-full",
-      {.workers = 0, .backend = (fs::path(scratch_path("yivideo-small-disk")) / "state.db").string()});
+  LiveServer server("yivideo-disk-full", {.workers = 0, .backend = (disk.path() / "state.db").string()});
   const json workflow = {{"video_path", shared_fixture("jfk.wav")},
                          {"workflow_config", {{"workflow_chain", {"ffmpeg.extract_audio"}}}}};
   disk.fill();

@@ -98,6 +98,7 @@ TEST(HttpConnectionsTest, ConnectionsBeyondThePerClientCapAreRefused) {
   RawConnection ninth(server.port());
   const std::string refused = ninth.read_answer(2);
   EXPECT_EQ(status_of(refused), 429) << refused;
+  EXPECT_EQ(header_of(refused, "Retry-After"), "5") << refused;
   held.pop_back();  // one closes: the next is let in
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   RawConnection next(server.port());

@@ -12,6 +12,7 @@
 
 #include "support/fixtures.h"
 #include "support/live_server.h"
+#include "support/web_server.h"
 
 namespace yv::test {
 namespace {
@@ -22,7 +23,7 @@ class OutboundAddressTest : public ::testing::Test {
   // A web server on loopback that counts the requests reaching it, and a server that allows no private
   // targets.
   static void SetUpTestSuite() {
-    web_ = new httplib::Server();
+    web_ = new WebServer();
     web_->set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
       ++hits_;
       return httplib::Server::HandlerResponse::Unhandled;
@@ -31,16 +32,12 @@ class OutboundAddressTest : public ::testing::Test {
     web_->Get("/jfk.wav", [](const httplib::Request&, httplib::Response& res) {
       res.set_content(read_text(shared_fixture("jfk.wav")), "audio/wav");
     });
-    port_ = web_->bind_to_any_port("127.0.0.1");
-    web_thread_ = new std::thread([] { web_->listen_after_bind(); });
+    web_->start();
     server_ = new LiveServer("yivideo-outbound-address",
                              {.workers = 1, .env = {"YIVIDEO_CALLBACK_RETRY_BASE=0.2"}});
   }
   static void TearDownTestSuite() {
     delete server_;
-    web_->stop();
-    web_thread_->join();
-    delete web_thread_;
     delete web_;
   }
   // An extraction workflow with `callback`; its id. The answer must come at once.
@@ -63,13 +60,9 @@ class OutboundAddressTest : public ::testing::Test {
     }
     return status;
   }
-  static std::string url(const std::string& host, const std::string& path) {
-    return "http://" + host + ":" + std::to_string(port_) + path;
-  }
+  static std::string url(const std::string& host, const std::string& path) { return web_->url(path, host); }
 
-  static inline httplib::Server* web_ = nullptr;
-  static inline std::thread* web_thread_ = nullptr;
-  static inline int port_ = 0;
+  static inline WebServer* web_ = nullptr;
   static inline std::atomic<int> hits_ = 0;
   static inline LiveServer* server_ = nullptr;
 };

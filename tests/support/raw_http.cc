@@ -1,5 +1,6 @@
 #include "support/raw_http.h"
 
+#include <arpa/inet.h>
 #include <poll.h>
 #include <strings.h>
 #include <sys/socket.h>
@@ -13,10 +14,20 @@
 
 namespace yv::test {
 
-RawConnection::RawConnection(int port) {
+RawConnection::RawConnection(int port, const Options& options) {
   fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd_ < 0) return;
+  if (options.receive_buffer > 0)
+    setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &options.receive_buffer, sizeof options.receive_buffer);
+  bool ready = true;
+  if (!options.from.empty()) {
+    sockaddr_in local{};
+    local.sin_family = AF_INET;
+    ready = inet_pton(AF_INET, options.from.c_str(), &local.sin_addr) == 1 &&
+            bind(fd_, reinterpret_cast<const sockaddr*>(&local), sizeof local) == 0;
+  }
   const sockaddr_in addr = loopback_address(port);
-  if (fd_ >= 0 && connect(fd_, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
+  if (!ready || connect(fd_, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
     close(fd_);
     fd_ = -1;
   }
@@ -104,6 +115,12 @@ std::string header_of(std::string_view answer, std::string_view name) {
 
 std::string get_request(const std::string& path, const std::string& extra) {
   return "GET " + path + " HTTP/1.1\r\nHost: localhost\r\n" + extra + "\r\n";
+}
+
+std::string post_request(const std::string& path, const std::string& json_body, const std::string& extra) {
+  return "POST " + path +
+         " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: " +
+         std::to_string(json_body.size()) + "\r\n" + extra + "\r\n" + json_body;
 }
 
 }  // namespace yv::test

@@ -9,8 +9,17 @@ namespace yv::test {
 
 class RawConnection {
  public:
+  struct Options {
+    // The local address to connect from, e.g. "127.0.0.2" (all of 127/8 is this machine's): a client the
+    // server counts apart from others. Empty: the system's choice.
+    std::string from;
+    // SO_RCVBUF in bytes, set before connecting: a small one makes a client that reads nothing hold up the
+    // server's writes sooner. 0: the system's default.
+    int receive_buffer = 0;
+  };
   // Connects at once (blocking); connected() says whether it worked.
-  explicit RawConnection(int port);
+  RawConnection(int port, const Options& options);
+  explicit RawConnection(int port) : RawConnection(port, Options{}) {}
   ~RawConnection();
   RawConnection(const RawConnection&) = delete;
   RawConnection& operator=(const RawConnection&) = delete;
@@ -42,5 +51,8 @@ int status_of(std::string_view answer);
 std::string header_of(std::string_view answer, std::string_view name);
 // A request for `path` with the headers a client on loopback sends, plus `extra` header lines ("A: b\r\n").
 std::string get_request(const std::string& path, const std::string& extra = "");
+// The same for a POST of a JSON body.
+std::string post_request(const std::string& path, const std::string& json_body,
+                         const std::string& extra = "");
 
 }  // namespace yv::test

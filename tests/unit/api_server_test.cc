@@ -3,7 +3,12 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
+#include <regex>
+#include <set>
 #include <thread>
 
 #include "core/error.h"
@@ -64,6 +69,27 @@ TEST(Localize, ChineseSummaryLeadsUnlessTheDetailIsChineseAlready) {
             "工作流不存在: workflow x not found");
   EXPECT_EQ(chinese_detail("file_not_found", "文件不存在: a.mp4"), "文件不存在: a.mp4");
   EXPECT_EQ(chinese_detail("some_new_code", "as is"), "as is");
+  EXPECT_EQ(chinese_detail("disk_full", "no room"), "服务器磁盘空间不足: no room");
+  EXPECT_EQ(chinese_detail("media_too_long", "7 h"), "媒体时长超过上限: 7 h");
+}
+
+// Every error code in the sources, thrown (Error("code", ...)) or refused by the connection layer
+// (Refusal{status, "code", ...}, refuse(c, {status, "code", ...})), has a Chinese summary: a code added
+// without one fails here.
+TEST(Localize, EveryErrorCodeInTheSourcesHasAChineseSummary) {
+  const std::regex thrown(
+      R"re((?:\bError\s*\(|\bRefusal\s*\{|\brefuse\(c,\s*\{)\s*(?:\d{3}\s*,\s*)?"([a-z][a-z_]*)")re");
+  std::set<std::string> codes;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(YIVIDEO_SOURCE_DIR)) {
+    const auto ext = entry.path().extension();
+    if (ext != ".cc" && ext != ".h") continue;
+    std::ifstream in(entry.path());
+    const std::string text((std::istreambuf_iterator<char>(in)), {});
+    for (std::sregex_iterator it(text.begin(), text.end(), thrown), end; it != end; ++it)
+      codes.insert((*it)[1]);
+  }
+  EXPECT_GT(codes.size(), 50u) << "the pattern no longer finds the codes";
+  for (const std::string& code : codes) EXPECT_NE(chinese_detail(code, "d"), "d") << code;
 }
 
 TEST(ApiServerBind, TakenPortIsAClearError) {

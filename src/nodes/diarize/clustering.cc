@@ -177,19 +177,6 @@ std::vector<int> renumber(const std::vector<int>& labels) {
   return out;
 }
 
-std::vector<float> centroids(const std::vector<float>& e, size_t dim, const std::vector<int>& labels, int k) {
-  std::vector<float> c(size_t(k) * dim, 0.0f);
-  for (size_t i = 0; i < labels.size(); ++i)
-    for (size_t d = 0; d < dim; ++d) c[labels[i] * dim + d] += e[i * dim + d];
-  for (int j = 0; j < k; ++j) {
-    double norm = 0;
-    for (size_t d = 0; d < dim; ++d) norm += double(c[j * dim + d]) * c[j * dim + d];
-    for (size_t d = 0; d < dim; ++d)
-      c[j * dim + d] = norm > 0 ? float(c[j * dim + d] / std::sqrt(norm)) : 0.0f;
-  }
-  return c;
-}
-
 // Moves each embedding to its most similar centroid, a few rounds; then merges centroids closer than
 // `merge_above` while more than `min_clusters` remain.
 std::vector<int> refine(const std::vector<float>& e, size_t n, size_t dim, std::vector<int> labels,
@@ -229,6 +216,43 @@ std::vector<int> refine(const std::vector<float>& e, size_t n, size_t dim, std::
 }
 
 }  // namespace
+
+std::vector<float> centroids(const std::vector<float>& e, size_t dim, const std::vector<int>& labels, int k) {
+  std::vector<float> c(size_t(k) * dim, 0.0f);
+  for (size_t i = 0; i < labels.size(); ++i)
+    for (size_t d = 0; d < dim; ++d) c[labels[i] * dim + d] += e[i * dim + d];
+  for (int j = 0; j < k; ++j) {
+    double norm = 0;
+    for (size_t d = 0; d < dim; ++d) norm += double(c[j * dim + d]) * c[j * dim + d];
+    for (size_t d = 0; d < dim; ++d)
+      c[j * dim + d] = norm > 0 ? float(c[j * dim + d] / std::sqrt(norm)) : 0.0f;
+  }
+  return c;
+}
+
+std::vector<int> seeded_clusters(const std::vector<float>& embeddings, size_t count, size_t dim,
+                                 int clusters) {
+  if (count == 0) return {};
+  const int k = std::clamp(clusters, 1, int(count));
+  const auto groups = agglomerative_clusters(embeddings, count, dim, std::max(k, kSeedGroups));
+  const int n_groups = *std::max_element(groups.begin(), groups.end()) + 1;
+  std::vector<int> size(static_cast<size_t>(n_groups), 0);
+  for (int g : groups) ++size[size_t(g)];
+  std::vector<int> order(static_cast<size_t>(n_groups));
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](int a, int b) { return size[size_t(a)] > size[size_t(b)]; });
+  const auto c = centroids(embeddings, dim, groups, n_groups);
+  std::vector<int> labels(count);
+  for (size_t i = 0; i < count; ++i) {
+    float top = -2;
+    for (int j = 0; j < k; ++j) {
+      const float sim = cblas_sdot(int(dim), &embeddings[i * dim], 1, &c[size_t(order[size_t(j)]) * dim], 1);
+      if (sim > top) std::tie(top, labels[i]) = std::tuple(sim, j);
+    }
+  }
+  return refine(embeddings, count, dim, std::move(labels), k, 2.0f);  // 2: never merge, the count is given
+}
 
 std::vector<int> spectral_clusters(const std::vector<float>& embeddings, size_t count, size_t dim,
                                    const ClusterOptions& options) {

@@ -2,13 +2,15 @@
 //
 // 1. Speech regions by Silero VAD (media/vad.h), with short bridging so that a pause between two speakers
 //    splits their regions; the level is normalised to -30 dBFS over the speech, as the encoder was trained.
-// 2. GE2E embeddings (speaker_encoder.h) of 1.6 s windows every 0.4 s inside each region (a region shorter
-// than
-//    a window gets one window centred on it).
-// 3. Clustering (clustering.h): spectral with the eigengap when the count is unknown, agglomerative to the
-//    given count otherwise; long inputs cluster groups of neighbouring windows (at most ~600 points).
-// 4. Re-segmentation: every 10 ms frame of speech goes to the speaker its covering windows vote for (nearer
-//    window centres weigh more), runs shorter than 0.3 s join their neighbours, and turns follow the runs.
+// 2. Who: GE2E embeddings (speaker_encoder.h) of 1.6 s windows every 0.2 s inside each region (a region
+//    shorter than a window gets one window centred on it), clustered (clustering.h): spectral with the
+//    eigengap when the count is unknown, seeded agglomerative to the given count otherwise; long inputs
+//    cluster groups of neighbouring windows (at most ~600 points). Then resegmentation (resegment.h) of those
+//    windows.
+// 3. When: 0.5 s windows every 0.1 s, each starting with the speaker of the nearest long window, resegmented
+//    once against the centroids that gives, with a switch penalty; every 10 ms frame of speech takes the
+//    speaker of the nearest short window, runs shorter than 0.3 s join their neighbours, and turns follow the
+//    runs. Measured on real recordings (pyannote's sample call, AMI meeting excerpts): see bench/RESULTS.md.
 //
 // One speaker at a time: overlapping speech is given to whichever voice dominates its windows; a second voice
 // under the first is not reported (pyannote's overlap detection has no counterpart here). Silence-only and

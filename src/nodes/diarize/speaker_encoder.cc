@@ -1,6 +1,7 @@
 #include "nodes/diarize/speaker_encoder.h"
 
 #include <cblas.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <bit>
@@ -22,8 +23,12 @@ constexpr int kLayers = 3;
 constexpr size_t kBatch =
     64;  // windows per forward pass: 64 x 160 frames x 1024 gates = 42 MB of gate inputs
 
+// The answer names the model by its file name only: the model folder is the server's business (the log
+// has the whole path).
 [[noreturn]] void bad_file(const std::filesystem::path& file, const std::string& why) {
-  throw Error("model_load_failed", "cannot load the speaker encoder " + file.string() + ": " + why, 503);
+  spdlog::error("speaker encoder {}: {}", file.string(), why);
+  throw Error("model_load_failed", "cannot load the speaker encoder " + file.filename().string() + ": " + why,
+              503);
 }
 
 class Reader {

@@ -130,9 +130,11 @@ redis.call('HSET', key, 'state', 'cancelled', 'error', ARGV[3], 'finished_at', A
 return 1
 )lua";
 
-// ARGV: P, now. Time limits first: a job past its limit is dead even while its worker heartbeats.
+// ARGV: P, now, the lapsed-lease error. Time limits first: a job past its limit is dead even while its worker
+// heartbeats. Returns {changed, then the id and worker of each lapsed lease}, for the log.
 constexpr const char* kReap = R"lua(
 local changed = 0
+local lapsed = {}
 for _, m in ipairs(redis.call('ZRANGEBYSCORE', P .. 'deadline', '-inf', '(' .. ARGV[2])) do
   local id = tonumber(m)
   local key = P .. 'job:' .. id
@@ -156,11 +158,13 @@ for _, m in ipairs(redis.call('ZRANGEBYSCORE', P .. 'leased', '-inf', '(' .. ARG
     state = 'ready'
     redis.call('ZADD', P .. 'ready:' .. j[3], ARGV[2], m)
   end
-  redis.call('HSET', key, 'state', state, 'available_at', ARGV[2], 'finished_at', ARGV[2],
-    'error', 'lease expired: worker ' .. (j[4] or '?') .. ' stopped heartbeating')
+  redis.call('HSET', key, 'state', state, 'available_at', ARGV[2], 'finished_at', ARGV[2], 'error', ARGV[3])
+  table.insert(lapsed, m)
+  table.insert(lapsed, j[4] or '?')
   changed = changed + 1
 end
-return changed
+table.insert(lapsed, 1, changed)
+return lapsed
 )lua";
 
 std::string number(double v) { return fmt::format("{:.6f}", v); }
@@ -251,7 +255,12 @@ bool RedisJobQueue::cancel(int64_t id, const std::string& reason) {
   return client_.command(argv).integer == 1;
 }
 
-int RedisJobQueue::reap() { return int(run(kReap, {number(clock_())}).integer); }
+int RedisJobQueue::reap() {
+  const redis::Reply r = run(kReap, {number(clock_()), std::string(kLeaseExpired)});
+  for (size_t i = 1; i + 1 < r.items.size(); i += 2)
+    log_lapsed_lease(std::stoll(r.items[i].text), r.items[i + 1].text);
+  return r.items.empty() ? 0 : int(r.items[0].integer);
+}
 
 JobStatus RedisJobQueue::status(int64_t id) {
   redis::Reply r;

@@ -123,12 +123,16 @@ int SqliteJobQueue::reap() {
         .bind(1, now)
         .run();
     int changed = int(db_.changes());
+    auto lapsed =
+        db_.prepare("SELECT id, COALESCE(worker, '?') FROM jobs WHERE state = 'leased' AND lease_until < ?1");
+    lapsed.bind(1, now);
+    while (lapsed.step()) log_lapsed_lease(lapsed.int_at(0), lapsed.text_at(1));
     db_.prepare(
            "UPDATE jobs SET state = CASE WHEN attempts < max_attempts THEN 'ready' ELSE 'dead' END, "
-           "error = 'lease expired: worker ' || COALESCE(worker, '?') || ' stopped heartbeating', "
-           "available_at = ?1, lease_until = NULL, finished_at = ?1 WHERE state = 'leased' AND lease_until < "
-           "?1")
+           "error = ?2, available_at = ?1, lease_until = NULL, finished_at = ?1 "
+           "WHERE state = 'leased' AND lease_until < ?1")
         .bind(1, now)
+        .bind(2, std::string_view(kLeaseExpired))
         .run();
     return changed + int(db_.changes());
   });
