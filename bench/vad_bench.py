@@ -1,15 +1,19 @@
 #!/usr/bin/env python3
 """Voice activity detection on real recordings: Silero VAD against the energy detector it replaced (issue 16).
 
-Inputs: the real clips of ../shared/fixtures (three English, two Mandarin), each as recorded, scaled to RMS
-0.01 and to RMS 0.003, and alone between 5 s of quiet hiss on each side; then non-speech alone (20 s of silence,
-quiet and loud hiss, synthetic music: the fixtures hold no music recording). For each input and binary:
+Inputs: the real clips of ../shared/fixtures (three English, two Mandarin) and of tests/data (one English,
+three Mandarin), each as recorded, scaled to RMS 0.01 and to RMS 0.003, and alone between 5 s of quiet hiss on
+each side; the two speech-over-music mixtures and the three AMI meeting excerpts of tests/data; then non-speech
+alone: the real music, kitchen noise and room tone of tests/data, 20 s of silence, quiet and loud hiss and
+synthetic music. For each input and binary:
 
   - speech kept: the time the diarizer's speech regions (`yivideo run --chain pyannote_audio.diarize_speakers`,
-    whose turns cover exactly its VAD's regions) share with the clip's speech span (first to last sample above
-    -44 dBFS of the recording, as bench/diarization_bench.py takes it; the span includes the pauses between
-    sentences, so a perfect detector keeps a little less than 100% of JFK), over the span, and the seconds of
-    regions outside the span; on non-speech, seconds of "speech" claimed;
+    whose turns cover exactly its VAD's regions) share with the reference speech, over the reference speech,
+    and the seconds of regions outside it; on non-speech, seconds of "speech" claimed. The reference speech of
+    a clip is its span (first to last sample above -44 dBFS, as bench/diarization_bench.py takes it; it
+    includes the pauses between sentences, so a perfect detector keeps a little less than 100% of JFK), of a
+    mixture its whole length, of a meeting the union of its reference turns (RTTM), which also run on over
+    pauses;
   - the transcript (`--chain faster_whisper.transcribe_audio`, default settings: enable_optimization, so the
     VAD is on; tiny.en for English, base for Mandarin) scored by WER (English) or CER (Mandarin, punctuation
     and spaces removed) against the reference; on non-speech, the characters of text invented;
@@ -23,6 +27,7 @@ for the energy detector's columns). Prints a Markdown section for bench/RESULTS.
 """
 
 import argparse
+import io
 import json
 import math
 import os
@@ -41,13 +46,20 @@ from speech import cer, wer
 RATE = 16000
 CLIPS = [("jfk", "en"), ("1272-128104-0000", "en"), ("another_door", "en"), ("zh/BAC009S0764W0121", "zh"),
          ("zh/TEST_NET_Y0000000000_-KTKHdZ2fb8_S00000", "zh")]
+DATA = os.path.join(ROOT, "tests", "data", "speech")
+DATA_CLIPS = ["en/librispeech_1995-1837-0001", "zh/aishell1_BAC009S0724W0121", "zh/funasr_asr_example",
+              "zh/funasr_binhai_query"]
+MUSIC_CLIPS = ["en/librispeech_1995-1837-0001_music", "zh/aishell1_BAC009S0724W0121_music"]
+MEETINGS = ["ami_dev00", "ami_trn05", "ami_trn08"]
+NON_SPEECH = ["music_brahms_hungarian_dance_5", "music_macleod_vibe_ace", "noise_doing_the_dishes",
+              "roomtone_ami_trn02"]
 
 
-def read_wav(path):
-    with wave.open(path) as w:
+def read_wav_bytes(data):
+    with wave.open(io.BytesIO(data)) as w:
         assert w.getframerate() == RATE and w.getnchannels() == 1 and w.getsampwidth() == 2
-        data = w.readframes(w.getnframes())
-    return [x / 32768 for x in struct.unpack(f"<{len(data) // 2}h", data)]
+        frames = w.readframes(w.getnframes())
+    return [x / 32768 for x in struct.unpack(f"<{len(frames) // 2}h", frames)]
 
 
 def write_wav(path, samples):
@@ -140,29 +152,61 @@ def overlap(turns, span):
     return sum(max(0.0, min(e, span[1]) - max(s, span[0])) for s, e in turns)
 
 
+def flac_samples(path):
+    """16 kHz mono samples of any file sox reads."""
+    return read_wav_bytes(subprocess.run(["sox", path, "-t", "wav", "-r", str(RATE), "-c", "1", "-b", "16", "-"],
+                                         check=True, capture_output=True).stdout)
+
+
+def rttm_speech(path):
+    """The union of an RTTM file's turns: [[start, end], ...]."""
+    turns = sorted((float(l.split()[3]), float(l.split()[3]) + float(l.split()[4])) for l in open(path)
+                   if l.startswith("SPEAKER "))
+    union = []
+    for start, end in turns:
+        if union and start <= union[-1][1]:
+            union[-1][1] = max(union[-1][1], end)
+        else:
+            union.append([start, end])
+    return union
+
+
 def inputs(tmp):
-    """(name, path, language, reference text or None, speech span or None)."""
+    """(name, path, language, reference text or None, reference speech [[start, end], ...] or None)."""
     out = []
-    for clip, language in CLIPS:
-        samples = read_wav(os.path.join(SHARED, "fixtures", f"{clip}.wav"))
-        with open(os.path.join(SHARED, "fixtures", f"{clip}.txt")) as f:
+
+    def add(name, samples, language, text, speech):
+        path = os.path.join(tmp, f"{len(out)}.wav")
+        write_wav(path, samples)
+        out.append((name, path, language, text, speech))
+
+    clips = [(os.path.join(SHARED, "fixtures", c), c.split("/")[-1][:16], lang) for c, lang in CLIPS]
+    clips += [(os.path.join(DATA, c), c.split("/")[-1], c.split("/")[0]) for c in DATA_CLIPS]
+    for stem, name, language in clips:
+        samples = flac_samples(stem + (".wav" if os.path.exists(stem + ".wav") else ".flac"))
+        with open(stem + ".txt") as f:
             text = f.read().strip()
         span = speech_span(samples)
-        name = clip.split("/")[-1][:16]
-        variants = [("", samples, span)]
+        add(name, samples, language, text, [span])
         for level in (0.01, 0.003):
             gain = level / rms(samples)
-            variants.append((f" @ RMS {level}", [x * gain for x in samples], span))
-        variants.append((" in hiss", hiss(5, 0.003) + samples + hiss(5, 0.003, 7), (span[0] + 5, span[1] + 5)))
-        for suffix, audio, where in variants:
-            path = os.path.join(tmp, f"{len(out)}.wav")
-            write_wav(path, audio)
-            out.append((name + suffix, path, language, text, where))
+            add(f"{name} @ RMS {level}", [x * gain for x in samples], language, text, [span])
+        add(f"{name} in hiss", hiss(5, 0.003) + samples + hiss(5, 0.003, 7), language, text,
+            [(span[0] + 5, span[1] + 5)])
+    for clip in MUSIC_CLIPS:  # the speech span of the clip before mixing is not known: the whole file
+        samples = flac_samples(os.path.join(DATA, clip + ".flac"))
+        with open(os.path.join(DATA, clip + ".txt")) as f:
+            text = f.read().strip()
+        add(clip.split("/")[-1].removesuffix("_music") + " (over music)", samples, clip.split("/")[0], text,
+            [(0, len(samples) / RATE)])
+    for meeting in MEETINGS:
+        add(f"{meeting} (AMI meeting)", flac_samples(os.path.join(DATA, "en", meeting + ".flac")), "en", None,
+            rttm_speech(os.path.join(DATA, "en", meeting + ".rttm")))
+    for clip in NON_SPEECH:
+        add(clip, flac_samples(os.path.join(DATA, "none", clip + ".flac")), "en", None, None)
     for name, audio in (("silence", [0.0] * 20 * RATE), ("quiet hiss", hiss(20, 0.003)),
                         ("loud hiss", hiss(20, 0.3)), ("music (synthetic)", music(20))):
-        path = os.path.join(tmp, f"{len(out)}.wav")
-        write_wav(path, audio)
-        out.append((name, path, "en", None, None))
+        add(name, audio, "en", None, None)
     return out
 
 
@@ -172,13 +216,13 @@ def score(text, reference, language):
     return f"{100 * (cer if language == 'zh' else wer)(reference, text):.0f}%"
 
 
-def kept(turns, span):
-    """The part of the speech span inside the regions, and the seconds of regions outside it."""
+def kept(turns, speech):
+    """The part of the reference speech inside the regions, and the seconds of regions outside it."""
     total = sum(e - s for s, e in turns)
-    if span is None:
+    if speech is None:
         return f"{total:.1f} s"
-    inside = overlap(turns, span)
-    return f"{100 * inside / (span[1] - span[0]):.0f}% / {total - inside:.1f} s"
+    inside = sum(overlap(turns, span) for span in speech)
+    return f"{100 * inside / sum(e - s for s, e in speech):.0f}% / {total - inside:.1f} s"
 
 
 def main():
@@ -190,23 +234,28 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         todo = inputs(tmp)
         peer = peer_regions([path for _, path, _, _, _ in todo])
-        for (name, path, language, reference, span), peer_turns in zip(todo, peer):
+        for (name, path, language, reference, speech), peer_turns in zip(todo, peer):
             row = [name]
             for _, binary in binaries:
-                row.append(kept(regions(binary, path), span))
-            row.append(kept(peer_turns, span))
-            for _, binary in binaries:
-                row.append(score(transcript(binary, path, language), reference, language))
-            row.append(score(transcript(BIN, path, language, vad=False), reference, language))
+                row.append(kept(regions(binary, path), speech))
+            row.append(kept(peer_turns, speech))
+            if reference is None and speech is not None:  # a meeting: turns, no transcript
+                row += ["–"] * (len(binaries) + 1)
+            else:
+                for _, binary in binaries:
+                    row.append(score(transcript(binary, path, language), reference, language))
+                row.append(score(transcript(BIN, path, language, vad=False), reference, language))
             rows.append(row)
             print("  ".join(row), flush=True, file=sys.stderr)
 
     labels = [label for label, _ in binaries]
     print(f"### Voice activity: Silero VAD against the energy detector ({time.strftime('%Y-%m-%d')})\n")
     print(f"Machine: {machine()}. Command: `bench/vad_bench.py"
-          f"{' --old-bin <yivideo at f582601>' if args.old_bin else ''}`. Speech kept: the part of the clip's "
-          "speech span (first to last sample above -44 dBFS) inside the diarizer's speech regions / the seconds of "
-          "regions outside it; on non-speech, the seconds claimed as speech. Transcript error: WER (English, "
+          f"{' --old-bin <yivideo at f582601>' if args.old_bin else ''}`. Speech kept: the part of the "
+          "reference speech (a clip's span from its first to its last sample above -44 dBFS; a speech-over-music "
+          "mixture's whole length; an AMI meeting's reference turns) inside the diarizer's speech regions / the "
+          "seconds of regions outside it; on non-speech, the seconds claimed as speech. Transcript error: WER "
+          "(English, "
           "tiny.en) or CER (Mandarin, base) of `faster_whisper.transcribe_audio` with default settings (VAD on), "
           "and with vad_filter=false; on non-speech, the characters of text invented.\n")
     head = (["Input"] + [f"Speech kept, {l}" for l in labels] + ["Speech kept, faster-whisper's Silero"] +

@@ -153,6 +153,16 @@ TEST(Transcribe, VadFilterInventsNothingForSilenceHissOrMusic) {
   }
 }
 
+TEST(Transcribe, VadFilterInventsNothingForRealMusicNoiseOrRoomTone) {
+  for (const char* name : {"music_brahms_hungarian_dance_5", "music_macleod_vibe_ace",
+                           "noise_doing_the_dishes", "roomtone_ami_trn02"}) {
+    const Transcript t =
+        transcribe_file(test::default_model(), test::test_data(std::string("speech/none/") + name + ".flac"),
+                        {}, nullptr, {.vad_filter = true});
+    EXPECT_TRUE(t.segments.empty()) << name << ": " << t.text();
+  }
+}
+
 TEST(Transcribe, VadFilterKeepsTheOriginalTimeLine) {
   // Eight seconds of silence, then the JFK clip: the speech must be placed after the silence, and read as
   // well.

@@ -18,6 +18,8 @@ std::string shared_fixture(const std::string& name) {
   return std::string(YIVIDEO_SHARED_FIXTURES) + "/" + name;
 }
 
+std::string test_data(const std::string& name) { return std::string(YIVIDEO_TEST_DATA) + "/" + name; }
+
 std::string synth_fixture(const std::string& name) { return std::string(YIVIDEO_SYNTH_DIR) + "/" + name; }
 
 std::string scratch_path(const std::string& prefix) {

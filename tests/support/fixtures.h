@@ -11,6 +11,8 @@ namespace yv::test {
 // $YIVIDEO_SHARED_FIXTURES. Throws std::runtime_error naming the expected place when the directory is
 // missing.
 std::string shared_fixture(const std::string& name);
+// Path of a file in tests/data (real recordings committed with the tests; tests/data/SOURCES.md).
+std::string test_data(const std::string& name);
 // Path of a file made by tools/synth_fixture.py (CTest runs it before the tests).
 std::string synth_fixture(const std::string& name);
 // A path under the temp directory unique to this test process and test: "<tmp>/<prefix>-<pid>-<test name>"
