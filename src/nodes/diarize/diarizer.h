@@ -38,7 +38,8 @@ struct DiarizeOptions {
 };
 
 struct Diarization {
-  std::vector<Turn> turns;  // in time order, never overlapping; speakers SPEAKER_00, SPEAKER_01, ...
+  // In time order; never overlapping here (one voice at a time), but they may in diarize_channels.
+  std::vector<Turn> turns;            // speakers SPEAKER_00, SPEAKER_01, ...
   std::vector<std::string> speakers;  // in order of first appearance
 };
 
