@@ -7,8 +7,9 @@
 //    eigengap when the count is unknown, seeded agglomerative to the given count otherwise; long inputs
 //    cluster groups of neighbouring windows (at most ~600 points). Then resegmentation (resegment.h) of those
 //    windows. Where the count is unknown and one voice was found, two are taken instead when their windows
-//    take turns (at least A B A B after resegmentation): real voices on one channel are often as alike to
-//    GE2E as one voice's two halves, but one voice does not alternate with itself.
+//    take turns (at least A B A B after resegmentation) and each voice is more like itself, half against
+//    half, than like the other: real voices on one channel are often as alike to GE2E as one voice's two
+//    halves on a short clip, and its measure of likeness depends on how many windows are averaged.
 // 3. When: 0.5 s windows every 0.1 s, each starting with the speaker of the nearest long window, resegmented
 //    once against the centroids that gives, with a switch penalty; every 10 ms frame of speech takes the
 //    speaker of the nearest short window, runs shorter than 0.3 s join their neighbours, and turns follow the
