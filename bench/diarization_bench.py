@@ -12,6 +12,9 @@ and without. Inputs:
     so it includes the clips' own pauses and noise (no hand-marked turns exist for them);
   - pyannote-call: the real two-speaker telephone call inside PyPI pyannote-audio 4.0.7 (sample.wav, sample.rttm;
     fetched by scripts/lib/deps.sh yv_ensure_pyannote_sample);
+  - reading-ljspeech / reading-aishell1: a minute of one real reader each, English and Mandarin, from
+    tests/data/speakers (the truth is one speaker over the span above -44 dBFS, pauses included): the count
+    found must stay one;
   - ami-dev00 / ami-trn05 / ami-trn08: real meeting excerpts (30 s, 2 / 4 / 4 speakers, the last with 11 s of
     overlap) with their RTTM, from tests/data/speech/en (tests/data/SOURCES.md).
 Each input runs with the speaker count found and with it given, for this build and, with --baseline, another
@@ -114,6 +117,12 @@ def main():
             real.append((path, [(*loud_span(path), clips[clip])]))
         inputs.append(("real-voices", *join(real, 0.8, "real-voices", tmp)))
         inputs.append(("pyannote-call", *pyannote_call(), 30.0))
+        for clip in ("ljspeech_LJ001_60s", "aishell1_S0150_60s"):
+            wav = os.path.join(tmp, f"{clip}.wav")
+            subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-i",
+                            os.path.join(ROOT, "tests", "data", "speakers", f"{clip}.flac"), wav], check=True)
+            inputs.append((f"reading-{clip.split('_')[0]}", *join([(wav, [(*loud_span(wav), "READER")])], 0, clip,
+                                                                  tmp)))
         for clip in ("ami_dev00", "ami_trn05", "ami_trn08"):
             base = os.path.join(ROOT, "tests", "data", "speech", "en", clip)
             inputs.append((clip.replace("_", "-"), base + ".flac", base + ".rttm", 30.0))
