@@ -43,7 +43,7 @@ YV_APT_PACKAGES=(
   libavformat-dev libavcodec-dev libswresample-dev libavutil-dev ffmpeg
   libsqlite3-dev libhiredis-dev libcurl4-openssl-dev libssl-dev zlib1g-dev libcpp-httplib-dev nlohmann-json3-dev
   libspdlog-dev libcli11-dev libgtest-dev libopenblas-dev libopencc-dev libicu-dev
-  redis-server espeak-ng flite sox curl jq python3-requests python3-venv iproute2
+  redis-server espeak-ng flite sox curl jq python3-requests python3-venv iproute2 chromium
 )
 
 yv_ensure_apt() {

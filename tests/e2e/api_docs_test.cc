@@ -1,12 +1,16 @@
 // GET /openapi.json and GET /docs of a live server: the document lists every route the server answers, with
-// the node registry's parameters, and the interactive page is served from local files.
+// the node registry's parameters, and the interactive page is served from local files and works in a real
+// browser under its content-security policy.
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <cstdlib>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
 
+#include "support/fixtures.h"
 #include "support/live_server.h"
 
 namespace yv::test {
@@ -86,6 +90,27 @@ TEST_F(ApiDocsTest, DocsPageIsSwaggerUiFromLocalFiles) {
   EXPECT_EQ(bundle->status, 200) << bundle->body;
   EXPECT_GT(bundle->body.size(), 100000u);
   EXPECT_EQ(client.Get("/docs/..%2f..%2fetc%2fpasswd")->status, 404);
+}
+
+// The page in a real browser (Debian's Chromium, headless), under the page's own content-security policy:
+// Swagger UI's script runs, fetches the document and draws every operation, and the browser reports no
+// violation of the policy (a blocked script or style would leave the page blank, and say so on the console).
+TEST_F(ApiDocsTest, DocsPageRendersInARealBrowserUnderItsPolicy) {
+  const std::string out = scratch_path("yivideo-docs-browser");
+  const std::string cmd =
+      "chromium --headless --no-sandbox --disable-gpu --no-first-run --user-data-dir=" + out +
+      ".profile --virtual-time-budget=15000 --enable-logging=stderr --v=0 --dump-dom "
+      "http://127.0.0.1:" +
+      std::to_string(server_->port()) + "/docs >" + out + ".html 2>" + out + ".log";
+  ASSERT_EQ(std::system(cmd.c_str()), 0)
+      << "chromium (Debian package, installed by scripts/test) failed: " << read_text(out + ".log");
+  const std::string dom = read_text(out + ".html"), log = read_text(out + ".log");
+  EXPECT_NE(dom.find("opblock"), std::string::npos) << "Swagger UI drew no operation";
+  EXPECT_NE(dom.find("/v1/workflows"), std::string::npos);
+  EXPECT_EQ(log.find("Content Security Policy"), std::string::npos) << log;
+  std::filesystem::remove_all(out + ".profile");
+  std::filesystem::remove(out + ".html");
+  std::filesystem::remove(out + ".log");
 }
 
 }  // namespace
