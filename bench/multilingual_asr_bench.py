@@ -2,8 +2,9 @@
 """Multilingual Whisper base side by side with faster-whisper on the same weights (issue 16; not a test).
 
 Real speech only, in two languages, each joined into one file with 0.5 s pauses and its reference text:
-  - Mandarin: the two clips of ../shared/fixtures/zh and the three of tests/data/speech/zh (read, spoken
-    question, demo sentence), scored by character error rate (punctuation and spaces removed);
+  - Mandarin: the two clips of ../shared/fixtures/zh and the four of tests/data/speech/zh (read, spoken
+    question, demo sentence, short spoken phrase), scored by character error rate (punctuation and spaces
+    removed);
   - English: the three clips of ../shared/fixtures and tests/data/speech/en's LibriSpeech clip, scored by WER.
 Engines, interleaved (A B C, A B C, ...): ours (`yivideo run --chain faster_whisper.transcribe_audio --language
 L --model base`, default settings: Silero VAD on, Simplified characters for zh) and faster-whisper 1.2.1 on the
@@ -40,7 +41,8 @@ SETS = {
     "zh": [os.path.join(SHARED, "fixtures", "zh", "BAC009S0764W0121"),
            os.path.join(SHARED, "fixtures", "zh", "TEST_NET_Y0000000000_-KTKHdZ2fb8_S00000"),
            *(os.path.join(ROOT, "tests", "data", "speech", "zh", n)
-             for n in ("aishell1_BAC009S0724W0121", "funasr_asr_example", "funasr_binhai_query"))],
+             for n in ("aishell1_BAC009S0724W0121", "funasr_asr_example", "funasr_binhai_query",
+                       "firered_hello_zh"))],
     "en": [*(os.path.join(SHARED, "fixtures", n) for n in ("jfk", "1272-128104-0000", "another_door")),
            os.path.join(ROOT, "tests", "data", "speech", "en", "librispeech_1995-1837-0001")],
 }
@@ -96,7 +98,7 @@ def main():
                 rows.append((language, seconds, name, wall, rss, error, wall / ours))
     print(f"### Multilingual Whisper base side by side ({time.strftime('%Y-%m-%d')})\n")
     print(f"Machine: {machine()}. Command: `bench/multilingual_asr_bench.py --repeats {args.repeats}`: real "
-          "speech joined per language (Mandarin: the 5 clips of ../shared/fixtures/zh and tests/data/speech/zh; "
+          "speech joined per language (Mandarin: the 6 clips of ../shared/fixtures/zh and tests/data/speech/zh; "
           "English: the 3 clips of ../shared/fixtures and tests/data's LibriSpeech clip), Whisper base, beam 5, "
           f"{threads} threads, the language given; {args.repeats} interleaved runs per engine, medians; wall time "
           "includes loading the model. The same weights for all: faster-whisper loads the CTranslate2 files our "

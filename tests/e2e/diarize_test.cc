@@ -118,16 +118,6 @@ TEST_F(DiarizeTest, RealSingleVoicesAreOneSpeaker) {
 // A real telephone call (the sample inside PyPI pyannote-audio 4.0.7, extracted by scripts/test): two women
 // alternating in turns of 0.4-4 s. Issue 17's bar with the count given is 15%; the diarizer before the
 // resegmentation scored 47% here, with one 10 s turn over eight alternations.
-std::string pyannote_sample(const std::string& name) {
-  const char* dir = std::getenv("YIVIDEO_PYANNOTE_SAMPLE");
-  if (!dir || !*dir) {
-    throw std::runtime_error(
-        "YIVIDEO_PYANNOTE_SAMPLE is not set: run the tests with scripts/test, which fetches "
-        "the pyannote-audio sample call and sets it");
-  }
-  return (fs::path(dir) / name).string();
-}
-
 TEST_F(DiarizeTest, ARealCallWithTheCountGivenIsUnderFifteenPercent) {
   const json out = diarize({{"audio_path", pyannote_sample("sample.wav")}, {"speaker_count", 2}});
   EXPECT_EQ(out["speaker_count"], 2);

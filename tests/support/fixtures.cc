@@ -20,6 +20,16 @@ std::string shared_fixture(const std::string& name) {
 
 std::string test_data(const std::string& name) { return std::string(YIVIDEO_TEST_DATA) + "/" + name; }
 
+std::string pyannote_sample(const std::string& name) {
+  const char* dir = std::getenv("YIVIDEO_PYANNOTE_SAMPLE");
+  if (!dir || !*dir) {
+    throw std::runtime_error(
+        "YIVIDEO_PYANNOTE_SAMPLE is not set: run the tests with scripts/test, which fetches "
+        "the pyannote-audio sample call and sets it");
+  }
+  return (std::filesystem::path(dir) / name).string();
+}
+
 std::string synth_fixture(const std::string& name) { return std::string(YIVIDEO_SYNTH_DIR) + "/" + name; }
 
 std::string scratch_path(const std::string& prefix) {

@@ -13,6 +13,10 @@ namespace yv::test {
 std::string shared_fixture(const std::string& name);
 // Path of a file in tests/data (real recordings committed with the tests; tests/data/SOURCES.md).
 std::string test_data(const std::string& name);
+// Path of a file of the real telephone call inside PyPI pyannote-audio 4.0.7 (sample.wav, sample.rttm), which
+// scripts/test extracts and names in $YIVIDEO_PYANNOTE_SAMPLE. Throws std::runtime_error when that is not
+// set.
+std::string pyannote_sample(const std::string& name);
 // Path of a file made by tools/synth_fixture.py (CTest runs it before the tests).
 std::string synth_fixture(const std::string& name);
 // A path under the temp directory unique to this test process and test: "<tmp>/<prefix>-<pid>-<test name>"

@@ -12,6 +12,7 @@
 
 #include "media/vad.h"
 #include "nodes/whisper/repetition.h"
+#include "nodes/whisper/skipped_speech.h"
 
 namespace yv::whisper {
 namespace {
@@ -49,7 +50,8 @@ struct Lane {
 
 // Decodes `piece`; a chunk whose text loops is decoded again without prompt or rolling context (most loops
 // feed on the context) and the less repetitive text kept; loops left inside a segment are cut (cut_loops).
-Transcript decode(const Model& model, const media::Audio& piece, const TranscribeOptions& o,
+// With the VAD on, speech that Whisper skipped is transcribed on its own (skipped_speech.h).
+Transcript decode(const Model& model, const media::Audio& piece, const TranscribeOptions& o, bool vad_filter,
                   const ProgressFn& progress) {
   Transcript t = model.transcribe(piece, o, progress);
   if (looping(t) && (o.condition_on_previous_text || !o.initial_prompt.empty())) {
@@ -60,6 +62,7 @@ Transcript decode(const Model& model, const media::Audio& piece, const Transcrib
     Transcript again = model.transcribe(piece, fresh);
     if (compression_ratio(again.text()) < compression_ratio(t.text())) t.segments = std::move(again.segments);
   }
+  if (vad_filter) transcribe_skipped_speech(model, piece, o, t);
   drop_repeated_segments(t.segments);
   for (auto& seg : t.segments) cut_loops(seg);
   return t;
@@ -141,10 +144,12 @@ Transcript transcribe_file(const Model& model, const std::string& path, const Tr
     }
     while (running.size() >= (language_given || !first ? lanes : 1)) finish_oldest();
     const double base = lane.base, length = offset - lane.base;
-    lane.transcript = std::async(std::launch::async, [&model, &report, piece, o, base, length, expected] {
-      return decode(model, *piece, o,
-                    [&](double f) { report(std::min(1.0, (base + f * length) / expected)); });
-    });
+    const bool vad = long_form.vad_filter;
+    lane.transcript =
+        std::async(std::launch::async, [&model, &report, piece, o, vad, base, length, expected] {
+          return decode(model, *piece, o, vad,
+                        [&](double f) { report(std::min(1.0, (base + f * length) / expected)); });
+        });
     running.push_back(std::move(lane));
   };
 

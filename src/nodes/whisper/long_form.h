@@ -9,7 +9,8 @@
 // against 5.2%), which is also why a looped hour ran at RTF 0.23 where one minute ran at 0.09. Segments that
 // are only a bracketed non-speech tag ("[BLANK_AUDIO]", "(music)"), which Whisper writes for silence and
 // noise, are dropped. A chunk whose text loops (repetition.h) is decoded again without prompt and context and
-// the less repetitive text kept; runs of one sentence repeated are cut to two. Chunks are decoded `lanes` at
+// the less repetitive text kept; runs of one sentence repeated are cut to two. With the VAD on, speech that
+// Whisper skipped inside a chunk is transcribed on its own (skipped_speech.h). Chunks are decoded `lanes` at
 // a time (after the first, when the language is to be detected) and joined in order. Memory is `lanes` chunks
 // of samples and Whisper's states for them, plus the transcript, however long the input: an hour needs no
 // more than a minute.
