@@ -349,6 +349,8 @@ TEST_F(ToolkitTest, SegmentSubtitlesRules) {
   // CJK: sentence marks, then clause marks for a sentence over max_chars, never inside 3.5.
   EXPECT_EQ(texts({{"subtitle_text", "他说：“价格是3.5元。”我们走吧！好的"}, {"max_chars", 16}}),
             (std::vector<std::string>{"他说：“价格是3.5元。”", "我们走吧！", "好的"}));
+  EXPECT_EQ(texts({{"subtitle_text", "你好吗?我很好!谢谢"}, {"max_chars", 16}}),
+            (std::vector<std::string>{"你好吗?", "我很好!", "谢谢"}));
   EXPECT_EQ(
       texts({{"subtitle_text", "今天的天气非常好，我们一起去公园散步吧，然后去吃饭。"}, {"max_chars", 12}}),
       (std::vector<std::string>{"今天的天气非常好，", "我们一起去公园散步吧，", "然后去吃饭。"}));

@@ -16,14 +16,6 @@ namespace {
 
 using subtitles::Word;
 
-// Scripts written without spaces, whose characters are tokens of their own.
-bool unspaced(UChar32 c) {
-  UErrorCode status = U_ZERO_ERROR;
-  const UScriptCode script = uscript_getScript(c, &status);
-  return U_SUCCESS(status) &&
-         (script == USCRIPT_HAN || script == USCRIPT_HIRAGANA || script == USCRIPT_KATAKANA);
-}
-
 void append_lower(std::string& key, UChar32 c) {
   char buffer[U8_MAX_LENGTH];
   int32_t length = 0;
@@ -70,8 +62,8 @@ std::vector<long> edit_alignment(const std::vector<std::string>& a, const std::v
     throw Error("invalid_input", "the text (" + std::to_string(n) + " words) and the transcript (" +
                                      std::to_string(m) + " words) are too far apart in length to align");
   }
-  const auto lo = [&](long i) { return std::max(0L, (n ? i * m / n : m) - width); };
-  const auto hi = [&](long i) { return std::min(m, (n ? i * m / n : m) + width); };
+  const auto lo = [&](long i) { return std::max(0L, i * m / n - width); };
+  const auto hi = [&](long i) { return std::min(m, i * m / n + width); };
   std::vector<std::vector<uint8_t>> steps(size_t(n + 1));
   std::vector<int> previous, current;
   long prev_lo = 0;
@@ -131,6 +123,13 @@ bool is_utf8(std::string_view text) {
     if (c < 0) return false;
   }
   return true;
+}
+
+bool unspaced(int32_t c) {
+  UErrorCode status = U_ZERO_ERROR;
+  const UScriptCode script = uscript_getScript(c, &status);
+  return U_SUCCESS(status) &&
+         (script == USCRIPT_HAN || script == USCRIPT_HIRAGANA || script == USCRIPT_KATAKANA);
 }
 
 void append_text(std::string& text, std::string_view more) {

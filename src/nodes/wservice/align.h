@@ -12,6 +12,7 @@
 // kMaxCells cells (a text and a transcript of very different lengths) is refused.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,6 +29,10 @@ struct Token {
 
 // Whether `text` is valid UTF-8 (text files a client names may be anything).
 bool is_utf8(std::string_view text);
+
+// Whether code point `c` belongs to a script written without spaces (Han, Hiragana, Katakana), whose
+// characters are tokens of their own.
+bool unspaced(int32_t c);
 
 // Appends `more` to `text` with a space between them, unless either side has whitespace at the seam or is
 // written without spaces (Chinese, Japanese).

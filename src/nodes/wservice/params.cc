@@ -7,13 +7,36 @@
 namespace yv::wservice {
 
 using engine::ParamType;
+using nlohmann::json;
+
+namespace {
+
+// A time in seconds as segments_problems and turns_of accept it (that an end is not before its start, no
+// schema can say).
+json seconds() { return {{"type", "number"}, {"minimum", 0}, {"maximum", subtitles::kMaxSeconds}}; }
+
+json object_of(const json& required, const json& properties) {
+  return {{"type", "object"}, {"required", required}, {"properties", properties}};
+}
+
+}  // namespace
+
+json word_schema() {
+  return object_of({"start", "end", "word"},
+                   {{"start", seconds()}, {"end", seconds()}, {"word", {{"type", "string"}}}});
+}
 
 std::vector<engine::ParamSpec> segment_params() {
   return {
       {"segments_file", ParamType::kString, nullptr, false, false,
        "Segments JSON (default: the latest earlier stage's segments_file)"},
       {"segments_data", ParamType::kArray, nullptr, false, false,
-       "Segments given inline [{start, end, text, words}], instead of segments_file"},
+       "Segments given inline [{start, end, text, words}], instead of segments_file", nullptr, nullptr,
+       nullptr, "",
+       object_of({"start", "end"}, {{"start", seconds()},
+                                    {"end", seconds()},
+                                    {"text", {{"type", "string"}}},
+                                    {"words", {{"type", "array"}, {"items", word_schema()}}}})},
   };
 }
 
@@ -22,7 +45,10 @@ std::vector<engine::ParamSpec> speaker_params() {
       {"diarization_file", ParamType::kString, nullptr, false, false,
        "Speaker turns JSON (default: pyannote_audio.diarize_speakers' diarization_file)"},
       {"speaker_segments_data", ParamType::kArray, nullptr, false, false,
-       "Speaker turns given inline [{start, end, speaker}], instead of diarization_file"},
+       "Speaker turns given inline [{start, end, speaker}], instead of diarization_file", nullptr, nullptr,
+       nullptr, "",
+       object_of({"start", "end", "speaker"},
+                 {{"start", seconds()}, {"end", seconds()}, {"speaker", {{"type", "string"}}}})},
   };
 }
 

@@ -17,6 +17,9 @@ std::vector<engine::ParamSpec> segment_params();
 // diarization_file (falls back to pyannote_audio.diarize_speakers') and speaker_segments_data (inline).
 std::vector<engine::ParamSpec> speaker_params();
 
+// The JSON Schema of a timed word {start, end, word}, for parameters that take lists of them.
+nlohmann::json word_schema();
+
 // A sentence for each problem of inline segments_data / speaker_segments_data in `params`.
 std::vector<std::string> check_inline_data(const nlohmann::json& params);
 

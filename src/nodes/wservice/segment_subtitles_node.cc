@@ -138,7 +138,8 @@ engine::NodeSpec segment_subtitles_node() {
       {"subtitle_text", ParamType::kString, nullptr, false, false, "The text to segment"},
       {"subtitle_file", ParamType::kString, nullptr, false, false,
        "A file with the text: plain UTF-8, SRT, VTT, ASS, or segments JSON"},
-      {"words", ParamType::kArray, nullptr, false, false, "Timed words [{start, end, word}] for the text"},
+      {"words", ParamType::kArray, nullptr, false, false, "Timed words [{start, end, word}] for the text",
+       nullptr, nullptr, nullptr, "", word_schema()},
   };
   for (auto& s : segment_params()) n.params.push_back(std::move(s));
   n.params.push_back(

@@ -9,6 +9,7 @@
 #include <cstdint>
 
 #include "nodes/subtitles/cues.h"
+#include "nodes/wservice/align.h"
 
 namespace yv::wservice {
 namespace {
@@ -69,7 +70,8 @@ bool ends_sentence(std::string_view text, const std::vector<Char>& chars, size_t
   if (c != '.' && c != '?' && c != '!') return false;
   size_t k = i + 1;
   while (k < chars.size() && (closer(chars[k].c) || chars[k].c == '.')) ++k;
-  if (k < chars.size() && !u_isUWhiteSpace(chars[k].c)) return false;  // 3.14, e.g.x, "?!" inside a word
+  // 3.14, e.g.x, "?!" inside a word; Chinese or Japanese after the mark is a new sentence though
+  if (k < chars.size() && !u_isUWhiteSpace(chars[k].c) && !unspaced(chars[k].c)) return false;
   if (c != '.') return true;
   if (k < chars.size()) {  // the next word starts in lower case: not a new sentence
     size_t n = k;
