@@ -27,6 +27,8 @@ namespace fs = std::filesystem;
 // thousands of encoders at once.
 constexpr size_t kMaxOpen = 32;
 constexpr size_t kMaxPieces = 100000;
+// Shorter than this, a piece may hold no sample at all: skipped like one under min_segment_duration.
+constexpr double kShortest = 0.001;
 
 struct Piece {
   Piece(double start, double end, std::string speaker, std::string text, std::string kind, size_t source)
@@ -102,7 +104,7 @@ json run(const engine::NodeRun& r) {
     Piece piece(s.start, s.end, s.speaker.value_or(""), s.text, "speech", i);
     if (piece.speaker.empty() && turns)
       piece.speaker = wservice::main_speaker(*turns, s.start, s.end).speaker.value_or("");
-    if (s.end - s.start < shortest) {
+    if (s.end - s.start < std::max(shortest, kShortest)) {
       info.push_back({{"source_segment", i},
                       {"start", s.start},
                       {"end", s.end},
@@ -118,7 +120,7 @@ json run(const engine::NodeRun& r) {
     const size_t speech = pieces.size();
     for (size_t i = 0; i <= speech; ++i) {
       const double next = i < speech ? pieces[i].start : covered;  // the audio's end is not known yet
-      if (next - covered >= shortest)
+      if (next - covered >= std::max(shortest, kShortest))
         add_cut(pieces, Piece(covered, next, "", "", "silence", SIZE_MAX), longest);
       if (i < speech) covered = std::max(covered, pieces[i].end);
     }
