@@ -76,6 +76,7 @@ std::string chinese_detail(const std::string& code, const std::string& detail) {
       {"task_finished", "任务已结束"},
       {"task_not_found", "任务不存在"},
       {"task_timeout", "任务执行超时"},
+      {"too_many_channels", "音频声道过多"},
       {"too_many_connections", "连接过多"},
       {"too_many_transfers", "同时进行的上传和下载过多"},
       {"transcription_failed", "转录失败"},

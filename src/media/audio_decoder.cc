@@ -79,6 +79,7 @@ AudioReader::AudioReader(const std::string& path, int sample_rate, int channels,
   }
   if (decoder->sample_rate <= 0) fail(path, "unknown sample rate");
 
+  if (channels <= 0) s_->channels = channels = decoder->ch_layout.nb_channels;
   AVChannelLayout out_layout;
   av_channel_layout_default(&out_layout, channels);
   SwrContext* raw_swr = nullptr;
@@ -99,6 +100,8 @@ double AudioReader::duration() const {
   if (s_->format->duration > 0) return double(s_->format->duration) / AV_TIME_BASE;
   return 0;
 }
+
+int AudioReader::channels() const { return s_->channels; }
 
 void AudioReader::read(const std::function<bool(const float*, size_t)>& sink) {
   AVCodecContext* decoder = s_->decoder.get();
@@ -173,6 +176,25 @@ Audio decode_audio(const std::string& path, int sample_rate) {
     return true;
   });
   return audio;
+}
+
+std::vector<Audio> decode_channels(const std::string& path, int sample_rate, int max_channels) {
+  AudioReader reader(path, sample_rate, 0);
+  const int n = reader.channels();
+  if (n > max_channels) {
+    throw Error("too_many_channels",
+                "the audio has " + std::to_string(n) + " channels; at most " + std::to_string(max_channels) +
+                    " are taken apart",
+                400);
+  }
+  std::vector<Audio> out(size_t(n), Audio{{}, sample_rate});
+  reader.read([&](const float* samples, size_t frames) {
+    for (int c = 0; c < n; ++c)
+      for (size_t i = 0; i < frames; ++i)
+        out[size_t(c)].samples.push_back(samples[i * size_t(n) + size_t(c)]);
+    return true;
+  });
+  return out;
 }
 
 }  // namespace yv::media

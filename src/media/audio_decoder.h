@@ -36,7 +36,8 @@ struct Audio {
 class AudioReader {
  public:
   // Opens an audio stream of `path`: the best one, or the `audio_stream`-th audio stream (0-based) when
-  // given; its samples are delivered as interleaved floats at `sample_rate` with `channels` channels.
+  // given; its samples are delivered as interleaved floats at `sample_rate` with `channels` channels (0: as
+  // many as the stream has).
   // Throws yv::Error: "file_not_found" (404) when the path does not exist; "no_audio_stream" (400) when the
   // media has no (such) audio stream; "invalid_media" (400) when it cannot be opened or decoded.
   AudioReader(const std::string& path, int sample_rate, int channels, int audio_stream = -1);
@@ -46,6 +47,8 @@ class AudioReader {
 
   // The stream's duration in seconds as the container states it; 0 when unknown.
   double duration() const;
+  // Channels of each delivered frame.
+  int channels() const;
 
   // Decodes to the end, calling sink(samples, frames) with each block (frames x channels floats, frames <=
   // kBlockFrames). Stops early, without error, when sink returns false. Throws "invalid_media" when every
@@ -62,5 +65,10 @@ class AudioReader {
 
 // The whole audio of `path` (its best stream), downmixed to mono at `sample_rate`. Errors as AudioReader's.
 Audio decode_audio(const std::string& path, int sample_rate = 16000);
+
+// Each channel of `path`'s best audio stream on its own, at `sample_rate`. Errors as AudioReader's, and
+// "too_many_channels" (400) for a stream of more than `max_channels`, refused before decoding (memory grows
+// with the channels).
+std::vector<Audio> decode_channels(const std::string& path, int sample_rate, int max_channels);
 
 }  // namespace yv::media

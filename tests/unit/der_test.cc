@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "core/error.h"
+#include "support/fixtures.h"
 
 namespace yv::diarize {
 namespace {
@@ -88,6 +89,72 @@ TEST(Rttm, RefusesABrokenSpeakerLine) {
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), "invalid_rttm");
     EXPECT_NE(std::string(e.what()).find("line 1"), std::string::npos);
+  }
+}
+
+// The scorer against pyannote.metrics 4.2.0 (DiarizationErrorRate(collar=2 * ours, skip_overlap=False): its
+// collar is the whole width, ours each side) on real AMI meeting excerpts, whose references overlap (1.4 s,
+// 1.6 s and 14.4 s of two voices at once), scored against what our diarizer answered for them. The expected
+// figures are what pyannote.metrics printed for the same files (bench/der_crosscheck.py reproduces them).
+struct PyannoteCase {
+  const char* clip;
+  const char* hypothesis;
+  struct Figures {
+    double collar, reference_speech, missed, false_alarm, confusion;
+  };
+  std::vector<Figures> figures;
+};
+
+TEST(Der, AgreesWithPyannoteMetricsOnRealMeetings) {
+  const std::vector<PyannoteCase> cases = {
+      {"ami_dev00",
+       "SPEAKER h 1 2.140 1.730 <NA> <NA> SPEAKER_00 <NA> <NA>\n"
+       "SPEAKER h 1 5.660 0.290 <NA> <NA> SPEAKER_01 <NA> <NA>\n"
+       "SPEAKER h 1 6.690 3.290 <NA> <NA> SPEAKER_00 <NA> <NA>\n"
+       "SPEAKER h 1 10.460 0.870 <NA> <NA> SPEAKER_00 <NA> <NA>\n"
+       "SPEAKER h 1 12.060 0.770 <NA> <NA> SPEAKER_01 <NA> <NA>\n"
+       "SPEAKER h 1 13.280 2.140 <NA> <NA> SPEAKER_00 <NA> <NA>\n"
+       "SPEAKER h 1 15.970 0.800 <NA> <NA> SPEAKER_01 <NA> <NA>\n"
+       "SPEAKER h 1 18.210 2.010 <NA> <NA> SPEAKER_00 <NA> <NA>\n"
+       "SPEAKER h 1 20.610 2.050 <NA> <NA> SPEAKER_00 <NA> <NA>\n"
+       "SPEAKER h 1 23.040 0.670 <NA> <NA> SPEAKER_01 <NA> <NA>\n"
+       "SPEAKER h 1 24.450 3.810 <NA> <NA> SPEAKER_00 <NA> <NA>\n"
+       "SPEAKER h 1 28.540 1.460 <NA> <NA> SPEAKER_01 <NA> <NA>\n",
+       {{0.0, 28.497, 8.943, 0.336, 7.588}, {0.25, 22.002, 5.692, 0.0, 5.962}}},
+      {"ami_trn05",
+       "SPEAKER h 1 0.130 2.010 <NA> <NA> SPEAKER_00 <NA> <NA>\n"
+       "SPEAKER h 1 8.060 0.740 <NA> <NA> SPEAKER_00 <NA> <NA>\n"
+       "SPEAKER h 1 9.280 3.330 <NA> <NA> SPEAKER_01 <NA> <NA>\n"
+       "SPEAKER h 1 13.060 2.900 <NA> <NA> SPEAKER_02 <NA> <NA>\n"
+       "SPEAKER h 1 15.960 1.100 <NA> <NA> SPEAKER_01 <NA> <NA>\n"
+       "SPEAKER h 1 17.060 2.500 <NA> <NA> SPEAKER_00 <NA> <NA>\n"
+       "SPEAKER h 1 19.560 4.100 <NA> <NA> SPEAKER_03 <NA> <NA>\n"
+       "SPEAKER h 1 23.660 2.360 <NA> <NA> SPEAKER_00 <NA> <NA>\n"
+       "SPEAKER h 1 26.300 1.600 <NA> <NA> SPEAKER_00 <NA> <NA>\n"
+       "SPEAKER h 1 28.510 1.490 <NA> <NA> SPEAKER_00 <NA> <NA>\n",
+       {{0.0, 26.046, 3.944, 0.028, 12.049}, {0.25, 20.576, 1.854, 0.0, 11.049}}},
+      {"ami_trn08",
+       "SPEAKER h 1 5.250 0.570 <NA> <NA> SPEAKER_00 <NA> <NA>\n"
+       "SPEAKER h 1 6.430 1.250 <NA> <NA> SPEAKER_00 <NA> <NA>\n"
+       "SPEAKER h 1 7.970 0.450 <NA> <NA> SPEAKER_00 <NA> <NA>\n"
+       "SPEAKER h 1 10.530 0.410 <NA> <NA> SPEAKER_00 <NA> <NA>\n"
+       "SPEAKER h 1 12.190 1.190 <NA> <NA> SPEAKER_00 <NA> <NA>\n"
+       "SPEAKER h 1 13.920 2.620 <NA> <NA> SPEAKER_00 <NA> <NA>\n"
+       "SPEAKER h 1 17.950 5.950 <NA> <NA> SPEAKER_00 <NA> <NA>\n"
+       "SPEAKER h 1 27.170 1.410 <NA> <NA> SPEAKER_00 <NA> <NA>\n",
+       {{0.0, 32.785, 18.935, 0.0, 3.292}, {0.25, 13.901, 7.968, 0.0, 0.94}}}};
+  for (const auto& c : cases) {
+    const auto reference =
+        parse_rttm(test::read_text(test::test_data(std::string("speech/en/") + c.clip + ".rttm")));
+    const auto hypothesis = parse_rttm(c.hypothesis);
+    for (const auto& f : c.figures) {
+      SCOPED_TRACE(std::string(c.clip) + " collar " + std::to_string(f.collar));
+      const auto r = diarization_error(reference, hypothesis, f.collar);
+      EXPECT_NEAR(r.reference_speech, f.reference_speech, 1e-3);
+      EXPECT_NEAR(r.missed, f.missed, 1e-3);
+      EXPECT_NEAR(r.false_alarm, f.false_alarm, 1e-3);
+      EXPECT_NEAR(r.confusion, f.confusion, 1e-3);
+    }
   }
 }
 

@@ -8,6 +8,7 @@
 #include "core/error.h"
 #include "core/files.h"
 #include "media/audio_decoder.h"
+#include "nodes/diarize/channels.h"
 #include "nodes/diarize/diarizer.h"
 #include "nodes/diarize/mel.h"
 #include "nodes/whisper/model_store.h"
@@ -48,8 +49,17 @@ json run(const engine::NodeRun& r) {
   check(o);
   o.cancelled = &r.cancelled;
 
-  const media::Audio audio = media::decode_audio(input, kSampleRate);
-  const Diarization d = diarize(cached_encoder(), audio, o, r.progress);
+  double duration = 0;
+  Diarization d;
+  if (p.value("channel_mode", "mix") == "per_channel") {
+    const auto channels = media::decode_channels(input, kSampleRate, kMaxSpeakerChannels);
+    duration = channels.front().duration();
+    d = diarize_channels(channels, &r.cancelled, r.progress);
+  } else {
+    const media::Audio audio = media::decode_audio(input, kSampleRate);
+    duration = audio.duration();
+    d = diarize(cached_encoder(), audio, o, r.progress);
+  }
 
   json segments = json::array();
   for (const auto& t : d.turns)
@@ -60,7 +70,7 @@ json run(const engine::NodeRun& r) {
                      {"speakers", d.speakers},
                      {"speaker_count", d.speakers.size()},
                      {"talk_time", talk},
-                     {"duration", audio.duration()}};
+                     {"duration", duration}};
   const auto diarization_file = r.work_dir / "diarization.json";
   const auto rttm_file = r.work_dir / "diarization.rttm";
   write_file_atomically(diarization_file, file.dump(2) + "\n");
@@ -88,6 +98,10 @@ engine::NodeSpec diarize_node() {
        "Alias of speaker_count (pyannote's name)"},
       {"min_speakers", ParamType::kInteger, nullptr, false, false, "At least this many speakers (default 1)"},
       {"max_speakers", ParamType::kInteger, nullptr, false, false, "At most this many speakers (default 8)"},
+      {"channel_mode", ParamType::kString, "mix", false, false,
+       "mix: the channels mixed, speakers told apart by voice; per_channel: one speaker per channel "
+       "(call-centre recordings), SPEAKER_00 the first channel, overlaps kept; the counts do not apply",
+       nullptr, nullptr, json::array({"mix", "per_channel"})},
   };
   n.outputs = {"diarization_file", "rttm_file", "speakers", "speaker_count", "talk_time"};
   n.run = run;

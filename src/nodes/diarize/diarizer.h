@@ -6,7 +6,9 @@
 //    shorter than a window gets one window centred on it), clustered (clustering.h): spectral with the
 //    eigengap when the count is unknown, seeded agglomerative to the given count otherwise; long inputs
 //    cluster groups of neighbouring windows (at most ~600 points). Then resegmentation (resegment.h) of those
-//    windows.
+//    windows. Where the count is unknown and one voice was found, two are taken instead when their windows
+//    take turns (at least A B A B after resegmentation): real voices on one channel are often as alike to
+//    GE2E as one voice's two halves, but one voice does not alternate with itself.
 // 3. When: 0.5 s windows every 0.1 s, each starting with the speaker of the nearest long window, resegmented
 //    once against the centroids that gives, with a switch penalty; every 10 ms frame of speech takes the
 //    speaker of the nearest short window, runs shorter than 0.3 s join their neighbours, and turns follow the
@@ -36,7 +38,8 @@ struct DiarizeOptions {
 };
 
 struct Diarization {
-  std::vector<Turn> turns;  // in time order, never overlapping; speakers SPEAKER_00, SPEAKER_01, ...
+  // In time order; never overlapping here (one voice at a time), but they may in diarize_channels.
+  std::vector<Turn> turns;            // speakers SPEAKER_00, SPEAKER_01, ...
   std::vector<std::string> speakers;  // in order of first appearance
 };
 
