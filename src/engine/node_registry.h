@@ -36,6 +36,9 @@ struct ParamSpec {
   // An ECMAScript regular expression a string parameter must match whole (empty: any), checked like the
   // bounds and given to the API document as its pattern.
   std::string pattern = "";
+  // The JSON Schema of an array parameter's items (null: any), given to the API document and the list of
+  // supported tasks. The node checks the items itself (its cross_check), including what a schema cannot say.
+  nlohmann::json items = nullptr;
 };
 
 // What a running node gets.

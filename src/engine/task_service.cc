@@ -148,6 +148,7 @@ nlohmann::json describe_nodes(const NodeRegistry& nodes) {
       if (!p.maximum.is_null()) param["maximum"] = p.maximum;
       if (!p.choices.is_null()) param["choices"] = p.choices;
       if (!p.pattern.empty()) param["pattern"] = p.pattern;
+      if (!p.items.is_null()) param["items"] = p.items;
       params.push_back(std::move(param));
     }
     list.push_back({{"name", n.name},

@@ -21,7 +21,8 @@ const std::map<std::string, Container>& containers() {
   static const std::map<std::string, Container> kContainers = {{"wav", {"wav", AV_CODEC_ID_PCM_S16LE}},
                                                                {"flac", {"flac", AV_CODEC_ID_FLAC}},
                                                                {"mp3", {"mp3", AV_CODEC_ID_MP3}},
-                                                               {"m4a", {"ipod", AV_CODEC_ID_AAC}}};
+                                                               {"m4a", {"ipod", AV_CODEC_ID_AAC}},
+                                                               {"aac", {"adts", AV_CODEC_ID_AAC}}};
   return kContainers;
 }
 
@@ -85,7 +86,7 @@ struct AudioWriter::State {
 };
 
 const std::vector<std::string>& AudioWriter::formats() {
-  static const std::vector<std::string> kFormats = {"wav", "flac", "mp3", "m4a"};
+  static const std::vector<std::string> kFormats = {"wav", "flac", "mp3", "m4a", "aac"};
   return kFormats;
 }
 
@@ -94,7 +95,7 @@ AudioWriter::AudioWriter(const std::filesystem::path& path, const std::string& f
     : s_(std::make_unique<State>()) {
   const auto it = containers().find(format);
   if (it == containers().end()) {
-    throw Error("unsupported_format", "audio_format must be wav, flac, mp3 or m4a, not '" + format + "'",
+    throw Error("unsupported_format", "audio_format must be wav, flac, mp3, m4a or aac, not '" + format + "'",
                 400);
   }
   const AVCodec* codec = avcodec_find_encoder(it->second.codec);

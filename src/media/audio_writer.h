@@ -1,5 +1,5 @@
-// Encoding PCM into an audio file (WAV, FLAC, MP3 or M4A/AAC) with libavcodec/libavformat, block by block, so
-// an hour of audio needs no more memory than a second of it.
+// Encoding PCM into an audio file (WAV, FLAC, MP3, M4A/AAC or raw ADTS AAC) with libavcodec/libavformat,
+// block by block, so an hour of audio needs no more memory than a second of it.
 #pragma once
 
 #include <filesystem>
@@ -11,7 +11,7 @@ namespace yv::media {
 
 class AudioWriter {
  public:
-  // The formats this build encodes: wav (16-bit PCM), flac, mp3, m4a (AAC).
+  // The formats this build encodes: wav (16-bit PCM), flac, mp3, m4a (AAC in MP4), aac (ADTS stream).
   static const std::vector<std::string>& formats();
 
   // Starts `path` as `format` with the given rate and channel count; samples arrive as interleaved floats.

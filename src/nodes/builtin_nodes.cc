@@ -7,9 +7,16 @@
 
 #include "core/error.h"
 #include "nodes/diarize/diarize_node.h"
+#include "nodes/diarize/speaker_segments_node.h"
+#include "nodes/diarize/validate_diarization_node.h"
 #include "nodes/ffmpeg/extract_audio_node.h"
+#include "nodes/ffmpeg/split_audio_segments_node.h"
 #include "nodes/subtitles/subtitle_node.h"
 #include "nodes/whisper/transcribe_node.h"
+#include "nodes/wservice/merge_nodes.h"
+#include "nodes/wservice/prepare_tts_node.h"
+#include "nodes/wservice/rebuild_node.h"
+#include "nodes/wservice/segment_subtitles_node.h"
 
 namespace yv {
 
@@ -38,6 +45,11 @@ void apply_overrides(std::vector<engine::NodeSpec>& specs, const char* name, con
 engine::NodeRegistry builtin_nodes() {
   std::vector<engine::NodeSpec> specs = {ffmpeg::extract_audio_node(), whisper::transcribe_node(),
                                          diarize::diarize_node(), subtitles::subtitle_node()};
+  for (auto node : {wservice::merge_speaker_segments_node, wservice::merge_with_word_timestamps_node,
+                    wservice::segment_subtitles_node, wservice::rebuild_subtitle_with_words_node,
+                    wservice::prepare_tts_segments_node, ffmpeg::split_audio_segments_node,
+                    diarize::speaker_segments_node, diarize::validate_diarization_node})
+    specs.push_back(node());
   apply_overrides(specs, "YIVIDEO_NODE_TIMEOUTS", "seconds",
                   [](engine::NodeSpec& spec, const std::string& v) {
                     spec.time_limit_seconds = std::atoi(v.c_str());

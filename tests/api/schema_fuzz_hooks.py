@@ -32,6 +32,11 @@ STATE_DEPENDENT_REFUSALS = {
     # Rules between two parameters of a node (NodeSpec::cross_check).
     ("POST /v1/workflows", "invalid_parameter", "must be after"): "a rule across parameters",
     ("POST /v1/tasks", "invalid_parameter", "must be after"): "a rule across parameters",
+    ("POST /v1/workflows", "invalid_parameter", "must not exceed"): "a rule across parameters",
+    ("POST /v1/tasks", "invalid_parameter", "must not exceed"): "a rule across parameters",
+    # Inline segments, words and speaker turns: that an end is not before its start (fields of one item).
+    ("POST /v1/workflows", "invalid_parameter", "end >= start"): "a rule across fields",
+    ("POST /v1/tasks", "invalid_parameter", "end >= start"): "a rule across fields",
     # Which Whisper models are installed, and which of them are English-only or know a language, is read from
     # the model directory (GET /v1/models), not the schema.
     ("POST /v1/workflows", "model_not_installed", ""): "the models installed",

@@ -1,65 +1,19 @@
 #include "nodes/subtitles/subtitle_node.h"
 
 #include <algorithm>
-#include <fstream>
-#include <optional>
-#include <sstream>
-#include <tuple>
 
 #include "core/error.h"
 #include "core/files.h"
-#include "core/json_util.h"
 #include "nodes/subtitles/compliance.h"
 #include "nodes/subtitles/cues.h"
 #include "nodes/subtitles/formats.h"
+#include "nodes/subtitles/transcript_words.h"
 
 namespace yv::subtitles {
 namespace {
 
 using engine::ParamType;
 using nlohmann::json;
-
-json read_json(const std::string& path, const char* what) {
-  std::ifstream in(path);
-  if (!in) throw Error("file_not_found", std::string("文件不存在: ") + path, 404);
-  try {
-    return parse_json_bounded(in, what);
-  } catch (const json::parse_error& e) {
-    throw Error("invalid_input", std::string(what) + " is not valid JSON: " + e.what());
-  }
-}
-
-// The speaker of a word from start to end in a diarization [{start, end, speaker}]: the turn that overlaps
-// the word most, else the nearest turn within half a second (the recogniser's and the diarizer's word edges
-// differ by a few frames, and a word in a short pause still belongs to someone), else none.
-std::optional<std::string> speaker_of(const json& turns, double start, double end) {
-  constexpr double kReach = 0.5;
-  const json* best = nullptr;
-  double best_score = -kReach;
-  for (const auto& turn : turns) {
-    const double a = turn.value("start", 0.0), b = turn.value("end", 0.0);
-    const double overlap = std::min(end, b) - std::max(start, a);  // negative: the gap between them
-    if (overlap > best_score) std::tie(best_score, best) = std::pair(overlap, &turn);
-  }
-  if (!best) return std::nullopt;
-  return best->value("speaker", "");
-}
-
-// The words of the transcription; a segment without word timings counts as one word.
-std::vector<Word> words_of(const json& transcript, const json& turns) {
-  std::vector<Word> words;
-  for (const auto& segment : transcript.value("segments", json::array())) {
-    const auto seg_words = segment.value("words", json::array());
-    if (seg_words.empty()) {
-      words.push_back(
-          {segment.value("start", 0.0), segment.value("end", 0.0), segment.value("text", ""), {}});
-    }
-    for (const auto& w : seg_words)
-      words.push_back({w.value("start", 0.0), w.value("end", 0.0), w.value("word", ""), {}});
-  }
-  for (auto& w : words) w.speaker = speaker_of(turns, w.start, w.end);
-  return words;
-}
 
 // One cue per transcription segment, for enable_optimization = false: the text as the recogniser cut it.
 std::vector<Cue> segment_cues(const std::vector<Word>& words, const json& transcript, const Limits& limits) {
@@ -82,11 +36,8 @@ json run(const engine::NodeRun& r) {
   const auto& p = r.params;
   const json transcript = read_json(p["segments_file"], "segments_file");
   const bool diarized = p.contains("diarization_file");
-  json turns = json::array();
-  if (diarized) {
-    const json d = read_json(p["diarization_file"], "diarization_file");
-    turns = d.is_array() ? d : d.value("segments", json::array());
-  }
+  const std::vector<diarize::Turn> turns =
+      diarized ? read_turns(p["diarization_file"], "diarization_file") : std::vector<diarize::Turn>{};
   const std::string language = p.value("language", "auto") == "auto" ? transcript.value("language", "en")
                                                                      : p["language"].get<std::string>();
   Limits limits = Limits::for_language(language);
