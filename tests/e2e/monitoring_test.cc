@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "nodes/builtin_nodes.h"
 #include "store/open_state.h"
 #include "support/fixtures.h"
 #include "support/live_server.h"
@@ -180,7 +181,7 @@ TEST_P(MonitoringTest, TimeoutConfigAndStatisticsComeFromTheEngine) {
   const json config = server_->get(kApi + "/timeout/config");
   EXPECT_EQ(config["soft_timeout"], 30);
   EXPECT_EQ(config["warning"], 2);
-  EXPECT_EQ(config["node_timeouts"].size(), 4u);
+  EXPECT_EQ(config["node_timeouts"].size(), builtin_nodes().names().size()) << "one limit per node";
   EXPECT_EQ(config["node_timeouts"][kTranscribe], 3600);
   const std::string task =
       server_->post("/v1/tasks", {{"task_name", "ffmpeg.extract_audio"},
