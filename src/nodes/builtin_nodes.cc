@@ -8,6 +8,7 @@
 #include "core/error.h"
 #include "nodes/diarize/diarize_node.h"
 #include "nodes/ffmpeg/extract_audio_node.h"
+#include "nodes/ffmpeg/extract_keyframes_node.h"
 #include "nodes/subtitles/subtitle_node.h"
 #include "nodes/whisper/transcribe_node.h"
 
@@ -37,7 +38,8 @@ void apply_overrides(std::vector<engine::NodeSpec>& specs, const char* name, con
 
 engine::NodeRegistry builtin_nodes() {
   std::vector<engine::NodeSpec> specs = {ffmpeg::extract_audio_node(), whisper::transcribe_node(),
-                                         diarize::diarize_node(), subtitles::subtitle_node()};
+                                         diarize::diarize_node(), subtitles::subtitle_node(),
+                                         ffmpeg::extract_keyframes_node()};
   apply_overrides(specs, "YIVIDEO_NODE_TIMEOUTS", "seconds",
                   [](engine::NodeSpec& spec, const std::string& v) {
                     spec.time_limit_seconds = std::atoi(v.c_str());

@@ -164,7 +164,7 @@ TEST_F(TaskApiTest, SupportedTasksComeFromTheRegistry) {
     EXPECT_FALSE(task["parameters"].empty()) << task.dump();
   }
   EXPECT_EQ(names, (std::vector<std::string>{"faster_whisper.transcribe_audio", "ffmpeg.extract_audio",
-                                             "pyannote_audio.diarize_speakers",
+                                             "ffmpeg.extract_keyframes", "pyannote_audio.diarize_speakers",
                                              "wservice.generate_subtitle_files"}));
   EXPECT_EQ(body["count"], names.size());
 }
