@@ -8,6 +8,7 @@ Writes into OUT_DIR:
                             at the bottom, over a moving test pattern with noise; subs.srt is what was burnt in.
   logo.mp4 / logo.srt       the same kind of subtitles plus a station logo (top left, all the time) and a
                             title card (centre, the first seconds): text that is not a subtitle.
+  still.mp4                 the first 6 s of subs.mp4's subtitles over a still colour: frames repeat exactly.
   nosubs.mp4                the moving background alone: no subtitle must come out of it.
   short.mp4                 2 s of the background (50 frames): fewer frames than some requests ask for.
   audio_only.m4a            a tone without any video stream (a broken input for the video nodes).
@@ -106,11 +107,13 @@ def background(seconds, width, height):
     return ["-f", "lavfi", "-i", f"testsrc2=size={width}x{height}:rate={FPS}:duration={seconds}"]
 
 
-def burn(out, seconds, width, height, ass=None):
-    chain = "noise=alls=12"
+def burn(out, seconds, width, height, ass=None, still=False):
+    chain = "null" if still else "noise=alls=12"
     if ass:
         chain += f",ass={ass}"
-    cmd = ["ffmpeg", "-v", "error", "-y", *background(seconds, width, height), "-vf", chain, "-c:v", "libx264",
+    source = ["-f", "lavfi", "-i", f"color=c=0x204060:size={width}x{height}:rate={FPS}:duration={seconds}"]
+    cmd = ["ffmpeg", "-v", "error", "-y", *(source if still else background(seconds, width, height)), "-vf", chain,
+           "-c:v", "libx264",
            "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p", "-g", str(FPS * 2), out]
     subprocess.run(cmd, check=True)
 
@@ -125,7 +128,7 @@ def main(argv):
     os.makedirs(a.out_dir, exist_ok=True)
     j = lambda name: os.path.join(a.out_dir, name)  # noqa: E731
     with open(__file__, "rb") as f:
-        stamp = hashlib.sha256(f.read() + repr(argv[1:]).encode()).hexdigest()
+        stamp = hashlib.sha256(f.read() + repr((a.seconds, a.width, a.height)).encode()).hexdigest()
     if os.path.exists(j(".stamp")) and open(j(".stamp")).read() == stamp:
         return
 
@@ -142,13 +145,14 @@ def main(argv):
     write_ass(j("logo.ass"), logo_evs, a.width, a.height, extra)
     burn(j("logo.mp4"), a.seconds, a.width, a.height, j("logo.ass"))
 
+    burn(j("still.mp4"), 6, a.width, a.height, j("subs.ass"), still=True)
     burn(j("nosubs.mp4"), min(a.seconds, 10), a.width, a.height)
     burn(j("short.mp4"), 2, a.width, a.height)
     subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "sine=frequency=440:duration=2",
                     "-c:a", "aac", j("audio_only.m4a")], check=True)
     with open(j(".stamp"), "w") as f:
         f.write(stamp)
-    print(f"{a.out_dir}: subs ({len(evs)} events), logo ({len(logo_evs)}), nosubs, short, audio_only")
+    print(f"{a.out_dir}: subs ({len(evs)} events), logo ({len(logo_evs)}), still, nosubs, short, audio_only")
 
 
 if __name__ == "__main__":

@@ -7,8 +7,11 @@
 
 #include "core/error.h"
 #include "nodes/diarize/diarize_node.h"
+#include "nodes/ffmpeg/crop_subtitle_images_node.h"
 #include "nodes/ffmpeg/extract_audio_node.h"
 #include "nodes/ffmpeg/extract_keyframes_node.h"
+#include "nodes/paddleocr/create_stitched_images_node.h"
+#include "nodes/paddleocr/postprocess_and_finalize_node.h"
 #include "nodes/subtitles/subtitle_node.h"
 #include "nodes/whisper/transcribe_node.h"
 
@@ -37,9 +40,14 @@ void apply_overrides(std::vector<engine::NodeSpec>& specs, const char* name, con
 }  // namespace
 
 engine::NodeRegistry builtin_nodes() {
-  std::vector<engine::NodeSpec> specs = {ffmpeg::extract_audio_node(), whisper::transcribe_node(),
-                                         diarize::diarize_node(), subtitles::subtitle_node(),
-                                         ffmpeg::extract_keyframes_node()};
+  std::vector<engine::NodeSpec> specs = {ffmpeg::extract_audio_node(),
+                                         whisper::transcribe_node(),
+                                         diarize::diarize_node(),
+                                         subtitles::subtitle_node(),
+                                         ffmpeg::extract_keyframes_node(),
+                                         ffmpeg::crop_subtitle_images_node(),
+                                         paddleocr::create_stitched_images_node(),
+                                         paddleocr::postprocess_and_finalize_node()};
   apply_overrides(specs, "YIVIDEO_NODE_TIMEOUTS", "seconds",
                   [](engine::NodeSpec& spec, const std::string& v) {
                     spec.time_limit_seconds = std::atoi(v.c_str());

@@ -163,9 +163,11 @@ TEST_F(TaskApiTest, SupportedTasksComeFromTheRegistry) {
     names.push_back(task["name"]);
     EXPECT_FALSE(task["parameters"].empty()) << task.dump();
   }
-  EXPECT_EQ(names, (std::vector<std::string>{"faster_whisper.transcribe_audio", "ffmpeg.extract_audio",
-                                             "ffmpeg.extract_keyframes", "pyannote_audio.diarize_speakers",
-                                             "wservice.generate_subtitle_files"}));
+  EXPECT_EQ(names, (std::vector<std::string>{
+                       "faster_whisper.transcribe_audio", "ffmpeg.crop_subtitle_images",
+                       "ffmpeg.extract_audio", "ffmpeg.extract_keyframes", "paddleocr.create_stitched_images",
+                       "paddleocr.postprocess_and_finalize", "pyannote_audio.diarize_speakers",
+                       "wservice.generate_subtitle_files"}));
   EXPECT_EQ(body["count"], names.size());
 }
 
