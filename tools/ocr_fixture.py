@@ -8,7 +8,8 @@ Writes into OUT_DIR:
                             at the bottom, over a moving test pattern with noise; subs.srt is what was burnt in.
   logo.mp4 / logo.srt       the same kind of subtitles plus a station logo (top left, all the time) and a
                             title card (centre, the first seconds): text that is not a subtitle.
-  still.mp4                 the first 6 s of subs.mp4's subtitles over a still colour: frames repeat exactly.
+  still.mp4 / still.srt     6 s of subtitles over a still colour (frames repeat exactly), two of them back to back
+                            and one character apart.
   nosubs.mp4                the moving background alone: no subtitle must come out of it.
   short.mp4                 2 s of the background (50 frames): fewer frames than some requests ask for.
   audio_only.m4a            a tone without any video stream (a broken input for the video nodes).
@@ -145,7 +146,10 @@ def main(argv):
     write_ass(j("logo.ass"), logo_evs, a.width, a.height, extra)
     burn(j("logo.mp4"), a.seconds, a.width, a.height, j("logo.ass"))
 
-    burn(j("still.mp4"), 6, a.width, a.height, j("subs.ass"), still=True)
+    still = [(12, 37, "这是第一行字幕"), (37, 62, "这是第二行字幕"), (74, 124, LINES[3])]
+    write_srt(j("still.srt"), still)
+    write_ass(j("still.ass"), still, a.width, a.height)
+    burn(j("still.mp4"), 6, a.width, a.height, j("still.ass"), still=True)
     burn(j("nosubs.mp4"), min(a.seconds, 10), a.width, a.height)
     burn(j("short.mp4"), 2, a.width, a.height)
     subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "sine=frequency=440:duration=2",

@@ -21,16 +21,24 @@ struct Area {
   int x1, y1, x2, y2;
 };
 
-// Mean absolute difference of the band in two frames, per byte.
-double band_difference(const std::vector<uint8_t>& a, const std::vector<uint8_t>& b, int width,
-                       const Area& r) {
-  uint64_t sum = 0;
-  for (int y = r.y1; y < r.y2; ++y) {
-    const size_t row = (size_t(y) * size_t(width) + size_t(r.x1)) * 3;
-    for (size_t i = row; i < row + size_t(r.x2 - r.x1) * 3; ++i)
-      sum += uint64_t(std::abs(int(a[i]) - int(b[i])));
+// Whether the band shows the same picture in two frames: no block of kBlock x kBlock pixels differs by more
+// than kSameCrop levels on average. Blocks, not the whole band: one changed character of a subtitle is a
+// small part of the band but most of its block.
+bool same_band(const std::vector<uint8_t>& a, const std::vector<uint8_t>& b, int width, const Area& r) {
+  for (int by = r.y1; by < r.y2; by += kBlock) {
+    for (int bx = r.x1; bx < r.x2; bx += kBlock) {
+      const int y_end = std::min(by + kBlock, r.y2), x_end = std::min(bx + kBlock, r.x2);
+      uint64_t sum = 0;
+      for (int y = by; y < y_end; ++y) {
+        const size_t row = size_t(y) * size_t(width) * 3;
+        for (size_t i = row + size_t(bx) * 3; i < row + size_t(x_end) * 3; ++i) {
+          sum += uint64_t(std::abs(int(a[i]) - int(b[i])));
+        }
+      }
+      if (double(sum) > kSameCrop * (y_end - by) * (x_end - bx) * 3) return false;
+    }
   }
-  return double(sum) / (double(r.y2 - r.y1) * (r.x2 - r.x1) * 3);
+  return true;
 }
 
 json run(const engine::NodeRun& r) {
@@ -59,7 +67,7 @@ json run(const engine::NodeRun& r) {
   reader.read(
       [&](const media::VideoFrame& f) {
         if (r.cancelled) return false;
-        if (!last.empty() && band_difference(last, f.bgr, f.width, area) < kSameCrop) {
+        if (!last.empty() && same_band(last, f.bgr, f.width, area)) {
           crops.back()["end"] = f.time + span;
           return true;
         }
