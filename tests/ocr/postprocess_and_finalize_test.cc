@@ -15,12 +15,17 @@ class PostprocessAndFinalizeTest : public NodeTest {
  protected:
   PostprocessAndFinalizeTest() : NodeTest("paddleocr.postprocess_and_finalize", "yivideo-finalize") {}
 
-  // Frames first..last (inclusive, 25 fps) reading `lines`.
+  // Frames first..last (inclusive, 25 fps) reading `lines`, each a row of its own (45 pixels apart).
   void add(int first, int last, const std::vector<std::string>& lines, double confidence = 0.98) {
+    json read = json::array();
+    for (size_t k = 0; k < lines.size(); ++k) {
+      const int y = 600 + 45 * int(k);
+      read.push_back({{"text", lines[k]}, {"confidence", confidence}, {"box", {400, y, 880, y + 44}}});
+    }
+    add_read(first, last, read);
+  }
+  void add_read(int first, int last, const json& read) {
     for (int i = first; i <= last; ++i) {
-      json read = json::array();
-      for (const auto& l : lines)
-        read.push_back({{"text", l}, {"confidence", confidence}, {"box", {0, 0, 9, 9}}});
       frames_.push_back({{"index", i}, {"start", i / 25.0}, {"end", (i + 1) / 25.0}, {"lines", read}});
     }
   }
@@ -50,6 +55,15 @@ TEST_F(PostprocessAndFinalizeTest, EventsBecomeSrtAndJson) {
   EXPECT_EQ(events[1]["text"], "这是第一行字幕\n这是第二行字幕");
 }
 
+TEST_F(PostprocessAndFinalizeTest, PiecesOfARowAreJoinedOnceFlickerIsDropped) {
+  add_read(0, 30,
+           {{{"text", "他说："}, {"confidence", 0.99}, {"box", {477, 635, 581, 690}}},
+            {{"text", "照照"}, {"confidence", 0.13}, {"box", {600, 640, 640, 660}}},  // background, same row
+            {{"text", "“明天见！”"}, {"confidence", 0.97}, {"box", {601, 639, 783, 685}}}});
+  const json out = run({{"ocr_results_path", results()}});
+  EXPECT_EQ(read_file(out["srt_file"]), "1\n00:00:00,000 --> 00:00:01,240\n他说： “明天见！”\n\n");
+}
+
 TEST_F(PostprocessAndFinalizeTest, NothingReadGivesEmptyFiles) {
   add(0, 250, {});
   const json out = run({{"ocr_results_path", results()}});
@@ -60,9 +74,11 @@ TEST_F(PostprocessAndFinalizeTest, NothingReadGivesEmptyFiles) {
 
 TEST_F(PostprocessAndFinalizeTest, InputThatIsNotOcrResultsIsRefused) {
   const auto path = (dir_ / "x.json").string();
-  for (const char* content :
-       {"not json", "[]", R"({"frames": [{"start": 0}]})",
-        R"({"frames": [{"start": 0, "end": 1, "lines": [{"text": 5, "confidence": 1}]}]})"}) {
+  for (
+      const char* content :
+      {"not json", "[]", R"({"frames": [{"start": 0}]})",
+       R"({"frames": [{"start": 0, "end": 1, "lines": [{"text": 5, "confidence": 1, "box": [0, 0, 1, 1]}]}]})",
+       R"({"frames": [{"start": 0, "end": 1, "lines": [{"text": "a", "confidence": 1}]}]})"}) {
     std::ofstream(path) << content;
     EXPECT_EQ(error_code({{"ocr_results_path", path}}), "invalid_input") << content;
   }

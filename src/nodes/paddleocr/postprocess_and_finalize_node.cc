@@ -1,5 +1,6 @@
 #include "nodes/paddleocr/postprocess_and_finalize_node.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "core/error.h"
@@ -13,8 +14,37 @@ namespace {
 using engine::ParamType;
 using nlohmann::json;
 
-// perform_ocr's frames: {"frames": [{"start", "end", "lines": [{"text", "confidence"}, ...]}, ...]}.
-std::vector<FrameText> read_frames(const std::string& path) {
+// A line read in a frame, with its box's rows.
+struct Read {
+  std::string text;
+  float confidence;
+  int y1, y2;
+};
+
+// The lines of one frame read with at least `min_confidence`, pieces of one row (the detector splits a row at
+// wide spaces; a piece continues the row when its vertical centre is inside the row's rows) joined by a
+// space.
+FrameText join_rows(double start, double end, const std::vector<Read>& reads, float min_confidence) {
+  FrameText t{start, end, {}, {}};
+  int row_y1 = 0, row_y2 = -1;
+  for (const Read& r : reads) {
+    if (r.confidence < min_confidence) continue;
+    const int centre = (r.y1 + r.y2) / 2;
+    if (!t.lines.empty() && centre >= row_y1 && centre < row_y2) {
+      t.lines.back() += " " + r.text;
+      t.confidences.back() = std::min(t.confidences.back(), r.confidence);
+      continue;
+    }
+    t.lines.push_back(r.text);
+    t.confidences.push_back(r.confidence);
+    row_y1 = r.y1;
+    row_y2 = r.y2;
+  }
+  return t;
+}
+
+// perform_ocr's frames: {"frames": [{"start", "end", "lines": [{"text", "confidence", "box"}, ...]}, ...]}.
+std::vector<FrameText> read_frames(const std::string& path, float min_confidence) {
   const json results = json::parse(read_file(path), nullptr, false);
   const auto invalid = [&] {
     return Error("invalid_input", path + " is not an OCR result of paddleocr.perform_ocr", 400);
@@ -25,23 +55,24 @@ std::vector<FrameText> read_frames(const std::string& path) {
     const bool frame = f.is_object() && f.contains("start") && f["start"].is_number() && f.contains("end") &&
                        f["end"].is_number() && f.contains("lines") && f["lines"].is_array();
     if (!frame) throw invalid();
-    FrameText t{f["start"].get<double>(), f["end"].get<double>(), {}, {}};
+    std::vector<Read> reads;
     for (const auto& line : f["lines"]) {
       const bool valid = line.is_object() && line.contains("text") && line["text"].is_string() &&
-                         line.contains("confidence") && line["confidence"].is_number();
+                         line.contains("confidence") && line["confidence"].is_number() &&
+                         line.contains("box") && line["box"].is_array() && line["box"].size() == 4 &&
+                         line["box"][1].is_number_integer() && line["box"][3].is_number_integer();
       if (!valid) throw invalid();
-      t.lines.push_back(line["text"]);
-      t.confidences.push_back(line["confidence"]);
+      reads.push_back({line["text"], line["confidence"], line["box"][1], line["box"][3]});
     }
-    frames.push_back(std::move(t));
+    frames.push_back(join_rows(f["start"], f["end"], reads, min_confidence));
   }
   return frames;
 }
 
 json run(const engine::NodeRun& r) {
-  const auto frames = read_frames(r.params["ocr_results_path"]);
-  const auto events = subtitle_events(frames, float(r.params["min_confidence"].get<double>()),
-                                      r.params["min_duration_seconds"]);
+  const auto min_confidence = float(r.params["min_confidence"].get<double>());
+  const auto frames = read_frames(r.params["ocr_results_path"], min_confidence);
+  const auto events = subtitle_events(frames, min_confidence, r.params["min_duration_seconds"]);
   std::vector<subtitles::Cue> cues;
   json list = json::array();
   for (const auto& e : events) {
