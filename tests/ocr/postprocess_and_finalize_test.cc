@@ -61,7 +61,14 @@ TEST_F(PostprocessAndFinalizeTest, PiecesOfARowAreJoinedOnceFlickerIsDropped) {
             {{"text", "照照"}, {"confidence", 0.13}, {"box", {600, 640, 640, 660}}},  // background, same row
             {{"text", "“明天见！”"}, {"confidence", 0.97}, {"box", {601, 639, 783, 685}}}});
   const json out = run({{"ocr_results_path", results()}});
-  EXPECT_EQ(read_file(out["srt_file"]), "1\n00:00:00,000 --> 00:00:01,240\n他说： “明天见！”\n\n");
+  EXPECT_EQ(read_file(out["srt_file"]), "1\n00:00:00,000 --> 00:00:01,240\n他说：“明天见！”\n\n");
+  frames_ = json::array();
+  add_read(0, 30,
+           {{{"text", "Hello,"}, {"confidence", 0.99}, {"box", {300, 640, 420, 690}}},
+            {{"text", "world!"}, {"confidence", 0.97}, {"box", {470, 641, 600, 689}}},
+            {{"text", "你好"}, {"confidence", 0.97}, {"box", {620, 641, 700, 689}}}});
+  EXPECT_EQ(read_file(run({{"ocr_results_path", results()}})["srt_file"]),
+            "1\n00:00:00,000 --> 00:00:01,240\nHello, world!你好\n\n");
 }
 
 TEST_F(PostprocessAndFinalizeTest, NothingReadGivesEmptyFiles) {

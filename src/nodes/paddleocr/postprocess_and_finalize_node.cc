@@ -31,7 +31,10 @@ FrameText join_rows(double start, double end, const std::vector<Read>& reads, fl
     if (r.confidence < min_confidence) continue;
     const int centre = (r.y1 + r.y2) / 2;
     if (!t.lines.empty() && centre >= row_y1 && centre < row_y2) {
-      t.lines.back() += " " + r.text;
+      // Chinese has no spaces between words; a space is kept only between two pieces of Latin script.
+      const bool latin = static_cast<unsigned char>(t.lines.back().back()) < 0x80 &&
+                         static_cast<unsigned char>(r.text.front()) < 0x80;
+      t.lines.back() += (latin ? " " : "") + r.text;
       t.confidences.back() = std::min(t.confidences.back(), r.confidence);
       continue;
     }
