@@ -16,15 +16,6 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-media::VideoFrame load(const fs::path& image) {
-  media::VideoFrame out;
-  media::VideoReader(image.string()).read([&](const media::VideoFrame& f) {
-    out = f;
-    return false;
-  });
-  return out;
-}
-
 // The rows [y1, y2) of a frame, packed.
 std::vector<uint8_t> band(const media::VideoFrame& f, int y1, int y2) {
   return {f.bgr.begin() + ptrdiff_t(y1) * f.width * 3, f.bgr.begin() + ptrdiff_t(y2) * f.width * 3};
@@ -51,7 +42,8 @@ TEST_F(CropSubtitleImagesTest, EveryFrameOfAMovingVideoIsCroppedExactly) {
     EXPECT_NEAR(c["end"].get<double>(), (i + 1) / 25.0, 1e-6);
     media::VideoFrame frame;
     ASSERT_TRUE(video.frame_at(i / 25.0, frame));
-    const media::VideoFrame crop = load(fs::path(out["cropped_images_path"].get<std::string>()) / c["file"]);
+    const media::VideoFrame crop =
+        load_picture(fs::path(out["cropped_images_path"].get<std::string>()) / c["file"]);
     ASSERT_EQ(crop.width, 1280);
     ASSERT_EQ(crop.height, 160);
     EXPECT_EQ(crop.bgr, band(frame, 560, 720)) << "PNG is lossless";
@@ -112,13 +104,10 @@ class CreateStitchedImagesTest : public NodeTest {
 
 TEST_F(CreateStitchedImagesTest, CropsAreWhereTheManifestSays) {
   // The crops come from the crop node itself, run in this test's folder.
-  const auto& crop = nodes_.get("ffmpeg.crop_subtitle_images");
-  const json params = nodes_.resolve_params(
-      crop,
-      {{"video_path", ocr_media("short.mp4")}, {"subtitle_area", {0, 560, 1280, 720}}, {"sample_fps", 5}});
-  const std::function<void(double)> progress = [](double) {};
-  const std::atomic<bool> cancelled{false};
-  const json cropped = crop.run({params, progress, cancelled, dir_});
+  const json cropped = run_node(
+      nodes_, "ffmpeg.crop_subtitle_images",
+      {{"video_path", ocr_media("short.mp4")}, {"subtitle_area", {0, 560, 1280, 720}}, {"sample_fps", 5}},
+      dir_);
   const json out = run({{"cropped_images_path", cropped["cropped_images_path"]}, {"batch_size", 4}});
   EXPECT_EQ(out["stitched_images_count"], 3);  // 10 crops, 4 a batch
   const json manifest = json::parse(read_file(out["manifest_path"].get<std::string>()));
@@ -126,7 +115,7 @@ TEST_F(CreateStitchedImagesTest, CropsAreWhereTheManifestSays) {
   EXPECT_EQ(manifest["subtitle_area"], json({0, 560, 1280, 720}));
   const auto& second = manifest["images"][1];
   const media::VideoFrame stitched =
-      load(fs::path(out["multi_frames_path"].get<std::string>()) / second["file"]);
+      load_picture(fs::path(out["multi_frames_path"].get<std::string>()) / second["file"]);
   EXPECT_EQ(stitched.width, 1280);
   EXPECT_EQ(stitched.height, 4 * 160 + 3 * 40);  // gaps of a quarter crop
   const fs::path crop_dir = cropped["cropped_images_path"].get<std::string>();
@@ -135,7 +124,7 @@ TEST_F(CreateStitchedImagesTest, CropsAreWhereTheManifestSays) {
     EXPECT_EQ(c["height"], 160);
     char name[32];
     std::snprintf(name, sizeof name, "crop_%06d.png", c["index"].get<int>());
-    EXPECT_EQ(band(stitched, y, y + 160), load(crop_dir / name).bgr) << c.dump();
+    EXPECT_EQ(band(stitched, y, y + 160), load_picture(crop_dir / name).bgr) << c.dump();
   }
   EXPECT_EQ(second["crops"][0]["index"], 20);  // the fifth crop: frame 20
 }
