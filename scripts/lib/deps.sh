@@ -441,15 +441,16 @@ yv_shared_dir() {
   echo "$YV_ROOT/../shared"  # the tests then say where they looked
 }
 
-# Configures (first time) and builds YiVideo itself in $YV_BUILD; ccache keeps rebuilds of fresh clones fast.
+# Configures (first time) and builds YiVideo itself in $YV_BUILD against the cached native builds (prefixes:
+# whisper.cpp's and OpenCV's, ';'-separated); ccache keeps rebuilds of fresh clones fast.
 yv_build() {
-  local prefix=$1
+  local prefixes=$1
   local launcher=()
   command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
-  if [ ! -f "$YV_BUILD/build.ninja" ] || [ "$(cat "$YV_BUILD/.whisper-prefix" 2>/dev/null)" != "$prefix" ]; then
-    cmake -S "$YV_ROOT" -B "$YV_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$prefix" \
+  if [ ! -f "$YV_BUILD/build.ninja" ] || [ "$(cat "$YV_BUILD/.prefixes" 2>/dev/null)" != "$prefixes" ]; then
+    cmake -S "$YV_ROOT" -B "$YV_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$prefixes" \
       -DYIVIDEO_WERROR=ON -DYIVIDEO_SHARED_DIR="$(yv_shared_dir)" "${launcher[@]}" >/dev/null
-    echo "$prefix" >"$YV_BUILD/.whisper-prefix"
+    echo "$prefixes" >"$YV_BUILD/.prefixes"
   fi
   yv_log "building yivideo"
   cmake --build "$YV_BUILD"
@@ -458,13 +459,13 @@ yv_build() {
 # Everything both set-up commands need, in order.
 yv_prepare() {
   yv_ensure_apt
-  local prefix
-  prefix=$(yv_ensure_whisper)
+  local prefixes
+  prefixes="$(yv_ensure_whisper);$(yv_ensure_opencv)"
   yv_ensure_model
   yv_ensure_base_model
   yv_ensure_speaker_model
   yv_ensure_vad_model
   yv_ensure_ocr_models
   yv_ensure_swagger_ui
-  yv_build "$prefix"
+  yv_build "$prefixes"
 }

@@ -11,6 +11,8 @@
 #include "nodes/ffmpeg/extract_audio_node.h"
 #include "nodes/ffmpeg/extract_keyframes_node.h"
 #include "nodes/paddleocr/create_stitched_images_node.h"
+#include "nodes/paddleocr/detect_subtitle_area_node.h"
+#include "nodes/paddleocr/perform_ocr_node.h"
 #include "nodes/paddleocr/postprocess_and_finalize_node.h"
 #include "nodes/subtitles/subtitle_node.h"
 #include "nodes/whisper/transcribe_node.h"
@@ -46,7 +48,9 @@ engine::NodeRegistry builtin_nodes() {
                                          subtitles::subtitle_node(),
                                          ffmpeg::extract_keyframes_node(),
                                          ffmpeg::crop_subtitle_images_node(),
+                                         paddleocr::detect_subtitle_area_node(),
                                          paddleocr::create_stitched_images_node(),
+                                         paddleocr::perform_ocr_node(),
                                          paddleocr::postprocess_and_finalize_node()};
   apply_overrides(specs, "YIVIDEO_NODE_TIMEOUTS", "seconds",
                   [](engine::NodeSpec& spec, const std::string& v) {

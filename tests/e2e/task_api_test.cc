@@ -166,6 +166,7 @@ TEST_F(TaskApiTest, SupportedTasksComeFromTheRegistry) {
   EXPECT_EQ(names, (std::vector<std::string>{
                        "faster_whisper.transcribe_audio", "ffmpeg.crop_subtitle_images",
                        "ffmpeg.extract_audio", "ffmpeg.extract_keyframes", "paddleocr.create_stitched_images",
+                       "paddleocr.detect_subtitle_area", "paddleocr.perform_ocr",
                        "paddleocr.postprocess_and_finalize", "pyannote_audio.diarize_speakers",
                        "wservice.generate_subtitle_files"}));
   EXPECT_EQ(body["count"], names.size());

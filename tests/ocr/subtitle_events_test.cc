@@ -51,6 +51,18 @@ TEST(SubtitleEvents, SlipsAndShortMissesStayInTheEventWhichTakesItsLongestReadin
   EXPECT_EQ(events[0].lines, std::vector<std::string>{"你好，欢迎来到我们的节目"});
 }
 
+TEST(SubtitleEvents, AFrameOrTwoReadDifferentlyStayInTheEvent) {
+  std::vector<FrameText> frames;
+  add(frames, 0, 10, "他说：“明天见！”");
+  add(frames, 11, 11, "他说：");  // the other piece read without confidence
+  add(frames, 12, 49, "他说：“明天见！”");
+  add(frames, 50, 70, "");
+  const auto events = subtitle_events(frames, 0.8f, 0.2);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_DOUBLE_EQ(events[0].start, 0);
+  EXPECT_DOUBLE_EQ(events[0].end, 50 / kFps);
+}
+
 TEST(SubtitleEvents, ALongerGapOrADifferentTextStartsANewEvent) {
   std::vector<FrameText> frames;
   add(frames, 0, 19, "first line");

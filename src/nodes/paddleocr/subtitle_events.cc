@@ -46,32 +46,55 @@ std::vector<SubtitleEvent> subtitle_events(const std::vector<FrameText>& frames,
       events.push_back({open.start, open.end, longest->second.lines});
     open = Open{};
   };
-  for (const FrameText& f : frames) {
+  const auto reading = [&](const FrameText& f) {
     std::vector<std::string> lines;
     for (size_t i = 0; i < f.lines.size(); ++i) {
       if (f.confidences[i] >= min_confidence && !f.lines[i].empty()) lines.push_back(f.lines[i]);
     }
-    const std::string text = joined(lines);
-    if (open.active && !text.empty() && same_text(open.text, text)) {
-      open.end = f.end;
-      auto& reading = open.readings[text];
-      reading.held += f.end - f.start;
-      reading.lines = lines;
+    return lines;
+  };
+  size_t last = 0;  // the open event's last frame that read its text
+  for (size_t i = 0;;) {
+    if (i == frames.size()) {
+      if (!open.active) break;
+      // Frames after the event's last reading were taken as a gap: read them again, on their own.
+      close();
+      i = last + 1;
       misses = 0;
       continue;
     }
-    if (open.active && text.empty() && ++misses <= kMaxGapFrames) continue;
-    close();
-    misses = 0;
+    const FrameText& f = frames[i];
+    const std::vector<std::string> lines = reading(f);
+    const std::string text = joined(lines);
+    if (open.active && !text.empty() && same_text(open.text, text)) {
+      open.end = f.end;
+      auto& held = open.readings[text];
+      held.held += f.end - f.start;
+      held.lines = lines;
+      last = i++;
+      misses = 0;
+      continue;
+    }
+    if (open.active && ++misses <= kMaxGapFrames) {
+      ++i;  // a gap, if the event's text comes back after it
+      continue;
+    }
+    if (open.active) {
+      close();
+      i = last + 1;
+      misses = 0;
+      continue;
+    }
     if (!text.empty()) {
       open.active = true;
       open.start = f.start;
       open.end = f.end;
       open.text = text;
       open.readings[text] = {f.end - f.start, lines};
+      last = i;
     }
+    ++i;
   }
-  close();
   return events;
 }
 

@@ -2,9 +2,10 @@
 //
 // Consecutive frames that read the same text (allowing OCR's small slips: a character error rate of at most
 // kSameText between them) form one event, from the first frame's start to the last one's end; its text is the
-// reading held longest. An event bridges up to kMaxGapFrames frames in which nothing was read when the same
-// text comes back after them: OCR misses a frame now and then, subtitles do not blink. A different reading
-// ends the event at once: subtitles replace each other without a gap.
+// reading held longest. An event bridges up to kMaxGapFrames frames in which nothing, or something else, was
+// read when its text comes back after them: OCR misses or misreads a frame now and then (one piece of a line
+// read without confidence), subtitles do not blink. When the text does not come back, the frames after the
+// event's last reading are read again on their own, so a subtitle replaced without a gap starts on its frame.
 // Lines read with a confidence under `min_confidence` are dropped first (flicker: glyph-like background,
 // half-faded text), and events shorter than `min_duration` last (a subtitle is on screen long enough to
 // read).
