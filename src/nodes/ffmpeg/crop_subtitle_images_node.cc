@@ -1,0 +1,129 @@
+#include "nodes/ffmpeg/crop_subtitle_images_node.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+
+#include "core/error.h"
+#include "core/files.h"
+#include "media/image_file.h"
+#include "media/video_frames.h"
+
+namespace yv::ffmpeg {
+namespace {
+
+using engine::ParamType;
+using nlohmann::json;
+
+struct Area {
+  int x1, y1, x2, y2;
+};
+
+// Whether the band shows the same picture in two frames: no block of kBlock x kBlock pixels differs by more
+// than kSameCrop levels on average. Blocks, not the whole band: one changed character of a subtitle is a
+// small part of the band but most of its block.
+bool same_band(const std::vector<uint8_t>& a, const std::vector<uint8_t>& b, int width, const Area& r) {
+  for (int by = r.y1; by < r.y2; by += kBlock) {
+    for (int bx = r.x1; bx < r.x2; bx += kBlock) {
+      const int y_end = std::min(by + kBlock, r.y2), x_end = std::min(bx + kBlock, r.x2);
+      uint64_t sum = 0;
+      for (int y = by; y < y_end; ++y) {
+        const size_t row = size_t(y) * size_t(width) * 3;
+        for (size_t i = row + size_t(bx) * 3; i < row + size_t(x_end) * 3; ++i) {
+          sum += uint64_t(std::abs(int(a[i]) - int(b[i])));
+        }
+      }
+      if (double(sum) > kSameCrop * (y_end - by) * (x_end - bx) * 3) return false;
+    }
+  }
+  return true;
+}
+
+json run(const engine::NodeRun& r) {
+  const std::string path = r.params["video_path"];
+  const auto& a = r.params["subtitle_area"];
+  const Area area{a[0], a[1], a[2], a[3]};
+  const double sample_fps = r.params["sample_fps"];
+  media::VideoReader reader(path);
+  const auto& info = reader.info();
+  if (area.x1 < 0 || area.y1 < 0 || area.x2 > info.width || area.y2 > info.height) {
+    throw Error("invalid_parameter",
+                "subtitle_area " + a.dump() + " is not inside the " + std::to_string(info.width) + "x" +
+                    std::to_string(info.height) + " frame of " + path,
+                400);
+  }
+  const auto dir = r.work_dir / "crops";
+  std::filesystem::create_directories(dir);
+  // With sample_fps, frame i is taken when it is the nearest frame to a multiple of 1 / sample_fps.
+  const double step = sample_fps > 0 ? std::max(1.0, info.fps / sample_fps) : 1.0;
+  const auto wanted = [&](int64_t index) {
+    return std::floor(double(index) / step) != std::floor(double(index - 1) / step);
+  };
+  const double span = step / info.fps;  // the time one taken frame stands for
+  json crops = json::array();
+  std::vector<uint8_t> last;  // the frame whose band was written last
+  reader.read(
+      [&](const media::VideoFrame& f) {
+        if (r.cancelled) return false;
+        if (!last.empty() && same_band(last, f.bgr, f.width, area)) {
+          crops.back()["end"] = f.time + span;
+          return true;
+        }
+        if (!crops.empty()) crops.back()["end"] = f.time;
+        char name[32];
+        std::snprintf(name, sizeof name, "crop_%06lld.png", static_cast<long long>(f.index));
+        const size_t offset = (size_t(area.y1) * size_t(f.width) + size_t(area.x1)) * 3;
+        media::write_image(dir / name,
+                           {area.x2 - area.x1, area.y2 - area.y1, f.bgr.data() + offset, f.width * 3});
+        crops.push_back({{"file", name}, {"index", f.index}, {"start", f.time}, {"end", f.time + span}});
+        last = f.bgr;
+        if (info.duration > 0) r.progress(std::min(0.99, f.time / info.duration));
+        return true;
+      },
+      wanted);
+  if (r.cancelled) throw Error("cancelled", "cropping was cancelled", 409);
+  const json manifest = {{"fps", info.fps},
+                         {"frame_width", info.width},
+                         {"frame_height", info.height},
+                         {"subtitle_area", a},
+                         {"crops", crops}};
+  write_file_atomically(dir / "crops.json", manifest.dump(1));
+  return {{"cropped_images_path", dir.string()}, {"cropped_images_files_count", crops.size()}};
+}
+
+std::vector<std::string> check_area(const json& p) {
+  if (!p.contains("subtitle_area")) return {};
+  const auto& a = p["subtitle_area"];
+  if (a.is_string()) return {};  // a stage reference, resolved later
+  const bool ints =
+      a.size() == 4 && std::all_of(a.begin(), a.end(), [](const json& v) { return v.is_number_integer(); });
+  if (!ints) return {"'subtitle_area' must be four integers [x1, y1, x2, y2]"};
+  if (a[0].get<int>() >= a[2].get<int>() || a[1].get<int>() >= a[3].get<int>()) {
+    return {"'subtitle_area' must have x1 < x2 and y1 < y2"};
+  }
+  return {};
+}
+
+}  // namespace
+
+engine::NodeSpec crop_subtitle_images_node() {
+  engine::NodeSpec n;
+  n.name = "ffmpeg.crop_subtitle_images";
+  n.description = "Crop the subtitle area of a video's frames to PNG files (unchanged frames once)";
+  n.params = {
+      {"video_path", ParamType::kString, nullptr, true, true, "Video file to read"},
+      {"subtitle_area", ParamType::kArray, nullptr, true, false,
+       "[x1, y1, x2, y2] in frame pixels (paddleocr.detect_subtitle_area finds it)"},
+      {"sample_fps", ParamType::kNumber, 0, false, false,
+       "Frames per second to take; 0 takes every frame (subtitle times exact to the frame)", 0, 240},
+  };
+  n.cross_check = check_area;
+  n.outputs = {"cropped_images_path", "cropped_images_files_count"};
+  n.time_limit_seconds = 3600;
+  n.run = run;
+  return n;
+}
+
+}  // namespace yv::ffmpeg

@@ -1,0 +1,23 @@
+// Node ffmpeg.crop_subtitle_images: the subtitle band of a video's frames, as PNG files, for the OCR nodes.
+//
+// Every frame is decoded in order and taken (or, with sample_fps, the first frame of each 1 / sample_fps);
+// a frame whose band is the same picture as the last crop written (no kBlock x kBlock block differing by more
+// than kSameCrop levels on average: a static scene, compression noise aside) writes no file but extends that
+// crop's time span, so the OCR nodes read each picture once and the spans still cover the video. The folder
+// holds crop_<frame number>.png (6 digits) and crops.json:
+//   {"fps", "frame_width", "frame_height", "subtitle_area": [x1, y1, x2, y2],
+//    "crops": [{"file", "index", "start", "end"}, ...]}   (times in seconds; end = where the next crop
+//    starts)
+// An area that is not inside the frame is `invalid_parameter` (400), media without video `no_video_stream`.
+#pragma once
+
+#include "engine/node_registry.h"
+
+namespace yv::ffmpeg {
+
+inline constexpr double kSameCrop = 4.0;
+inline constexpr int kBlock = 16;
+
+engine::NodeSpec crop_subtitle_images_node();
+
+}  // namespace yv::ffmpeg

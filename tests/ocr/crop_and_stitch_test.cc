@@ -1,0 +1,139 @@
+// Nodes ffmpeg.crop_subtitle_images and paddleocr.create_stitched_images on burnt-in subtitle videos: the
+// crops are the frames' band pixel for pixel, repeated pictures are written once with their time kept, the
+// stitched images hold the crops where the manifest says; broken inputs give their own errors.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "core/files.h"
+#include "media/video_frames.h"
+#include "ocr/ocr_media.h"
+#include "support/node_test.h"
+
+namespace yv::test {
+namespace {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+// The rows [y1, y2) of a frame, packed.
+std::vector<uint8_t> band(const media::VideoFrame& f, int y1, int y2) {
+  return {f.bgr.begin() + ptrdiff_t(y1) * f.width * 3, f.bgr.begin() + ptrdiff_t(y2) * f.width * 3};
+}
+
+class CropSubtitleImagesTest : public NodeTest {
+ protected:
+  CropSubtitleImagesTest() : NodeTest("ffmpeg.crop_subtitle_images", "yivideo-crop") {}
+  json crops_of(const json& out) {
+    return json::parse(read_file(fs::path(out["cropped_images_path"].get<std::string>()) / "crops.json"));
+  }
+};
+
+TEST_F(CropSubtitleImagesTest, EveryFrameOfAMovingVideoIsCroppedExactly) {
+  const json out = run({{"video_path", ocr_media("short.mp4")}, {"subtitle_area", {0, 560, 1280, 720}}});
+  const json crops = crops_of(out);
+  ASSERT_EQ(out["cropped_images_files_count"], 50);  // 2 s at 25 fps, every frame differs
+  EXPECT_DOUBLE_EQ(crops["fps"].get<double>(), 25.0);
+  media::VideoReader video(ocr_media("short.mp4"));
+  for (int i : {0, 17, 49}) {
+    const auto& c = crops["crops"][size_t(i)];
+    EXPECT_EQ(c["index"], i);
+    EXPECT_NEAR(c["start"].get<double>(), i / 25.0, 1e-6);
+    EXPECT_NEAR(c["end"].get<double>(), (i + 1) / 25.0, 1e-6);
+    media::VideoFrame frame;
+    ASSERT_TRUE(video.frame_at(i / 25.0, frame));
+    const media::VideoFrame crop =
+        load_picture(fs::path(out["cropped_images_path"].get<std::string>()) / c["file"]);
+    ASSERT_EQ(crop.width, 1280);
+    ASSERT_EQ(crop.height, 160);
+    EXPECT_EQ(crop.bgr, band(frame, 560, 720)) << "PNG is lossless";
+  }
+}
+
+TEST_F(CropSubtitleImagesTest, RepeatedPicturesAreWrittenOnceAndKeepTheirTime) {
+  const json out = run({{"video_path", ocr_media("still.mp4")}, {"subtitle_area", {0, 560, 1280, 720}}});
+  const json crops = crops_of(out)["crops"];
+  // 6 s of a still colour with three subtitles: a handful of pictures, each written once (an encoder's
+  // first frames after a change may settle in a step or two).
+  EXPECT_GE(crops.size(), 5u);
+  EXPECT_LE(crops.size(), 15u);
+  EXPECT_EQ(out["cropped_images_files_count"], crops.size());
+  double end = 0;
+  for (const auto& c : crops) {
+    EXPECT_NEAR(c["start"].get<double>(), end, 1e-6) << c.dump();  // the spans tile the video
+    end = c["end"];
+  }
+  EXPECT_NEAR(end, 6.0, 1e-6);
+  // A crop starts at each subtitle's first frame (still.srt), also where one character changes (frame 37).
+  for (int first : {12, 37, 62, 74, 124}) {
+    EXPECT_TRUE(std::any_of(crops.begin(), crops.end(), [&](const json& c) { return c["index"] == first; }))
+        << first;
+  }
+}
+
+TEST_F(CropSubtitleImagesTest, SampleFpsTakesTheFirstFrameOfEachStep) {
+  const json out = run(
+      {{"video_path", ocr_media("short.mp4")}, {"subtitle_area", {0, 560, 1280, 720}}, {"sample_fps", 5}});
+  const json crops = crops_of(out)["crops"];
+  ASSERT_EQ(crops.size(), 10u);
+  for (size_t i = 0; i < crops.size(); ++i) {
+    EXPECT_EQ(crops[i]["index"], 5 * i);
+    EXPECT_NEAR(crops[i]["end"].get<double>() - crops[i]["start"].get<double>(), 0.2, 1e-6);
+  }
+}
+
+TEST_F(CropSubtitleImagesTest, BrokenInputsGiveTheirOwnErrors) {
+  const json area = {0, 560, 1280, 720};
+  EXPECT_EQ(error_code({{"video_path", ocr_media("short.mp4")}, {"subtitle_area", {0, 600, 1281, 720}}}),
+            "invalid_parameter");  // outside the 1280x720 frame
+  EXPECT_EQ(error_code({{"video_path", ocr_media("short.mp4")}, {"subtitle_area", {0, 700, 1280, 600}}}),
+            "invalid_parameter");
+  EXPECT_EQ(error_code({{"video_path", ocr_media("short.mp4")}, {"subtitle_area", {0, 1, 2}}}),
+            "invalid_parameter");
+  EXPECT_EQ(error_code({{"video_path", ocr_media("audio_only.m4a")}, {"subtitle_area", area}}),
+            "no_video_stream");
+  EXPECT_EQ(error_code({{"video_path", (dir_ / "missing.mp4").string()}, {"subtitle_area", area}}),
+            "file_not_found");
+  EXPECT_FALSE(fs::exists(dir_ / "crops" / "crops.json"));
+}
+
+class CreateStitchedImagesTest : public NodeTest {
+ protected:
+  CreateStitchedImagesTest() : NodeTest("paddleocr.create_stitched_images", "yivideo-stitch") {}
+};
+
+TEST_F(CreateStitchedImagesTest, CropsAreWhereTheManifestSays) {
+  // The crops come from the crop node itself, run in this test's folder.
+  const json cropped = run_node(
+      nodes_, "ffmpeg.crop_subtitle_images",
+      {{"video_path", ocr_media("short.mp4")}, {"subtitle_area", {0, 560, 1280, 720}}, {"sample_fps", 5}},
+      dir_);
+  const json out = run({{"cropped_images_path", cropped["cropped_images_path"]}, {"batch_size", 4}});
+  EXPECT_EQ(out["stitched_images_count"], 3);  // 10 crops, 4 a batch
+  const json manifest = json::parse(read_file(out["manifest_path"].get<std::string>()));
+  ASSERT_EQ(manifest["images"].size(), 3u);
+  EXPECT_EQ(manifest["subtitle_area"], json({0, 560, 1280, 720}));
+  const auto& second = manifest["images"][1];
+  const media::VideoFrame stitched =
+      load_picture(fs::path(out["multi_frames_path"].get<std::string>()) / second["file"]);
+  EXPECT_EQ(stitched.width, 1280);
+  EXPECT_EQ(stitched.height, 4 * 160 + 3 * 40);  // gaps of a quarter crop
+  const fs::path crop_dir = cropped["cropped_images_path"].get<std::string>();
+  for (const auto& c : second["crops"]) {
+    const int y = c["y"];
+    EXPECT_EQ(c["height"], 160);
+    char name[32];
+    std::snprintf(name, sizeof name, "crop_%06d.png", c["index"].get<int>());
+    EXPECT_EQ(band(stitched, y, y + 160), load_picture(crop_dir / name).bgr) << c.dump();
+  }
+  EXPECT_EQ(second["crops"][0]["index"], 20);  // the fifth crop: frame 20
+}
+
+TEST_F(CreateStitchedImagesTest, AFolderWithoutCropsIsRefused) {
+  EXPECT_EQ(error_code({{"cropped_images_path", dir_.string()}}), "invalid_input");
+  std::ofstream(dir_ / "crops.json") << "{\"crops\": 3}";
+  EXPECT_EQ(error_code({{"cropped_images_path", dir_.string()}}), "invalid_input");
+}
+
+}  // namespace
+}  // namespace yv::test
