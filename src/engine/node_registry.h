@@ -39,6 +39,8 @@ struct ParamSpec {
   // The JSON Schema of an array parameter's items (null: any), given to the API document and the list of
   // supported tasks. The node checks the items itself (its cross_check), including what a schema cannot say.
   nlohmann::json items = nullptr;
+  // The exact number of items of an array parameter (0: any), given to the API document like `items`.
+  size_t length = 0;
 };
 
 // What a running node gets.

@@ -149,6 +149,7 @@ nlohmann::json describe_nodes(const NodeRegistry& nodes) {
       if (!p.choices.is_null()) param["choices"] = p.choices;
       if (!p.pattern.empty()) param["pattern"] = p.pattern;
       if (!p.items.is_null()) param["items"] = p.items;
+      if (p.length > 0) param["length"] = p.length;
       params.push_back(std::move(param));
     }
     list.push_back({{"name", n.name},

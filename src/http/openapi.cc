@@ -59,6 +59,7 @@ json param_schema(const engine::ParamSpec& p) {
   if (!p.choices.is_null()) s["enum"] = p.choices;
   if (!p.pattern.empty()) s["pattern"] = p.pattern;
   if (!p.items.is_null()) s["items"] = p.items;
+  if (p.length > 0) s["minItems"] = s["maxItems"] = p.length;
   if (p.type == engine::ParamType::kString && storage::names_file(p.name))
     s["allOf"] = {schema_ref("InputPath")};
   return s;

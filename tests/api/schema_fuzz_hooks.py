@@ -34,6 +34,9 @@ STATE_DEPENDENT_REFUSALS = {
     ("POST /v1/tasks", "invalid_parameter", "must be after"): "a rule across parameters",
     ("POST /v1/workflows", "invalid_parameter", "must not exceed"): "a rule across parameters",
     ("POST /v1/tasks", "invalid_parameter", "must not exceed"): "a rule across parameters",
+    # A subtitle area's corners: x1 < x2 and y1 < y2 (items of one array).
+    ("POST /v1/workflows", "invalid_parameter", "must have x1 < x2"): "a rule across items",
+    ("POST /v1/tasks", "invalid_parameter", "must have x1 < x2"): "a rule across items",
     # Inline segments, words and speaker turns: that an end is not before its start (fields of one item).
     ("POST /v1/workflows", "invalid_parameter", "end >= start"): "a rule across fields",
     ("POST /v1/tasks", "invalid_parameter", "end >= start"): "a rule across fields",

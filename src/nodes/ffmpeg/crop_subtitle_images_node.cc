@@ -115,7 +115,8 @@ engine::NodeSpec crop_subtitle_images_node() {
   n.params = {
       {"video_path", ParamType::kString, nullptr, true, true, "Video file to read"},
       {"subtitle_area", ParamType::kArray, nullptr, true, false,
-       "[x1, y1, x2, y2] in frame pixels (paddleocr.detect_subtitle_area finds it)"},
+       "[x1, y1, x2, y2] in frame pixels (paddleocr.detect_subtitle_area finds it)", nullptr, nullptr,
+       nullptr, "", json{{"type", "integer"}}, 4},
       {"sample_fps", ParamType::kNumber, 0, false, false,
        "Frames per second to take; 0 takes every frame (subtitle times exact to the frame)", 0, 240},
   };
