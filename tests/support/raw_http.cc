@@ -76,6 +76,11 @@ std::string RawConnection::read_answer(double seconds) {
   }
 }
 
+bool RawConnection::received_within(double seconds) {
+  if (buffer_.empty()) receive(seconds);
+  return !buffer_.empty();
+}
+
 std::string RawConnection::read_to_close(double seconds) {
   const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
   for (double left = seconds; left > 0 && receive(left);)

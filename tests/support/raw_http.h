@@ -32,6 +32,8 @@ class RawConnection {
   // One answer (status line, headers and a Content-Length body) received within `seconds`, keeping the
   // connection open; what arrived so far (possibly nothing) when the time runs out or the server closes.
   std::string read_answer(double seconds);
+  // Whether any of an answer has arrived (kept for read_answer), waiting at most `seconds`.
+  bool received_within(double seconds);
   // Everything received until the server closes the connection or `seconds` pass.
   std::string read_to_close(double seconds);
   // Whether the server closed the connection within `seconds` (data it sends meanwhile is dropped).
