@@ -13,6 +13,9 @@ Writes into OUT_DIR:
   nosubs.mp4                the moving background alone: no subtitle must come out of it.
   short.mp4                 2 s of the background (50 frames): fewer frames than some requests ask for.
   audio_only.m4a            a tone without any video stream (a broken input for the video nodes).
+  real_<name>.mp4 / .srt    real footage from tests/data/video (see its SOURCES.md) with the SRT beside it
+                            burnt in: Chinese over Big Buck Bunny's opening, English over a street filmed with
+                            a camera (which has signs in it: text that is not a subtitle).
 
 Every event starts and ends on a frame boundary (25 fps), so the reference times are exact frame times. The
 lines are fixed (reproducible runs); with --seconds the sequence repeats to fill the length. The noise is a
@@ -41,6 +44,10 @@ LINES = [
     "人工智能正在改变视频制作",
     "Hello, world! 你好，世界！",
 ]
+# Real footage in tests/data/video and the subtitles burnt into it: (video stem, SRT language, font size in
+# libass's script units, where the frame is 288 high).
+DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "data", "video")
+REAL = [("bbb_8s", "zh", 20), ("openshot_run_5s", "en", 18)]
 # Each event: shown for SHOW frames, then GAP frames with no subtitle (gaps keep events apart).
 SHOW = 50
 GAP = 12
@@ -119,6 +126,18 @@ def burn(out, seconds, width, height, ass=None, still=False):
     subprocess.run(cmd, check=True)
 
 
+def burn_real(out_dir):
+    """Each REAL video with its SRT burnt in (the SRT's own times), and the SRT copied as the reference."""
+    for name, lang, size in REAL:
+        srt = os.path.join(DATA, f"{name}.{lang}.srt")
+        style = f"FontName={FONT},FontSize={size},Outline=2,Shadow=1"
+        subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", os.path.join(DATA, f"{name}.mp4"), "-vf",
+                        f"subtitles={srt}:force_style='{style}'", "-an", "-c:v", "libx264", "-preset", "veryfast",
+                        "-crf", "20", "-pix_fmt", "yuv420p", os.path.join(out_dir, f"real_{name}.mp4")], check=True)
+        with open(srt, "rb") as f, open(os.path.join(out_dir, f"real_{name}.srt"), "wb") as out:
+            out.write(f.read())
+
+
 def main(argv):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("out_dir")
@@ -128,8 +147,11 @@ def main(argv):
     a = ap.parse_args(argv[1:])
     os.makedirs(a.out_dir, exist_ok=True)
     j = lambda name: os.path.join(a.out_dir, name)  # noqa: E731
-    with open(__file__, "rb") as f:
-        stamp = hashlib.sha256(f.read() + repr((a.seconds, a.width, a.height)).encode()).hexdigest()
+    digest = hashlib.sha256(repr((a.seconds, a.width, a.height)).encode())
+    for path in [__file__] + sorted(os.path.join(DATA, n) for n in os.listdir(DATA)):
+        with open(path, "rb") as f:
+            digest.update(f.read())
+    stamp = digest.hexdigest()
     if os.path.exists(j(".stamp")) and open(j(".stamp")).read() == stamp:
         return
 
@@ -154,9 +176,11 @@ def main(argv):
     burn(j("short.mp4"), 2, a.width, a.height)
     subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "sine=frequency=440:duration=2",
                     "-c:a", "aac", j("audio_only.m4a")], check=True)
+    burn_real(a.out_dir)
     with open(j(".stamp"), "w") as f:
         f.write(stamp)
-    print(f"{a.out_dir}: subs ({len(evs)} events), logo ({len(logo_evs)}), still, nosubs, short, audio_only")
+    print(f"{a.out_dir}: subs ({len(evs)} events), logo ({len(logo_evs)}), still, nosubs, short, audio_only, "
+          + ", ".join(f"real_{name}" for name, _, _ in REAL))
 
 
 if __name__ == "__main__":

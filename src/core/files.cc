@@ -27,4 +27,12 @@ std::string read_file(const std::filesystem::path& path) {
   return out.str();
 }
 
+void make_empty_directory(const std::filesystem::path& path) {
+  std::error_code ec;
+  std::filesystem::remove_all(path, ec);
+  if (!ec) std::filesystem::create_directories(path, ec);
+  if (ec)
+    throw Error("storage_error", "cannot make an empty folder " + path.string() + ": " + ec.message(), 507);
+}
+
 }  // namespace yv

@@ -15,4 +15,8 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view c
 // The whole content of a file. Throws yv::Error "file_not_found" (404) when it cannot be opened.
 std::string read_file(const std::filesystem::path& path);
 
+// An empty folder at `path` for a node to fill: whatever an earlier attempt of the stage left there is
+// removed first, since the folder's readers take every file in it. Throws yv::Error "storage_error" (507).
+void make_empty_directory(const std::filesystem::path& path);
+
 }  // namespace yv

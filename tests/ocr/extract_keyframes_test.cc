@@ -65,6 +65,14 @@ TEST_F(ExtractKeyframesTest, AVideoShorterThanTheCountGivesEachFrameOnce) {
   EXPECT_EQ(std::distance(fs::directory_iterator(out["keyframe_dir"].get<std::string>()), {}), 50);
 }
 
+// A stage run again in the same folder (a retry) leaves only its own keyframes: the area finder reads them
+// all.
+TEST_F(ExtractKeyframesTest, ARunAgainInTheSameFolderLeavesOnlyItsOwnKeyframes) {
+  run({{"video_path", ocr_media("subs.mp4")}, {"keyframe_sample_count", 120}});
+  const json out = run({{"video_path", ocr_media("short.mp4")}, {"keyframe_sample_count", 120}});
+  EXPECT_EQ(std::distance(fs::directory_iterator(out["keyframe_dir"].get<std::string>()), {}), 50);
+}
+
 TEST_F(ExtractKeyframesTest, BrokenInputsGiveTheirOwnErrors) {
   const std::string garbage = (dir_ / "garbage.mp4").string();
   {

@@ -55,7 +55,7 @@ json run(const engine::NodeRun& r) {
                 400);
   }
   const auto dir = r.work_dir / "crops";
-  std::filesystem::create_directories(dir);
+  make_empty_directory(dir);
   // With sample_fps, frame i is taken when it is the nearest frame to a multiple of 1 / sample_fps.
   const double step = sample_fps > 0 ? std::max(1.0, info.fps / sample_fps) : 1.0;
   const auto wanted = [&](int64_t index) {

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "core/error.h"
+#include "core/files.h"
 #include "media/image_file.h"
 #include "media/video_frames.h"
 
@@ -22,7 +23,7 @@ json run(const engine::NodeRun& r) {
   if (duration <= 0) throw Error("invalid_media", path + " does not state its duration", 400);
 
   const auto dir = r.work_dir / "keyframes";
-  std::filesystem::create_directories(dir);
+  make_empty_directory(dir);
   json files = json::array();
   media::VideoFrame frame;
   int64_t last_index = -1;

@@ -50,7 +50,7 @@ json run(const engine::NodeRun& r) {
   const json crops = read_crops(in);
   const auto& list = crops.at("crops");
   const auto out = r.work_dir / "stitched";
-  fs::create_directories(out);
+  make_empty_directory(out);
   json images = json::array();
   for (size_t first = 0; first < list.size(); first += size_t(batch)) {
     if (r.cancelled) throw Error("cancelled", "stitching was cancelled", 409);
