@@ -300,7 +300,7 @@ json components(const engine::NodeRegistry& nodes) {
   std::string prefix = "^(?:/share/)?(?:";
   prefix.append(kSegment).append("(?:/").append(kSegment).append(")*/?)?$");
   schemas["ListPrefix"] = {{"type", "string"},
-                           {"maxLength", 1032},
+                           {"maxLength", 1024},
                            {"pattern", prefix},
                            {"default", ""},
                            {"description",
