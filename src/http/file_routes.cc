@@ -14,10 +14,8 @@
 #include "http/object_download.h"
 #include "http/public_url.h"
 #include "http/query_params.h"
-#include "storage/content_type.h"
 #include "storage/download_urls.h"
 #include "storage/object_keys.h"
-#include "storage/sigv4.h"
 
 namespace yv::http {
 namespace {
@@ -173,7 +171,7 @@ void add_file_routes(Router& router, const storage::BlobStore& store) {
   router.add_download({"GET",
                        "/v1/files/download/{file_path}",
                        "files",
-                       "Download (also HEAD; Range and ETag supported)",
+                       "Download by key or /share/<key> name (also HEAD; Range and ETag supported)",
                        bucket,
                        nullptr,
                        {{"200",

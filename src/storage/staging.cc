@@ -1,8 +1,8 @@
 #include "storage/staging.h"
 
 #include <atomic>
+#include <cstdint>
 #include <functional>
-#include <map>
 
 #include "core/error.h"
 #include "storage/input_paths.h"
