@@ -70,7 +70,7 @@ int serve(const ServeOptions& o) {
                           {.lease_seconds = o.lease_seconds, .dead_after_seconds = o.dead_after_seconds});
   http::ApiServer server(o.http.with_environment(), [&](http::Router& routes) {
     http::add_task_routes(routes, tasks, nodes);
-    http::add_workflow_routes(routes, workflows);
+    http::add_workflow_routes(routes, workflows, *store);
     http::add_file_routes(routes, *store);
     http::add_monitoring_routes(routes, metrics, monitor);
     http::add_model_routes(routes);

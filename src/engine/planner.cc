@@ -236,6 +236,32 @@ void check_references(const WorkflowSpec& spec, const NodeRegistry& nodes) {
   }
 }
 
+namespace {
+
+// Every required parameter of stage `index` is given (own, reference or global) or an output of an earlier
+// stage (stage_inputs' upstream fallback): a subtitle stage with no transcription before it is refused here,
+// not after the stages before it ran.
+void check_inputs_available(const NodeSpec& node, const json& known, const std::set<std::string>& produced,
+                            const NodeRegistry& nodes, size_t index) {
+  for (const auto& p : node.params) {
+    if (!p.required || known.contains(p.name) || produced.contains(p.name)) continue;
+    std::string producers;
+    for (const auto& name : nodes.names()) {
+      const auto& outputs = nodes.get(name).outputs;
+      if (std::find(outputs.begin(), outputs.end(), p.name) != outputs.end())
+        producers += (producers.empty() ? "" : ", ") + name;
+    }
+    throw Error("missing_input",
+                "stage_" + std::to_string(index) + " (" + node.name + ") needs " + p.name +
+                    ": give it in the \"" + node.name + "\" parameters" +
+                    (producers.empty() ? std::string()
+                                       : ", or run a stage that produces it before (" + producers + ")"),
+                400);
+  }
+}
+
+}  // namespace
+
 void check_stages(const WorkflowSpec& spec, const NodeRegistry& nodes, size_t first) {
   std::set<std::string> produced;  // the outputs of the stages so far
   for (size_t i = 0; i < spec.chain.size(); ++i) {
@@ -252,7 +278,10 @@ void check_stages(const WorkflowSpec& spec, const NodeRegistry& nodes, size_t fi
         known.erase(p.name);
       }
     }
-    if (i >= first) nodes.check_params(node, known);
+    if (i >= first) {
+      nodes.check_params(node, known);
+      check_inputs_available(node, known, produced, nodes, i);
+    }
     produced.insert(node.outputs.begin(), node.outputs.end());
   }
 }

@@ -80,7 +80,9 @@ void check_references(const WorkflowSpec& spec, const NodeRegistry& nodes);
 // references and any parameter an earlier stage's output may fill (stage_inputs' upstream fallback). So a
 // node's cross_check rules see what a stage will really use (the model a language's default names) and
 // refuse it before anything is stored. Stages before `first` (completed, not run again) are not checked.
-// REQUIRES: the spec passed check_references. Throws as NodeRegistry::check_params does.
+// A required parameter that neither the request nor an earlier stage's declared outputs provide is refused
+// too. REQUIRES: the spec passed check_references. Throws as NodeRegistry::check_params does, and
+// "missing_input" (400) naming the parameter and the nodes that produce it.
 void check_stages(const WorkflowSpec& spec, const NodeRegistry& nodes, size_t first = 0);
 
 }  // namespace yv::engine

@@ -230,7 +230,7 @@ void Worker::process(const store::Job& job) {
       std::filesystem::create_directories(work_dir);
       const std::function<void(double)> progress = [&attempt](double f) { attempt.progress = f; };
       output = node.run(NodeRun{params, progress, attempt.lost, work_dir});
-      if (remote && !output_dir.empty() && !attempt.lost)
+      if (options_.store && !output_dir.empty() && !attempt.lost)
         storage::publish_outputs(*options_.store, output, work_dir, output_dir);
     }
     std::lock_guard lock(attempt.mutex);

@@ -50,8 +50,9 @@ struct WorkerOptions {
   int max_jobs = 0;                  // stop after this many jobs (0: run until stop())
   std::filesystem::path work_root = std::filesystem::temp_directory_path() / "yivideo-work";
   std::filesystem::path storage_root;  // base of workflow stages' output_dir: the default bucket's folder
-  // The object store. A remote one (S3) makes the worker fetch inputs and publish outputs
-  // (storage/staging.h); nullptr or a local one: stages write straight into storage_root/<output_dir>.
+  // The object store. A remote one (S3) makes the worker fetch inputs and publish outputs; a local one has
+  // stages write straight into storage_root/<output_dir>; with either, outputs and inputs are "/share/..."
+  // names (storage/staging.h). nullptr (tests of the worker alone): local paths throughout.
   const storage::BlobStore* store = nullptr;
   // Called after a job's outcome was committed (completed or failed), e.g. to schedule the next stage.
   std::function<void(const store::Job&)> on_finished;

@@ -12,6 +12,7 @@
 #include "engine/stage_inputs.h"
 #include "engine/workflow_view.h"
 #include "storage/input_paths.h"
+#include "storage/object_keys.h"
 
 namespace yv::engine {
 namespace {
@@ -159,12 +160,13 @@ std::pair<int, json> WorkflowService::resume(const WorkflowRequest& request) {
   return answer;
 }
 
-std::string WorkflowService::status(const std::string& workflow_id) {
+std::string WorkflowService::status(const std::string& workflow_id, const std::string& url_base) {
+  const std::string kept_as = workflow_id + " " + url_base;
   // Running workflows, the ones polled most, are never kept: they cost no revision read.
-  if (views_.holds(workflow_id)) {
+  if (views_.holds(kept_as)) {
     const std::optional<double> revision = state_.workflow_revision(workflow_id);
     if (!revision) throw workflow_not_found(workflow_id);
-    if (const auto body = views_.find(workflow_id, *revision)) return *body;
+    if (const auto body = views_.find(kept_as, *revision)) return *body;
   }
   const auto w = state_.workflow(workflow_id);
   if (!w) throw workflow_not_found(workflow_id);
@@ -176,9 +178,43 @@ std::string WorkflowService::status(const std::string& workflow_id) {
   };
   json callback = callback_status(state_, "workflow", workflow_id, w->callback.has_value());
   const bool callback_ended = callback.is_null() || callback["status"] != "pending";
-  std::string body = json_text(workflow_view(*w, job, std::move(callback)));
-  if (w->status != "running" && jobs_ended && callback_ended) views_.keep(workflow_id, w->updated_at, body);
+  std::string body = json_text(workflow_view(*w, job, std::move(callback), url_base));
+  if (w->status != "running" && jobs_ended && callback_ended) views_.keep(kept_as, w->updated_at, body);
   return body;
+}
+
+std::string WorkflowService::subtitle_key(const std::string& workflow_id, const std::string& format) {
+  static const std::vector<std::string> kFormats = {"srt", "vtt", "ass", "ttml", "txt", "json"};
+  if (std::find(kFormats.begin(), kFormats.end(), format) == kFormats.end())
+    throw Error("invalid_parameter", "format must be one of srt, vtt, ass, ttml, txt, json", 400);
+  const auto w = state_.workflow(workflow_id);
+  if (!w) throw workflow_not_found(workflow_id);
+  if (w->status == "running") {
+    throw Error(
+        "workflow_not_finished",
+        "workflow " + workflow_id + " has not finished: its subtitles are ready when its status is completed",
+        409);
+  }
+  std::vector<std::string> formats;  // those the latest subtitle stage wrote
+  for (auto s = w->stages.rbegin(); s != w->stages.rend(); ++s) {
+    if (s->status != "completed" || !s->output.is_object()) continue;
+    json files = s->output.value("subtitle_files", json::object());
+    for (const std::string& f : kFormats) {
+      if (!files.contains(f) && s->output.contains(f + "_file")) files[f] = s->output[f + "_file"];
+    }
+    if (files.empty()) continue;
+    if (files.contains(format) && files[format].is_string()) {
+      if (const auto key = storage::share_key(files[format].get<std::string>())) return *key;
+    }
+    for (const auto& [f, name] : files.items()) formats.push_back(f);
+    break;
+  }
+  std::string detail = formats.empty()
+                           ? "workflow " + workflow_id + " wrote no subtitles"
+                           : "workflow " + workflow_id + " has no " + format + " subtitles (it has:";
+  for (const auto& f : formats) detail += " " + f;
+  if (!formats.empty()) detail += "); ask for one of those, or add it to formats";
+  throw Error("subtitles_not_found", detail, 404);
 }
 
 json WorkflowService::list(const std::string& status, int limit, const std::string& cursor) {

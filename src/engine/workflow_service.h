@@ -29,9 +29,18 @@ class WorkflowService {
   // "workflow_storage_gone" (outputs to reuse were deleted), 429 "queue_full" (see QueueLimit).
   std::pair<int, nlohmann::json> submit(const nlohmann::json& body);
 
-  // GET /v1/workflows/status/{id}: the view as JSON text, from the cache when the workflow is settled
-  // (engine/view_cache.h). Throws yv::Error "workflow_not_found" (404).
-  std::string status(const std::string& workflow_id);
+  // GET /v1/workflows/status/{id}: the view as JSON text, its outputs' URLs built on `url_base`
+  // (workflow_view.h), from the cache when the workflow is settled (engine/view_cache.h; a body is kept per
+  // base, so clients that reach the server by two names each get their own). Throws yv::Error
+  // "workflow_not_found" (404).
+  std::string status(const std::string& workflow_id, const std::string& url_base = "");
+
+  // GET /v1/workflows/{id}/subtitles: the key of the subtitle file in `format` (srt, vtt, ass, ttml, txt,
+  // json) that the latest completed stage writing subtitles produced (wservice.generate_subtitle_files'
+  // subtitle_files, or a <format>_file such as the OCR chain's srt_file). Throws yv::Error 400
+  // "invalid_parameter" (unknown format), 404 "workflow_not_found", 409 "workflow_not_finished" (pending or
+  // running), 404 "subtitles_not_found" (ended without subtitles in that format, naming those it has).
+  std::string subtitle_key(const std::string& workflow_id, const std::string& format);
 
   // GET /v1/workflows: newest first, `limit` (1-200) per page; `status` filters (empty: all); `cursor` is the
   // next_cursor of the previous page. Throws yv::Error "invalid_request" (400) for a bad filter or cursor.

@@ -5,6 +5,7 @@
 
 #include "core/ids.h"
 #include "core/json_util.h"
+#include "storage/download_urls.h"
 #include "storage/input_paths.h"
 
 namespace yv::engine {
@@ -44,7 +45,7 @@ std::string shown_status(const store::WorkflowRecord& w,
 }
 
 json workflow_view(const store::WorkflowRecord& w, const std::function<store::JobStatus(int64_t)>& job,
-                   json callback_status) {
+                   json callback_status, const std::string& url_base) {
   json stages = json::object();
   int completed = 0;
   const int total = int(w.stages.size());
@@ -61,7 +62,9 @@ json workflow_view(const store::WorkflowRecord& w, const std::function<store::Jo
         {"task_name", s.task_name}, {"status", shown}, {"input", storage::params_as_given(s.input, names)}};
     json output = s.output;
     if (output.is_null() && shown == "completed" && j && j->result) output = *j->result;
-    stage["output"] = output;
+    if (!url_base.empty() && !output.is_null())
+      stage["download_urls"] = storage::download_urls(output, url_base);
+    stage["output"] = std::move(output);
     static const store::JobStatus kNotQueued;  // no times
     const store::JobStatus& times = j ? *j : kNotQueued;
     const bool finished = shown != "queued" && shown != "running" && times.finished_at;

@@ -138,6 +138,14 @@ ApiServer::ApiServer(ServerOptions options, const std::function<void(Router&)>& 
                  send_json(res, 200, {{"message", "YiVideo AI Workflow Engine API is running."}});
                });
   if (add_routes) add_routes(*router_);
+  // OPTIONS tells which methods a path has (RFC 9110 9.3.7).
+  server_->Options(".*", [this](const httplib::Request& req, httplib::Response& res) {
+    std::vector<std::string> allowed = router_->allowed_methods(req.path);
+    if (allowed.empty()) return send_error(req, res, 404, "not_found", "no route OPTIONS " + req.path);
+    allowed.push_back("OPTIONS");
+    res.set_header("Allow", joined(allowed));
+    res.status = 204;
+  });
 
   // Statuses set by httplib or by a handler without a body get the JSON error shape too.
   server_->set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
@@ -220,7 +228,7 @@ std::variant<Refusal, Admission> ApiServer::admit(const RequestHead& head) {
                      "this server answers to localhost; set YIVIDEO_ALLOWED_HOSTS to add names"};
   }
   const std::string& m = head.method;
-  if (m != "GET" && m != "HEAD" && m != "POST" && m != "DELETE") {
+  if (m != "GET" && m != "HEAD" && m != "POST" && m != "DELETE" && m != "OPTIONS") {
     const auto allowed = router_->allowed_methods(head.path);
     if (allowed.empty()) return Refusal{404, "not_found", "no route " + m + " " + head.path};
     return Refusal{405,
@@ -228,9 +236,6 @@ std::variant<Refusal, Admission> ApiServer::admit(const RequestHead& head) {
                    m + " is not served on " + head.path + " (allowed: " + joined(allowed) + ")",
                    {{"Allow", joined(allowed)}}};
   }
-  // A POST without a length would otherwise have its body read to the end of the connection.
-  if (m == "POST" && !head.content_length && !head.chunked)
-    return Refusal{411, "length_required", "send the body with a Content-Length"};
   const uint64_t length = head.content_length.value_or(0);
   const bool transfer = router_->is_transfer(m, head.path);
   if (m == "POST" && transfer) {

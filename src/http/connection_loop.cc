@@ -278,6 +278,12 @@ void ConnectionLoop::advance(Connection& c) {
     auto parsed = parse_request_head(c.in, limits_.head);
     if (const auto* r = std::get_if<Refusal>(&parsed)) return refuse(c, *r, nullptr);
     c.head = std::move(std::get<RequestHead>(parsed));
+    if (c.head.method == "POST" && !c.head.content_length && !c.head.chunked) {
+      std::string head = head_with_empty_body(c.head, c.in);
+      c.in.replace(0, c.head.head_bytes, head);
+      c.head.head_bytes = head.size();
+      c.head.content_length = 0;
+    }
     const auto admitted = handler_.admit(c.head);
     if (const auto* r = std::get_if<Refusal>(&admitted)) return refuse(c, *r, &c.head);
     const Admission& how = std::get<Admission>(admitted);

@@ -11,9 +11,11 @@
 #include "core/error.h"
 #include "core/ids.h"
 #include "http/json_io.h"
-#include "storage/content_type.h"
+#include "http/object_download.h"
+#include "http/public_url.h"
+#include "http/query_params.h"
+#include "storage/download_urls.h"
 #include "storage/object_keys.h"
-#include "storage/sigv4.h"
 
 namespace yv::http {
 namespace {
@@ -22,29 +24,11 @@ using nlohmann::json;
 
 constexpr size_t kMaxFieldBytes = 4096;
 
-// Where clients download an object: $YIVIDEO_PUBLIC_URL, else the host the client reached us by.
-std::string download_url(const httplib::Request& req, const std::string& bucket, const std::string& key) {
-  const char* base = std::getenv("YIVIDEO_PUBLIC_URL");
-  std::string url = base && *base ? base : "http://" + req.get_header_value("Host");
-  while (!url.empty() && url.back() == '/') url.pop_back();
-  return url + "/v1/files/download/" + storage::uri_encode(key, true) + "?bucket=" + bucket;
-}
-
 std::string bucket_of(const httplib::Request& req) {
   const std::string bucket =
       req.has_param("bucket") ? req.get_param_value("bucket") : storage::kDefaultBucket;
   storage::check_bucket(bucket);
   return bucket;
-}
-
-std::string first_bytes(const storage::BlobStore& store, const std::string& bucket, const std::string& key,
-                        uint64_t size) {
-  std::string head;
-  store.read(bucket, key, 0, std::min<uint64_t>(size, 64), [&](const char* data, size_t n) {
-    head.append(data, n);
-    return true;
-  });
-  return head;
 }
 
 void upload(const storage::BlobStore& store, uint64_t limit, const httplib::Request& req,
@@ -107,50 +91,46 @@ void upload(const storage::BlobStore& store, uint64_t limit, const httplib::Requ
   storage::check_bucket(bucket);
   storage::check_key(key);
   const storage::ObjectInfo info = upload.commit(bucket, key);
-  send_json(res, 200,
-            {{"file_path", key},
-             {"bucket", bucket},
-             {"download_url", store.presigned_url(bucket, key).value_or(download_url(req, bucket, key))},
-             {"size", info.size},
-             {"uploaded_at", iso8601(info.modified)},
-             {"content_type", info.content_type}});
+  send_json(
+      res, 200,
+      {{"file_path", key},
+       {"bucket", bucket},
+       {"download_url",
+        store.presigned_url(bucket, key).value_or(storage::download_url(public_base(req), bucket, key))},
+       {"size", info.size},
+       {"uploaded_at", iso8601(info.modified)},
+       {"content_type", info.content_type}});
 }
 
-void download(const storage::BlobStore& store, const httplib::Request& req, httplib::Response& res) {
-  const std::string key = req.matches[1];
+// The key a download or listing names: a key, or its "/share/..." name as stage outputs show it.
+std::string key_of(const std::string& given) { return storage::share_key(given).value_or(given); }
+
+void list(const storage::BlobStore& store, const httplib::Request& req, httplib::Response& res) {
+  const std::string given = req.get_param_value("prefix");
+  std::string prefix = given;
+  if (const auto shared = storage::share_key(given))
+    prefix = *shared + (!shared->empty() && given.ends_with('/') ? "/" : "");
   const std::string bucket = bucket_of(req);
-  const auto info = store.stat(bucket, key);
-  if (!info) throw Error("file_not_found", "文件不存在: " + key, 404);
-  res.set_header("ETag", info->etag);
-  res.set_header("Accept-Ranges", "bytes");
-  if (req.get_header_value("If-None-Match") == info->etag) {
-    res.status = 304;
-    return;
+  const int limit = int_param(req, "limit", 1000, 1, 1000);
+  bool truncated = false;
+  const auto found = store.list(bucket, prefix, size_t(limit), truncated);
+  const std::string base = public_base(req);
+  json files = json::array();
+  for (const auto& o : found) {
+    const std::string gateway = storage::download_url(base, bucket, o.key);
+    files.push_back(
+        {{"file_path", o.key},
+         {"share_path", bucket == storage::kDefaultBucket ? json(std::string(storage::kSharePrefix) + o.key)
+                                                          : json(nullptr)},
+         {"size", o.size},
+         {"download_url", store.presigned_url(bucket, o.key).value_or(gateway)}});
   }
-  // httplib serves ranges but answers 206 even when none can be satisfied; RFC 9110 wants 416 then. This one
-  // error has no JSON body: httplib would cut any body to the requested range.
-  for (const auto& [first, last] : req.ranges) {
-    const bool suffix = first < 0;  // "bytes=-N": the last N bytes
-    if ((suffix && last == 0) || (!suffix && uint64_t(first) >= info->size) || (last >= 0 && last < first)) {
-      res.set_header("Content-Range", "bytes */" + std::to_string(info->size));
-      res.status = 416;
-      return;
-    }
-  }
-  // The type recorded at upload (S3) saves reading the first bytes again, when it is one of ours.
-  const std::string type = storage::recognised_content_type(info->content_type)
-                               ? info->content_type
-                               : storage::content_type(key, first_bytes(store, bucket, key, info->size));
-  if (info->size == 0) {
-    res.set_content("", type);
-    return;
-  }
-  // httplib asks for the bytes from `offset` on; one read streams all of them (from disk, or one ranged GET).
-  res.set_content_provider(
-      size_t(info->size), type, [&store, bucket, key](size_t offset, size_t length, httplib::DataSink& sink) {
-        return store.read(bucket, key, offset, length,
-                          [&sink](const char* data, size_t n) { return sink.write(data, n); });
-      });
+  send_json(res, 200,
+            {{"bucket", bucket},
+             {"prefix", prefix},
+             {"files", files},
+             {"count", files.size()},
+             {"truncated", truncated}});
 }
 
 }  // namespace
@@ -188,25 +168,40 @@ void add_file_routes(Router& router, const storage::BlobStore& store) {
          "disk (nothing is kept)"}}},
       [&store, limit](const httplib::Request& req, httplib::Response& res,
                       const httplib::ContentReader& reader) { upload(store, limit, req, res, reader); });
-  router.add_download(
+  router.add_download({"GET",
+                       "/v1/files/download/{file_path}",
+                       "files",
+                       "Download by key or /share/<key> name (also HEAD; Range and ETag supported)",
+                       bucket,
+                       nullptr,
+                       {{"200",
+                         {{"description", "The bytes (Content-Type from the content; ETag, Accept-Ranges)"},
+                          {"content_type", "*/*"}}},
+                        {"206", {{"description", "The requested range"}, {"content_type", "*/*"}}},
+                        {"304", "Not modified (If-None-Match matched the ETag)"},
+                        {"400", "An invalid key or bucket"},
+                        {"404", "No such object"},
+                        {"416",
+                         {{"description",
+                           "No requested range can be satisfied (Content-Range: bytes */<size>; no "
+                           "body)"}}}}},
+                      [&store](const httplib::Request& req, httplib::Response& res) {
+                        send_object(store, bucket_of(req), key_of(req.matches[1]), req, res);
+                      });
+  router.add(
       {"GET",
-       "/v1/files/download/{file_path}",
+       "/v1/files/list",
        "files",
-       "Download (also HEAD; Range and ETag supported)",
-       bucket,
+       "List stored files under a prefix (a workflow's: prefix=workflows/<id>/), each with its URL",
+       {{"prefix", R"({"$ref": "#/components/schemas/ListPrefix"})",
+         "Keys starting with this (also as /share/...; empty: all); workflows/<id>/ is a workflow's outputs"},
+        {"limit", R"({"type": "integer", "minimum": 1, "maximum": 1000, "default": 1000})",
+         "At most this many (in key order); truncated tells whether there were more"},
+        bucket[0]},
        nullptr,
-       {{"200",
-         {{"description", "The bytes (Content-Type from the content; ETag, Accept-Ranges)"},
-          {"content_type", "*/*"}}},
-        {"206", {{"description", "The requested range"}, {"content_type", "*/*"}}},
-        {"304", "Not modified (If-None-Match matched the ETag)"},
-        {"400", "An invalid key or bucket"},
-        {"404", "No such object"},
-        {"416",
-         {{"description",
-           "No requested range can be satisfied (Content-Range: bytes */<size>; no "
-           "body)"}}}}},
-      [&store](const httplib::Request& req, httplib::Response& res) { download(store, req, res); });
+       {{"200", {{"description", "The files"}, {"schema", "FileList"}}},
+        {"400", "An invalid prefix, limit or bucket"}}},
+      [&store](const httplib::Request& req, httplib::Response& res) { list(store, req, res); });
   // Before /v1/files/{file_path}, which would otherwise take "directories" for a key.
   router.add(
       {"DELETE",
@@ -246,7 +241,7 @@ void add_file_routes(Router& router, const storage::BlobStore& store) {
                {"400", "An invalid key or bucket"},
                {"404", "No such object"}}},
              [&store](const httplib::Request& req, httplib::Response& res) {
-               const std::string key = req.matches[1];
+               const std::string key = key_of(req.matches[1]);
                if (!store.remove(bucket_of(req), key))
                  throw Error("file_not_found", "文件不存在: " + key, 404);
                send_json(res, 200, {{"success", true}, {"file_path", key}});

@@ -1,6 +1,7 @@
 // Routes of api-contract.md §2, files, on the configured object store (local or S3): upload (multipart,
-// streamed through a spool file), download and HEAD with ranges and ETag, delete an object, delete a
-// workflow's or task's folder.
+// streamed through a spool file), download and HEAD with ranges and ETag (http/object_download.h), listing
+// by prefix with each file's URL, delete an object, delete a workflow's or task's folder. Objects may be
+// named by key or by the "/share/<key>" name stage outputs carry (storage/object_keys.h).
 #pragma once
 
 #include "http/router.h"

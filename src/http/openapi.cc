@@ -100,7 +100,7 @@ const std::vector<std::pair<std::string, std::string>> kCommonResponses = {
      "Malformed request (request line, headers, framing such as two Content-Length headers) or invalid "
      "parameters"},
     {"408", "The request did not arrive in time"},
-    {"411", "A body without Content-Length (JSON routes take no chunked bodies)"},
+    {"411", "A chunked body on a JSON route (they take bodies of a known length)"},
     {"413", "The body is larger than the limit (1 MiB for JSON, YIVIDEO_MAX_UPLOAD_BYTES for uploads)"},
     {"414", "The request line is too long"},
     {"415", "A compressed body (Content-Encoding), or a JSON route's body not sent as application/json"},
@@ -173,6 +173,13 @@ json response_schemas() {
          {"additionalProperties",
           shape({"task_name", "status"},
                 {{"task_name", text},
+                 {"download_urls",
+                  {{"type", "object"},
+                   {"additionalProperties", text},
+                   {"description",
+                    "A URL for every file (download) and folder (listing) in output, by the field's place in "
+                    "it: "
+                    "audio_path, subtitle_files.srt, keyframe_files.0"}}},
                  {"status",
                   {{"type", "string"},
                    {"enum",
@@ -208,6 +215,18 @@ json response_schemas() {
                            {"size", integer},
                            {"uploaded_at", time},
                            {"content_type", text}});
+  s["FileList"] = shape(
+      {"bucket", "prefix", "files", "count", "truncated"},
+      {{"bucket", text},
+       {"prefix", text},
+       {"files",
+        {{"type", "array"},
+         {"items", shape({"file_path", "share_path", "size", "download_url"}, {{"file_path", text},
+                                                                               {"share_path", nullable(text)},
+                                                                               {"size", integer},
+                                                                               {"download_url", text}})}}},
+       {"count", integer},
+       {"truncated", {{"type", "boolean"}}}});
   s["FileDeleted"] =
       shape({"success", "file_path"}, {{"success", {{"type", "boolean"}}}, {"file_path", text}});
   s["FolderDeleted"] =
@@ -278,6 +297,16 @@ json components(const engine::NodeRegistry& nodes) {
       {"description",
        "An object key: at most 1024 bytes, relative ('/'-separated, no leading '/'), no empty, '.' or '..' "
        "segment, no control character or backslash; anything else is 400 invalid_path"}};
+  std::string prefix = "^(?:/share/)?(?:";
+  prefix.append(kSegment).append("(?:/").append(kSegment).append(")*/?)?$");
+  schemas["ListPrefix"] = {{"type", "string"},
+                           {"maxLength", 1024},
+                           {"pattern", prefix},
+                           {"default", ""},
+                           {"description",
+                            "Empty, or the start of object keys: segments as in ObjectKey, a final '/' for a "
+                            "folder, optionally as "
+                            "/share/..."}};
   schemas["Bucket"] = {
       {"type", "string"},
       {"minLength", 3},

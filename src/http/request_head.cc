@@ -170,12 +170,26 @@ std::variant<RequestHead, Refusal> parse_request_head(std::string_view buffer, c
   return head;
 }
 
-std::string head_without_expect(const RequestHead& head, std::string_view buffer) {
+namespace {
+
+// The head's request line and headers, without those named `drop`, with `extra` ("Name: value\r\n") added.
+std::string rebuilt_head(const RequestHead& head, std::string_view buffer, std::string_view drop,
+                         std::string_view extra) {
   std::string out(buffer.substr(0, buffer.find("\r\n") + 2));
   for (const auto& [name, value] : head.headers) {
-    if (!iequals(name, "Expect")) out += name + ": " + value + "\r\n";
+    if (!iequals(name, drop)) out += name + ": " + value + "\r\n";
   }
-  return out + "\r\n";
+  return out.append(extra).append("\r\n");
+}
+
+}  // namespace
+
+std::string head_without_expect(const RequestHead& head, std::string_view buffer) {
+  return rebuilt_head(head, buffer, "Expect", "");
+}
+
+std::string head_with_empty_body(const RequestHead& head, std::string_view buffer) {
+  return rebuilt_head(head, buffer, "Content-Length", "Content-Length: 0\r\n");
 }
 
 bool is_allowed_host(std::string_view host, const std::vector<std::string>& allowed) {

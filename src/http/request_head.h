@@ -63,6 +63,11 @@ std::variant<RequestHead, Refusal> parse_request_head(std::string_view buffer, c
 // The head again without its Expect header, for a request whose interim 100 Continue was already sent.
 std::string head_without_expect(const RequestHead& head, std::string_view buffer);
 
+// The head again with "Content-Length: 0", for a request that has no body by RFC 9112 6.3 (neither a length
+// nor chunking: `curl -X POST .../cancel`), which httplib would otherwise refuse or read to the end of the
+// connection.
+std::string head_with_empty_body(const RequestHead& head, std::string_view buffer);
+
 // Whether `host` (a Host header's value, port included or not) names this server when it listens on a
 // loopback address: localhost, a loopback literal, or one of `allowed` (names given by the operator). A
 // server on loopback that answered any Host would let a web page that rebinds its own name to 127.0.0.1 read

@@ -3,6 +3,8 @@
 #include <httplib.h>
 
 #include "http/json_io.h"
+#include "http/public_url.h"
+#include "storage/download_urls.h"
 
 namespace yv::http {
 
@@ -54,7 +56,12 @@ void add_task_routes(Router& router, engine::TaskService& tasks, const engine::N
               nullptr,
               {{"200", {{"description", "The task"}, {"schema", "TaskStatus"}}}, {"404", "No such task"}}},
              [&tasks](const httplib::Request& req, httplib::Response& res) {
-               send_json(res, 200, tasks.status(req.matches[1]));
+               nlohmann::json view = tasks.status(req.matches[1]);
+               // Beside the output, as for a workflow's stages: a URL for each file in it.
+               if (view["result"].is_object() && view["result"].contains("output"))
+                 view["result"]["download_urls"] =
+                     storage::download_urls(view["result"]["output"], public_base(req));
+               send_json(res, 200, view);
              });
 }
 

@@ -2,27 +2,18 @@
 
 #include <httplib.h>
 
-#include "core/error.h"
+#include <climits>
+
 #include "http/json_io.h"
+#include "http/object_download.h"
+#include "http/public_url.h"
+#include "http/query_params.h"
+#include "storage/object_keys.h"
 
 namespace yv::http {
-namespace {
 
-int int_param(const httplib::Request& req, const std::string& name, int fallback) {
-  if (!req.has_param(name)) return fallback;
-  const std::string text = req.get_param_value(name);
-  try {
-    size_t used = 0;
-    const int value = std::stoi(text, &used);
-    if (used == text.size()) return value;
-  } catch (const std::exception&) {
-  }
-  throw Error("invalid_request", name + " must be an integer", 400);
-}
-
-}  // namespace
-
-void add_workflow_routes(Router& router, engine::WorkflowService& workflows) {
+void add_workflow_routes(Router& router, engine::WorkflowService& workflows,
+                         const storage::BlobStore& store) {
   router.add({"POST",
               "/v1/workflows",
               "workflows",
@@ -58,12 +49,12 @@ void add_workflow_routes(Router& router, engine::WorkflowService& workflows) {
         {"400", "Unknown status, limit out of range, or a cursor that no page gave"}}},
       [&workflows](const httplib::Request& req, httplib::Response& res) {
         send_json(res, 200,
-                  workflows.list(req.get_param_value("status"), int_param(req, "limit", 50),
+                  workflows.list(req.get_param_value("status"), int_param(req, "limit", 50, INT_MIN, INT_MAX),
                                  req.get_param_value("cursor")));
       });
   const Handler status = [&workflows](const httplib::Request& req, httplib::Response& res) {
     res.status = 200;
-    res.set_content(workflows.status(req.matches[1]), "application/json");
+    res.set_content(workflows.status(req.matches[1], public_base(req)), "application/json");
   };
   router.add({"GET",
               "/v1/workflows/status/{workflow_id}",
@@ -83,6 +74,32 @@ void add_workflow_routes(Router& router, engine::WorkflowService& workflows) {
               {{"200", {{"description", "The workflow"}, {"schema", "WorkflowStatus"}}},
                {"404", "No such workflow"}}},
              status);
+  // A file answer, served like a download (the transfer pool; ranges, ETag, HEAD).
+  router.add_download(
+      {"GET",
+       "/v1/workflows/{workflow_id}/subtitles",
+       "workflows",
+       "A finished workflow's subtitles as a file (also HEAD)",
+       {{"format",
+         R"({"type": "string", "enum": ["srt", "vtt", "ass", "ttml", "txt", "json"], "default": "srt"})",
+         "Which of the files the subtitle stage wrote (its formats parameter)"}},
+       nullptr,
+       {{"200", {{"description", "The subtitle file"}, {"content_type", "*/*"}}},
+        {"206", {{"description", "The requested range"}, {"content_type", "*/*"}}},
+        {"304", "Not modified (If-None-Match matched the ETag)"},
+        {"400", "An unknown format"},
+        {"404",
+         "No such workflow (workflow_not_found), or it wrote no subtitles in that format "
+         "(subtitles_not_found)"},
+        {"409", "workflow_not_finished: it is still pending or running"},
+        {"416", {{"description", "No requested range can be satisfied (no body)"}}}}},
+      [&workflows, &store](const httplib::Request& req, httplib::Response& res) {
+        const std::string format = req.has_param("format") ? req.get_param_value("format") : "srt";
+        const std::string key = workflows.subtitle_key(req.matches[1], format);
+        res.set_header("Content-Disposition",
+                       "attachment; filename=\"" + std::string(req.matches[1]) + "." + format + "\"");
+        send_object(store, storage::kDefaultBucket, key, req, res);
+      });
   router.add({"POST",
               "/v1/workflows/{workflow_id}/cancel",
               "workflows",

@@ -23,6 +23,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace yv::storage {
 
@@ -32,6 +33,12 @@ struct ObjectInfo {
   double modified = 0;
   // As recorded when it was stored (S3) or recognised at upload; empty when the backend keeps none.
   std::string content_type;
+};
+
+// One object of a listing.
+struct ListedObject {
+  std::string key;
+  uint64_t size = 0;
 };
 
 // Receives a block of bytes; returns false to stop.
@@ -96,6 +103,11 @@ class BlobStore {
   virtual bool remove(const std::string& bucket, const std::string& key) const = 0;
   // Removes every object under prefix/; returns how many were removed (0 when none).
   virtual uint64_t remove_folder(const std::string& bucket, const std::string& prefix) const = 0;
+  // The objects whose keys start with `prefix` (a string prefix, as in S3; empty: all), in key order, at most
+  // `max`; `truncated` is set when more exist. Throws "invalid_path" (400) for an invalid bucket or a prefix
+  // that could never name a key ("..", "//", a leading '/').
+  virtual std::vector<ListedObject> list(const std::string& bucket, const std::string& prefix, size_t max,
+                                         bool& truncated) const = 0;
   // A URL that lets anyone GET the object for a while without credentials, when the backend offers one.
   virtual std::optional<std::string> presigned_url(const std::string& bucket, const std::string& key) const;
   // Whether objects are local files (the local store), so that nodes can use them in place.

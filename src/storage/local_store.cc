@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <fstream>
 #include <vector>
 
@@ -90,6 +91,30 @@ bool LocalStore::remove(const std::string& bucket, const std::string& key) const
   if (!stat(bucket, key)) return false;
   std::error_code ec;
   return fs::remove(object_path(bucket, key), ec);
+}
+
+std::vector<ListedObject> LocalStore::list(const std::string& bucket, const std::string& prefix, size_t max,
+                                           bool& truncated) const {
+  check_bucket(bucket);
+  check_prefix(prefix);
+  // Only the folder that holds every key with this prefix is walked; links are neither listed nor followed,
+  // so a listing shows only objects of the bucket.
+  const auto slash = prefix.rfind('/');
+  const fs::path base = root_ / bucket;
+  const fs::path dir = slash == std::string::npos ? base : object_path(bucket, prefix.substr(0, slash));
+  std::vector<ListedObject> found;
+  std::error_code ec;
+  if (!fs::is_directory(fs::symlink_status(dir, ec))) return found;
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
+    if (!it->is_regular_file(ec) || it->is_symlink(ec)) continue;
+    std::string key = it->path().lexically_relative(base).generic_string();
+    if (key.starts_with(prefix)) found.push_back({std::move(key), uint64_t(it->file_size(ec))});
+  }
+  std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.key < b.key; });
+  truncated = found.size() > max;
+  if (truncated) found.resize(max);
+  return found;
 }
 
 uint64_t LocalStore::remove_folder(const std::string& bucket, const std::string& prefix) const {

@@ -22,6 +22,8 @@ class LocalStore : public BlobStore {
             const ByteSink& sink) const override;
   bool remove(const std::string& bucket, const std::string& key) const override;
   uint64_t remove_folder(const std::string& bucket, const std::string& prefix) const override;
+  std::vector<ListedObject> list(const std::string& bucket, const std::string& prefix, size_t max,
+                                 bool& truncated) const override;
   bool local() const override { return true; }
   std::optional<std::filesystem::path> local_file(const std::string& bucket,
                                                   const std::string& key) const override {

@@ -42,6 +42,20 @@ void check_bucket(const std::string& bucket) {
   if (!ok) refuse("bucket '" + bucket + "'", "use 3-63 characters of a-z, 0-9, '.' and '-'");
 }
 
+void check_prefix(const std::string& prefix) {
+  if (prefix.empty()) return;
+  std::string key = prefix;
+  if (key.ends_with('/')) key.pop_back();
+  check_key(key);
+}
+
+std::optional<std::string> share_key(std::string_view name) {
+  if (!name.starts_with(kSharePrefix)) return std::nullopt;
+  name.remove_prefix(kSharePrefix.size());
+  if (name.ends_with('/')) name.remove_suffix(1);
+  return std::string(name);
+}
+
 std::filesystem::path bucket_dir(const std::string& bucket) { return storage_root() / bucket; }
 
 }  // namespace yv::storage

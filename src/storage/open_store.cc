@@ -38,6 +38,7 @@ std::unique_ptr<BlobStore> open_store() {
     throw Error("invalid_config", "YIVIDEO_STORAGE must be local or s3, not '" + backend + "'", 400);
   S3Config c;
   c.endpoint = env("YIVIDEO_S3_ENDPOINT");
+  c.public_endpoint = env("YIVIDEO_S3_PUBLIC_ENDPOINT");
   c.credentials.access_key = env("YIVIDEO_S3_ACCESS_KEY", "AWS_ACCESS_KEY_ID");
   c.credentials.secret_key = env("YIVIDEO_S3_SECRET_KEY", "AWS_SECRET_ACCESS_KEY");
   c.credentials.region = env("YIVIDEO_S3_REGION", nullptr, "us-east-1");

@@ -5,11 +5,14 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <map>
 #include <memory>
 #include <thread>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "core/error.h"
@@ -56,6 +59,16 @@ struct CurlFree {
   void operator()(curl_slist* l) const { curl_slist_free_all(l); }
 };
 
+// ("scheme://host[:port]", "host[:port]") of an endpoint setting. Throws "invalid_config" (400).
+std::pair<std::string, std::string> split_endpoint(std::string e, const char* setting) {
+  while (e.ends_with("/")) e.pop_back();
+  const auto scheme = e.find("://");
+  if (scheme == std::string::npos || e.find('/', scheme + 3) != std::string::npos)
+    throw Error("invalid_config", std::string(setting) + " must be scheme://host[:port], not '" + e + "'",
+                400);
+  return {e, e.substr(scheme + 3)};
+}
+
 }  // namespace
 
 struct S3Store::Request {
@@ -89,15 +102,10 @@ struct S3Store::Response {
 
 S3Store::S3Store(S3Config config, std::filesystem::path spool, uint64_t min_free_bytes)
     : BlobStore(std::move(spool), min_free_bytes), config_(std::move(config)) {
-  std::string e = config_.endpoint;
-  while (e.ends_with("/")) e.pop_back();
-  const auto scheme = e.find("://");
-  if (scheme == std::string::npos || e.find('/', scheme + 3) != std::string::npos) {
-    throw Error("invalid_config",
-                "YIVIDEO_S3_ENDPOINT must be scheme://host[:port], not '" + config_.endpoint + "'", 400);
-  }
-  scheme_host_ = e;
-  host_ = e.substr(scheme + 3);
+  std::tie(scheme_host_, host_) = split_endpoint(config_.endpoint, "YIVIDEO_S3_ENDPOINT");
+  std::tie(public_scheme_host_, public_host_) =
+      config_.public_endpoint.empty() ? std::pair(scheme_host_, host_)
+                                      : split_endpoint(config_.public_endpoint, "YIVIDEO_S3_PUBLIC_ENDPOINT");
 }
 
 S3Store::Response S3Store::send(const Request& r) const {
@@ -251,27 +259,51 @@ bool S3Store::remove(const std::string& bucket, const std::string& key) const {
   return true;
 }
 
-uint64_t S3Store::remove_folder(const std::string& bucket, const std::string& prefix) const {
-  check_bucket(bucket);
-  check_key(prefix);
-  uint64_t removed = 0;
+bool S3Store::for_each_listed(const std::string& bucket, const std::string& prefix,
+                              const std::function<bool(ListedObject)>& each) const {
   std::string token;
   do {
     Request list("GET", bucket);
-    list.query = {{"list-type", "2"}, {"prefix", prefix + "/"}};
+    list.query = {{"list-type", "2"}, {"prefix", prefix}};
     if (!token.empty()) list.query["continuation-token"] = token;
     const Response res = send(list);
-    if (res.status == 404) return removed;  // no such bucket: nothing to remove
+    if (res.status == 404) return true;  // no such bucket: no objects
     if (!res.ok()) res.fail(list);
-    for (const auto& key : xml_values(res.body, "Key")) {
-      Request del("DELETE", bucket, key);
-      const Response gone = send(del);
-      if (!gone.ok()) gone.fail(del);
-      ++removed;
+    // Each <Contents> holds one <Key> and one <Size>, in this order.
+    const auto keys = xml_values(res.body, "Key"), sizes = xml_values(res.body, "Size");
+    for (size_t i = 0; i < keys.size(); ++i) {
+      if (!each({keys[i], i < sizes.size() ? std::strtoull(sizes[i].c_str(), nullptr, 10) : 0})) return false;
     }
     const auto next = xml_values(res.body, "NextContinuationToken");
     token = next.empty() ? "" : next[0];
   } while (!token.empty());
+  return true;
+}
+
+std::vector<ListedObject> S3Store::list(const std::string& bucket, const std::string& prefix, size_t max,
+                                        bool& truncated) const {
+  check_bucket(bucket);
+  check_prefix(prefix);
+  std::vector<ListedObject> found;
+  truncated = !for_each_listed(bucket, prefix, [&](ListedObject o) {
+    if (found.size() == max) return false;
+    found.push_back(std::move(o));
+    return true;
+  });
+  return found;
+}
+
+uint64_t S3Store::remove_folder(const std::string& bucket, const std::string& prefix) const {
+  check_bucket(bucket);
+  check_key(prefix);
+  uint64_t removed = 0;
+  for_each_listed(bucket, prefix + "/", [&](const ListedObject& o) {
+    Request del("DELETE", bucket, o.key);
+    const Response gone = send(del);
+    if (!gone.ok()) gone.fail(del);
+    ++removed;
+    return true;
+  });
   return removed;
 }
 
@@ -279,10 +311,10 @@ std::optional<std::string> S3Store::presigned_url(const std::string& bucket, con
   if (config_.presign_seconds <= 0) return std::nullopt;
   SignedRequest s;
   s.method = "GET";
-  s.host = host_;
+  s.host = public_host_;
   s.path = "/" + bucket + "/" + uri_encode(key, true);
   s.amz_date = amz_now();
-  return scheme_host_ + s.path + "?" + presign_query(s, config_.credentials, config_.presign_seconds);
+  return public_scheme_host_ + s.path + "?" + presign_query(s, config_.credentials, config_.presign_seconds);
 }
 
 namespace {

@@ -8,6 +8,7 @@
 // offered when presign_seconds > 0.
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "storage/blob_store.h"
@@ -18,7 +19,10 @@ namespace yv::storage {
 struct S3Config {
   std::string endpoint;  // "http://127.0.0.1:9000" or "https://s3.eu-west-1.amazonaws.com"
   Credentials credentials;
-  int presign_seconds = 0;        // 0: download_url points at our own download route
+  int presign_seconds = 0;  // 0: download_url points at our own download route
+  // scheme://host[:port] that clients reach the store by, for presigned URLs (empty: the endpoint). Behind
+  // docker-compose the endpoint is http://minio:9000, a name only the containers resolve.
+  std::string public_endpoint;
   uint64_t part_size = 64 << 20;  // multipart above this size, in parts of this size
 };
 
@@ -32,6 +36,8 @@ class S3Store : public BlobStore {
             const ByteSink& sink) const override;
   bool remove(const std::string& bucket, const std::string& key) const override;
   uint64_t remove_folder(const std::string& bucket, const std::string& prefix) const override;
+  std::vector<ListedObject> list(const std::string& bucket, const std::string& prefix, size_t max,
+                                 bool& truncated) const override;
   std::optional<std::string> presigned_url(const std::string& bucket, const std::string& key) const override;
 
  protected:
@@ -45,6 +51,10 @@ class S3Store : public BlobStore {
   // 504, as S3 clients do: those mean "try again" (SlowDown, InternalError, a proxy between restarts).
   Response send(const Request& request) const;
   Response send_once(const Request& request) const;
+  // Calls `each` for every object under `prefix` (ListObjectsV2, 1,000 keys a page) until it returns false;
+  // false when it was stopped.
+  bool for_each_listed(const std::string& bucket, const std::string& prefix,
+                       const std::function<bool(ListedObject)>& each) const;
   // `type` is stored as the object's Content-Type.
   void put_file(const std::string& bucket, const std::string& key, const std::filesystem::path& file,
                 uint64_t size, const std::string& type) const;
@@ -52,8 +62,9 @@ class S3Store : public BlobStore {
                      uint64_t size, const std::string& type) const;
 
   S3Config config_;
-  std::string scheme_host_;  // "http://127.0.0.1:9000"
-  std::string host_;         // "127.0.0.1:9000", the signed Host header
+  std::string scheme_host_;                       // "http://127.0.0.1:9000"
+  std::string host_;                              // "127.0.0.1:9000", the signed Host header
+  std::string public_scheme_host_, public_host_;  // the same for presigned URLs
 };
 
 }  // namespace yv::storage

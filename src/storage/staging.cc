@@ -1,8 +1,8 @@
 #include "storage/staging.h"
 
 #include <atomic>
+#include <cstdint>
 #include <functional>
-#include <map>
 
 #include "core/error.h"
 #include "storage/input_paths.h"
@@ -21,8 +21,11 @@ void fetch_inputs(const BlobStore* store, nlohmann::json& params, const fs::path
   };
   const bool remote = store && !store->local();
   for (auto& [name, value] : params.items()) {
-    if (!names_file(name) || !value.is_string()) continue;
+    if (!value.is_string()) continue;
     const std::string given = value;
+    // Parameters that name folders (keyframe_dir) get earlier stages' "/share/..." names too.
+    const auto shared = share_key(given);
+    if (!names_file(name) && !shared) continue;
     if (given.starts_with("http://") || given.starts_with("https://")) {
       std::string file = given.substr(0, given.find_first_of("?#"));
       file = file.substr(file.find_last_of('/') + 1);
@@ -31,7 +34,7 @@ void fetch_inputs(const BlobStore* store, nlohmann::json& params, const fs::path
       value = local.string();
       continue;
     }
-    if (!remote) continue;  // local store objects and local paths are used in place
+    if (!store) continue;  // a run without a store (yivideo run) has local paths only
     std::string bucket = kDefaultBucket, key;
     if (given.starts_with("s3://")) {
       const auto slash = given.find('/', 5);
@@ -39,14 +42,28 @@ void fetch_inputs(const BlobStore* store, nlohmann::json& params, const fs::path
         throw Error("invalid_path", "give s3://<bucket>/<key>, not " + given, 400);
       bucket = given.substr(5, slash - 5);
       key = given.substr(slash + 1);
-    } else if (given.starts_with("/share/")) {
-      key = given.substr(7);
+    } else if (shared) {
+      key = *shared;
     } else {
       continue;  // a local path, already checked against the allowed roots
     }
     check_bucket(bucket);
     check_key(key);
+    if (!remote) {
+      value = store->local_file(bucket, key)->string();
+      continue;
+    }
     const fs::path local = local_name(fs::path(key).filename().string());
+    if (given.ends_with('/')) {  // a folder of an earlier stage (key frames, cropped images)
+      bool truncated = false;
+      for (const auto& o : store->list(bucket, key + "/", SIZE_MAX, truncated)) {
+        const fs::path file = local / fs::path(o.key.substr(key.size() + 1));
+        fs::create_directories(file.parent_path());
+        store->get_file(bucket, o.key, file);
+      }
+      value = local.string() + "/";
+      continue;
+    }
     store->get_file(bucket, key, local);
     value = local.string();
   }
@@ -54,21 +71,35 @@ void fetch_inputs(const BlobStore* store, nlohmann::json& params, const fs::path
 
 void publish_outputs(const BlobStore& store, nlohmann::json& output, const fs::path& work_dir,
                      const std::string& prefix) {
-  std::map<std::string, std::string> published;  // local path -> reference
-  if (fs::exists(work_dir)) {
+  if (!store.local() && fs::exists(work_dir)) {
     for (const auto& entry : fs::recursive_directory_iterator(work_dir)) {
       if (!entry.is_regular_file()) continue;
-      const std::string key = prefix + "/" + entry.path().lexically_relative(work_dir).generic_string();
-      store.put_file(entry.path(), kDefaultBucket, key);
-      published[entry.path().string()] = "/share/" + key;
+      store.put_file(entry.path(), kDefaultBucket,
+                     prefix + "/" + entry.path().lexically_relative(work_dir).generic_string());
     }
   }
-  // Wherever a published file is named (top level, or nested as in subtitle_files), name its object instead.
+  // Wherever a file or folder of the run is named (top level, or nested as in subtitle_files), its shared
+  // name replaces it.
+  const std::string share = std::string(kSharePrefix) + prefix;
   const std::function<void(nlohmann::json&)> rewrite = [&](nlohmann::json& v) {
-    if (v.is_string()) {
-      if (const auto it = published.find(v.get<std::string>()); it != published.end()) v = it->second;
-    } else if (v.is_structured()) {
+    if (v.is_structured()) {
       for (auto& child : v) rewrite(child);
+      return;
+    }
+    if (!v.is_string()) return;
+    std::string text = v.get<std::string>();
+    while (text.size() > 1 && text.ends_with('/')) text.pop_back();
+    const fs::path path = text;
+    if (!path.is_absolute()) return;
+    const fs::path rel = path.lexically_normal().lexically_relative(work_dir.lexically_normal());
+    if (rel.empty() || *rel.begin() == ".." || rel == ".") return;
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) {
+      std::string name = share + "/" + rel.generic_string();
+      if (!name.ends_with('/')) name += '/';
+      v = name;
+    } else if (fs::is_regular_file(path, ec)) {
+      v = share + "/" + rel.generic_string();
     }
   };
   rewrite(output);

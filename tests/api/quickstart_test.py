@@ -83,6 +83,10 @@ class LiveServerCase(unittest.TestCase):
         with urllib.request.urlopen(f"{self.base}/v1/workflows/status/{workflow_id}") as r:
             return json.load(r)
 
+    def stored(self, share_name):
+        """The local file of an output named /share/<key> (the local store's object of that key)."""
+        return os.path.join(self.dir, "data", "files", "yivideo", share_name[len("/share/"):])
+
     def upload(self, path, key):
         subprocess.run(["curl", "-sf", "-X", "POST", f"{self.base}/v1/files/upload", "-F", f"file=@{path}",
                         "-F", f"file_path={key}"], check=True, capture_output=True)
@@ -155,11 +159,11 @@ class QuickStartTest(LiveServerCase):
         diarized = status["stages"]["stage_2"]["output"]
         self.assertEqual(diarized["speaker_count"], 2)
         subtitles = status["stages"]["stage_3"]["output"]
-        with open(subtitles["speaker_srt_path"], encoding="utf-8") as f:
+        with open(self.stored(subtitles["speaker_srt_path"]), encoding="utf-8") as f:
             labelled = f.read()
         self.assertIn("SPEAKER_00", labelled)
         self.assertIn("SPEAKER_01", labelled)
-        with open(subtitles["vtt_path"], encoding="utf-8") as f:
+        with open(self.stored(subtitles["vtt_path"]), encoding="utf-8") as f:
             self.assertIn("<v SPEAKER_0", f.read())
 
     def test_python_client_end_to_end(self):
@@ -197,7 +201,7 @@ class QuickStartTest(LiveServerCase):
         self.assertEqual([s["task_name"] for s in status["stages"].values()],
                          ["faster_whisper.transcribe_audio", "wservice.generate_subtitle_files"])
         srt = status["stages"]["stage_1"]["output"]["srt_path"]
-        with open(srt, encoding="utf-8") as f:
+        with open(self.stored(srt), encoding="utf-8") as f:
             self.assertIn("00:00:0", f.read())
 
 

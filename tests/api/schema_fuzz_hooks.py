@@ -48,6 +48,12 @@ STATE_DEPENDENT_REFUSALS = {
     ("POST /v1/tasks", "invalid_parameter", "is English-only"): "the models installed",
     ("POST /v1/workflows", "invalid_parameter", "does not know"): "the models installed",
     ("POST /v1/tasks", "invalid_parameter", "does not know"): "the models installed",
+    # A stage's required input must be given or come from an earlier stage of this request's own chain (which
+    # node produces what is the registry's, not the schema's).
+    ("POST /v1/workflows", "missing_input", ""): "the order of the chain",
+    # A workflow's subtitles are there once it has finished, in the formats its subtitle stage wrote.
+    ("GET /v1/workflows/{workflow_id}/subtitles", "workflow_not_finished", ""): "the workflow's progress",
+    ("GET /v1/workflows/{workflow_id}/subtitles", "subtitles_not_found", ""): "the workflow's chain",
     # The local store keeps objects as files: a key cannot run through an object that exists.
     ("POST /v1/files/upload", "invalid_path", "is an existing object"): "the objects stored",
 }

@@ -199,6 +199,57 @@ TEST_P(FileApiTest, HostileKeysAreRefusedAndTouchNothing) {
   EXPECT_TRUE(stored("%E2%80%A4%E2%80%A4/lookalike.txt"));
 }
 
+// Stage outputs are shown as /share/<key> (the quick-start's shared folder): the download route takes those
+// names, and a workflow's files are listed by prefix, each with a URL. Neither reaches outside the store.
+TEST_P(FileApiTest, SharedNamesAndListingsStayInsideTheStore) {
+  ASSERT_EQ(upload("a", "workflows/wf-list/stage_0/a.txt")->status, 200);
+  ASSERT_EQ(upload("bb", "workflows/wf-list/stage_1/b.txt")->status, 200);
+  ASSERT_EQ(upload("v", "workflows/wf-listing/other.txt")->status, 200);
+  auto got = client().Get("/v1/files/download//share/workflows/wf-list/stage_0/a.txt");
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->status, 200) << got->body;
+  EXPECT_EQ(got->body, "a");
+  const json listing = server_->get("/v1/files/list?prefix=/share/workflows/wf-list/");
+  EXPECT_EQ(listing["prefix"], "workflows/wf-list/");
+  ASSERT_EQ(listing["count"], 2) << listing.dump(2);
+  EXPECT_EQ(listing["files"][0]["file_path"], "workflows/wf-list/stage_0/a.txt");
+  EXPECT_EQ(listing["files"][0]["share_path"], "/share/workflows/wf-list/stage_0/a.txt");
+  EXPECT_EQ(listing["files"][1]["size"], 2);
+  for (const json& f : listing["files"]) {
+    const std::string url = f["download_url"];
+    // Presigned on S3 (to moto), the gateway's own route otherwise.
+    const std::string path = url.substr(url.find('/', url.find("//") + 2));
+    auto res = s3() ? httplib::Client(moto_->endpoint()).Get(path.c_str()) : client().Get(path.c_str());
+    ASSERT_TRUE(res) << url;
+    EXPECT_EQ(res->status, 200) << url;
+    EXPECT_EQ(res->body.size(), f["size"].get<size_t>()) << url;
+  }
+  // A string prefix, as in S3: wf-list also matches wf-listing; limit and truncated page it.
+  const json both = server_->get("/v1/files/list?prefix=workflows/wf-list&limit=2");
+  EXPECT_EQ(both["count"], 2);
+  EXPECT_EQ(both["truncated"], true);
+  EXPECT_EQ(server_->get("/v1/files/list?prefix=workflows/none/")["count"], 0);
+  for (const std::string bad : {"../", "/etc/", "a//b", "workflows/../videos", "/share/../x", "a\\b"}) {
+    EXPECT_EQ(server_->get("/v1/files/list?prefix=" + query_escape(bad), 400)["code"], "invalid_path") << bad;
+  }
+  EXPECT_EQ(server_->get("/v1/files/list?limit=0", 400)["code"], "invalid_request");
+  for (const std::string path :
+       {"/v1/files/download//share/../../etc/passwd", "/v1/files/download//share/%2e%2e/%2e%2e/etc/passwd",
+        "/v1/files/download//share/"}) {
+    auto res = client().Get(path.c_str());
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 400) << path << " " << res->body;
+  }
+  if (s3()) return;
+  // Links planted in the store are neither listed nor followed.
+  fs::create_directories(server_->bucket_dir() / "workflows" / "wf-list" / "stage_2");
+  fs::create_directory_symlink(server_->dir(),
+                               server_->bucket_dir() / "workflows" / "wf-list" / "stage_2" / "dir");
+  fs::create_symlink(server_->dir() / "serve.log",
+                     server_->bucket_dir() / "workflows" / "wf-list" / "log.txt");
+  EXPECT_EQ(server_->get("/v1/files/list?prefix=workflows/wf-list/")["count"], 2);
+}
+
 TEST_P(FileApiTest, SymlinkPlantedInTheStoreCannotLeadOutside) {
   if (s3()) GTEST_SKIP() << "an S3 store has no symlinks to plant";
   const fs::path secret = server_->dir() / "secret.txt";

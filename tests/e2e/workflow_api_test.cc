@@ -114,6 +114,26 @@ TEST_P(WorkflowApiTest, FullChainRunsEveryStageAndReportsThem) {
   EXPECT_LE(word_error_rate(read_text(synth_fixture("meeting.txt")), text).rate, 0.15) << text;
 }
 
+// What can be known before anything runs is refused at submit (issue 18, item 6), not after the expensive
+// stages: a subtitle stage with no transcription before it, and a subtitle format that does not exist.
+TEST_P(WorkflowApiTest, MistakesKnowableAtSubmitAreRefusedBeforeAnythingRuns) {
+  const std::string media = synth_fixture("meeting.mp4");
+  const json before = server_->get("/v1/workflows?limit=200");
+  const json missing = server_->post(
+      "/v1/workflows", workflow(media, {"ffmpeg.extract_audio", "wservice.generate_subtitle_files"}), 400);
+  EXPECT_EQ(missing["code"], "missing_input");
+  EXPECT_NE(missing["detail"].get<std::string>().find("needs segments_file"), std::string::npos) << missing;
+  EXPECT_NE(missing["detail"].get<std::string>().find("faster_whisper.transcribe_audio"), std::string::npos)
+      << missing;
+  json format = workflow(
+      media, {"ffmpeg.extract_audio", "faster_whisper.transcribe_audio", "wservice.generate_subtitle_files"});
+  format["wservice.generate_subtitle_files"] = {{"formats", {"srt", "docx"}}};
+  const json refused = server_->post("/v1/workflows", format, 400);
+  EXPECT_EQ(refused["code"], "invalid_parameter");
+  EXPECT_NE(refused["detail"].get<std::string>().find("\"docx\""), std::string::npos) << refused;
+  EXPECT_EQ(server_->get("/v1/workflows?limit=200")["count"], before["count"]) << "nothing was stored";
+}
+
 TEST_P(WorkflowApiTest, QuickStartChainWritesSubtitlesWithinTheLimits) {
   json body = workflow(
       synth_fixture("meeting.mp4"),
@@ -126,11 +146,12 @@ TEST_P(WorkflowApiTest, QuickStartChainWritesSubtitlesWithinTheLimits) {
   EXPECT_GE(out["cue_count"].get<int>(), 4);
   EXPECT_GE(out["compliance"]["share"].get<double>(), 0.99) << out["compliance"].dump(2);
   for (const char* format : {"srt", "vtt", "ass", "ttml", "txt", "json"}) {
-    EXPECT_TRUE(fs::exists(out["subtitle_files"][format].get<std::string>())) << format;
+    EXPECT_TRUE(fs::exists(server_->stored_file(out["subtitle_files"][format].get<std::string>()))) << format;
   }
   for (const char* format : {"srt", "vtt", "ass"}) {  // our validator, on what real speech produced
-    const auto v = subtitles::validate(read_text(out["subtitle_files"][format].get<std::string>()), format,
-                                       subtitles::Limits::for_language("en"));
+    const auto v =
+        subtitles::validate(read_text(server_->stored_file(out["subtitle_files"][format].get<std::string>())),
+                            format, subtitles::Limits::for_language("en"));
     EXPECT_TRUE(v.valid()) << format << ": " << v.errors.front();
     EXPECT_EQ(v.cues.size(), out["cue_count"].get<size_t>()) << format;
   }

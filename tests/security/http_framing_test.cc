@@ -65,11 +65,22 @@ TEST_F(HttpFramingTest, ChunkedSpelledWithACapitalIsStillRefusedOnJsonRoutes) {
   EXPECT_EQ(refusal(a, "length_required"), 411) << a;
 }
 
-TEST_F(HttpFramingTest, PostWithoutALengthIsRefusedAtOnceNotReadToTheEnd) {
+// Changed by issue 18 (item 7): a POST with neither a length nor chunking has no body (RFC 9112 6.3), as
+// `curl -X POST .../cancel` sends it; it was 411. Whatever follows its head is the next request, so a body
+// sent without a length is still never read to the end of the connection: it is answered at once, as a
+// request without a body, and the rest is refused as a malformed request.
+TEST_F(HttpFramingTest, PostWithoutALengthHasNoBodyAndIsAnsweredAtOnce) {
   RawConnection c(server_->port());
   c.send(post("/v1/tasks", "Content-Type: application/json\r\n", "{\"task_name\":"));  // and stays open
   const std::string a = c.read_answer(2);
-  EXPECT_EQ(refusal(a, "length_required"), 411) << a;
+  EXPECT_EQ(refusal(a, "invalid_json"), 400) << a;
+  const std::string cancel = ask(post("/v1/workflows/no-such-workflow/cancel", "", ""));
+  EXPECT_EQ(refusal(cancel, "workflow_not_found"), 404) << cancel;
+  // The connection stays usable: the next request on it is answered.
+  RawConnection kept(server_->port());
+  kept.send(post("/v1/workflows/no-such-workflow/cancel", "", "") + get_request("/"));
+  EXPECT_EQ(status_of(kept.read_answer(2)), 404);
+  EXPECT_EQ(status_of(kept.read_answer(2)), 200);
 }
 
 TEST_F(HttpFramingTest, CompressedBodiesAreRefusedNotInflated) {
@@ -135,6 +146,15 @@ TEST_F(HttpFramingTest, MethodsARouteDoesNotServeAre405WithAllow) {
   EXPECT_EQ(refusal(get, "method_not_allowed"), 405) << get;
   EXPECT_EQ(header_of(get, "Allow"), "POST");
   EXPECT_EQ(refusal(ask(get_request("/no/such/route")), "not_found"), 404);
+}
+
+TEST_F(HttpFramingTest, OptionsTellTheMethodsOfAPath) {
+  const std::string a = ask("OPTIONS /v1/workflows HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  EXPECT_EQ(status_of(a), 204) << a;
+  EXPECT_EQ(header_of(a, "Allow"), "POST, GET, HEAD, OPTIONS");
+  const std::string file = ask("OPTIONS /v1/files/download/videos/a.mp4 HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  EXPECT_EQ(header_of(file, "Allow"), "GET, HEAD, DELETE, OPTIONS") << file;
+  EXPECT_EQ(refusal(ask("OPTIONS /no/such/route HTTP/1.1\r\nHost: localhost\r\n\r\n"), "not_found"), 404);
 }
 
 TEST_F(HttpFramingTest, AnswersForbidSniffingAndFraming) {

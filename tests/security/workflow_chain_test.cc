@@ -30,10 +30,12 @@ class WorkflowChainSecurityTest : public ::testing::Test {
 };
 
 TEST_F(WorkflowChainSecurityTest, RetryWithAShorterChainIsRefusedAndChangesNothing) {
-  // The subtitle stage finds no segments file among the extracted audio's outputs: the workflow fails there.
-  const json body = {{"video_path", shared_fixture("jfk.wav")},
-                     {"workflow_config",
-                      {{"workflow_chain", {"ffmpeg.extract_audio", "wservice.generate_subtitle_files"}}}}};
+  // The subtitle stage is given audio for its segments file: the workflow fails there. (With none at all it
+  // would be refused at submit, missing_input.)
+  const json body = {
+      {"video_path", shared_fixture("jfk.wav")},
+      {"workflow_config", {{"workflow_chain", {"ffmpeg.extract_audio", "wservice.generate_subtitle_files"}}}},
+      {"wservice.generate_subtitle_files", {{"segments_file", shared_fixture("jfk.wav")}}}};
   const std::string id = server_->post("/v1/workflows", body, 202)["workflow_id"];
   const json failed = server_->wait_for_workflow(id);
   ASSERT_EQ(failed["status"], "failed") << failed.dump(2);

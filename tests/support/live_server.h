@@ -48,6 +48,10 @@ class LiveServer {
   }
   // The folder of the default bucket, where uploads and workflow outputs are stored.
   std::filesystem::path bucket_dir() const { return dir_ / "data" / "files" / "yivideo"; }
+  // The local file of an output named "/share/<key>" (the local store's object of that key).
+  std::filesystem::path stored_file(const std::string& share_name) const {
+    return bucket_dir() / share_name.substr(std::string("/share/").size());
+  }
 
   // One HTTP request; the JSON body of the answer. Checks that the answer came with `expected_status` and,
   // for errors, that it has the contract's {"detail", "code"} shape.

@@ -167,6 +167,48 @@ TEST(Planner, ChainsAreCappedAtMaxStages) {
             "chain_too_long 400");
 }
 
+// A node that needs an earlier stage's output (as the subtitle node needs a transcription's segments_file).
+NodeRegistry registry_with_subtitles() {
+  NodeRegistry r = registry();
+  NodeSpec subs;
+  subs.name = "subs.write";
+  subs.params = {{"segments_file", ParamType::kString, nullptr, true, false, ""}};
+  subs.outputs = {"srt_path"};
+  r.add(subs);
+  return r;
+}
+
+TEST(Planner, ARequiredInputThatNothingProvidesIsRefusedAtSubmit) {
+  const NodeRegistry r = registry_with_subtitles();
+  EXPECT_EQ(code_of([&] {
+              parse_workflow_request(body({"media.extract", "subs.write"}), r);
+            }),
+            "missing_input 400");
+  try {
+    parse_workflow_request(body({"media.extract", "subs.write"}), r);
+  } catch (const Error& e) {
+    EXPECT_NE(e.detail().find("stage_1 (subs.write) needs segments_file"), std::string::npos) << e.detail();
+    EXPECT_NE(e.detail().find("asr.transcribe"), std::string::npos) << "names the node that produces it";
+  }
+  // Provided by an earlier stage, or given in the request: accepted.
+  EXPECT_NO_THROW(parse_workflow_request(body({"media.extract", "asr.transcribe", "subs.write"}), r));
+  json given = body({"subs.write"});
+  given["subs.write"] = {{"segments_file", "/in/segments.json"}};
+  EXPECT_NO_THROW(parse_workflow_request(given, r));
+  json referenced = body({"asr.transcribe", "subs.write"});
+  referenced["subs.write"] = {{"segments_file", "${{ stages.asr.transcribe.output.segments_file }}"}};
+  EXPECT_NO_THROW(parse_workflow_request(referenced, r));
+}
+
+TEST(Planner, MissingInputsOfStagesThatDoNotRunAgainAreNotChecked) {
+  const NodeRegistry r = registry_with_subtitles();
+  WorkflowSpec spec;
+  spec.chain = {"subs.write", "media.extract"};
+  spec.globals = {{"video_path", "/in/a.mp4"}};
+  EXPECT_EQ(code_of([&] { check_stages(spec, r); }), "missing_input 400");
+  EXPECT_NO_THROW(check_stages(spec, r, 1));  // stage_0 completed before: its inputs were there
+}
+
 TEST(StageInputs, OwnParametersThenGlobalsThenEarlierOutputs) {
   const NodeRegistry r = registry();
   const NodeSpec& asr = r.get("asr.transcribe");

@@ -77,14 +77,15 @@ json run(const engine::NodeRun& r) {
   return out;
 }
 
-void check_formats(const json& formats) {
+// A rule of cross_check, so that an unknown format is refused at submit, not after the stages before it ran.
+std::vector<std::string> check_formats(const json& params) {
   const auto& known = supported_formats();
-  for (const auto& f : formats) {
-    if (!f.is_string() || std::find(known.begin(), known.end(), f.get<std::string>()) == known.end()) {
-      throw Error("invalid_parameter",
-                  "formats: " + f.dump() + " is not one of srt, vtt, ass, ttml, txt, json");
-    }
+  std::vector<std::string> problems;
+  for (const auto& f : params.value("formats", json::array())) {
+    if (!f.is_string() || std::find(known.begin(), known.end(), f.get<std::string>()) == known.end())
+      problems.push_back("formats: " + f.dump() + " is not one of srt, vtt, ass, ttml, txt, json");
   }
+  return problems;
 }
 
 }  // namespace
@@ -98,7 +99,8 @@ engine::NodeSpec subtitle_node() {
        "Segments file of faster_whisper.transcribe_audio"},
       {"diarization_file", ParamType::kString, nullptr, false, false, "Speaker turns, for speaker labels"},
       {"formats", ParamType::kArray, json::array({"srt", "vtt", "ass", "json"}), false, false,
-       "Any of srt, vtt, ass, ttml, txt, json"},
+       "Any of srt, vtt, ass, ttml, txt, json", nullptr, nullptr, nullptr, "",
+       json{{"type", "string"}, {"enum", supported_formats()}}},
       {"language", ParamType::kString, "auto", false, true,
        "Language of the text (auto: the transcription's)"},
       {"enable_optimization", ParamType::kBoolean, true, false, true,
@@ -113,11 +115,9 @@ engine::NodeSpec subtitle_node() {
   };
   n.outputs = {"subtitle_files", "srt_path",  "vtt_path",         "ass_path",  "ttml_path",
                "txt_path",       "json_path", "speaker_srt_path", "cue_count", "compliance"};
+  n.cross_check = check_formats;
   n.time_limit_seconds = 600;
-  n.run = [](const engine::NodeRun& r) {
-    check_formats(r.params["formats"]);
-    return run(r);
-  };
+  n.run = run;
   return n;
 }
 
