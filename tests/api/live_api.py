@@ -1,6 +1,10 @@
-"""What the black-box API tests share: a free loopback port, and waiting for a server to answer."""
+"""What the black-box API tests share: a free loopback port, waiting for a server to answer, and a server of
+their own."""
 
+import os
+import shutil
 import socket
+import subprocess
 import time
 import urllib.request
 
@@ -19,3 +23,23 @@ def wait_until_up(url):
         except OSError:
             time.sleep(0.05)
     raise AssertionError(f"{url} did not come up")
+
+
+class Served:
+    """`yivideo serve` with one worker on a free port, its state and data in `folder` (removed by stop())."""
+
+    def __init__(self, binary, folder, env):
+        self.folder = folder
+        self.base = f"http://localhost:{free_port()}"
+        self.log = open(os.path.join(folder, "serve.log"), "w")
+        self.process = subprocess.Popen(
+            [binary, "serve", "--port", self.base.rsplit(":", 1)[1], "--db", os.path.join(folder, "state.db"),
+             "--workers", "1"],
+            env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        wait_until_up(self.base + "/")
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=30)
+        self.log.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
