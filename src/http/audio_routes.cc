@@ -148,16 +148,25 @@ class TaskFolder {
   std::string folder_;
 };
 
+// A local copy of an object, removed with it.
+struct ScratchCopy {
+  fs::path path;
+  ~ScratchCopy() {
+    std::error_code ec;
+    if (!path.empty()) fs::remove(path, ec);
+  }
+};
+
 // Refuses media longer than `max_seconds`, counted by decoding `key`'s audio (no further than the limit).
 // Errors name the file as the client did (`filename`), never by the server's path for it.
 void check_duration(const storage::BlobStore& store, const std::string& key, const std::string& filename,
                     double max_seconds) {
+  ScratchCopy copy;
   std::optional<fs::path> file = store.local_file(storage::kDefaultBucket, key);
-  fs::path copy;
   if (!file) {  // a remote store: measure a local copy
-    copy = fs::temp_directory_path() / ("yivideo-audio-" + uuid4());
-    store.get_file(storage::kDefaultBucket, key, copy);
-    file = copy;
+    copy.path = fs::temp_directory_path() / ("yivideo-audio-" + uuid4());
+    store.get_file(storage::kDefaultBucket, key, copy.path);
+    file = copy.path;
   }
   constexpr int kRate = 16000;
   const auto limit = uint64_t(max_seconds * kRate);
@@ -168,17 +177,14 @@ void check_duration(const storage::BlobStore& store, const std::string& key, con
       return frames <= limit;
     });
   } catch (const Error& e) {
-    if (!copy.empty()) fs::remove(copy);
     throw Error(e.code(), storage::as_given(e.detail(), {{file->string(), filename}}), e.http_status());
   }
-  if (!copy.empty()) fs::remove(copy);
   if (frames > limit)
-    throw Error(
-        "audio_too_long",
-        filename + " is longer than the " + std::to_string(int64_t(max_seconds)) +
-            " s this synchronous route transcribes (YIVIDEO_AUDIO_SYNC_MAX_SECONDS); upload it and submit "
-            "a workflow (POST /v1/workflows) instead",
-        413);
+    throw Error("audio_too_long",
+                filename + " is longer than the " + std::to_string(int64_t(max_seconds)) +
+                    " s this synchronous route transcribes (YIVIDEO_AUDIO_SYNC_MAX_SECONDS); upload it and "
+                    "submit a workflow (POST /v1/workflows) instead",
+                413);
 }
 
 // The output of task `id` once it has ended; after `limit` the task is cancelled. Throws yv::Error
@@ -206,7 +212,7 @@ json wait_for(engine::TaskService& tasks, const std::string& id, std::chrono::se
         continue;  // it ended meanwhile: the next look says how
       }
       throw Error("task_timeout",
-                  "the transcription did not end within " + std::to_string(limit.count()) +
+                  "the transcription (task " + id + ") did not end within " + std::to_string(limit.count()) +
                       " s (the node's time limit): is a worker serving its queue?",
                   504);
     }

@@ -26,15 +26,15 @@ def wait_until_up(url):
 
 
 class Served:
-    """`yivideo serve` with one worker on a free port, its state and data in `folder` (removed by stop())."""
+    """`yivideo serve` with `workers` workers on a free port, its state and data in `folder` (removed by stop())."""
 
-    def __init__(self, binary, folder, env):
+    def __init__(self, binary, folder, env, workers=1):
         self.folder = folder
         self.base = f"http://localhost:{free_port()}"
         self.log = open(os.path.join(folder, "serve.log"), "w")
         self.process = subprocess.Popen(
             [binary, "serve", "--port", self.base.rsplit(":", 1)[1], "--db", os.path.join(folder, "state.db"),
-             "--workers", "1"],
+             "--workers", str(workers)],
             env=env, stdout=self.log, stderr=subprocess.STDOUT)
         wait_until_up(self.base + "/")
 

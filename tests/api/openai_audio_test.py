@@ -5,22 +5,25 @@ pointed at the server with base_url, as a user of any OpenAI-based tool would. T
 inaugural line and an AISHELL-1 Mandarin sentence from ../shared/fixtures, scored against their reference texts
 (WER, CER: bench/speech.py's scorer).
 
-Environment (set by CTest and scripts/test): YIVIDEO_BIN, YIVIDEO_SHARED_FIXTURES; run with the interpreter of
-YIVIDEO_OPENAI_PYTHON.
+Environment (set by CTest and scripts/test): YIVIDEO_BIN, YIVIDEO_SHARED_FIXTURES, YIVIDEO_MOTO_PYTHON (the S3
+server); run with the interpreter of YIVIDEO_OPENAI_PYTHON.
 """
 
 import io
+import json
 import math
 import os
 import re
+import subprocess
 import sys
 import tempfile
 import unittest
+import urllib.request
 import wave
 
 import openai
 
-from live_api import Served
+from live_api import Served, free_port, wait_until_up
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "bench"))
 from speech import cer, wer  # noqa: E402  (the benchmarks' scorer)
@@ -58,16 +61,23 @@ def repeated(path, times):
     return out.getvalue()
 
 
-class OpenAIAudioTest(unittest.TestCase):
+class AudioServerCase(unittest.TestCase):
+    """A server for the class (backend_env() adds settings) and OpenAI's client pointed at it."""
+
+    WORKERS = 1
+
+    @classmethod
+    def backend_env(cls):
+        return {}
+
     @classmethod
     def setUpClass(cls):
         folder = tempfile.mkdtemp(prefix="yivideo-openai-")
         cls.data = os.path.join(folder, "data")
-        env = dict(os.environ, YIVIDEO_DATA_DIR=cls.data, TMPDIR=folder,
-                   YIVIDEO_AUDIO_SYNC_MAX_SECONDS=str(MAX_SECONDS))
-        for name in ("YIVIDEO_STORAGE", "YIVIDEO_MODEL"):
-            env.pop(name, None)
-        cls.server = Served(BIN, folder, env)
+        env = {name: value for name, value in os.environ.items() if name not in ("YIVIDEO_MODEL", "YIVIDEO_STORAGE")}
+        env.update(YIVIDEO_DATA_DIR=cls.data, TMPDIR=folder, YIVIDEO_AUDIO_SYNC_MAX_SECONDS=str(MAX_SECONDS),
+                   **cls.backend_env())
+        cls.server = Served(BIN, folder, env, cls.WORKERS)
         # No retries: a failure shows as it happened, not as the third attempt's.
         cls.client = openai.OpenAI(base_url=cls.server.base + "/v1", api_key="unused", max_retries=0)
 
@@ -86,8 +96,21 @@ class OpenAIAudioTest(unittest.TestCase):
         self.assertEqual(refused.exception.code, code)
         # The client's own message carries ours: what a user of an OpenAI-based tool reads.
         self.assertIn(phrase, str(refused.exception))
-        self.assertEqual(refused.exception.response.json()["code"], code)  # and our shape is there too
+        body = refused.exception.response.json()
+        self.assertEqual(body["code"], code)  # and our shape is there too
+        return body["detail"]
 
+    def write(self, name, content):
+        path = os.path.join(self.server.folder, name)
+        with open(path, "wb") as f:
+            f.write(content)
+        return path
+
+    def not_media(self):
+        return self.write("notes.wav", b"these are not the samples you are looking for\n" * 20)
+
+
+class OpenAIAudioTest(AudioServerCase):
     def test_json_is_the_text(self):
         answer = self.transcribe(model="whisper-1", language="en", response_format="json")
         self.assertLessEqual(wer(JFK_TEXT, answer.text), 0.05, answer.text)
@@ -170,16 +193,11 @@ class OpenAIAudioTest(unittest.TestCase):
         self.assertIn("base", ids)
 
     def test_longer_media_are_sent_to_workflows(self):
-        long_file = os.path.join(self.server.folder, "jfk-x7.wav")
-        with open(long_file, "wb") as f:
-            f.write(repeated(JFK, 7))  # 77 s
+        long_file = self.write("jfk-x7.wav", repeated(JFK, 7))  # 77 s
         self.assert_refused(413, "audio_too_long", "POST /v1/workflows", path=long_file, model="tiny.en")
 
     def test_a_file_that_is_not_media(self):
-        not_media = os.path.join(self.server.folder, "notes.wav")
-        with open(not_media, "w") as f:
-            f.write("these are not the samples you are looking for\n" * 20)
-        self.assert_refused(400, "invalid_media", "notes.wav", path=not_media, model="tiny.en")
+        self.assert_refused(400, "invalid_media", "notes.wav", path=self.not_media(), model="tiny.en")
 
     def test_a_model_that_is_not_installed(self):
         self.assert_refused(400, "model_not_installed", "large-v3", model="large-v3")
@@ -189,6 +207,52 @@ class OpenAIAudioTest(unittest.TestCase):
 
     def test_nothing_is_left_in_the_store(self):
         self.transcribe(model="tiny.en", response_format="text")
+        tasks = os.path.join(self.data, "files", "yivideo", "tasks")
+        self.assertEqual(os.listdir(tasks) if os.path.isdir(tasks) else [], [])
+
+
+class OpenAIAudioOnS3Test(AudioServerCase):
+    """The same route with the server's objects in an S3 store (a moto server started here): the gateway
+    measures a copy of the upload, the worker fetches it and publishes the segments file, the gateway reads it."""
+
+    @classmethod
+    def backend_env(cls):
+        port = free_port()
+        cls.moto = subprocess.Popen([os.environ["YIVIDEO_MOTO_PYTHON"], "-m", "moto.server", "-H", "127.0.0.1",
+                                     "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_until_up(f"http://127.0.0.1:{port}/moto-api/")
+        return {"YIVIDEO_STORAGE": "s3", "YIVIDEO_S3_ENDPOINT": f"http://127.0.0.1:{port}",
+                "YIVIDEO_S3_ACCESS_KEY": "openai", "YIVIDEO_S3_SECRET_KEY": "openai"}
+
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        cls.moto.terminate()
+        cls.moto.wait(timeout=30)
+
+    def test_verbose_json_with_words(self):
+        answer = self.transcribe(model="tiny.en", response_format="verbose_json", timestamp_granularities=["word"])
+        self.assertLessEqual(wer(JFK_TEXT, answer.text), 0.05, answer.text)
+        self.assertLessEqual(wer(JFK_TEXT, " ".join(w.word for w in answer.words)), 0.05)
+
+    def test_a_file_that_is_not_media(self):
+        self.assert_refused(400, "invalid_media", "notes.wav", path=self.not_media(), model="tiny.en")
+
+
+class NoWorkerTest(AudioServerCase):
+    """A server with no worker: the request gives up after the node's time limit (1 s here) and cancels its task."""
+
+    WORKERS = 0
+
+    @classmethod
+    def backend_env(cls):
+        return {"YIVIDEO_NODE_TIMEOUTS": "faster_whisper.transcribe_audio=1"}
+
+    def test_the_wait_ends_at_the_time_limit(self):
+        detail = self.assert_refused(504, "task_timeout", "is a worker serving its queue?", model="tiny.en")
+        task = re.search(r"task (audio-[0-9a-f-]+)", detail).group(1)
+        with urllib.request.urlopen(f"{self.server.base}/v1/tasks/{task}/status") as r:
+            self.assertEqual(json.load(r)["status"], "cancelled")
         tasks = os.path.join(self.data, "files", "yivideo", "tasks")
         self.assertEqual(os.listdir(tasks) if os.path.isdir(tasks) else [], [])
 
