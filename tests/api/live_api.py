@@ -43,3 +43,13 @@ class Served:
         self.process.wait(timeout=30)
         self.log.close()
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def start_moto():
+    """moto's S3 server (YIVIDEO_MOTO_PYTHON) on a free port: (its process, the store settings naming it)."""
+    port = free_port()
+    moto = subprocess.Popen([os.environ["YIVIDEO_MOTO_PYTHON"], "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_until_up(f"http://127.0.0.1:{port}/moto-api/")
+    return moto, {"YIVIDEO_STORAGE": "s3", "YIVIDEO_S3_ENDPOINT": f"http://127.0.0.1:{port}",
+                  "YIVIDEO_S3_ACCESS_KEY": "yivideo", "YIVIDEO_S3_SECRET_KEY": "yivideo"}

@@ -14,7 +14,6 @@ import json
 import math
 import os
 import re
-import subprocess
 import sys
 import tempfile
 import unittest
@@ -23,7 +22,7 @@ import wave
 
 import openai
 
-from live_api import Served, free_port, wait_until_up
+from live_api import Served, start_moto
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "bench"))
 from speech import cer, wer  # noqa: E402  (the benchmarks' scorer)
@@ -217,12 +216,8 @@ class OpenAIAudioOnS3Test(AudioServerCase):
 
     @classmethod
     def backend_env(cls):
-        port = free_port()
-        cls.moto = subprocess.Popen([os.environ["YIVIDEO_MOTO_PYTHON"], "-m", "moto.server", "-H", "127.0.0.1",
-                                     "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_until_up(f"http://127.0.0.1:{port}/moto-api/")
-        return {"YIVIDEO_STORAGE": "s3", "YIVIDEO_S3_ENDPOINT": f"http://127.0.0.1:{port}",
-                "YIVIDEO_S3_ACCESS_KEY": "openai", "YIVIDEO_S3_SECRET_KEY": "openai"}
+        cls.moto, settings = start_moto()
+        return settings
 
     @classmethod
     def tearDownClass(cls):
