@@ -243,6 +243,7 @@ void transcribe(const Context& c, bool translation, const httplib::Request& req,
   MultipartForm form = read_multipart_form(c.store, c.settings.upload_limit, req, reader);
   AudioRequest request = parse_fields(form, translation);
   const std::string task_id = "audio-" + uuid4();
+  res.set_header("X-YiVideo-Task-Id", task_id);  // for GET /v1/tasks/<id>/status and the logs
   const std::string folder = "tasks/" + task_id;
   const std::string key = folder + "/input" + extension_of(form.filename);
   form.file.commit(storage::kDefaultBucket, key);

@@ -6,10 +6,11 @@
 // route stores the file as tasks/<id>/input.<ext>, submits faster_whisper.transcribe_audio as a single task
 // with that id (id "audio-<uuid>": the same queue, workers, leases and time limits as every task, and visible
 // at GET /v1/tasks/<id>/status while it runs), waits for it to end, answers in the requested format and
-// removes tasks/<id>/ (the input and the outputs). The handler holds a transfer thread while it waits, so one
-// client address has at most YIVIDEO_MAX_TRANSFERS_PER_CLIENT transcriptions (and uploads) at once. If the
-// task has not ended within the node's time limit (counted from the submit; a queue with no worker never
-// ends), it is cancelled and the answer is 504 task_timeout.
+// removes tasks/<id>/ (the input and the outputs); the answer names the task in X-YiVideo-Task-Id. A client
+// that hangs up does not stop the task: it runs to its end, and its folder is removed then. The handler holds
+// a transfer thread while it waits, so one client address has at most YIVIDEO_MAX_TRANSFERS_PER_CLIENT
+// transcriptions (and uploads) at once. If the task has not ended within the node's time limit (counted from
+// the submit; a queue with no worker never ends), it is cancelled and the answer is 504 task_timeout.
 //
 // Only short media take this path: the audio's decoded length is measured at the gateway, decoding no further
 // than the limit, and media longer than YIVIDEO_AUDIO_SYNC_MAX_SECONDS (default 600) are refused with 413

@@ -204,6 +204,17 @@ class OpenAIAudioTest(AudioServerCase):
     def test_an_unknown_format(self):
         self.assert_refused(400, "invalid_parameter", "response_format", model="tiny.en", response_format="docx")
 
+    def test_the_work_is_a_task_of_the_queue(self):
+        with open(JFK, "rb") as f:
+            raw = self.client.audio.transcriptions.with_raw_response.create(file=f, model="tiny.en")
+        task = raw.headers["X-YiVideo-Task-Id"]
+        self.assertLessEqual(wer(JFK_TEXT, raw.parse().text), 0.05)
+        with urllib.request.urlopen(f"{self.server.base}/v1/tasks/{task}/status") as r:
+            status = json.load(r)
+        self.assertEqual(status["task_name"], "faster_whisper.transcribe_audio")
+        self.assertEqual(status["status"], "completed")
+        self.assertEqual(status["result"]["output"]["model"], "tiny.en")
+
     def test_nothing_is_left_in_the_store(self):
         self.transcribe(model="tiny.en", response_format="text")
         tasks = os.path.join(self.data, "files", "yivideo", "tasks")
