@@ -463,8 +463,8 @@ json path_param_schema(const std::string& name) {
 
 // A documented response: a description, or {"description", "schema" (a component name or a JSON schema of
 // an application/json body), "content_type" (other media types, one or a list; the body is a string)}, or
-// both when a request chooses the answer's type (OpenAI's response_format). Error
-// statuses described by a string alone have the {detail, code} body.
+// both when a request chooses the answer's type (OpenAI's response_format). Error statuses described by a
+// string alone have the {detail, code} body.
 json response(const std::string& status, const json& doc) {
   if (doc.is_string()) {
     if (status.starts_with("4") || status.starts_with("5")) {
