@@ -377,6 +377,14 @@ yv_ensure_schemathesis() {
   export YIVIDEO_SCHEMATHESIS_PYTHON
 }
 
+# A virtual environment with OpenAI's official Python client, for the OpenAI-compatible audio API's test
+# (third_party/openai-requirements.txt, every wheel hash-checked); exports YIVIDEO_OPENAI_PYTHON, its interpreter.
+yv_ensure_openai() {
+  YIVIDEO_OPENAI_PYTHON=$(yv_ensure_venv openai "$YV_ROOT/third_party/openai-requirements.txt" \
+    "the openai client (tests of the OpenAI-compatible audio API)")
+  export YIVIDEO_OPENAI_PYTHON
+}
+
 # The real two-speaker call inside the pinned pyannote-audio wheel (sample.wav, sample.rttm), extracted once to
 # $YV_CACHE/data/pyannote-sample-<wheel hash>; exports YIVIDEO_PYANNOTE_SAMPLE, that folder, for the diarization
 # tests.

@@ -24,6 +24,7 @@
 #include "engine/worker_pool.h"
 #include "engine/workflow_service.h"
 #include "http/api_server.h"
+#include "http/audio_routes.h"
 #include "http/file_routes.h"
 #include "http/model_routes.h"
 #include "http/monitoring_routes.h"
@@ -74,6 +75,7 @@ int serve(const ServeOptions& o) {
     http::add_file_routes(routes, *store);
     http::add_monitoring_routes(routes, metrics, monitor);
     http::add_model_routes(routes);
+    http::add_audio_routes(routes, tasks, *store, nodes);
     http::add_docs_routes(routes, nodes);  // last: it documents every route
   });
   server.bind();

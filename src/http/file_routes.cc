@@ -4,13 +4,12 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <map>
-#include <optional>
 #include <regex>
 
 #include "core/error.h"
 #include "core/ids.h"
 #include "http/json_io.h"
+#include "http/multipart_form.h"
 #include "http/object_download.h"
 #include "http/public_url.h"
 #include "http/query_params.h"
@@ -22,8 +21,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr size_t kMaxFieldBytes = 4096;
-
 std::string bucket_of(const httplib::Request& req) {
   const std::string bucket =
       req.has_param("bucket") ? req.get_param_value("bucket") : storage::kDefaultBucket;
@@ -33,64 +30,16 @@ std::string bucket_of(const httplib::Request& req) {
 
 void upload(const storage::BlobStore& store, uint64_t limit, const httplib::Request& req,
             httplib::Response& res, const httplib::ContentReader& reader) {
-  if (!req.is_multipart_form_data()) {
-    throw Error("invalid_request", "send multipart/form-data with a 'file' part (curl -F file=@...)", 400);
-  }
-  // The body's length bounds the file's: a body that cannot fit above the disk's reserve is refused unread.
-  const uint64_t announced = req.has_header("Content-Length")
-                                 ? std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr, 10)
-                                 : 0;
-  storage::BlobStore::Upload upload = store.begin_upload(std::min(announced, limit));
-  std::map<std::string, std::string> fields;
-  std::string part, filename, refused;
-  std::optional<Error> failed;  // of the spool file: the disk is full, or fell under its reserve
-  int files = 0;
-  // httplib's reader is not exception-safe: callbacks record what went wrong and stop the read.
-  const bool complete = reader(
-      [&](const httplib::MultipartFormData& header) {
-        part = header.name;
-        if (part == "file" && ++files == 1) filename = header.filename;
-        if (files > 1) refused = "send exactly one 'file' part";
-        return refused.empty();
-      },
-      [&](const char* data, size_t n) {
-        if (part == "file") {
-          if (upload.size() + n > limit) {
-            refused = "too_large";
-            return false;
-          }
-          try {
-            upload.write(data, n);
-          } catch (const Error& e) {
-            failed = e;
-            return false;
-          }
-        } else if (fields[part].size() + n <= kMaxFieldBytes) {
-          fields[part].append(data, n);
-        } else {
-          refused = "form field '" + part + "' is too long";
-          return false;
-        }
-        return true;
-      });
-  if (failed) throw *failed;  // the spool file goes with `upload`
-  if (refused == "too_large") {
-    throw Error("payload_too_large",
-                "the file is larger than the limit of " + std::to_string(limit) + " bytes", 413);
-  }
-  if (!refused.empty()) throw Error("invalid_request", refused, 400);
-  // A body cut short (the client went away) is never committed: the temporary file goes with `upload`.
-  if (!complete) throw Error("incomplete_upload", "the upload ended before the whole body arrived", 400);
-  if (files == 0) throw Error("invalid_request", "the 'file' part is missing", 400);
+  MultipartForm form = read_multipart_form(store, limit, req, reader);
   const auto value = [&](const std::string& name, const std::string& fallback) {
-    if (fields.contains(name)) return fields[name];
+    if (const auto given = form.field(name)) return *given;
     return req.has_param(name) ? req.get_param_value(name) : fallback;
   };
   const std::string bucket = value("bucket", storage::kDefaultBucket);
-  const std::string key = value("file_path", filename);
+  const std::string key = value("file_path", form.filename);
   storage::check_bucket(bucket);
   storage::check_key(key);
-  const storage::ObjectInfo info = upload.commit(bucket, key);
+  const storage::ObjectInfo info = form.file.commit(bucket, key);
   send_json(
       res, 200,
       {{"file_path", key},

@@ -13,11 +13,15 @@ void send_json(httplib::Response& res, int status, const nlohmann::json& body) {
   res.set_content(json_text(body), "application/json");
 }
 
+nlohmann::json error_body(const httplib::Request& req, const std::string& code, const std::string& detail) {
+  const bool chinese = prefers_chinese(req.get_header_value("Accept-Language"));
+  return {{"detail", chinese ? chinese_detail(code, detail) : detail}, {"code", code}};
+}
+
 void send_error(const httplib::Request& req, httplib::Response& res, int status, const std::string& code,
                 const std::string& detail) {
   if (status == 429) res.set_header("Retry-After", kRetryAfterSeconds);
-  const bool chinese = prefers_chinese(req.get_header_value("Accept-Language"));
-  send_json(res, status, {{"detail", chinese ? chinese_detail(code, detail) : detail}, {"code", code}});
+  send_json(res, status, error_body(req, code, detail));
 }
 
 nlohmann::json parse_body(const httplib::Request& req) {

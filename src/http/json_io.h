@@ -16,6 +16,9 @@ void send_json(httplib::Response& res, int status, const nlohmann::json& body);
 // transfers from one client) clear as work is done and transfers end, seconds rather than minutes.
 inline constexpr const char* kRetryAfterSeconds = "5";
 
+// {"detail", "code"}, the detail in Chinese when the request's Accept-Language asks for it (see localize.h).
+nlohmann::json error_body(const httplib::Request& req, const std::string& code, const std::string& detail);
+
 // The error body, in Chinese when the request's Accept-Language asks for it (see localize.h); a 429 carries
 // Retry-After.
 void send_error(const httplib::Request& req, httplib::Response& res, int status, const std::string& code,

@@ -14,6 +14,7 @@ bool prefers_chinese(const std::string& accept_language) {
 
 std::string chinese_detail(const std::string& code, const std::string& detail) {
   static const std::map<std::string, std::string> kSummaries = {
+      {"audio_too_long", "音频时长超过同步接口的上限"},
       {"bad_request", "请求无效"},
       {"bind_failed", "无法监听该地址"},
       {"cancelled", "已取消"},

@@ -256,7 +256,7 @@ json response_schemas() {
       shape({"nodes", "workflows", "queues"}, {{"nodes", object}, {"workflows", object}, {"queues", object}});
   const json bool_type = {{"type", "boolean"}};
   s["ModelList"] = shape(
-      {"models", "count"},
+      {"models", "count", "object", "data"},
       {{"models",
         {{"type", "array"},
          {"items",
@@ -275,7 +275,15 @@ json response_schemas() {
                {"sha256", nullable(text)},
                {"error",
                 nullable({{"type", "string"}, {"description", "Why an installed file is unusable"}})}})}}},
-       {"count", integer}});
+       {"count", integer},
+       {"object", {{"type", "string"}, {"enum", {"list"}}}},
+       {"data",
+        {{"type", "array"},
+         {"description",
+          "OpenAI's model list: the usable installed models, and whisper-1 (the default model) while that is "
+          "installed"},
+         {"items", shape({"id", "object", "created", "owned_by"},
+                         {{"id", text}, {"object", text}, {"created", integer}, {"owned_by", text}})}}}});
   s["OpenApi"] =
       shape({"openapi", "info", "paths"}, {{"openapi", text}, {"info", object}, {"paths", object}});
   return s;
@@ -483,8 +491,9 @@ json path_param_schema(const std::string& name) {
 }
 
 // A documented response: a description, or {"description", "schema" (a component name or a JSON schema of
-// an application/json body), "content_type" (other media types, one or a list; the body is a string)}. Error
-// statuses described by a string alone have the {detail, code} body.
+// an application/json body), "content_type" (other media types, one or a list; the body is a string)}, or
+// both when a request chooses the answer's type (OpenAI's response_format). Error statuses described by a
+// string alone have the {detail, code} body.
 json response(const std::string& status, const json& doc) {
   if (doc.is_string()) {
     if (status.starts_with("4") || status.starts_with("5")) {
@@ -498,7 +507,8 @@ json response(const std::string& status, const json& doc) {
     for (const auto& type : types.is_array() ? types : json::array({types})) {
       out["content"][type.get<std::string>()]["schema"] = {{"type", "string"}};
     }
-  } else if (doc.contains("schema")) {
+  }
+  if (doc.contains("schema")) {
     const json& schema = doc["schema"];
     out["content"]["application/json"]["schema"] = schema.is_string() ? schema_ref(schema) : schema;
   }

@@ -54,6 +54,16 @@ STATE_DEPENDENT_REFUSALS = {
     # A workflow's subtitles are there once it has finished, in the formats its subtitle stage wrote.
     ("GET /v1/workflows/{workflow_id}/subtitles", "workflow_not_finished", ""): "the workflow's progress",
     ("GET /v1/workflows/{workflow_id}/subtitles", "subtitles_not_found", ""): "the workflow's chain",
+    ("POST /v1/audio/transcriptions", "model_not_installed", ""): "the models installed",
+    ("POST /v1/audio/translations", "model_not_installed", ""): "the models installed",
+    ("POST /v1/audio/transcriptions", "invalid_parameter", "is English-only"): "the models installed",
+    ("POST /v1/audio/translations", "invalid_parameter", "English-only"): "the models installed",
+    ("POST /v1/audio/transcriptions", "invalid_parameter", "does not know"): "the models installed",
+    # Whether bytes are media with an audio track is known by decoding them, not from a schema.
+    ("POST /v1/audio/transcriptions", "invalid_media", ""): "the file's content",
+    ("POST /v1/audio/translations", "invalid_media", ""): "the file's content",
+    ("POST /v1/audio/transcriptions", "no_audio_stream", ""): "the file's content",
+    ("POST /v1/audio/translations", "no_audio_stream", ""): "the file's content",
     # The local store keeps objects as files: a key cannot run through an object that exists.
     ("POST /v1/files/upload", "invalid_path", "is an existing object"): "the objects stored",
 }
@@ -62,7 +72,12 @@ STATE_DEPENDENT_REFUSALS = {
 # which may well be valid ("null" is a valid bucket name), so a type "violation" of one proves nothing. They
 # may also be sent as query parameters (the quick-start uses -F, others the query) and the form wins: a query
 # value shadowed by a form field is never read, so its being invalid proves nothing either.
-FORM_FIELDS = {"POST /v1/files/upload": ("file_path", "bucket")}
+FORM_FIELDS = {
+    "POST /v1/files/upload": ("file_path", "bucket"),
+    "POST /v1/audio/transcriptions": ("model", "language", "prompt", "response_format", "temperature",
+                                      "timestamp_granularities[]"),
+    "POST /v1/audio/translations": ("model", "prompt", "response_format", "temperature"),
+}
 
 
 def _explained(operation, response):

@@ -230,6 +230,21 @@ TEST_F(ModelApiTest, ListsEveryModelWithWhatItsFileSays) {
   EXPECT_EQ(damaged["error"].get<std::string>().find(dir_.string()), std::string::npos) << damaged;
 }
 
+// OpenAI's clients read `data`: the usable models only, and whisper-1 standing for the default (base here).
+TEST_F(ModelApiTest, OpenAIShapeListsTheUsableModelsAndWhisper1) {
+  const json list = server_->get("/v1/models");
+  EXPECT_EQ(list["object"], "list");
+  std::vector<std::string> ids;
+  for (const auto& m : list["data"]) {
+    ids.push_back(m["id"]);
+    EXPECT_EQ(m["object"], "model");
+    EXPECT_EQ(m["owned_by"], "yivideo");
+    EXPECT_GT(m["created"].get<int64_t>(), 0) << m;
+  }
+  EXPECT_EQ(ids, (std::vector<std::string>{"whisper-1", "base", "tiny.en"}));
+  EXPECT_EQ(list["data"][0]["yivideo_model"], "tiny.en for language=en, else base");
+}
+
 TEST_F(ModelApiTest, TaskNamingAModelThatIsNotInstalledIsRefusedWithTheWayToInstallIt) {
   const std::string detail = refused(
       "/v1/tasks", task("large-1", {{"video_path", shared_fixture("jfk.wav")}, {"model", "large-v3"}}),

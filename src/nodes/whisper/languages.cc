@@ -20,4 +20,8 @@ bool is_language_code(std::string_view code) {
   return std::find(codes.begin(), codes.end(), code) != codes.end();
 }
 
+std::string language_name(const std::string& code) {
+  return is_language_code(code) ? whisper_lang_str_full(whisper_lang_id(code.c_str())) : code;
+}
+
 }  // namespace yv::whisper

@@ -14,4 +14,8 @@ const std::vector<std::string>& language_codes();
 // Whether `code` is one of language_codes(). Whisper's full names ("english") are not codes.
 bool is_language_code(std::string_view code);
 
+// Whisper's full name of the language `code` names ("en" -> "english"), as OpenAI's API reports a language;
+// `code` itself when it is not one of language_codes().
+std::string language_name(const std::string& code);
+
 }  // namespace yv::whisper
