@@ -47,8 +47,8 @@ std::string first_bytes(const storage::BlobStore& store, const std::string& buck
   return head;
 }
 
-void upload(const storage::BlobStore& store, uint64_t limit, const httplib::Request& req,
-            httplib::Response& res, const httplib::ContentReader& reader) {
+void upload(const Router& router, const storage::BlobStore& store, uint64_t limit,
+            const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
   if (!req.is_multipart_form_data()) {
     throw Error("invalid_request", "send multipart/form-data with a 'file' part (curl -F file=@...)", 400);
   }
@@ -106,6 +106,7 @@ void upload(const storage::BlobStore& store, uint64_t limit, const httplib::Requ
   const std::string key = value("file_path", filename);
   storage::check_bucket(bucket);
   storage::check_key(key);
+  router.check_object_write(req, bucket, key);
   const storage::ObjectInfo info = upload.commit(bucket, key);
   send_json(res, 200,
             {{"file_path", key},
@@ -186,8 +187,10 @@ void add_file_routes(Router& router, const storage::BlobStore& store) {
         {"507",
          "disk_full: storing the file would leave less than YIVIDEO_MIN_FREE_DISK_BYTES free on the server's "
          "disk (nothing is kept)"}}},
-      [&store, limit](const httplib::Request& req, httplib::Response& res,
-                      const httplib::ContentReader& reader) { upload(store, limit, req, res, reader); });
+      [&router, &store, limit](const httplib::Request& req, httplib::Response& res,
+                               const httplib::ContentReader& reader) {
+        upload(router, store, limit, req, res, reader);
+      });
   router.add_download(
       {"GET",
        "/v1/files/download/{file_path}",
