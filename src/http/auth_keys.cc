@@ -123,7 +123,10 @@ std::shared_ptr<KeyStore::Snapshot> KeyStore::load() const {
   auto s = std::make_shared<Snapshot>();
   std::error_code ec;
   s->version = std::filesystem::last_write_time(file_, ec);
-  if (ec) return s;  // no file: no stored keys
+  if (ec) {  // no file: no stored keys
+    s->version = {};
+    return s;
+  }
   try {
     const json stored = json::parse(read_file(file_));
     for (const json& k : stored.at("keys")) s->keys.push_back(from_json(k));

@@ -81,24 +81,46 @@ void add_key_routes(Router& router, auth::KeyStore& keys) {
           {"requests_per_second", {{"type", "number"}, {"minimum", 0}}},
           {"upload_bytes_per_hour", {{"type", "integer"}, {"minimum", 0}}}}}},
        {{"201", {{"description", "Created"}, {"schema", kKeySchema}}},
-        {"400", "Unknown scope, no scopes, or a name over 100 characters"},
+        {"400", "Unknown field or scope, no scopes, a negative rate, or a name over 100 characters"},
         {"403", "Keys are off, or the key is not admin"}}},
       [&keys](const httplib::Request& req, httplib::Response& res) {
-        require_keys_on(keys);
+        // The request is checked first: a malformed one is a 400 whether keys are on or not.
         const json body = parse_body(req);
+        std::string name;
+        unsigned scopes = 0;
+        double rate = 0;
+        uint64_t upload_bytes = 0;
         try {
-          const auto created = keys.create(
-              body.value("name", ""), auth::parse_scopes(body.at("scopes").get<std::vector<std::string>>()),
-              body.value("requests_per_second", 0.0), body.value("upload_bytes_per_hour", uint64_t(0)));
-          json out = key_json(created.record);
-          out["key"] = created.key;
-          send_json(res, 201, out);
+          name = body.value("name", "");
+          scopes = auth::parse_scopes(body.at("scopes").get<std::vector<std::string>>());
+          rate = body.value("requests_per_second", 0.0);
+          upload_bytes = body.value("upload_bytes_per_hour", uint64_t(0));
         } catch (const json::exception&) {
           throw Error("invalid_request",
                       "send {\"scopes\": [...], \"name\", \"requests_per_second\", "
                       "\"upload_bytes_per_hour\"} with values of those types",
                       400);
         }
+        for (const auto& [field, value] : body.items()) {
+          if (field != "name" && field != "scopes" && field != "requests_per_second" &&
+              field != "upload_bytes_per_hour")
+            throw Error("invalid_request", "unknown field '" + field + "'", 400);
+        }
+        // nlohmann reads true as 1 and -1 as a huge unsigned number: the types are checked as the schema has
+        // them.
+        const bool typed =
+            (!body.contains("requests_per_second") || body["requests_per_second"].is_number()) &&
+            (!body.contains("upload_bytes_per_hour") || body["upload_bytes_per_hour"].is_number_unsigned());
+        if (!typed || rate < 0 || name.size() > 100)
+          throw Error("invalid_request",
+                      "requests_per_second must be a number of 0 or more, upload_bytes_per_hour a whole "
+                      "number of 0 or more, and the name at most 100 characters",
+                      400);
+        require_keys_on(keys);
+        const auto created = keys.create(name, scopes, rate, upload_bytes);
+        json out = key_json(created.record);
+        out["key"] = created.key;
+        send_json(res, 201, out);
       });
   router.add({"DELETE",
               "/v1/keys/{key_id}",
