@@ -30,10 +30,11 @@ def machine():
     return f"{os.cpu_count()} cores ({cpu}), {platform.system()}"
 
 
-def call(base, path, body=None):
-    """GET (or POST `body` as JSON to) base + path; returns the parsed answer."""
+def call(base, path, body=None, headers=None):
+    """GET (or POST `body` as JSON to) base + path, with extra `headers`; returns the parsed answer."""
     data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(base + path, data=data, headers={"Content-Type": "application/json"})
+    req = urllib.request.Request(base + path, data=data,
+                                 headers={"Content-Type": "application/json", **(headers or {})})
     with urllib.request.urlopen(req) as r:
         return json.load(r)
 
@@ -43,10 +44,10 @@ def seconds(iso):
     return datetime.strptime(iso, "%Y-%m-%dT%H:%M:%S.%fZ").timestamp()
 
 
-def wait_done(base, workflow_id, interval=0.005):
+def wait_done(base, workflow_id, interval=0.005, headers=None):
     """Polls the workflow's status until it has ended; returns the last status."""
     while True:
-        s = call(base, f"/v1/workflows/status/{workflow_id}")
+        s = call(base, f"/v1/workflows/status/{workflow_id}", headers=headers)
         if s["status"] not in ("pending", "running"):
             return s
         time.sleep(interval)

@@ -17,6 +17,7 @@ struct Command {
 };
 
 Command add_der(CLI::App& app);
+Command add_keys(CLI::App& app);
 Command add_models(CLI::App& app);
 Command add_serve(CLI::App& app);
 Command add_run(CLI::App& app);

@@ -30,9 +30,9 @@ int main(int argc, char** argv) {
   spdlog::cfg::load_env_levels();  // SPDLOG_LEVEL=debug shows whisper.cpp's own log
   CLI::App app{"YiVideo: self-hosted AI video processing workflow engine", "yivideo"};
   app.require_subcommand(1);
-  const yv::cli::Command commands[] = {yv::cli::add_serve(app), yv::cli::add_worker(app),
-                                       yv::cli::add_run(app),   yv::cli::add_version(app),
-                                       yv::cli::add_der(app),   yv::cli::add_models(app)};
+  const yv::cli::Command commands[] = {
+      yv::cli::add_serve(app), yv::cli::add_worker(app), yv::cli::add_run(app), yv::cli::add_version(app),
+      yv::cli::add_der(app),   yv::cli::add_models(app), yv::cli::add_keys(app)};
   CLI11_PARSE(app, argc, argv);
   try {
     for (const auto& command : commands) {

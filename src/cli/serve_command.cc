@@ -25,6 +25,7 @@
 #include "engine/workflow_service.h"
 #include "http/api_server.h"
 #include "http/audio_routes.h"
+#include "http/auth_routes.h"
 #include "http/file_routes.h"
 #include "http/model_routes.h"
 #include "http/monitoring_routes.h"
@@ -55,9 +56,33 @@ struct ServeOptions {
   std::vector<std::string> queues{"cpu"};  // what the worker processes serve
   double gpu_wait_seconds = 300;
   double dead_after_seconds = 10;
+  bool insecure_no_auth = false;  // listen beyond loopback without API keys
 };
 
+bool is_loopback(const std::string& host) {
+  return host == "localhost" || host == "::1" || host.starts_with("127.");
+}
+
+// API keys from the environment and the keys file. Anyone who can reach a port beyond loopback could
+// otherwise upload, delete and cancel at will: such a server does not start without keys unless told to.
+std::shared_ptr<http::auth::AccessControl> access_control(const ServeOptions& o) {
+  auto access = http::auth::AccessControl::from_environment();
+  if (access->enabled()) return access;
+  if (!is_loopback(o.http.host) && !o.insecure_no_auth) {
+    throw Error("auth_required",
+                "refusing to listen on " + o.http.host +
+                    " without API keys: create one (yivideo keys create --name admin --scopes admin) or set "
+                    "YIVIDEO_ADMIN_KEY, or pass --insecure-no-auth to serve everyone who can reach the port");
+  }
+  if (!is_loopback(o.http.host))
+    spdlog::warn("--insecure-no-auth: serving {} without API keys; anyone who reaches it may use it",
+                 o.http.host);
+  return access;
+}
+
 int serve(const ServeOptions& o) {
+  http::ServerOptions http_options = o.http.with_environment();
+  http_options.access = access_control(o);
   curl_global_init(CURL_GLOBAL_DEFAULT);  // before any thread uses libcurl
   if (pipe(g_stop_pipe) != 0) throw Error("internal_error", "cannot create the shutdown pipe", 500);
   const std::string backend = o.backend.empty() ? o.db : o.backend;
@@ -69,13 +94,14 @@ int serve(const ServeOptions& o) {
   engine::Metrics metrics(*state);
   engine::Monitor monitor(*state, *store, nodes,
                           {.lease_seconds = o.lease_seconds, .dead_after_seconds = o.dead_after_seconds});
-  http::ApiServer server(o.http.with_environment(), [&](http::Router& routes) {
+  http::ApiServer server(http_options, [&](http::Router& routes) {
     http::add_task_routes(routes, tasks, nodes);
     http::add_workflow_routes(routes, workflows, *store);
     http::add_file_routes(routes, *store);
     http::add_monitoring_routes(routes, metrics, monitor);
     http::add_model_routes(routes);
     http::add_audio_routes(routes, tasks, *store, nodes);
+    http::add_key_routes(routes, http_options.access->keys());
     http::add_docs_routes(routes, nodes);  // last: it documents every route
   });
   server.bind();
@@ -153,6 +179,8 @@ Command add_serve(CLI::App& app) {
                   "Seconds of silence after which monitoring reports a worker dead")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  cmd->add_flag("--insecure-no-auth", options->insecure_no_auth,
+                "Listen beyond loopback without API keys (only behind something else that checks callers)");
   cmd->add_option("--lease", options->lease_seconds,
                   "Workers' lease in seconds: how soon the job of a worker that died runs again")
       ->capture_default_str()

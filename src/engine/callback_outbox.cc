@@ -73,11 +73,18 @@ int CallbackOutbox::collect() {
   return added;
 }
 
+std::string attempt_body(const store::CallbackRecord& c, double now) {
+  json body = json::parse(c.body);
+  body["delivery"] = {{"callback_id", c.id}, {"attempt", c.attempts + 1}, {"sent_at", int64_t(now)}};
+  return body.dump();
+}
+
 int CallbackOutbox::deliver_due() {
   int delivered = 0;
   for (store::CallbackRecord c : state_.claim_callbacks(store::wall_clock(), 32, kClaimSeconds)) {
     // No transaction is held while the network is in use.
-    const net::WebhookResult r = net::post_webhook(c.url, c.body, options_.policy);
+    const net::WebhookResult r =
+        net::post_webhook(c.url, attempt_body(c, store::wall_clock()), options_.policy);
     const double now = store::wall_clock();
     c.attempts += 1;
     c.next_at = now + std::min(kMaxDelaySeconds, options_.retry_base_seconds * std::pow(2.0, c.attempts - 1));

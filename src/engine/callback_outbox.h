@@ -44,6 +44,12 @@ class CallbackOutbox {
   OutboxOptions options_;
 };
 
+// The body one delivery attempt of `c` POSTs at unix time `now`: the stored body (its "timestamp" tells when
+// the run ended) with "delivery": {"callback_id", "attempt", "sent_at" (whole unix seconds)}. The signature
+// covers all of it, so a receiver that refuses a sent_at more than a few minutes old, and a callback_id and
+// attempt it has seen, detects a replayed callback; retries carry a fresh sent_at and stay acceptable.
+std::string attempt_body(const store::CallbackRecord& c, double now);
+
 // `callback_status` for a status route: null when no callback was given, else {"status": pending |
 // delivered | failed, "attempts", "last_error", "delivered_at"} of the latest callback of that owner.
 nlohmann::json callback_status(store::StateStore& state, const std::string& kind, const std::string& owner_id,

@@ -101,15 +101,25 @@ int listen_on(const std::string& host, int port) {
   return fd;
 }
 
+std::vector<std::string> env_list(const char* name) {
+  std::vector<std::string> items;
+  if (const char* text = std::getenv(name)) {
+    std::stringstream list(text);
+    for (std::string item; std::getline(list, item, ',');) {
+      if (!item.empty()) items.push_back(item);
+    }
+  }
+  return items;
+}
+
 }  // namespace
 
 ServerOptions ServerOptions::with_environment() const {
   ServerOptions o = *this;
-  if (const char* hosts = std::getenv("YIVIDEO_ALLOWED_HOSTS")) {
-    std::stringstream list(hosts);
-    for (std::string name; std::getline(list, name, ',');) {
-      if (!name.empty()) o.allowed_hosts.push_back(name);
-    }
+  for (auto& host : env_list("YIVIDEO_ALLOWED_HOSTS")) o.allowed_hosts.push_back(std::move(host));
+  for (auto& origin : env_list("YIVIDEO_CORS_ORIGINS")) {
+    if (origin == "*") throw Error("invalid_config", "YIVIDEO_CORS_ORIGINS lists origins; \"*\" is not one");
+    o.cors_origins.push_back(std::move(origin));
   }
   o.limits.max_connections = env_size("YIVIDEO_MAX_CONNECTIONS", o.limits.max_connections);
   o.limits.max_per_client = env_size("YIVIDEO_MAX_CONNECTIONS_PER_CLIENT", o.limits.max_per_client);
@@ -123,6 +133,7 @@ ApiServer::ApiServer(ServerOptions options, const std::function<void(Router&)>& 
     : options_(std::move(options)),
       server_(std::make_unique<RoutedServer>()),
       router_(std::make_unique<Router>(*server_)),
+      cors_(options_.cors_origins),
       on_loopback_(is_loopback_host(options_.host)) {
   options_.allowed_hosts.push_back(options_.host);
   // The connection loop has checked each body's length against the limits before httplib reads it.
@@ -138,10 +149,16 @@ ApiServer::ApiServer(ServerOptions options, const std::function<void(Router&)>& 
                  send_json(res, 200, {{"message", "YiVideo AI Workflow Engine API is running."}});
                });
   if (add_routes) add_routes(*router_);
-  // OPTIONS tells which methods a path has (RFC 9110 9.3.7).
+  if (options_.access) router_->set_guard(options_.access.get());
+  // OPTIONS tells which methods a path has (RFC 9110 9.3.7); a CORS preflight gets the CORS answer too (only
+  // those of listed origins get this far: admit()).
   server_->Options(".*", [this](const httplib::Request& req, httplib::Response& res) {
     std::vector<std::string> allowed = router_->allowed_methods(req.path);
     if (allowed.empty()) return send_error(req, res, 404, "not_found", "no route OPTIONS " + req.path);
+    if (req.has_header("Origin") && req.has_header("Access-Control-Request-Method")) {
+      for (const auto& [name, value] : cors_.preflight_headers(req.get_header_value("Origin"), allowed))
+        res.set_header(name, value);
+    }
     allowed.push_back("OPTIONS");
     res.set_header("Allow", joined(allowed));
     res.status = 204;
@@ -176,9 +193,13 @@ ApiServer::ApiServer(ServerOptions options, const std::function<void(Router&)>& 
       });
   // Answers are data, never pages to render or frame: the docs page alone sets a policy of its own.
   server_->set_default_headers({{"X-Content-Type-Options", "nosniff"}, {"Referrer-Policy", "no-referrer"}});
-  server_->set_post_routing_handler([](const httplib::Request&, httplib::Response& res) {
+  server_->set_post_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     if (!res.has_header("Content-Security-Policy"))
       res.set_header("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+    if (req.has_header("Origin") && !res.has_header("Access-Control-Allow-Origin")) {
+      for (const auto& [name, value] : cors_.answer_headers(req.get_header_value("Origin")))
+        res.set_header(name, value);
+    }
   });
   // What httplib advertises in Keep-Alive; the connection loop enforces both.
   server_->set_keep_alive_max_count(options_.limits.max_requests_per_connection);
@@ -228,6 +249,14 @@ std::variant<Refusal, Admission> ApiServer::admit(const RequestHead& head) {
                      "this server answers to localhost; set YIVIDEO_ALLOWED_HOSTS to add names"};
   }
   const std::string& m = head.method;
+  if (m == "OPTIONS" && head.header("Origin") && head.header("Access-Control-Request-Method")) {
+    if (!cors_.allowed(head.header("Origin")))
+      return Refusal{403, "cors_origin_not_allowed",
+                     "this origin may not call the API (the server's YIVIDEO_CORS_ORIGINS)"};
+    if (router_->allowed_methods(head.path).empty())
+      return Refusal{404, "not_found", "no route " + head.path, cors_.answer_headers(head.header("Origin"))};
+    return Admission{Admission::Body::kBuffered, false};  // the OPTIONS handler answers it
+  }
   if (m != "GET" && m != "HEAD" && m != "POST" && m != "DELETE" && m != "OPTIONS") {
     const auto allowed = router_->allowed_methods(head.path);
     if (allowed.empty()) return Refusal{404, "not_found", "no route " + m + " " + head.path};
@@ -238,6 +267,12 @@ std::variant<Refusal, Admission> ApiServer::admit(const RequestHead& head) {
   }
   const uint64_t length = head.content_length.value_or(0);
   const bool transfer = router_->is_transfer(m, head.path);
+  if (options_.access) {
+    if (auto refused = options_.access->admit(head, transfer)) {
+      for (auto& header : cors_.answer_headers(head.header("Origin"))) refused->headers.push_back(header);
+      return *refused;
+    }
+  }
   if (m == "POST" && transfer) {
     if (length > options_.max_upload_bytes)
       return Refusal{

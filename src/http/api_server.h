@@ -11,7 +11,9 @@
 #include <memory>
 #include <string>
 
+#include "http/auth_access.h"
 #include "http/connection_loop.h"
+#include "http/cors.h"
 #include "http/router.h"
 
 namespace yv::http {
@@ -29,10 +31,15 @@ struct ServerOptions {
   // Host names (beyond localhost and loopback addresses) that a server listening on loopback answers to;
   // other Host headers get 421. A server on another address answers any Host.
   std::vector<std::string> allowed_hosts;
+  // Origins whose web pages may call the API (http/cors.h).
+  std::vector<std::string> cors_origins;
+  // API keys (http/auth_access.h); null: none, every route is open.
+  std::shared_ptr<auth::AccessControl> access;
 
-  // These options with YIVIDEO_ALLOWED_HOSTS (comma-separated names), YIVIDEO_MAX_UPLOAD_BYTES,
+  // These options with YIVIDEO_ALLOWED_HOSTS (comma-separated names), YIVIDEO_CORS_ORIGINS (the same),
+  // YIVIDEO_MAX_UPLOAD_BYTES,
   // YIVIDEO_MAX_CONNECTIONS, YIVIDEO_MAX_CONNECTIONS_PER_CLIENT and YIVIDEO_MAX_TRANSFERS_PER_CLIENT applied.
-  // Throws yv::Error "invalid_config" for a malformed number.
+  // Throws yv::Error "invalid_config" for a malformed number or a CORS origin of "*".
   ServerOptions with_environment() const;
 };
 
@@ -59,6 +66,7 @@ class ApiServer : private RequestHandler {
   std::unique_ptr<RoutedServer> server_;
   std::unique_ptr<Router> router_;
   std::unique_ptr<ConnectionLoop> loop_;
+  Cors cors_;
   bool on_loopback_ = false;
   int port_ = 0;
 };

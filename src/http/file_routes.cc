@@ -28,8 +28,8 @@ std::string bucket_of(const httplib::Request& req) {
   return bucket;
 }
 
-void upload(const storage::BlobStore& store, uint64_t limit, const httplib::Request& req,
-            httplib::Response& res, const httplib::ContentReader& reader) {
+void upload(const Router& router, const storage::BlobStore& store, uint64_t limit,
+            const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
   MultipartForm form = read_multipart_form(store, limit, req, reader);
   const auto value = [&](const std::string& name, const std::string& fallback) {
     if (const auto given = form.field(name)) return *given;
@@ -39,6 +39,7 @@ void upload(const storage::BlobStore& store, uint64_t limit, const httplib::Requ
   const std::string key = value("file_path", form.filename);
   storage::check_bucket(bucket);
   storage::check_key(key);
+  router.check_object_write(req, bucket, key);
   const storage::ObjectInfo info = form.file.commit(bucket, key);
   send_json(
       res, 200,
@@ -115,8 +116,10 @@ void add_file_routes(Router& router, const storage::BlobStore& store) {
         {"507",
          "disk_full: storing the file would leave less than YIVIDEO_MIN_FREE_DISK_BYTES free on the server's "
          "disk (nothing is kept)"}}},
-      [&store, limit](const httplib::Request& req, httplib::Response& res,
-                      const httplib::ContentReader& reader) { upload(store, limit, req, res, reader); });
+      [&router, &store, limit](const httplib::Request& req, httplib::Response& res,
+                               const httplib::ContentReader& reader) {
+        upload(router, store, limit, req, res, reader);
+      });
   router.add_download({"GET",
                        "/v1/files/download/{file_path}",
                        "files",

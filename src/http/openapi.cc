@@ -16,6 +16,7 @@
 #include "core/paths.h"
 #include "engine/planner.h"
 #include "http/api_server.h"
+#include "http/auth_policy.h"
 #include "http/json_io.h"
 #include "storage/input_paths.h"
 #include "storage/object_keys.h"
@@ -106,8 +107,8 @@ const std::vector<std::pair<std::string, std::string>> kCommonResponses = {
     {"415", "A compressed body (Content-Encoding), or a JSON route's body not sent as application/json"},
     {"421", "A server listening on loopback was reached under a Host name it does not answer to"},
     {"429",
-     "Too many connections or file transfers from this client, or too much work waiting in the queues; "
-     "Retry-After says when to try again"},
+     "Too many connections or file transfers from this client, too much work waiting in the queues, or "
+     "the API key's request rate or hourly upload bytes spent; Retry-After says when to try again"},
     {"431", "Too many or too large headers"},
     {"500", "Internal error (the server log has the details)"},
     {"501", "A Transfer-Encoding other than chunked"},
@@ -461,7 +462,12 @@ json components(const engine::NodeRegistry& nodes) {
     responses["Status" + status] = {{"description", description},
                                     {"content", {{"application/json", {{"schema", schema_ref("Error")}}}}}};
   }
-  return {{"schemas", schemas}, {"responses", responses}};
+  // API keys (http/auth_access.h): either header; each operation's `security` names the two.
+  const json security_schemes = {
+      {"bearer",
+       {{"type", "http"}, {"scheme", "bearer"}, {"description", "Authorization: Bearer <API key>"}}},
+      {"apiKey", {{"type", "apiKey"}, {"in", "header"}, {"name", "X-API-Key"}}}};
+  return {{"schemas", schemas}, {"responses", responses}, {"securitySchemes", security_schemes}};
 }
 
 // A route's parameter schema: `type` is a JSON type name, or the parameter's JSON schema written as JSON
@@ -528,8 +534,18 @@ json operation(const RouteDoc& r) {
   for (const auto& [status, refusal] : kCommonResponses) {
     responses[status] = {{"$ref", "#/components/responses/Status" + status}};
   }
+  // Scope names are not OAuth scopes, so they go in x-required-scope; `security` is empty for open routes.
+  const auto scope = auth::required_scope(r.method, r.path);
+  if (scope) {
+    responses["401"] = response("401", "No API key, or an unknown or revoked one (when keys are on)");
+    responses["403"] =
+        response("403", std::string("The key lacks the '") + auth::scope_name(*scope) + "' scope");
+  }
   for (const auto& [status, doc] : r.responses.items()) responses[status] = response(status, doc);
   json op = {{"tags", {r.tag}}, {"summary", r.summary}, {"responses", responses}};
+  op["security"] =
+      scope ? json::array({{{"bearer", json::array()}}, {{"apiKey", json::array()}}}) : json::array();
+  if (scope) op["x-required-scope"] = auth::scope_name(*scope);
   if (!parameters.empty()) op["parameters"] = parameters;
   if (r.request_body.contains("content")) {
     op["requestBody"] = r.request_body;  // a whole request body object: another media type than JSON

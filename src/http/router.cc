@@ -18,10 +18,22 @@ std::string pattern_of(const std::string& path) {
 
 }  // namespace
 
+void Router::run_guarded(size_t index, const httplib::Request& req, httplib::Response& res,
+                         const std::function<void()>& handle) const {
+  // By index: routes_ may still grow (and move) while routes are added, never once requests are served.
+  if (guard_) guard_->before(routes_[index], req);
+  handle();
+  if (guard_) guard_->after(routes_[index], req, res);
+}
+
 void Router::add_streaming(RouteDoc doc, StreamingHandler handler) {
   if (doc.method != "POST") throw std::logic_error("streaming routes are POST routes");
   const std::string pattern = pattern_of(doc.path);
-  server_.Post(pattern, handler);
+  server_.Post(pattern, [this, index = routes_.size(), handler = std::move(handler)](
+                            const httplib::Request& req, httplib::Response& res,
+                            const httplib::ContentReader& reader) {
+    run_guarded(index, req, res, [&] { handler(req, res, reader); });
+  });
   streaming_patterns_.emplace_back(pattern);
   patterns_.emplace_back(doc.method, pattern);
   routes_.push_back(std::move(doc));
@@ -42,8 +54,12 @@ bool Router::is_transfer(const std::string& method, const std::string& path) con
   return (method == "GET" || method == "HEAD") && matches(download_patterns_);
 }
 
-void Router::add(RouteDoc doc, Handler handler) {
+void Router::add(RouteDoc doc, Handler plain) {
   const std::string pattern = pattern_of(doc.path);
+  const Handler handler = [this, index = routes_.size(), plain = std::move(plain)](
+                              const httplib::Request& req, httplib::Response& res) {
+    run_guarded(index, req, res, [&] { plain(req, res); });
+  };
   if (doc.method == "GET") {
     server_.Get(pattern, handler);
   } else if (doc.method == "POST") {

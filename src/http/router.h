@@ -41,6 +41,19 @@ using Handler = std::function<void(const httplib::Request&, httplib::Response&)>
 using StreamingHandler =
     std::function<void(const httplib::Request&, httplib::Response&, const httplib::ContentReader&)>;
 
+// Checks around every handler, installed when API keys are on (http/auth_access.h). before() runs once the
+// body is read (streaming routes: before it is read) and refuses by throwing yv::Error; after() sees each
+// answer, to record what it created.
+class RouteGuard {
+ public:
+  virtual ~RouteGuard() = default;
+  virtual void before(const RouteDoc& route, const httplib::Request& req) = 0;
+  virtual void after(const RouteDoc& route, const httplib::Request& req, httplib::Response& res) = 0;
+  // Asked by a route that stores an object under a name the client chose, before it commits the object.
+  virtual void check_object_write(const httplib::Request& req, const std::string& bucket,
+                                  const std::string& key) = 0;
+};
+
 class Router {
  public:
   // REQUIRES: server outlives the router.
@@ -62,9 +75,22 @@ class Router {
   // route has. Matches every route's pattern: meant for requests that were not routed, not for every one.
   std::vector<std::string> allowed_methods(const std::string& path) const;
   const std::vector<RouteDoc>& routes() const { return routes_; }
+  // Puts `guard` around every route's handler (those added before and after). REQUIRES: set before serving;
+  // guard outlives the router.
+  void set_guard(RouteGuard* guard) { guard_ = guard; }
+  // RouteGuard::check_object_write of the guard, when there is one.
+  void check_object_write(const httplib::Request& req, const std::string& bucket,
+                          const std::string& key) const {
+    if (guard_) guard_->check_object_write(req, bucket, key);
+  }
 
  private:
+  // Runs `handle` (route `index`'s handler) between the guard's checks, when there is a guard.
+  void run_guarded(size_t index, const httplib::Request& req, httplib::Response& res,
+                   const std::function<void()>& handle) const;
+
   httplib::Server& server_;
+  RouteGuard* guard_ = nullptr;
   std::vector<RouteDoc> routes_;
   std::vector<std::pair<std::string, std::regex>> patterns_;  // (method, compiled path) of each route
   // Compiled once: is_transfer() runs for every request.

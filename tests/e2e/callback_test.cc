@@ -5,6 +5,7 @@
 #include <signal.h>
 
 #include <chrono>
+#include <ctime>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -88,9 +89,19 @@ TEST(Callback, WorkflowCallbackIsSignedAndRetriedUntilDelivered) {
   EXPECT_EQ(s["callback_status"]["attempts"], 3);
   const auto calls = receiver.calls();
   ASSERT_EQ(calls.size(), 3u);
-  for (const auto& call : calls) {
-    EXPECT_EQ(call.body, calls[0].body) << "every attempt sends the same body";
-    EXPECT_EQ(call.signature, net::signature(kSecret, call.body));
+  const double now = double(std::time(nullptr));
+  for (size_t i = 0; i < calls.size(); ++i) {
+    EXPECT_EQ(calls[i].signature, net::signature(kSecret, calls[i].body));
+    // Every attempt sends the same record, with a delivery stamp of its own under the signature: a receiver
+    // can refuse a replay (an old sent_at, or a callback_id and attempt seen before).
+    json record = json::parse(calls[i].body), first = json::parse(calls[0].body);
+    const json delivery = record["delivery"];
+    EXPECT_EQ(delivery["attempt"], i + 1);
+    EXPECT_EQ(delivery["callback_id"], first["delivery"]["callback_id"]);
+    EXPECT_NEAR(delivery["sent_at"].get<double>(), now, 120);
+    record.erase("delivery");
+    first.erase("delivery");
+    EXPECT_EQ(record, first) << "every attempt sends the same record";
   }
   const json body = json::parse(calls[0].body);
   EXPECT_EQ(body["workflow_id"], id);
