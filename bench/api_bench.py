@@ -1,25 +1,32 @@
 #!/usr/bin/env python3
-"""API benchmark (issue 3; not a test): dispatch latency and status-route throughput of `yivideo serve`.
+"""API benchmark (issues 3 and 23; not a test): dispatch latency and status-route throughput of `yivideo serve`,
+on each state backend: SQLite (the embedded deployment) and Redis (the scale-out one; a redis-server started
+here on loopback with AOF on, as production runs it).
 
   1. Dispatch: submits N one-stage workflows (ffmpeg.extract_audio on an uploaded 11 s clip), one after the other
      so that a worker is idle when each arrives, and reports submit -> first-stage-running latency from the
      server's own timestamps (stage start_time - workflow created_at), p50/p90/p99/max.
   2. Status: `wrk` against GET /v1/workflows/status/{id} of a finished two-stage workflow on loopback; requests
-     per second and latency percentiles, over several runs, each with the CPU time the host stole meanwhile.
+     per second and latency percentiles, over several runs alternating between the backends' servers (both
+     up for the whole run), each with the CPU time the host stole meanwhile and the load average before it.
 
-Usage: bench/api_bench.py [--workflows N] [--duration S] [--connections C] [--runs R]
-(after scripts/test or scripts/serve built the binary). Prints a Markdown section for bench/RESULTS.md.
+Usage: bench/api_bench.py [--backend sqlite|redis ...] [--workflows N] [--duration S] [--connections C]
+[--runs R] (after scripts/test or scripts/serve built the binary; default: both backends). Prints a Markdown
+section for bench/RESULTS.md.
 """
 
 import argparse
+import contextlib
 import os
 import re
 import shutil
+import socket
 import statistics
 import subprocess
+import tempfile
 import time
 
-from benchlib import SHARED, Server, call, machine, seconds, wait_done
+from benchlib import SHARED, Server, call, free_port, machine, seconds, wait_done
 
 CLIP = os.path.join(SHARED, "fixtures", "jfk.wav")
 
@@ -36,57 +43,130 @@ def stolen_ms():
     return steal * 1000 / os.sysconf("SC_CLK_TCK")
 
 
+@contextlib.contextmanager
+def redis_server():
+    """A redis-server on a free loopback port, AOF on, in a scratch directory; yields its URL."""
+    work = tempfile.mkdtemp(prefix="yivideo-bench-redis-")
+    port = free_port()
+    process = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--dir", work,
+                                "--appendonly", "yes", "--save", ""],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(200):
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1) as s:
+                s.sendall(b"PING\r\n")
+                if s.recv(16).startswith(b"+PONG"):
+                    break
+            time.sleep(0.05)
+        else:
+            raise RuntimeError("redis-server did not start")
+        yield f"redis://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def dispatch_latencies(base, workflows):
+    """Submit -> first stage running of `workflows` one-stage workflows, one after the other, in ms."""
+    ms = []
+    for _ in range(workflows):
+        wid = call(base, "/v1/workflows", {"video_path": "bench/clip.wav",
+                                          "workflow_config": {"workflow_chain": ["ffmpeg.extract_audio"]}})["workflow_id"]
+        s = wait_done(base, wid)
+        assert s["status"] == "completed", s
+        ms.append((seconds(s["stages"]["stage_0"]["start_time"]) - seconds(s["created_at"])) * 1000)
+    return ms
+
+
+def finished_workflow(base):
+    """The id of a two-stage workflow (audio, then its transcript) run to the end: what wrk polls."""
+    wid = call(base, "/v1/workflows", {"video_path": "bench/clip.wav", "workflow_config": {
+        "workflow_chain": ["ffmpeg.extract_audio", "faster_whisper.transcribe_audio"]},
+        "faster_whisper.transcribe_audio": {"beam_size": 1}})["workflow_id"]
+    assert wait_done(base, wid)["status"] == "completed"
+    return wid
+
+
+def wrk(url, connections, duration):
+    """One wrk run: (requests/s, {"50": p50, ...}, non-2xx count or None, host steal ms, load average before)."""
+    load = os.getloadavg()[0]
+    before = stolen_ms()
+    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", url],
+                         capture_output=True, text=True, check=True).stdout
+    stolen = stolen_ms() - before
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return (float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+            dict(re.findall(r"^\s+(50|90|99)%\s+(\S+)", out, flags=re.M)),
+            errors.group(1) if errors else None, stolen, load)
+
+
+def to_ms(latency):
+    """wrk's latency text (812.00us, 1.64ms, 1.02s) in ms."""
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", latency).groups()
+    return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+
+NAMES = {"sqlite": "SQLite (`serve --workers 1`)", "redis": "Redis (`serve --backend redis://… --workers 1`)"}
+
+
 def main():
     ap = argparse.ArgumentParser()
+    ap.add_argument("--backend", action="append", choices=["sqlite", "redis"],
+                    help="state backend to measure; repeat for several, whose wrk runs alternate (default: both)")
     ap.add_argument("--workflows", type=int, default=1000)
     ap.add_argument("--duration", type=int, default=10)
     ap.add_argument("--connections", type=int, default=32)
-    ap.add_argument("--runs", type=int, default=5, help="wrk runs, one after the other, each reported")
+    ap.add_argument("--runs", type=int, default=5, help="wrk runs per backend, alternating between backends")
     args = ap.parse_args()
+    backends = args.backend or ["sqlite", "redis"]
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install wrk")
 
-    with Server(workers=1) as server:
-        base = server.base
-        subprocess.run(["curl", "-sf", "-X", "POST", base + "/v1/files/upload", "-F", f"file=@{CLIP}",
-                        "-F", "file_path=bench/clip.wav"], check=True, capture_output=True)
-
-        latencies = []
-        for _ in range(args.workflows):
-            wid = call(base, "/v1/workflows", {"video_path": "bench/clip.wav",
-                                              "workflow_config": {"workflow_chain": ["ffmpeg.extract_audio"]}})["workflow_id"]
-            s = wait_done(base, wid)
-            assert s["status"] == "completed", s
-            latencies.append(seconds(s["stages"]["stage_0"]["start_time"]) - seconds(s["created_at"]))
-        ms = [x * 1000 for x in latencies]
-
-        wid = call(base, "/v1/workflows", {"video_path": "bench/clip.wav", "workflow_config": {
-            "workflow_chain": ["ffmpeg.extract_audio", "faster_whisper.transcribe_audio"]},
-            "faster_whisper.transcribe_audio": {"beam_size": 1}})["workflow_id"]
-        assert wait_done(base, wid)["status"] == "completed"
-        runs = []
+    with contextlib.ExitStack() as stack:
+        servers, dispatch, polled = {}, {}, {}
+        for backend in backends:
+            url = stack.enter_context(redis_server()) if backend == "redis" else None
+            servers[backend] = stack.enter_context(Server(workers=1, backend=url))
+        for backend, server in servers.items():
+            subprocess.run(["curl", "-sf", "-X", "POST", server.base + "/v1/files/upload", "-F", f"file=@{CLIP}",
+                            "-F", "file_path=bench/clip.wav"], check=True, capture_output=True)
+            dispatch[backend] = dispatch_latencies(server.base, args.workflows)
+            polled[backend] = finished_workflow(server.base)
+        runs = {backend: [] for backend in backends}
         for _ in range(args.runs):
-            before = stolen_ms()
-            wrk = subprocess.run(["wrk", "-t2", f"-c{args.connections}", f"-d{args.duration}s", "--latency",
-                                  f"{base}/v1/workflows/status/{wid}"], capture_output=True, text=True,
-                                 check=True).stdout
-            runs.append((wrk, stolen_ms() - before))
+            for backend, server in servers.items():
+                runs[backend].append(wrk(f"{server.base}/v1/workflows/status/{polled[backend]}", args.connections,
+                                         args.duration))
 
+    flags = "".join(f" --backend {b}" for b in args.backend or [])
     print(f"### API: dispatch latency and status throughput ({time.strftime('%Y-%m-%d')})\n")
     print(f"Machine: {machine()}. "
-          f"Command: `bench/api_bench.py --workflows {args.workflows} --duration {args.duration} "
-          f"--connections {args.connections} --runs {args.runs}`. Server: `yivideo serve --workers 1` (SQLite state). "
-          "Host steal: CPU time the hypervisor took from this machine during the run (/proc/stat).\n")
-    print("| Measure | Result |\n|---|---|")
-    print(f"| submit -> first stage running, {args.workflows} workflows (p50 / p90 / p99 / max) | "
-          f"{statistics.median(ms):.1f} / {percentile(ms, 90):.1f} / {percentile(ms, 99):.1f} / {max(ms):.1f} ms |")
-    for i, (wrk, stolen) in enumerate(runs, 1):
-        rps = re.search(r"Requests/sec:\s+([\d.]+)", wrk).group(1)
-        pct = dict(re.findall(r"^\s+(50|90|99)%\s+(\S+)", wrk, flags=re.M))
-        errors = re.search(r"Non-2xx or 3xx responses: (\d+)", wrk)
-        print(f"| GET /v1/workflows/status/{{id}}, wrk 2 threads {args.connections} connections {args.duration} s, "
-              f"run {i} | {rps} requests/s; latency p50 {pct.get('50')}, p90 {pct.get('90')}, p99 {pct.get('99')}; "
-              f"host steal {stolen:.0f} ms{'; non-2xx: ' + errors.group(1) if errors else ''} |")
+          f"Command: `bench/api_bench.py{flags} --workflows {args.workflows} --duration {args.duration} "
+          f"--connections {args.connections} --runs {args.runs}`. Servers: "
+          + ", ".join(NAMES[b] for b in backends) + ", all up for the whole run; wrk runs alternate between them "
+          "(2 threads, on the same cores). Host steal: CPU time the hypervisor took from this machine during the "
+          "run (/proc/stat); load: the 1-minute load average before it.\n")
+    print("| Server | Measure | Result |\n|---|---|---|")
+    for backend in backends:
+        ms = dispatch[backend]
+        print(f"| {NAMES[backend]} | submit -> first stage running, {args.workflows} workflows (p50 / p90 / p99 / max) | "
+              f"{statistics.median(ms):.1f} / {percentile(ms, 90):.1f} / {percentile(ms, 99):.1f} / {max(ms):.1f} ms |")
+    for i in range(args.runs):
+        for backend in backends:
+            rps, pct, errors, stolen, load = runs[backend][i]
+            print(f"| {NAMES[backend]} | GET /v1/workflows/status/{{id}}, {args.connections} connections "
+                  f"{args.duration} s, run {i + 1} | {rps:,.0f} requests/s; latency p50 {pct.get('50')}, "
+                  f"p90 {pct.get('90')}, p99 {pct.get('99')}; host steal {stolen:.0f} ms; load {load:.1f}"
+                  f"{'; non-2xx: ' + errors if errors else ''} |")
+    print()
+    for backend in backends:
+        rates = [r[0] for r in runs[backend]]
+        p99s = [to_ms(r[1]["99"]) for r in runs[backend]]
+        ratio = (f" ({statistics.median(rates) / statistics.median([r[0] for r in runs[backends[0]]]):.2f}× "
+                 f"{NAMES[backends[0]].split()[0]})" if backend != backends[0] else "")
+        print(f"- {NAMES[backend]}: median {statistics.median(rates):,.0f} requests/s{ratio}, "
+              f"median p99 {statistics.median(p99s):.2f} ms, worst p99 {max(p99s):.2f} ms.")
 
 
 if __name__ == "__main__":
