@@ -1,7 +1,9 @@
 #include "store/redis/redis_client.h"
 
 #include <hiredis.h>
+#include <poll.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <span>
 
@@ -104,6 +106,30 @@ Reply Client::command(const std::vector<std::string>& argv, Retry retry) {
 std::vector<Reply> Client::pipeline(std::span<const std::vector<std::string>> commands, Retry retry) {
   if (commands.empty()) return {};
   return exchange(commands, retry);
+}
+
+std::optional<Reply> Client::receive(int wake_fd) {
+  void* raw = nullptr;
+  bool lost = !ctx_;
+  // hiredis may hold messages already read from the socket; the socket is read only when it has more.
+  while (!lost && redisGetReplyFromReader(ctx_, &raw) == REDIS_OK && !raw) {
+    pollfd ready[2] = {{ctx_->fd, POLLIN, 0}, {wake_fd, POLLIN, 0}};
+    if (poll(ready, 2, -1) < 0) {
+      lost = errno != EINTR;
+      continue;
+    }
+    if (ready[1].revents) return std::nullopt;
+    lost = ready[0].revents && redisBufferRead(ctx_) != REDIS_OK;
+  }
+  if (!raw) {
+    const std::string why = ctx_ ? ctx_->errstr : "not connected";
+    if (ctx_) redisFree(ctx_);
+    ctx_ = nullptr;
+    throw Error("state_unavailable", "lost the connection to Redis: " + why, 503);
+  }
+  Reply reply = convert(static_cast<redisReply*>(raw));
+  freeReplyObject(raw);
+  return reply;
 }
 
 std::vector<Reply> Client::exchange(std::span<const std::vector<std::string>> commands, Retry retry) {

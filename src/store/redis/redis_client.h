@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -44,6 +45,10 @@ class Client {
   // Sends `commands` together and reads their replies in order: one round trip for many reads. Throws as
   // command() does (after reading every reply); a resend after a lost connection resends them all.
   std::vector<Reply> pipeline(std::span<const std::vector<std::string>> commands, Retry retry = Retry::kOnce);
+  // The next message on a subscribed connection (one that SUBSCRIBE turned into a listener), or nullopt
+  // as soon as `wake_fd` is readable: another thread's way to end the wait. Throws "state_unavailable" when
+  // the connection is lost (it is not opened again: a new one has no subscription).
+  std::optional<Reply> receive(int wake_fd);
 
  private:
   void connect();

@@ -180,7 +180,8 @@ RedisStateStore::RedisStateStore(const std::string& url, std::function<double()>
       queue_(url, clock, prefix_),
       leases_(url, clock, prefix_),
       writer_(url),
-      readers_(url, readers) {}
+      readers_(url, readers),
+      revisions_(url, prefix_ + "wf:") {}
 
 redis::Reply RedisStateStore::read(const Command& command) { return readers_.borrow()->command(command); }
 
@@ -236,7 +237,16 @@ void RedisStateStore::optimistic(
 
 void RedisStateStore::update_workflow(const std::string& id, const WorkflowUpdate& update) {
   const std::string p = prefix_;
-  optimistic(p + "wf:" + id, [&](const std::optional<std::string>& stored, Transaction& changes) {
+  const std::string key = p + "wf:" + id;
+  // Whatever the outcome (committed, nothing to write, unknown after a lost EXEC), the revision kept here
+  // may be stale now: forgotten at once, so that this process reads its own writes without waiting for
+  // Redis's report.
+  struct Forget {
+    redis::RevisionCache& revisions;
+    const std::string& key;
+    ~Forget() { revisions.forget(key); }
+  } forget{revisions_, key};
+  optimistic(key, [&](const std::optional<std::string>& stored, Transaction& changes) {
     std::optional<WorkflowRecord> before;
     if (stored) before = workflow_from_doc(json::parse(*stored));
     std::optional<WorkflowRecord> after = before;
@@ -263,12 +273,17 @@ std::optional<double> RedisStateStore::workflow_revision(const std::string& id) 
   // whatever the record's size (a view with an hour's transcript is megabytes; decoding it in Redis for one
   // number cost as much as reading it). 64 bytes hold the key and any double as nlohmann prints it.
   static constexpr std::string_view kKey = "\"updated_at\":";
-  const auto tail = text_of(read({"GETRANGE", prefix_ + "wf:" + id, "-64", "-1"}));
+  const std::string key = prefix_ + "wf:" + id;
+  if (const auto kept = revisions_.find(key)) return kept;
+  const uint64_t ticket = revisions_.ticket();
+  const auto tail = text_of(read({"GETRANGE", key, "-64", "-1"}));
   if (!tail || tail->empty()) return std::nullopt;  // GETRANGE of a missing key is ""
   const size_t at = tail->rfind(kKey);
   if (at == std::string::npos || tail->back() != '}')
     throw Error("state_error", "workflow " + id + " is stored in a form this version cannot read", 500);
-  return std::stod(tail->substr(at + kKey.size()));
+  const double revision = std::stod(tail->substr(at + kKey.size()));
+  revisions_.keep(key, revision, ticket);
+  return revision;
 }
 
 std::vector<WorkflowRecord> RedisStateStore::workflows_before(double time, const std::string& id, int limit) {

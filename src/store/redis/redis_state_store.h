@@ -15,7 +15,9 @@
 //
 // Reads (records, sets, the status route's revision checks) go through a pool of connections
 // (redis/client_pool.h, YIVIDEO_REDIS_READERS), so many gateway threads wait on Redis at once; writes go
-// through one connection, as a transaction holds its connection from WATCH to EXEC.
+// through one connection, as a transaction holds its connection from WATCH to EXEC. Workflow revisions, once
+// read, are kept until Redis reports a change of the record (redis/revision_cache.h): the status route's
+// check of a settled workflow then makes no round trip at all.
 //
 // Listing, statistics and the sweep read whole sets (O(n) in workflows or jobs), fine for thousands; a
 // deployment with millions of records would want counters kept at each transition.
@@ -30,6 +32,7 @@
 #include "store/redis/redis_client.h"
 #include "store/redis/redis_job_queue.h"
 #include "store/redis/redis_lease_manager.h"
+#include "store/redis/revision_cache.h"
 #include "store/state_store.h"
 
 namespace yv::store {
@@ -81,6 +84,7 @@ class RedisStateStore final : public StateStore {
   std::mutex writer_mutex_;  // the writer connection runs one transaction at a time
   redis::Client writer_;
   redis::ClientPool readers_;
+  redis::RevisionCache revisions_;
 };
 
 }  // namespace yv::store
