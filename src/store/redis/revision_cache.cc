@@ -1,6 +1,7 @@
 #include "store/redis/revision_cache.h"
 
 #include <poll.h>
+#include <spdlog/spdlog.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
@@ -64,6 +65,7 @@ void RevisionCache::reset(bool live) {
 
 void RevisionCache::listen() {
   using Retry = Client::Retry;
+  bool told = false;  // whether the operator knows that the reports stopped
   for (;;) {
     try {
       Client client(url_);
@@ -71,6 +73,7 @@ void RevisionCache::listen() {
       client.command({"CLIENT", "TRACKING", "on", "REDIRECT", id, "BCAST", "PREFIX", prefix_}, Retry::kNever);
       client.command({"SUBSCRIBE", "__redis__:invalidate"}, Retry::kNever);
       reset(true);
+      told = false;
       // Each message: ["message", "__redis__:invalidate", the changed keys, or nil when Redis was flushed].
       while (const std::optional<Reply> message = client.receive(wake_fd_)) {
         const Reply& keys = message->items.at(2);
@@ -83,8 +86,11 @@ void RevisionCache::listen() {
         for (const Reply& key : keys.items) revisions_.erase(key.text);
       }
       return;  // woken by the destructor
-    } catch (const std::exception&) {
-      reset(false);  // Redis is away (or answered oddly): try again in a second
+    } catch (const std::exception& e) {
+      reset(false);  // Redis is away, or refuses tracking (an ACL): try again in a second
+      if (!told)
+        spdlog::warn("no change reports from Redis ({}): status checks read Redis meanwhile", e.what());
+      told = true;
     }
     pollfd wake{wake_fd_, POLLIN, 0};
     if (poll(&wake, 1, 1000) > 0) return;
