@@ -1,6 +1,6 @@
 // Revisions kept until Redis reports a change (store/redis/revision_cache.h): a change by another connection
 // is forgotten when its report arrives, a read in flight across a change is not kept, and nothing is kept
-// while the reports cannot arrive.
+// while the reports cannot arrive (Redis down, or silent).
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -73,6 +73,14 @@ TEST_F(RevisionCacheTest, NothingIsKeptWhileRedisIsAwayAndTheCacheRestartsEmpty)
   ASSERT_TRUE(kept(cache_, "p:wf:b", 2.0)) << "the reports never came back";
   other_.command({"SET", "p:wf:b", "x"});
   EXPECT_TRUE(eventually([&] { return !cache_.find("p:wf:b"); })) << "reports after the restart";
+}
+
+TEST_F(RevisionCacheTest, ARedisThatStopsAnsweringWithoutClosingIsGivenUp) {
+  ASSERT_TRUE(kept(cache_, "p:wf:a", 1.0));
+  redis_.pause();
+  EXPECT_TRUE(eventually([&] { return !cache_.find("p:wf:a"); })) << "kept while no report could come";
+  redis_.resume();
+  EXPECT_TRUE(kept(cache_, "p:wf:a", 1.0)) << "the reports never came back";
 }
 
 TEST_F(RevisionCacheTest, AFlushOfRedisForgetsEverything) {

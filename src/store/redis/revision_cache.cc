@@ -13,6 +13,8 @@ namespace {
 
 // Tickets taken while no reports flow: never equal to a count of events.
 constexpr uint64_t kNoTicket = UINT64_MAX;
+// How long the report connection may be quiet before it is asked for a PING.
+constexpr int kQuietMs = 1000;
 
 }  // namespace
 
@@ -23,6 +25,7 @@ RevisionCache::RevisionCache(std::string url, std::string prefix)
 
 RevisionCache::~RevisionCache() {
   if (listener_.joinable()) {
+    stopping_ = true;
     const uint64_t one = 1;
     [[maybe_unused]] const ssize_t n = write(wake_fd_, &one, sizeof one);
     listener_.join();
@@ -74,8 +77,21 @@ void RevisionCache::listen() {
       client.command({"SUBSCRIBE", "__redis__:invalidate"}, Retry::kNever);
       reset(true);
       told = false;
-      // Each message: ["message", "__redis__:invalidate", the changed keys, or nil when Redis was flushed].
-      while (const std::optional<Reply> message = client.receive(wake_fd_)) {
+      // A connection can die without a word (a host gone, a network cut): after a quiet second it is asked
+      // for a PING, and if that is not answered within another, it is taken for lost.
+      bool pinged = false;
+      for (;;) {
+        const std::optional<Reply> message = client.receive(wake_fd_, kQuietMs);
+        if (stopping_) return;
+        if (!message) {
+          if (pinged) throw Error("state_unavailable", "Redis did not answer a PING", 503);
+          client.send({"PING"});
+          pinged = true;
+          continue;
+        }
+        pinged = false;
+        // ["message", "__redis__:invalidate", the changed keys or nil (Redis was flushed)], or ["pong", ""].
+        if (message->items.at(0).text != "message") continue;
         const Reply& keys = message->items.at(2);
         if (keys.type != Reply::Type::kArray) {
           reset(true);
@@ -85,7 +101,6 @@ void RevisionCache::listen() {
         ++events_;
         for (const Reply& key : keys.items) revisions_.erase(key.text);
       }
-      return;  // woken by the destructor
     } catch (const std::exception& e) {
       reset(false);  // Redis is away, or refuses tracking (an ACL): try again in a second
       if (!told)
@@ -93,7 +108,7 @@ void RevisionCache::listen() {
       told = true;
     }
     pollfd wake{wake_fd_, POLLIN, 0};
-    if (poll(&wake, 1, 1000) > 0) return;
+    if (poll(&wake, 1, kQuietMs) > 0) return;
   }
 }
 

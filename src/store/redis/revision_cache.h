@@ -10,7 +10,8 @@
 // Why a kept revision is never stale for longer than a report takes to arrive: a read is kept only if it
 // began while the reports were flowing and no report (of any record), forget() or loss of the connection came
 // while it was in flight; while the connection is down nothing is kept or served, and the cache restarts
-// empty. A change this process commits is forgotten at once (forget()), so it reads its own writes; another
+// empty (a connection gone quiet is asked for a PING, so one that died without a word is given up within
+// 2 s). A change this process commits is forgotten at once (forget()), so it reads its own writes; another
 // process's change is seen when its report arrives, a fraction of a millisecond after the commit on a local
 // network.
 //
@@ -19,6 +20,7 @@
 // read).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <mutex>
 #include <optional>
@@ -60,6 +62,7 @@ class RevisionCache {
   uint64_t events_ = 0;  // reports, forgets and resets so far: a ticket is the count when a read began
   bool live_ = false;
   std::once_flag started_;
+  std::atomic<bool> stopping_ = false;
   const int wake_fd_;  // an eventfd, written by the destructor to end the listener's wait
   std::thread listener_;
 };
