@@ -173,14 +173,13 @@ class RedisStateStore::Transaction final : public Changes {
   RedisStateStore& store_;
 };
 
-RedisStateStore::RedisStateStore(const std::string& url, std::function<double()> clock, std::string prefix,
-                                 size_t readers)
+RedisStateStore::RedisStateStore(const std::string& url, std::function<double()> clock, std::string prefix)
     : prefix_(std::move(prefix)),
       clock_(clock),
       queue_(url, clock, prefix_),
       leases_(url, clock, prefix_),
       writer_(url),
-      readers_(url, readers),
+      readers_(url, redis::ClientPool::configured_size()),
       revisions_(url, prefix_ + "wf:") {}
 
 redis::Reply RedisStateStore::read(const Command& command) { return readers_.borrow()->command(command); }

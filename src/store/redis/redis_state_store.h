@@ -39,10 +39,10 @@ namespace yv::store {
 
 class RedisStateStore final : public StateStore {
  public:
-  // url: "redis://host:port[/db]"; readers: the most read connections open at once. Throws yv::Error
-  // "state_unavailable" (503).
+  // url: "redis://host:port[/db]". Throws yv::Error "state_unavailable" (503), and "invalid_config" for a
+  // YIVIDEO_REDIS_READERS that is not a positive number.
   explicit RedisStateStore(const std::string& url, std::function<double()> clock = wall_clock,
-                           std::string prefix = "yv:", size_t readers = redis::ClientPool::configured_size());
+                           std::string prefix = "yv:");
 
   JobQueue& queue() override { return queue_; }
   LeaseManager& leases() override { return leases_; }
