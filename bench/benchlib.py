@@ -61,11 +61,12 @@ def free_port():
 
 
 class Server:
-    """`yivideo serve` in a scratch directory for the length of a `with` block: .base (URL), .pid, .work."""
+    """`yivideo serve` in a scratch directory for the length of a `with` block: .base (URL), .pid, .work. Its
+    state is a SQLite file there, or `backend` (a redis:// URL) when given."""
 
-    def __init__(self, workers=1, env=None, binary=None):
+    def __init__(self, workers=1, env=None, binary=None, backend=None):
         import tempfile
-        self.workers, self.extra_env, self.binary = workers, env or {}, binary or BIN
+        self.workers, self.extra_env, self.binary, self.backend = workers, env or {}, binary or BIN, backend
         self.work = tempfile.mkdtemp(prefix="yivideo-bench-")
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
@@ -75,8 +76,9 @@ class Server:
         import urllib.request
         env = dict(os.environ, YIVIDEO_DATA_DIR=os.path.join(self.work, "data"), TMPDIR=self.work, **self.extra_env)
         self.log = open(os.path.join(self.work, "serve.log"), "w")
-        self.process = subprocess.Popen([self.binary, "serve", "--port", str(self.port), "--db",
-                                         os.path.join(self.work, "state.db"), "--workers", str(self.workers)],
+        state = ["--backend", self.backend] if self.backend else ["--db", os.path.join(self.work, "state.db")]
+        self.process = subprocess.Popen([self.binary, "serve", "--port", str(self.port), *state,
+                                         "--workers", str(self.workers)],
                                         env=env, stdout=self.log, stderr=subprocess.STDOUT)
         self.pid = self.process.pid
         for _ in range(200):

@@ -6,7 +6,8 @@
 // (StateStore::workflow_revision). So the status route reads one number instead of the record, its jobs and
 // its callback, and skips building and printing the JSON: polling clients and dashboards mostly ask about
 // workflows that have ended. Each gateway keeps its own cache; it is correct with several gateways because
-// the revision is read from the shared state on every request.
+// the revision comes from the shared state on every request (on Redis, from revisions kept until Redis
+// reports a change: store/redis/revision_cache.h).
 //
 // Thread-safe. Holds at most `max_bytes` of bodies (a view carries its stages' outputs, an hour's transcript
 // text among them, so the bound is in bytes, not entries); the entry kept first goes first.

@@ -148,7 +148,9 @@ class StateStore {
   virtual void update_workflow(const std::string& id, const WorkflowUpdate& update) = 0;
   virtual std::optional<WorkflowRecord> workflow(const std::string& id) = 0;
   // The stored workflow's updated_at, read without the record (nullopt: no such workflow). Equal revisions,
-  // equal records: what the status route checks before serving a view it rendered earlier.
+  // equal records: what the status route checks before serving a view it rendered earlier. A change made
+  // through this store shows at once; on Redis, one made by another process shows once Redis has reported it
+  // (store/redis/revision_cache.h), a fraction of a millisecond later.
   virtual std::optional<double> workflow_revision(const std::string& id) = 0;
   // Up to `limit` workflows created before (time, id) in (created_at, id) order, newest first.
   virtual std::vector<WorkflowRecord> workflows_before(double time, const std::string& id, int limit) = 0;

@@ -46,6 +46,10 @@ void RedisServer::start() {
 
 void RedisServer::kill() { process_->stop(SIGKILL); }
 
+void RedisServer::pause() { ::kill(process_->pid(), SIGSTOP); }
+
+void RedisServer::resume() { ::kill(process_->pid(), SIGCONT); }
+
 void RedisServer::restart() {
   kill();
   start();

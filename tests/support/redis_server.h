@@ -32,6 +32,9 @@ class RedisServer {
   // The two halves of restart(), for an outage that lasts.
   void kill();
   void start();
+  // SIGSTOP and SIGCONT: a Redis that keeps its connections open but answers nothing (a host gone silent).
+  void pause();
+  void resume();
 
  private:
   std::string also_bind_;

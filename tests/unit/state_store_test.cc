@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <thread>
@@ -116,6 +117,24 @@ TEST_P(StateStoreTest, EveryChangeOfARecordAdvancesItsRevision) {
   state_->update_workflow("wf-1", [](std::optional<WorkflowRecord>&, Changes&) {});
   EXPECT_EQ(state_->workflow_revision("wf-1"), settled)
       << "an update that changes nothing keeps the revision";
+}
+
+// Another process's change shows in the revision: at once on SQLite, once Redis has reported it on Redis (the
+// revision is kept until then), so a gateway never serves a view older than that report.
+TEST_P(StateStoreTest, AChangeThroughAnotherConnectionShowsInTheRevision) {
+  const WorkflowRecord w = create("wf-1", 1);
+  const std::unique_ptr<StateStore> other = open();
+  for (int i = 0; i < 50; ++i) ASSERT_EQ(state_->workflow_revision("wf-1"), w.updated_at);
+  other->update_workflow(
+      "wf-1", [](std::optional<WorkflowRecord>& stored, Changes&) { stored->status = "cancelled"; });
+  const auto changed = other->workflow_revision("wf-1");
+  ASSERT_GT(changed, w.updated_at);
+  bool shown = false;
+  for (int i = 0; i < 1000 && !shown; ++i) {
+    shown = state_->workflow_revision("wf-1") == changed;
+    if (!shown) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_TRUE(shown) << "the old revision was still served 10 s after the change";
 }
 
 TEST_P(StateStoreTest, JobsQueuedByAnUpdateCommitWithItsRecord) {

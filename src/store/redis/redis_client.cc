@@ -1,7 +1,9 @@
 #include "store/redis/redis_client.h"
 
 #include <hiredis.h>
+#include <poll.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <span>
 
@@ -30,6 +32,17 @@ Reply convert(const redisReply* r) {
       break;
   }
   return out;
+}
+
+// Queues `argv` in the context's output buffer.
+void append(redisContext* ctx, const std::vector<std::string>& argv) {
+  std::vector<const char*> args;
+  std::vector<size_t> lengths;
+  for (const auto& a : argv) {
+    args.push_back(a.data());
+    lengths.push_back(a.size());
+  }
+  redisAppendCommandArgv(ctx, int(args.size()), args.data(), lengths.data());
 }
 
 }  // namespace
@@ -106,19 +119,42 @@ std::vector<Reply> Client::pipeline(std::span<const std::vector<std::string>> co
   return exchange(commands, retry);
 }
 
+void Client::throw_lost() {
+  const std::string why = ctx_ ? ctx_->errstr : "not connected";
+  if (ctx_) redisFree(ctx_);
+  ctx_ = nullptr;
+  throw Error("state_unavailable", "lost the connection to Redis: " + why, 503);
+}
+
+void Client::send(const std::vector<std::string>& argv) {
+  if (!ctx_) throw_lost();
+  append(ctx_, argv);
+  for (int done = 0; !done;)
+    if (redisBufferWrite(ctx_, &done) != REDIS_OK) throw_lost();
+}
+
+std::optional<Reply> Client::receive(int wake_fd, int timeout_ms) {
+  if (!ctx_) throw_lost();
+  void* raw = nullptr;
+  // hiredis may hold messages already read from the socket; the socket is read only when it has more.
+  while (redisGetReplyFromReader(ctx_, &raw) == REDIS_OK && !raw) {
+    pollfd ready[2] = {{ctx_->fd, POLLIN, 0}, {wake_fd, POLLIN, 0}};
+    const int n = poll(ready, 2, timeout_ms);
+    if (n < 0 && errno != EINTR) throw_lost();
+    if (n == 0 || ready[1].revents) return std::nullopt;
+    if (ready[0].revents && redisBufferRead(ctx_) != REDIS_OK) throw_lost();
+  }
+  if (!raw) throw_lost();
+  Reply reply = convert(static_cast<redisReply*>(raw));
+  freeReplyObject(raw);
+  return reply;
+}
+
 std::vector<Reply> Client::exchange(std::span<const std::vector<std::string>> commands, Retry retry) {
   // One reconnect: a Redis restart (AOF) between two exchanges should cost a client nothing.
   for (int attempt = 0;; ++attempt) {
     if (!ctx_) connect();
-    for (const auto& argv : commands) {
-      std::vector<const char*> args;
-      std::vector<size_t> lengths;
-      for (const auto& a : argv) {
-        args.push_back(a.data());
-        lengths.push_back(a.size());
-      }
-      redisAppendCommandArgv(ctx_, int(args.size()), args.data(), lengths.data());
-    }
+    for (const auto& argv : commands) append(ctx_, argv);
     // Every reply is read before an error is raised, so that the connection stays in step.
     std::vector<Reply> replies;
     std::string refused;
@@ -136,11 +172,10 @@ std::vector<Reply> Client::exchange(std::span<const std::vector<std::string>> co
       freeReplyObject(raw);
     }
     if (lost) {
-      const std::string why = ctx_->errstr;
+      if (attempt > 0 || retry == Retry::kNever) throw_lost();
       redisFree(ctx_);
       ctx_ = nullptr;
-      if (attempt == 0 && retry == Retry::kOnce) continue;
-      throw Error("state_unavailable", "lost the connection to Redis: " + why, 503);
+      continue;
     }
     if (!refused.empty()) throw Error("state_error", "Redis refused " + refused, 500);
     return replies;

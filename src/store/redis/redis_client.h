@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -44,9 +45,17 @@ class Client {
   // Sends `commands` together and reads their replies in order: one round trip for many reads. Throws as
   // command() does (after reading every reply); a resend after a lost connection resends them all.
   std::vector<Reply> pipeline(std::span<const std::vector<std::string>> commands, Retry retry = Retry::kOnce);
+  // For a subscribed connection (one that SUBSCRIBE turned into a listener), where replies come among the
+  // messages: send() sends a command without reading its reply; receive() returns the next message, or
+  // nullopt when `timeout_ms` passed or `wake_fd` became readable first (another thread's way to end the
+  // wait). Both throw "state_unavailable" when the connection is lost (it is not opened again: a new one has
+  // no subscription).
+  void send(const std::vector<std::string>& argv);
+  std::optional<Reply> receive(int wake_fd, int timeout_ms);
 
  private:
   void connect();
+  [[noreturn]] void throw_lost();  // drops the connection and throws "state_unavailable"
   std::vector<Reply> exchange(std::span<const std::vector<std::string>> commands, Retry retry);
   std::string user_, password_;
   std::string host_;

@@ -172,7 +172,11 @@ std::string number(double v) { return fmt::format("{:.6f}", v); }
 }  // namespace
 
 RedisJobQueue::RedisJobQueue(const std::string& url, std::function<double()> clock, std::string prefix)
-    : client_(url), clock_(std::move(clock)), prefix_(std::move(prefix)), instance_(uuid4()) {}
+    : client_(url),
+      readers_(url, redis::ClientPool::configured_size()),
+      clock_(std::move(clock)),
+      prefix_(std::move(prefix)),
+      instance_(uuid4()) {}
 
 std::vector<std::string> RedisJobQueue::script(const char* body, std::vector<std::string> args) const {
   return redis::eval(std::string(kCommon) + body, prefix_, std::move(args));
@@ -263,11 +267,7 @@ int RedisJobQueue::reap() {
 }
 
 JobStatus RedisJobQueue::status(int64_t id) {
-  redis::Reply r;
-  {
-    std::lock_guard lock(mutex_);
-    r = client_.command({"HGETALL", prefix_ + "job:" + std::to_string(id)});
-  }
+  const redis::Reply r = readers_.borrow()->command({"HGETALL", prefix_ + "job:" + std::to_string(id)});
   if (r.items.empty()) throw Error("job_not_found", "no job " + std::to_string(id), 404);
   std::map<std::string, std::string> f;
   for (size_t i = 0; i + 1 < r.items.size(); i += 2) f[r.items[i].text] = r.items[i + 1].text;

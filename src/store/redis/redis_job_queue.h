@@ -22,6 +22,7 @@
 #include <mutex>
 
 #include "store/job_queue.h"
+#include "store/redis/client_pool.h"
 #include "store/redis/redis_client.h"
 
 namespace yv::store {
@@ -54,8 +55,9 @@ class RedisJobQueue final : public JobQueue {
   std::vector<std::string> script(const char* body, std::vector<std::string> args) const;
   redis::Reply run(const char* body, std::vector<std::string> args);
 
-  std::mutex mutex_;  // one connection, used by one thread at a time
+  std::mutex mutex_;  // one connection for the transitions, used by one thread at a time
   redis::Client client_;
+  redis::ClientPool readers_;  // status(): gateways read jobs' states from many threads at once
   std::function<double()> clock_;
   std::string prefix_;
   // Claim ids: this queue's own random prefix and a count. A worker's claim that got no answer (the

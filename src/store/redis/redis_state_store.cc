@@ -2,6 +2,8 @@
 
 #include <spdlog/fmt/fmt.h>
 
+#include <string_view>
+
 #include "core/error.h"
 #include "core/ids.h"
 
@@ -23,6 +25,8 @@ std::optional<std::string> optional_text(const json& doc, const char* key) {
   return it->get<std::string>();
 }
 
+// Keys print in sorted order, so the text ends with updated_at, the record's revision: workflow_revision()
+// reads only the end. A key sorting after it would break that (the state-store contract test would say so).
 json to_doc(const WorkflowRecord& w) {
   json stages = json::array();
   for (const StageRecord& s : w.stages) {
@@ -175,16 +179,13 @@ RedisStateStore::RedisStateStore(const std::string& url, std::function<double()>
       queue_(url, clock, prefix_),
       leases_(url, clock, prefix_),
       writer_(url),
-      reader_(url) {}
+      readers_(url, redis::ClientPool::configured_size()),
+      revisions_(url, prefix_ + "wf:") {}
 
-redis::Reply RedisStateStore::read(const Command& command) {
-  std::lock_guard lock(reader_mutex_);
-  return reader_.command(command);
-}
+redis::Reply RedisStateStore::read(const Command& command) { return readers_.borrow()->command(command); }
 
 std::vector<redis::Reply> RedisStateStore::read_all(std::span<const Command> commands) {
-  std::lock_guard lock(reader_mutex_);
-  return reader_.pipeline(commands);
+  return readers_.borrow()->pipeline(commands);
 }
 
 void RedisStateStore::abandon() {
@@ -235,7 +236,16 @@ void RedisStateStore::optimistic(
 
 void RedisStateStore::update_workflow(const std::string& id, const WorkflowUpdate& update) {
   const std::string p = prefix_;
-  optimistic(p + "wf:" + id, [&](const std::optional<std::string>& stored, Transaction& changes) {
+  const std::string key = p + "wf:" + id;
+  // Whatever the outcome (committed, nothing to write, unknown after a lost EXEC), the revision kept here
+  // may be stale now: forgotten at once, so that this process reads its own writes without waiting for
+  // Redis's report.
+  struct Forget {
+    redis::RevisionCache& revisions;
+    const std::string& key;
+    ~Forget() { revisions.forget(key); }
+  } forget{revisions_, key};
+  optimistic(key, [&](const std::optional<std::string>& stored, Transaction& changes) {
     std::optional<WorkflowRecord> before;
     if (stored) before = workflow_from_doc(json::parse(*stored));
     std::optional<WorkflowRecord> after = before;
@@ -258,14 +268,21 @@ std::optional<WorkflowRecord> RedisStateStore::workflow(const std::string& id) {
 }
 
 std::optional<double> RedisStateStore::workflow_revision(const std::string& id) {
-  // Decoded inside Redis so that only the number travels; %.17g keeps every bit of the double.
-  static const char* kScript =
-      "local d = redis.call('GET', KEYS[1]) "
-      "if not d then return false end "
-      "return string.format('%.17g', cjson.decode(d).updated_at)";
-  const auto text = text_of(read({"EVAL", kScript, "1", prefix_ + "wf:" + id}));
-  if (!text) return std::nullopt;
-  return std::stod(*text);
+  // The record's text ends with its updated_at (to_doc), so its last bytes hold the revision: one small read
+  // whatever the record's size (a view with an hour's transcript is megabytes; decoding it in Redis for one
+  // number cost as much as reading it). 64 bytes hold the key and any double as nlohmann prints it.
+  static constexpr std::string_view kKey = "\"updated_at\":";
+  const std::string key = prefix_ + "wf:" + id;
+  if (const auto kept = revisions_.find(key)) return kept;
+  const uint64_t ticket = revisions_.ticket();
+  const auto tail = text_of(read({"GETRANGE", key, "-64", "-1"}));
+  if (!tail || tail->empty()) return std::nullopt;  // GETRANGE of a missing key is ""
+  const size_t at = tail->rfind(kKey);
+  if (at == std::string::npos || tail->back() != '}')
+    throw Error("state_error", "workflow " + id + " is stored in a form this version cannot read", 500);
+  const double revision = std::stod(tail->substr(at + kKey.size()));
+  revisions_.keep(key, revision, ticket);
+  return revision;
 }
 
 std::vector<WorkflowRecord> RedisStateStore::workflows_before(double time, const std::string& id, int limit) {

@@ -13,6 +13,12 @@
 // retried once on a new connection; one lost during EXEC is reported ("state_unavailable", 503), since
 // whether it committed is unknown.
 //
+// Reads (records, sets, the status route's revision checks) go through a pool of connections
+// (redis/client_pool.h, YIVIDEO_REDIS_READERS), so many gateway threads wait on Redis at once; writes go
+// through one connection, as a transaction holds its connection from WATCH to EXEC. Workflow revisions, once
+// read, are kept until Redis reports a change of the record (redis/revision_cache.h): the status route's
+// check of a settled workflow then makes no round trip at all.
+//
 // Listing, statistics and the sweep read whole sets (O(n) in workflows or jobs), fine for thousands; a
 // deployment with millions of records would want counters kept at each transition.
 #pragma once
@@ -22,16 +28,19 @@
 #include <span>
 #include <string>
 
+#include "store/redis/client_pool.h"
 #include "store/redis/redis_client.h"
 #include "store/redis/redis_job_queue.h"
 #include "store/redis/redis_lease_manager.h"
+#include "store/redis/revision_cache.h"
 #include "store/state_store.h"
 
 namespace yv::store {
 
 class RedisStateStore final : public StateStore {
  public:
-  // url: "redis://host:port[/db]". Throws yv::Error "state_unavailable" (503).
+  // url: "redis://host:port[/db]". Throws yv::Error "state_unavailable" (503), and "invalid_config" for a
+  // YIVIDEO_REDIS_READERS that is not a positive number.
   explicit RedisStateStore(const std::string& url, std::function<double()> clock = wall_clock,
                            std::string prefix = "yv:");
 
@@ -74,8 +83,8 @@ class RedisStateStore final : public StateStore {
   RedisLeaseManager leases_;
   std::mutex writer_mutex_;  // the writer connection runs one transaction at a time
   redis::Client writer_;
-  std::mutex reader_mutex_;
-  redis::Client reader_;
+  redis::ClientPool readers_;
+  redis::RevisionCache revisions_;
 };
 
 }  // namespace yv::store
