@@ -2,6 +2,8 @@
 
 #include <httplib.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -521,6 +523,29 @@ json response(const std::string& status, const json& doc) {
   return out;
 }
 
+// The name client generators give the operation: the method, then the path's segments after /api and /v1,
+// path parameters by name (GET /v1/workflows/status/{workflow_id} -> get_workflows_status_workflow_id).
+// Method and path are unique, so the name is too (the document's test checks it).
+std::string operation_id(const RouteDoc& r) {
+  std::string id = r.method;
+  std::transform(id.begin(), id.end(), id.begin(), [](unsigned char c) { return std::tolower(c); });
+  std::string segment;
+  std::istringstream path(r.path);
+  bool any = false;
+  while (std::getline(path, segment, '/')) {
+    if (segment.empty() || segment == "api" || segment == "v1") continue;
+    id += '_';
+    for (const char c : segment) {
+      if (std::isalnum(static_cast<unsigned char>(c)))
+        id += c;
+      else if (c != '{' && c != '}')
+        id += '_';
+    }
+    any = true;
+  }
+  return any ? id : id + "_root";
+}
+
 json operation(const RouteDoc& r) {
   json parameters = json::array();
   static const std::regex kPathParam(R"(\{([a-z_]+)\})");
@@ -542,7 +567,8 @@ json operation(const RouteDoc& r) {
         response("403", std::string("The key lacks the '") + auth::scope_name(*scope) + "' scope");
   }
   for (const auto& [status, doc] : r.responses.items()) responses[status] = response(status, doc);
-  json op = {{"tags", {r.tag}}, {"summary", r.summary}, {"responses", responses}};
+  json op = {
+      {"operationId", operation_id(r)}, {"tags", {r.tag}}, {"summary", r.summary}, {"responses", responses}};
   op["security"] =
       scope ? json::array({{{"bearer", json::array()}}, {{"apiKey", json::array()}}}) : json::array();
   if (scope) op["x-required-scope"] = auth::scope_name(*scope);

@@ -42,6 +42,27 @@ TEST_F(ApiDocsTest, DocumentCoversTheContractsRoutes) {
   }
 }
 
+// What client generators need (issue 18): a unique operationId, a name in any language, and the shape of each
+// successful answer (a schema for JSON, the media type otherwise).
+TEST_F(ApiDocsTest, EveryOperationHasAUniqueIdAndDescribesItsAnswers) {
+  const json doc = server_->get("/openapi.json");
+  std::set<std::string> ids;
+  for (const auto& [path, methods] : doc["paths"].items()) {
+    for (const auto& [method, op] : methods.items()) {
+      const std::string id = op.value("operationId", "");
+      EXPECT_TRUE(std::regex_match(id, std::regex("[a-z][a-z0-9_]*"))) << method << " " << path << ": " << id;
+      EXPECT_TRUE(ids.insert(id).second) << "operationId " << id << " twice";
+      int successes = 0;
+      for (const auto& [status, answer] : op["responses"].items()) {
+        if (!status.starts_with("2")) continue;
+        ++successes;
+        EXPECT_TRUE(status == "204" || answer.contains("content")) << method << " " << path << " " << status;
+      }
+      EXPECT_GE(successes, 1) << method << " " << path;
+    }
+  }
+}
+
 TEST_F(ApiDocsTest, EveryDocumentedRouteIsServed) {
   const json doc = server_->get("/openapi.json");
   httplib::Client client("127.0.0.1", server_->port());
