@@ -90,12 +90,17 @@ def finished_workflow(base, headers):
     return wid
 
 
+def header_args(headers):
+    """curl's and wrk's arguments for `headers`."""
+    return [arg for name, value in headers.items() for arg in ("-H", f"{name}: {value}")]
+
+
 def wrk(url, headers, connections, duration):
     """One wrk run: (requests/s, {"50": p50, ...}, non-2xx count or None, host steal ms, load average before)."""
     load = os.getloadavg()[0]
     before = stolen_ms()
-    header_args = [arg for name, value in headers.items() for arg in ("-H", f"{name}: {value}")]
-    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", *header_args, url],
+    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", *header_args(headers),
+                          url],
                          capture_output=True, text=True, check=True).stdout
     stolen = stolen_ms() - before
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
@@ -140,8 +145,7 @@ def main():
                 key = call(server.base, "/v1/keys", {"name": "bench", "scopes": ["read", "submit", "files"]},
                            headers={"X-API-Key": ADMIN_KEY})["key"]
                 headers[backend] = {"X-API-Key": key}
-            header_args = [arg for name, value in headers[backend].items() for arg in ("-H", f"{name}: {value}")]
-            subprocess.run(["curl", "-sf", "-X", "POST", server.base + "/v1/files/upload", *header_args, "-F",
+            subprocess.run(["curl", "-sf", "-X", "POST", server.base + "/v1/files/upload", *header_args(headers[backend]), "-F",
                             f"file=@{CLIP}", "-F", "file_path=bench/clip.wav"], check=True, capture_output=True)
             # Dispatch does not depend on keys: measured on the backends only.
             dispatch[backend] = dispatch_latencies(server.base, args.workflows) if backend != "keys" else []
