@@ -20,6 +20,15 @@ inline nlohmann::json text_or_null(const std::optional<std::string>& text) {
   return text ? nlohmann::json(*text) : nlohmann::json(nullptr);
 }
 
+// A request's optional string field: nullopt when absent or null. Throws yv::Error "invalid_request" (400)
+// when it is there but not a string.
+inline std::optional<std::string> optional_string(const nlohmann::json& body, const std::string& key) {
+  const auto it = body.find(key);
+  if (it == body.end() || it->is_null()) return std::nullopt;
+  if (!it->is_string()) throw Error("invalid_request", key + " must be a string", 400);
+  return it->get<std::string>();
+}
+
 // An ISO-8601 time (seconds since the epoch), or null when there is none.
 inline nlohmann::json time_or_null(const std::optional<double>& seconds) {
   return seconds ? nlohmann::json(iso8601(*seconds)) : nlohmann::json(nullptr);

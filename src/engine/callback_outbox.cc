@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <vector>
 
+#include "core/error.h"
 #include "core/ids.h"
 #include "core/json_util.h"
 #include "engine/task_service.h"
@@ -22,6 +23,16 @@ constexpr double kMaxDelaySeconds = 600;
 constexpr double kClaimSeconds = 60;
 
 }  // namespace
+
+std::optional<store::CallbackTarget> requested_callback(const json& body) {
+  const auto url = optional_string(body, "callback");
+  const auto header = optional_string(body, "callback_auth_header");
+  if (!url) {
+    if (header) throw Error("invalid_request", "callback_auth_header needs a callback", 400);
+    return std::nullopt;
+  }
+  return store::CallbackTarget{*url, header ? std::optional(net::callback_auth_line(*header)) : std::nullopt};
+}
 
 OutboxOptions OutboxOptions::from_environment() {
   OutboxOptions o;
@@ -83,8 +94,8 @@ int CallbackOutbox::deliver_due() {
   int delivered = 0;
   for (store::CallbackRecord c : state_.claim_callbacks(store::wall_clock(), 32, kClaimSeconds)) {
     // No transaction is held while the network is in use.
-    const net::WebhookResult r =
-        net::post_webhook(c.url, attempt_body(c, store::wall_clock()), options_.policy);
+    const net::WebhookResult r = net::post_webhook(c.target.url, attempt_body(c, store::wall_clock()),
+                                                   options_.policy, c.target.auth_header);
     const double now = store::wall_clock();
     c.attempts += 1;
     c.next_at = now + std::min(kMaxDelaySeconds, options_.retry_base_seconds * std::pow(2.0, c.attempts - 1));
@@ -97,7 +108,7 @@ int CallbackOutbox::deliver_due() {
     if (r.delivered) {
       ++delivered;
     } else {
-      spdlog::warn("callback {} to {}: attempt {} failed: {}", c.id, c.url, c.attempts, r.error);
+      spdlog::warn("callback {} to {}: attempt {} failed: {}", c.id, c.target.url, c.attempts, r.error);
     }
   }
   return delivered;

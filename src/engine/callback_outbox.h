@@ -44,6 +44,12 @@ class CallbackOutbox {
   OutboxOptions options_;
 };
 
+// The callback a workflow or task request asks for: "callback" (URL) and "callback_auth_header" (a header
+// line, net::callback_auth_line). nullopt when "callback" is absent or null. Only the shape is checked here;
+// the URL against the webhook policy by the service. Throws yv::Error 400: "invalid_request" (a field of the
+// wrong type, or a header without a callback), "invalid_callback" (the header).
+std::optional<store::CallbackTarget> requested_callback(const nlohmann::json& body);
+
 // The body one delivery attempt of `c` POSTs at unix time `now`: the stored body (its "timestamp" tells when
 // the run ended) with "delivery": {"callback_id", "attempt", "sent_at" (whole unix seconds)}. The signature
 // covers all of it, so a receiver that refuses a sent_at more than a few minutes old, and a callback_id and

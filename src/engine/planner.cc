@@ -4,6 +4,8 @@
 #include <set>
 
 #include "core/error.h"
+#include "core/json_util.h"
+#include "engine/callback_outbox.h"
 #include "engine/stage_inputs.h"
 
 namespace yv::engine {
@@ -12,16 +14,10 @@ namespace {
 using nlohmann::json;
 
 // Top-level keys of the request that are neither globals nor node blocks.
-const std::set<std::string> kReserved = {"workflow_config", "callback", "execution_mode", "workflow_id",
-                                         "param_merge_strategy"};
+const std::set<std::string> kReserved = {"workflow_config", "callback",    "callback_auth_header",
+                                         "execution_mode",  "workflow_id", "param_merge_strategy"};
 
 Error bad_request(const std::string& detail) { return Error("invalid_request", detail, 400); }
-
-std::optional<std::string> optional_string(const json& body, const std::string& key) {
-  if (!body.contains(key) || body[key].is_null()) return std::nullopt;
-  if (!body[key].is_string()) throw bad_request(key + " must be a string");
-  return body[key].get<std::string>();
-}
 
 ExecutionMode parse_mode(const std::optional<std::string>& mode) {
   if (!mode || *mode == "full") return ExecutionMode::kFull;
@@ -115,7 +111,7 @@ WorkflowRequest parse_workflow_request(const json& body, const NodeRegistry& nod
   r.mode = parse_mode(optional_string(body, "execution_mode"));
   r.merge = parse_merge(optional_string(body, "param_merge_strategy"));
   r.workflow_id = optional_string(body, "workflow_id");
-  r.callback = optional_string(body, "callback");
+  r.callback = requested_callback(body);
   r.spec.chain = parse_chain(body, nodes);
 
   std::vector<std::string> unknown;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "engine/node_registry.h"
+#include "store/state_store.h"
 
 namespace yv::engine {
 
@@ -38,7 +39,7 @@ struct WorkflowRequest {
   std::optional<std::string> workflow_id;  // incremental and retry
   MergeStrategy merge = MergeStrategy::kMerge;
   WorkflowSpec spec;  // the chain may be empty only for retry (then the stored chain is retried)
-  std::optional<std::string> callback;
+  std::optional<store::CallbackTarget> callback;
 };
 
 // Parses and validates a request body against the registry: known nodes, known parameters of the right types

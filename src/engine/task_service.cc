@@ -40,12 +40,8 @@ nlohmann::json TaskService::submit(const nlohmann::json& body) {
     }
     task_id = body["task_id"];
   }
-  std::optional<std::string> callback;
-  if (body.contains("callback") && !body["callback"].is_null()) {
-    if (!body["callback"].is_string()) throw Error("invalid_request", "callback must be a URL string", 400);
-    callback = body["callback"].get<std::string>();
-    net::check_callback_url(*callback, webhooks_);
-  }
+  const std::optional<store::CallbackTarget> callback = requested_callback(body);
+  if (callback) net::check_callback_url(callback->url, webhooks_);
   queue_limit_.check(state_);
   const std::string input_text = input.dump();  // nlohmann sorts object keys: a canonical form
   const store::JobLimits limits{3, double(node.time_limit_seconds)};

@@ -46,7 +46,7 @@ WorkflowService::WorkflowService(store::StateStore& state, const NodeRegistry& n
 
 std::pair<int, json> WorkflowService::submit(const json& body) {
   WorkflowRequest request = parse_workflow_request(body, nodes_);
-  if (request.callback) net::check_callback_url(*request.callback, webhooks_);
+  if (request.callback) net::check_callback_url(request.callback->url, webhooks_);
   // References to earlier stages' outputs are resolved when their stage runs, not here.
   const auto reference = [](const json& value) { return parse_reference(value).has_value(); };
   WorkflowSpec& spec = request.spec;

@@ -166,6 +166,13 @@ void AccessControl::before(const RouteDoc& route, const httplib::Request& req) {
 
 void AccessControl::after(const RouteDoc& route, const httplib::Request& req, httplib::Response& res) {
   if (route.method == "GET" && route.path == "/v1/files/list") return keep_own_files(req, res);
+  // The OpenAI-style audio routes run a task whatever their answer (text, or an error): its id comes in a
+  // header, and its status route is the caller's to read.
+  if (route.path.starts_with("/v1/audio/") && res.has_header("X-YiVideo-Task-Id")) {
+    if (const auto key = caller(req))
+      owners_.record("task", res.get_header_value("X-YiVideo-Task-Id"), key->id);
+    return;
+  }
   const bool list = route.method == "GET" && route.path == "/v1/workflows";
   if (res.status < 200 || res.status >= 300 || (route.method != "POST" && !list)) return;
   const auto key = caller(req);

@@ -394,6 +394,17 @@ json components(const engine::NodeRegistry& nodes) {
                                    {"description",
                                     "http(s) URL POSTed when the workflow ends; private and loopback "
                                     "hosts are refused (400) unless YIVIDEO_CALLBACK_ALLOW_PRIVATE=1"}});
+  workflow["callback_auth_header"] = nullable({{"type", "string"},
+                                               {"maxLength", 4096},
+                                               {"pattern", R"(^[^\u0000-\u001f\u007f]+$)"},
+                                               {"description",
+                                                "Sent with every delivery of the callback so that the "
+                                                "receiver can authenticate it: \"Name: value\", or "
+                                                "a bare value for the Authorization header (\"Bearer abc\"). "
+                                                "Needs callback; stored with the run, never "
+                                                "shown. Not Content-Type, Content-Length, Host, "
+                                                "X-YiVideo-Signature, Transfer-Encoding, Connection or "
+                                                "Expect"}});
   json task_names = json::array();
   json task_variants = json::array();
   for (const auto& name : nodes.names()) {
@@ -447,7 +458,8 @@ json components(const engine::NodeRegistry& nodes) {
   const json task = {{"task_name", {{"type", "string"}, {"enum", task_names}}},
                      {"task_id", nullable(schema_ref("TaskId"))},
                      {"input_data", {{"type", "object"}, {"description", "The node's parameters"}}},
-                     {"callback", workflow["callback"]}};
+                     {"callback", workflow["callback"]},
+                     {"callback_auth_header", workflow["callback_auth_header"]}};
   schemas["TaskRequest"] = {
       {"type", "object"}, {"required", {"task_name"}}, {"properties", task}, {"oneOf", task_variants}};
   schemas["LockRelease"] = {

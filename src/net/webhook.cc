@@ -4,6 +4,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -30,6 +31,31 @@ void check_callback_url(const std::string& url, const WebhookPolicy& policy) {
                    "YIVIDEO_CALLBACK_ALLOW_PRIVATE");
 }
 
+std::string callback_auth_line(const std::string& given) {
+  const auto refuse = [](const std::string& why) {
+    return Error("invalid_callback", "callback_auth_header " + why, 400);
+  };
+  if (given.size() > 4096) throw refuse("is longer than 4096 bytes");
+  for (const unsigned char c : given) {
+    if (c < 0x20 || c == 0x7f) throw refuse("must not contain control characters (line breaks included)");
+  }
+  // A header name is an RFC 9110 token; "Bearer abc" has a space before any colon, so it is a bare value.
+  const size_t colon = given.find(':');
+  const bool named =
+      colon != std::string::npos && colon > 0 && given.find_first_of(" \"(),/;<=>?@[\\]{}") > colon;
+  std::string name = named ? given.substr(0, colon) : "Authorization";
+  std::string value = named ? given.substr(colon + 1) : given;
+  value.erase(0, value.find_first_not_of(' '));
+  if (value.empty()) throw refuse("has no value");
+  std::string lower = name;
+  for (char& c : lower) c = char(std::tolower(static_cast<unsigned char>(c)));
+  for (const char* own : {"content-type", "content-length", "host", "x-yivideo-signature",
+                          "transfer-encoding", "connection", "expect"}) {
+    if (lower == own) throw refuse("may not set " + name + ": the delivery sets it");
+  }
+  return name + ": " + value;
+}
+
 std::string signature(const std::string& secret, const std::string& body) {
   unsigned char mac[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
@@ -44,7 +70,8 @@ std::string signature(const std::string& secret, const std::string& body) {
   return out;
 }
 
-WebhookResult post_webhook(const std::string& url, const std::string& body, const WebhookPolicy& policy) {
+WebhookResult post_webhook(const std::string& url, const std::string& body, const WebhookPolicy& policy,
+                           const std::optional<std::string>& auth_line) {
   if (http_host(url).empty()) return {false, "not an http(s) URL"};
   std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
   if (!curl) return {false, "cannot initialise libcurl"};
@@ -52,6 +79,7 @@ WebhookResult post_webhook(const std::string& url, const std::string& body, cons
   if (!policy.secret.empty()) {
     headers = curl_slist_append(headers, ("X-YiVideo-Signature: " + signature(policy.secret, body)).c_str());
   }
+  if (auth_line) headers = curl_slist_append(headers, auth_line->c_str());
   CURL* c = curl.get();
   curl_easy_setopt(c, CURLOPT_URL, url.c_str());
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");

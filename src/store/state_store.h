@@ -40,13 +40,23 @@ struct StageRecord {
   bool operator==(const StageRecord&) const = default;
 };
 
+// Where a run's end is announced: the URL, and the header line ("Name: value") that the submitter asked to
+// be sent with every delivery so that the receiver can tell the call is ours (`callback_auth_header`). The
+// header is the submitter's credential: stored and sent, never shown on a status route or in a body.
+struct CallbackTarget {
+  std::string url;
+  std::optional<std::string> auth_header;
+
+  bool operator==(const CallbackTarget&) const = default;
+};
+
 struct WorkflowRecord {
   std::string id;
   std::string status = "running";  // running | completed | failed | cancelled
   nlohmann::json request;          // the workflow spec (engine/planner.h to_json)
   std::optional<std::string> error;
-  std::optional<std::string> callback;  // URL to notify when the run ends
-  bool notify = false;                  // a callback is due when the current run ends
+  std::optional<CallbackTarget> callback;  // whom to notify when the run ends
+  bool notify = false;                     // a callback is due when the current run ends
   double created_at = 0, updated_at = 0;
   std::vector<StageRecord> stages;
 
@@ -63,7 +73,7 @@ struct TaskRecord {
   std::string id, task_name;
   std::string input;  // validated parameters as canonical JSON text (compared on resubmission)
   int64_t job_id = 0;
-  std::optional<std::string> callback;
+  std::optional<CallbackTarget> callback;
   bool notify = false;
   double created_at = 0;
 
@@ -74,7 +84,9 @@ struct TaskRecord {
 struct CallbackRecord {
   int64_t id = 0;
   std::string kind;  // "workflow" | "task"
-  std::string owner_id, url, body;
+  std::string owner_id;
+  CallbackTarget target;
+  std::string body;
   std::string status = "pending";  // pending | delivered | failed
   int attempts = 0;
   double next_at = 0;
@@ -113,8 +125,8 @@ class Changes {
   // Cancels a ready or leased job (JobQueue::cancel); a finished job is left alone.
   virtual void cancel(int64_t job_id, const std::string& reason) = 0;
   // Adds a callback to send now; its body gets a "timestamp".
-  virtual void add_callback(const std::string& kind, const std::string& owner_id, const std::string& url,
-                            nlohmann::json body) = 0;
+  virtual void add_callback(const std::string& kind, const std::string& owner_id,
+                            const CallbackTarget& target, nlohmann::json body) = 0;
 };
 
 class StateStore {

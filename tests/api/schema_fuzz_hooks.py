@@ -24,6 +24,14 @@ STATE_DEPENDENT_REFUSALS = {
     ("POST /v1/tasks", "invalid_path", "must be an http(s) URL"): "curl's URL grammar",
     ("POST /v1/workflows", "invalid_path", "not a public address"): "address ranges",
     ("POST /v1/tasks", "invalid_path", "not a public address"): "address ranges",
+    # A callback's header is checked as a header line: a name the delivery sets itself, a name without a
+    # value, and a header without a callback are refused.
+    ("POST /v1/workflows", "invalid_callback", "may not set"): "header names",
+    ("POST /v1/tasks", "invalid_callback", "may not set"): "header names",
+    ("POST /v1/workflows", "invalid_callback", "has no value"): "header names",
+    ("POST /v1/tasks", "invalid_callback", "has no value"): "header names",
+    ("POST /v1/workflows", "invalid_request", "needs a callback"): "a rule across fields",
+    ("POST /v1/tasks", "invalid_request", "needs a callback"): "a rule across fields",
     # Local paths must lie inside the configured allowed roots.
     ("POST /v1/workflows", "invalid_path", "outside the allowed roots"): "configuration",
     ("POST /v1/tasks", "invalid_path", "outside the allowed roots"): "configuration",

@@ -26,11 +26,12 @@ class Receiver {
  public:
   struct Call {
     std::string body, signature;
+    httplib::Headers headers;
   };
   Receiver(int port, int failures) : failures_(failures) {
     server_.Post("/hook", [this](const httplib::Request& req, httplib::Response& res) {
       std::lock_guard lock(mutex_);
-      calls_.push_back({req.body, req.get_header_value("X-YiVideo-Signature")});
+      calls_.push_back({req.body, req.get_header_value("X-YiVideo-Signature"), req.headers});
       res.status = int(calls_.size()) <= failures_ ? 503 : 200;
     });
     server_.start(port);
@@ -167,6 +168,61 @@ TEST(Callback, PendingCallbackIsDeliveredAfterTheServerIsKilledAndRestarted) {
   ASSERT_EQ(s["callback_status"]["status"], "delivered") << s.dump(2);
   ASSERT_EQ(receiver.calls().size(), 1u);
   EXPECT_EQ(json::parse(receiver.calls()[0].body)["workflow_id"], id);
+}
+
+// The submitter's own credential for its receiver goes with every attempt, and nowhere else.
+TEST(Callback, TheAuthHeaderIsSentWithEveryAttemptAndNeverShown) {
+  const int port = free_port();
+  Receiver receiver(port, 1);
+  LiveServer server("yivideo-callback-auth", callback_options());
+  const std::string url = "http://127.0.0.1:" + std::to_string(port) + "/hook";
+  json workflow = extract_workflow(url);
+  workflow["callback_auth_header"] = "Bearer wf-s3cret";
+  const std::string id = server.post("/v1/workflows", workflow, 202)["workflow_id"];
+  const json s = wait_for_callback(server, "/v1/workflows/status/" + id, "delivered");
+  ASSERT_EQ(s["callback_status"]["status"], "delivered") << s.dump(2);
+  server.post("/v1/tasks", {{"task_name", "ffmpeg.extract_audio"},
+                            {"task_id", "cb-auth"},
+                            {"input_data", {{"video_path", shared_fixture("jfk.wav")}}},
+                            {"callback", url},
+                            {"callback_auth_header", "X-Hook-Token: task-s3cret"}});
+  const json t = wait_for_callback(server, "/v1/tasks/cb-auth/status", "delivered");
+  ASSERT_EQ(t["callback_status"]["status"], "delivered") << t.dump(2);
+
+  const auto calls = receiver.calls();
+  ASSERT_EQ(calls.size(), 3u) << "the workflow's two attempts and the task's one";
+  for (int i : {0, 1}) {
+    EXPECT_EQ(calls[i].headers.find("Authorization")->second, "Bearer wf-s3cret") << "attempt " << i + 1;
+    EXPECT_EQ(calls[i].body.find("s3cret"), std::string::npos);
+  }
+  EXPECT_EQ(calls[2].headers.find("X-Hook-Token")->second, "task-s3cret");
+  EXPECT_EQ(calls[2].headers.count("Authorization"), 0u);
+  for (const std::string& route :
+       std::vector<std::string>{"/v1/workflows/status/" + id, "/v1/tasks/cb-auth/status"}) {
+    EXPECT_EQ(server.get(route).dump().find("s3cret"), std::string::npos) << route << " shows the header";
+  }
+}
+
+TEST(Callback, MalformedAuthHeadersAreRefusedAtSubmit) {
+  LiveServer server("yivideo-callback-auth-refused", callback_options());
+  for (const std::string& header :
+       std::vector<std::string>{"Host: evil.example", "content-length: 5", "Bearer a\r\nX-Other: b",
+                                "X-Token:", std::string(5000, 'a')}) {
+    json workflow = extract_workflow("http://127.0.0.1:9/hook");
+    workflow["callback_auth_header"] = header;
+    EXPECT_EQ(server.post("/v1/workflows", workflow, 400)["code"], "invalid_callback") << header;
+  }
+  json without_callback = extract_workflow("http://127.0.0.1:9/hook");
+  without_callback.erase("callback");
+  without_callback["callback_auth_header"] = "Bearer x";
+  EXPECT_EQ(server.post("/v1/workflows", without_callback, 400)["code"], "invalid_request");
+  EXPECT_EQ(server.post("/v1/tasks",
+                        {{"task_name", "ffmpeg.extract_audio"},
+                         {"input_data", {{"video_path", shared_fixture("jfk.wav")}}},
+                         {"callback", "http://127.0.0.1:9/hook"},
+                         {"callback_auth_header", 42}},
+                        400)["code"],
+            "invalid_request");
 }
 
 TEST(Callback, PrivateAndNonHttpTargetsAreRefusedByDefault) {

@@ -304,6 +304,29 @@ TEST_F(ApiKeysTest, CorsPreflightIsAnsweredForListedOriginsOnly) {
   EXPECT_EQ(unauthorized.header("Access-Control-Allow-Origin"), kOrigin);
 }
 
+// The OpenAI-style route answers with the text, not a task id: the task it ran (named in a header) is still
+// the caller's to look at, and nobody else's.
+TEST(ApiKeysAudio, TheTaskBehindATranscriptionIsTheCallersOwn) {
+  LiveServer server("yivideo-api-keys-audio", {.workers = 1, .env = {"YIVIDEO_ADMIN_KEY=" + kAdminKey}});
+  const std::string a = create_key(server, {"read", "submit", "files"})["key"];
+  const std::string b = create_key(server, {"read", "submit", "files"})["key"];
+  httplib::Client client(server.host(), server.port());
+  client.set_read_timeout(300);
+  const httplib::MultipartFormDataItems items = {
+      {"file", read_file(shared_fixture("jfk.wav")), "jfk.wav", "audio/wav"},
+      {"model", "whisper-1", "", ""},
+      {"response_format", "text", "", ""}};
+  const httplib::Result r = client.Post("/v1/audio/transcriptions", {{"X-API-Key", a}}, items);
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_NE(r->body.find("country"), std::string::npos) << r->body;
+  const std::string task = r->get_header_value("X-YiVideo-Task-Id");
+  ASSERT_FALSE(task.empty());
+  EXPECT_EQ(request(server, "GET", "/v1/tasks/" + task + "/status", a).status, 200);
+  EXPECT_EQ(request(server, "GET", "/v1/tasks/" + task + "/status", b).status, 404);
+  EXPECT_EQ(request(server, "GET", "/v1/tasks/" + task + "/status", kAdminKey).status, 200);
+}
+
 TEST(ServeWithoutKeys, RefusesANonLoopbackAddressUnlessToldInsecureNoAuth) {
   const fs::path dir = scratch_path("yivideo-no-keys");
   fs::create_directories(dir);

@@ -55,7 +55,9 @@ TEST(Planner, SplitsGlobalsAndNodeBlocks) {
   EXPECT_EQ(req.spec.chain, (std::vector<std::string>{"media.extract", "asr.transcribe"}));
   EXPECT_EQ(req.spec.globals, json({{"video_path", "/in/a.mp4"}, {"language", "zh"}}));
   EXPECT_EQ(req.spec.node_params, json({{"asr.transcribe", {{"beam_size", 2}}}}));
-  EXPECT_EQ(req.callback, "http://example.org/hook");
+  ASSERT_TRUE(req.callback);
+  EXPECT_EQ(req.callback->url, "http://example.org/hook");
+  EXPECT_FALSE(req.callback->auth_header);
 }
 
 TEST(Planner, RefusesWhatCannotRun) {

@@ -11,6 +11,7 @@
 
 #include "core/error.h"
 #include "store/redis/redis_state_store.h"
+#include "store/sqlite/database.h"
 #include "store/sqlite/sqlite_state_store.h"
 #include "support/fixtures.h"
 #include "support/redis_server.h"
@@ -52,6 +53,7 @@ class StateStoreTest : public ::testing::TestWithParam<std::string> {
     w.id = id;
     w.request = {{"n", 0}};
     w.created_at = w.updated_at = created_at;
+    w.callback = CallbackTarget{"http://h/" + id, "Authorization: Bearer " + id};
     w.stages.resize(stages);
     for (auto& s : w.stages) s.task_name = "ffmpeg.extract_audio";
     state_->update_workflow(id, [&](std::optional<WorkflowRecord>& stored, Changes&) { stored = w; });
@@ -83,7 +85,7 @@ TEST_P(StateStoreTest, WorkflowRecordRoundTripsWithItsStages) {
     stored->stages.pop_back();
     stored->status = "failed";
     stored->error = "stage_1 failed";
-    stored->callback = "http://example.com/hook";
+    stored->callback = CallbackTarget{"http://example.com/hook", std::nullopt};
   });
   const auto read = state_->workflow("wf-1");
   ASSERT_TRUE(read);
@@ -91,7 +93,7 @@ TEST_P(StateStoreTest, WorkflowRecordRoundTripsWithItsStages) {
   EXPECT_EQ(read->stages[0].output["audio_path"], "/share/a.wav");
   EXPECT_EQ(read->stages[1].history.size(), 1u);
   EXPECT_EQ(read->error, "stage_1 failed");
-  EXPECT_EQ(read->callback, "http://example.com/hook");
+  EXPECT_EQ(read->callback, (CallbackTarget{"http://example.com/hook", std::nullopt}));
   EXPECT_TRUE(state_->running_workflows().empty()) << "a failed workflow is no longer running";
 }
 
@@ -213,12 +215,17 @@ TEST_P(StateStoreTest, WorkflowsAreListedNewestFirstByTimeThenId) {
 
 TEST_P(StateStoreTest, TasksRoundTripAndNotifyMarksAreListed) {
   state_->update_task("t-1", [](std::optional<TaskRecord>& t, Changes& changes) {
-    t = TaskRecord{"t-1", "ffmpeg.extract_audio", "{}", changes.enqueue("cpu", {}, {}), "http://h/x", true,
+    t = TaskRecord{"t-1",
+                   "ffmpeg.extract_audio",
+                   "{}",
+                   changes.enqueue("cpu", {}, {}),
+                   CallbackTarget{"http://h/x", "X-Token: t"},
+                   true,
                    5};
   });
   const auto t = state_->task("t-1");
   ASSERT_TRUE(t);
-  EXPECT_EQ(t->callback, "http://h/x");
+  EXPECT_EQ(t->callback, (CallbackTarget{"http://h/x", "X-Token: t"}));
   EXPECT_EQ(state_->job(t->job_id).state, JobState::kReady);
   EXPECT_FALSE(state_->task("t-2"));
   EXPECT_EQ(state_->to_notify("task"), std::vector<std::string>{"t-1"});
@@ -229,12 +236,14 @@ TEST_P(StateStoreTest, TasksRoundTripAndNotifyMarksAreListed) {
 TEST_P(StateStoreTest, CallbacksAreClaimedByOneDelivererAtATime) {
   create("wf-1", 1);
   state_->update_workflow("wf-1", [](std::optional<WorkflowRecord>& w, Changes& changes) {
-    changes.add_callback("workflow", "wf-1", "http://h/x", {{"status", "completed"}});
+    changes.add_callback("workflow", "wf-1", {"http://h/x", "Authorization: Bearer b"},
+                         {{"status", "completed"}});
     w->notify = false;
   });
   const auto other = open();
   const auto claimed = state_->claim_callbacks(now_, 10, 60);
   ASSERT_EQ(claimed.size(), 1u);
+  EXPECT_EQ(claimed[0].target, (CallbackTarget{"http://h/x", "Authorization: Bearer b"}));
   EXPECT_EQ(json::parse(claimed[0].body)["status"], "completed");
   EXPECT_TRUE(json::parse(claimed[0].body).contains("timestamp"));
   EXPECT_TRUE(other->claim_callbacks(now_, 10, 60).empty()) << "claimed by the first deliverer";
@@ -323,6 +332,46 @@ TEST(RedisStateStoreTest, WrongPasswordIsRefusedClearly) {
     EXPECT_EQ(e.code(), "state_unavailable");
     EXPECT_NE(e.detail().find("refused the password"), std::string::npos) << e.detail();
   }
+}
+
+// An upgrade keeps the state: a database of the previous schema version (before callbacks had a header) is
+// brought up to this one; an older one is refused rather than misread.
+TEST(SqliteSchema, ThePreviousVersionIsMigratedAndOlderOnesAreRefused) {
+  const std::string path = test::scratch_path("yivideo-schema") + ".db";
+  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path + suffix);
+  const auto clock = [] { return 1000.0; };
+  {
+    SqliteStateStore state(path, clock);
+    state.update_workflow("wf-old", [](std::optional<WorkflowRecord>& w, Changes&) {
+      w = WorkflowRecord{.id = "wf-old", .request = {{"n", 1}}, .callback = CallbackTarget{"http://h/x", {}}};
+    });
+  }
+  {
+    sqlite::Database db(path);
+    db.exec(
+        "ALTER TABLE tasks DROP COLUMN callback_auth; ALTER TABLE workflows DROP COLUMN callback_auth; "
+        "ALTER TABLE callbacks DROP COLUMN auth_header; PRAGMA user_version = 4");
+  }
+  {
+    SqliteStateStore state(path, clock);
+    const auto w = state.workflow("wf-old");
+    ASSERT_TRUE(w);
+    EXPECT_EQ(w->callback, (CallbackTarget{"http://h/x", {}}));
+    state.update_workflow("wf-old", [](std::optional<WorkflowRecord>& w, Changes& changes) {
+      w->callback->auth_header = "X-Token: t";
+      changes.add_callback("workflow", "wf-old", *w->callback, {{"status", "completed"}});
+    });
+    EXPECT_EQ(state.workflow("wf-old")->callback->auth_header, "X-Token: t");
+    EXPECT_EQ(state.claim_callbacks(1000, 10, 60).at(0).target.auth_header, "X-Token: t");
+  }
+  sqlite::Database(path).exec("PRAGMA user_version = 3");
+  try {
+    SqliteStateStore state(path, clock);
+    ADD_FAILURE() << "a version 3 database was opened";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), "state_store_error");
+  }
+  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path + suffix);
 }
 
 }  // namespace

@@ -25,6 +25,19 @@ std::optional<std::string> optional_text(const json& doc, const char* key) {
   return it->get<std::string>();
 }
 
+// A callback target as the record's "callback" (URL) and "callback_auth" (header line) fields; records
+// written before the header existed have no "callback_auth".
+void put_target(json& doc, const std::optional<CallbackTarget>& target) {
+  doc["callback"] = target ? json(target->url) : json(nullptr);
+  doc["callback_auth"] = target ? optional_json(target->auth_header) : json(nullptr);
+}
+
+std::optional<CallbackTarget> target_of(const json& doc) {
+  const auto url = optional_text(doc, "callback");
+  if (!url) return std::nullopt;
+  return CallbackTarget{*url, optional_text(doc, "callback_auth")};
+}
+
 // Keys print in sorted order, so the text ends with updated_at, the record's revision: workflow_revision()
 // reads only the end. A key sorting after it would break that (the state-store contract test would say so).
 json to_doc(const WorkflowRecord& w) {
@@ -38,15 +51,16 @@ json to_doc(const WorkflowRecord& w) {
                       {"job_id", s.job_id},
                       {"history", s.history}});
   }
-  return {{"id", w.id},
-          {"status", w.status},
-          {"request", w.request},
-          {"error", optional_json(w.error)},
-          {"callback", optional_json(w.callback)},
-          {"notify", w.notify},
-          {"created_at", w.created_at},
-          {"updated_at", w.updated_at},
-          {"stages", stages}};
+  json doc = {{"id", w.id},
+              {"status", w.status},
+              {"request", w.request},
+              {"error", optional_json(w.error)},
+              {"notify", w.notify},
+              {"created_at", w.created_at},
+              {"updated_at", w.updated_at},
+              {"stages", stages}};
+  put_target(doc, w.callback);
+  return doc;
 }
 
 WorkflowRecord workflow_from_doc(const json& d) {
@@ -55,7 +69,7 @@ WorkflowRecord workflow_from_doc(const json& d) {
   w.status = d["status"];
   w.request = d["request"];
   w.error = optional_text(d, "error");
-  w.callback = optional_text(d, "callback");
+  w.callback = target_of(d);
   w.notify = d["notify"];
   w.created_at = d["created_at"];
   w.updated_at = d["updated_at"];
@@ -67,25 +81,22 @@ WorkflowRecord workflow_from_doc(const json& d) {
 }
 
 json to_doc(const TaskRecord& t) {
-  return {{"id", t.id},
-          {"task_name", t.task_name},
-          {"input", t.input},
-          {"job_id", t.job_id},
-          {"callback", optional_json(t.callback)},
-          {"notify", t.notify},
-          {"created_at", t.created_at}};
+  json doc = {{"id", t.id},         {"task_name", t.task_name}, {"input", t.input},
+              {"job_id", t.job_id}, {"notify", t.notify},       {"created_at", t.created_at}};
+  put_target(doc, t.callback);
+  return doc;
 }
 
 TaskRecord task_from_doc(const json& d) {
-  return {d["id"],     d["task_name"], d["input"], d["job_id"], optional_text(d, "callback"),
-          d["notify"], d["created_at"]};
+  return {d["id"], d["task_name"], d["input"], d["job_id"], target_of(d), d["notify"], d["created_at"]};
 }
 
 json to_doc(const CallbackRecord& c) {
   return {{"id", c.id},
           {"kind", c.kind},
           {"owner_id", c.owner_id},
-          {"url", c.url},
+          {"url", c.target.url},
+          {"auth_header", optional_json(c.target.auth_header)},
           {"body", c.body},
           {"status", c.status},
           {"attempts", c.attempts},
@@ -99,7 +110,7 @@ CallbackRecord callback_from_doc(const json& d) {
   return {d["id"],
           d["kind"],
           d["owner_id"],
-          d["url"],
+          {d["url"], optional_text(d, "auth_header")},
           d["body"],
           d["status"],
           d["attempts"],
@@ -149,7 +160,7 @@ class RedisStateStore::Transaction final : public Changes {
   void cancel(int64_t job_id, const std::string& reason) override {
     writes.push_back(store_.queue_.cancel_command(job_id, reason));
   }
-  void add_callback(const std::string& kind, const std::string& owner_id, const std::string& url,
+  void add_callback(const std::string& kind, const std::string& owner_id, const CallbackTarget& target,
                     json body) override {
     const std::string& p = store_.prefix_;
     const double now = store_.clock_();
@@ -158,7 +169,7 @@ class RedisStateStore::Transaction final : public Changes {
     c.id = store_.writer_.command({"INCR", p + "cb:next_id"}, Retry::kNever).integer;
     c.kind = kind;
     c.owner_id = owner_id;
-    c.url = url;
+    c.target = target;
     c.body = body.dump();
     c.next_at = now;
     const std::string id = std::to_string(c.id);

@@ -8,7 +8,7 @@ namespace yv::sqlite {
 namespace {
 
 // Bump on every change to the statements below.
-constexpr int64_t kVersion = 4;
+constexpr int64_t kVersion = 5;
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS jobs (
@@ -39,6 +39,7 @@ CREATE TABLE IF NOT EXISTS tasks (
   input      TEXT NOT NULL,
   job_id     INTEGER NOT NULL REFERENCES jobs (id),
   callback   TEXT,
+  callback_auth TEXT,                     -- the header line sent with the callback (never shown)
   notify     INTEGER NOT NULL DEFAULT 0,  -- 1: a callback is due when the current job ends
   created_at REAL NOT NULL
 );
@@ -50,6 +51,7 @@ CREATE TABLE IF NOT EXISTS workflows (
   request     TEXT NOT NULL,
   error       TEXT,
   callback    TEXT,
+  callback_auth TEXT,                      -- the header line sent with the callback (never shown)
   notify      INTEGER NOT NULL DEFAULT 0,  -- 1: a callback is due when the current run ends
   created_at  REAL NOT NULL,
   updated_at  REAL NOT NULL
@@ -79,6 +81,7 @@ CREATE TABLE IF NOT EXISTS callbacks (
   kind         TEXT NOT NULL CHECK (kind IN ('workflow', 'task')),
   owner_id     TEXT NOT NULL,
   url          TEXT NOT NULL,
+  auth_header  TEXT,
   body         TEXT NOT NULL,
   status       TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
   attempts     INTEGER NOT NULL DEFAULT 0,
@@ -118,6 +121,14 @@ CREATE TABLE IF NOT EXISTS workers (
 );
 )sql";
 
+// What turns a database of the previous version into this one, so that an upgrade keeps its state.
+constexpr int64_t kPreviousVersion = 4;
+constexpr const char* kFromPrevious = R"sql(
+ALTER TABLE tasks ADD COLUMN callback_auth TEXT;
+ALTER TABLE workflows ADD COLUMN callback_auth TEXT;
+ALTER TABLE callbacks ADD COLUMN auth_header TEXT;
+)sql";
+
 }  // namespace
 
 void ensure_schema(Database& db) {
@@ -131,13 +142,17 @@ void ensure_schema(Database& db) {
     auto tables = db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table'");
     tables.step();
     if (found == kVersion) return;
-    if (found != 0 || tables.int_at(0) != 0) {
+    if (found == kPreviousVersion) {
+      db.exec(kFromPrevious);
+    } else if (found != 0 || tables.int_at(0) != 0) {
       throw Error("state_store_error",
                   "the state database has schema version " + std::to_string(found) + ", this build needs " +
-                      std::to_string(kVersion) + "; move the old database aside (no migrations before 1.0)",
+                      std::to_string(kVersion) + "; move the old database aside (only version " +
+                      std::to_string(kPreviousVersion) + " is migrated)",
                   503);
+    } else {
+      db.exec(kSchema);
     }
-    db.exec(kSchema);
     db.exec("PRAGMA user_version = " + std::to_string(kVersion));
   });
 }

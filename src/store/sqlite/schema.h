@@ -6,8 +6,9 @@
 
 namespace yv::sqlite {
 
-// Creates the tables that are missing. A database written by another schema version is refused with
-// yv::Error "state_store_error" (503) rather than misread: this is pre-release software without migrations.
+// Creates the tables that are missing, and brings a database of the previous schema version up to this one.
+// A database of any other version is refused with yv::Error "state_store_error" (503) rather than misread:
+// this pre-release software migrates one version back only.
 void ensure_schema(Database& db);
 
 }  // namespace yv::sqlite

@@ -9,6 +9,14 @@ namespace {
 
 using nlohmann::json;
 
+std::optional<std::string> url_of(const std::optional<CallbackTarget>& target) {
+  return target ? std::optional(target->url) : std::nullopt;
+}
+
+std::optional<std::string> auth_of(const std::optional<CallbackTarget>& target) {
+  return target ? target->auth_header : std::nullopt;
+}
+
 std::optional<std::string> text_of(const json& value) {
   return value.is_null() ? std::nullopt : std::optional<std::string>(value.dump());
 }
@@ -22,7 +30,14 @@ std::vector<std::string> first_column(sqlite::Database& db, const char* sql) {
 }
 
 constexpr const char* kWorkflowColumns =
-    "workflow_id, status, request, error, callback, notify, created_at, updated_at";
+    "workflow_id, status, request, error, callback, callback_auth, notify, created_at, updated_at";
+
+// The stored callback target of a row whose URL is at column `url` and header line at `url` + 1.
+std::optional<CallbackTarget> target_at(const sqlite::Statement& row, int url) {
+  const auto address = row.optional_text_at(url);
+  if (!address) return std::nullopt;
+  return CallbackTarget{*address, row.optional_text_at(url + 1)};
+}
 
 WorkflowRecord workflow_from_row(sqlite::Database& db, const sqlite::Statement& row) {
   WorkflowRecord w;
@@ -30,10 +45,10 @@ WorkflowRecord workflow_from_row(sqlite::Database& db, const sqlite::Statement& 
   w.status = row.text_at(1);
   w.request = json::parse(row.text_at(2));
   w.error = row.optional_text_at(3);
-  w.callback = row.optional_text_at(4);
-  w.notify = row.int_at(5) != 0;
-  w.created_at = row.double_at(6);
-  w.updated_at = row.double_at(7);
+  w.callback = target_at(row, 4);
+  w.notify = row.int_at(6) != 0;
+  w.created_at = row.double_at(7);
+  w.updated_at = row.double_at(8);
   auto q = db.prepare(
       "SELECT task_name, status, input, output, error, COALESCE(job_id, 0), history FROM stages "
       "WHERE workflow_id = ?1 ORDER BY idx");
@@ -57,18 +72,20 @@ std::optional<WorkflowRecord> load_workflow(sqlite::Database& db, const std::str
 void save_workflow(sqlite::Database& db, const WorkflowRecord& after,
                    const std::optional<WorkflowRecord>& before) {
   db.prepare(
-        "INSERT INTO workflows (workflow_id, status, request, error, callback, notify, created_at, "
-        "updated_at) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (workflow_id) DO UPDATE SET status = ?2, "
-        "request = ?3, error = ?4, callback = ?5, notify = ?6, created_at = ?7, updated_at = ?8")
+        "INSERT INTO workflows (workflow_id, status, request, error, callback, callback_auth, notify, "
+        "created_at, updated_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?9, ?6, ?7, ?8) ON CONFLICT (workflow_id) DO UPDATE SET status = ?2, "
+        "request = ?3, error = ?4, callback = ?5, callback_auth = ?9, notify = ?6, created_at = ?7, "
+        "updated_at = ?8")
       .bind(1, after.id)
       .bind(2, after.status)
       .bind(3, after.request.dump())
       .bind_optional(4, after.error)
-      .bind_optional(5, after.callback)
+      .bind_optional(5, url_of(after.callback))
       .bind(6, int64_t(after.notify))
       .bind(7, after.created_at)
       .bind(8, after.updated_at)
+      .bind_optional(9, auth_of(after.callback))
       .run();
   db.prepare("DELETE FROM stages WHERE workflow_id = ?1 AND idx >= ?2")
       .bind(1, after.id)
@@ -96,34 +113,36 @@ void save_workflow(sqlite::Database& db, const WorkflowRecord& after,
 
 std::optional<TaskRecord> load_task(sqlite::Database& db, const std::string& id) {
   auto q = db.prepare(
-      "SELECT task_name, input, job_id, callback, notify, created_at FROM tasks WHERE task_id = ?1");
+      "SELECT task_name, input, job_id, callback, callback_auth, notify, created_at FROM tasks "
+      "WHERE task_id = ?1");
   q.bind(1, id);
   if (!q.step()) return std::nullopt;
   return TaskRecord{
-      id, q.text_at(0), q.text_at(1), q.int_at(2), q.optional_text_at(3), q.int_at(4) != 0, q.double_at(5)};
+      id, q.text_at(0), q.text_at(1), q.int_at(2), target_at(q, 3), q.int_at(5) != 0, q.double_at(6)};
 }
 
 void save_task(sqlite::Database& db, const TaskRecord& t) {
   db.prepare(
-        "INSERT INTO tasks (task_id, task_name, input, job_id, callback, notify, created_at) VALUES (?1, ?2, "
-        "?3, ?4, ?5, ?6, ?7) ON CONFLICT (task_id) DO UPDATE SET task_name = ?2, input = ?3, job_id = ?4, "
-        "callback = ?5, notify = ?6, created_at = ?7")
+        "INSERT INTO tasks (task_id, task_name, input, job_id, callback, callback_auth, notify, created_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?8, ?6, ?7) ON CONFLICT (task_id) DO UPDATE SET task_name = ?2, "
+        "input = ?3, job_id = ?4, callback = ?5, callback_auth = ?8, notify = ?6, created_at = ?7")
       .bind(1, t.id)
       .bind(2, t.task_name)
       .bind(3, t.input)
       .bind(4, t.job_id)
-      .bind_optional(5, t.callback)
+      .bind_optional(5, url_of(t.callback))
       .bind(6, int64_t(t.notify))
       .bind(7, t.created_at)
+      .bind_optional(8, auth_of(t.callback))
       .run();
 }
 
 constexpr const char* kCallbackColumns =
-    "id, kind, owner_id, url, body, status, attempts, next_at, last_error, delivered_at";
+    "id, kind, owner_id, url, auth_header, body, status, attempts, next_at, last_error, delivered_at";
 
 CallbackRecord callback_from_row(const sqlite::Statement& q) {
-  return {q.int_at(0),  q.text_at(1),     q.text_at(2),   q.text_at(3),          q.text_at(4),
-          q.text_at(5), int(q.int_at(6)), q.double_at(7), q.optional_text_at(8), q.optional_double_at(9)};
+  return {q.int_at(0),  q.text_at(1),     q.text_at(2),   *target_at(q, 3),      q.text_at(5),
+          q.text_at(6), int(q.int_at(7)), q.double_at(8), q.optional_text_at(9), q.optional_double_at(10)};
 }
 
 }  // namespace
@@ -136,19 +155,20 @@ class SqliteStateStore::Transaction final : public Changes {
     return c_.queue.enqueue(queue, payload, limits);
   }
   void cancel(int64_t job_id, const std::string& reason) override { c_.queue.cancel(job_id, reason); }
-  void add_callback(const std::string& kind, const std::string& owner_id, const std::string& url,
+  void add_callback(const std::string& kind, const std::string& owner_id, const CallbackTarget& target,
                     json body) override {
     const double now = clock_();
     body["timestamp"] = iso8601(now);
     c_.db
         .prepare(
-            "INSERT INTO callbacks (kind, owner_id, url, body, status, next_at, created_at) "
-            "VALUES (?1, ?2, ?3, ?4, 'pending', ?5, ?5)")
+            "INSERT INTO callbacks (kind, owner_id, url, auth_header, body, status, next_at, created_at) "
+            "VALUES (?1, ?2, ?3, ?6, ?4, 'pending', ?5, ?5)")
         .bind(1, kind)
         .bind(2, owner_id)
-        .bind(3, url)
+        .bind(3, target.url)
         .bind(4, body.dump())
         .bind(5, now)
+        .bind_optional(6, target.auth_header)
         .run();
   }
 
