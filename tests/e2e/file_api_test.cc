@@ -47,9 +47,9 @@ class FileApiTest : public ::testing::TestWithParam<std::string> {
       std::vector<std::string> env = {"YIVIDEO_MAX_UPLOAD_BYTES=12000000"};
       if (GetParam() == "s3") {
         if (!moto_) moto_ = std::make_unique<MotoServer>();
-        env.insert(env.end(), {"YIVIDEO_STORAGE=s3", "YIVIDEO_S3_ENDPOINT=" + moto_->endpoint(),
-                               "YIVIDEO_S3_ACCESS_KEY=testing", "YIVIDEO_S3_SECRET_KEY=testing",
-                               "YIVIDEO_S3_PART_BYTES=5242880", "YIVIDEO_S3_PRESIGN_SECONDS=600"});
+        const auto store = moto_->store_env();
+        env.insert(env.end(), store.begin(), store.end());
+        env.insert(env.end(), {"YIVIDEO_S3_PART_BYTES=5242880", "YIVIDEO_S3_PRESIGN_SECONDS=600"});
       }
       server =
           std::make_unique<LiveServer>("yivideo-file-api-" + GetParam(),

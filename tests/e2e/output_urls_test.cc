@@ -36,12 +36,9 @@ class OutputUrlsTest : public ::testing::TestWithParam<std::string> {
       moto_ = std::make_unique<MotoServer>();
       // Clients reach the store as "localhost", the servers as 127.0.0.1: presigned URLs name the former.
       const std::string port = moto_->endpoint().substr(moto_->endpoint().rfind(':') + 1);
-      options.env = {"YIVIDEO_STORAGE=s3",
-                     "YIVIDEO_S3_ENDPOINT=" + moto_->endpoint(),
-                     "YIVIDEO_S3_PUBLIC_ENDPOINT=http://localhost:" + port,
-                     "YIVIDEO_S3_PRESIGN_SECONDS=600",
-                     "YIVIDEO_S3_ACCESS_KEY=testing",
-                     "YIVIDEO_S3_SECRET_KEY=testing"};
+      options.env = moto_->store_env();
+      options.env.insert(options.env.end(), {"YIVIDEO_S3_PUBLIC_ENDPOINT=http://localhost:" + port,
+                                             "YIVIDEO_S3_PRESIGN_SECONDS=600"});
     }
     server_ = std::make_unique<LiveServer>("yivideo-output-urls-" + GetParam(), options);
   }

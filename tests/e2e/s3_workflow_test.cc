@@ -20,11 +20,8 @@ class S3WorkflowTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     moto_ = new MotoServer();
-    server_ = new LiveServer("yivideo-s3-workflow",
-                             {.workers = 1,
-                              .lease_seconds = 0,
-                              .env = {"YIVIDEO_STORAGE=s3", "YIVIDEO_S3_ENDPOINT=" + moto_->endpoint(),
-                                      "YIVIDEO_S3_ACCESS_KEY=testing", "YIVIDEO_S3_SECRET_KEY=testing"}});
+    server_ =
+        new LiveServer("yivideo-s3-workflow", {.workers = 1, .lease_seconds = 0, .env = moto_->store_env()});
     httplib::Client client("127.0.0.1", server_->port());
     const auto res = client.Post(
         "/v1/files/upload", httplib::MultipartFormDataItems{

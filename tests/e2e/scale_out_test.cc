@@ -83,9 +83,8 @@ TEST(ScaleOutTest, WorkersOnSeparateHostsCompleteFiftyWorkflowsAndSurviveAKilled
   RedisServer redis(lab.bridge_address());
   MotoServer moto(lab.bridge_address());
   const std::string backend = redis.url(lab.bridge_address());
-  const std::vector<std::string> env = {"YIVIDEO_STORAGE=s3", "YIVIDEO_S3_ENDPOINT=" + moto.endpoint(),
-                                        "YIVIDEO_S3_ACCESS_KEY=testing", "YIVIDEO_S3_SECRET_KEY=testing",
-                                        "YIVIDEO_NODE_QUEUES=" + kTranscribe + "=gpu"};
+  std::vector<std::string> env = moto.store_env();
+  env.push_back("YIVIDEO_NODE_QUEUES=" + kTranscribe + "=gpu");
   constexpr double kLease = 4;
   // The lab's private network stands in for a trusted one: the gateway serves it without API keys.
   LiveServer gateway("yivideo-scale-out-gw", {.workers = 0,

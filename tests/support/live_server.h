@@ -72,14 +72,13 @@ class LiveServer {
   nlohmann::json wait_for_task(const std::string& id, double seconds) const {
     return wait_settled("/v1/tasks/" + id + "/status", seconds);
   }
+  // GETs `path` every 100 ms until its "status" is neither pending nor running, or `seconds` pass.
+  nlohmann::json wait_settled(const std::string& path, double seconds) const;
   // Sends `bytes` as they are on a new connection, then reads until the server closes it or `wait_seconds`
   // pass; returns what came back. For requests no well-behaved client would send.
   std::string raw(const std::string& bytes, double wait_seconds = 5) const;
 
  private:
-  // GETs `path` every 100 ms until its "status" is neither pending nor running, or `seconds` pass.
-  nlohmann::json wait_settled(const std::string& path, double seconds) const;
-
   Options options_;
   std::filesystem::path dir_;
   int port_ = 0;

@@ -27,4 +27,9 @@ MotoServer::MotoServer(const std::string& host) {
   throw std::runtime_error("moto did not start on " + endpoint_);
 }
 
+std::vector<std::string> MotoServer::store_env() const {
+  return {"YIVIDEO_STORAGE=s3", "YIVIDEO_S3_ENDPOINT=" + endpoint_, "YIVIDEO_S3_ACCESS_KEY=testing",
+          "YIVIDEO_S3_SECRET_KEY=testing"};
+}
+
 }  // namespace yv::test

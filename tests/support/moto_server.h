@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "support/subprocess.h"
 
@@ -17,6 +18,9 @@ class MotoServer {
   explicit MotoServer(const std::string& host = "127.0.0.1");
   // "http://<host>:<port>"
   const std::string& endpoint() const { return endpoint_; }
+  // The environment that makes a server keep its files here: YIVIDEO_STORAGE=s3, the endpoint and moto's
+  // test credentials.
+  std::vector<std::string> store_env() const;
 
  private:
   std::string endpoint_;
