@@ -1,6 +1,7 @@
 #include "engine/node_registry.h"
 
 #include <algorithm>
+#include <limits>
 #include <optional>
 #include <regex>
 
@@ -13,8 +14,9 @@ bool has_type(const nlohmann::json& v, ParamType type) {
   switch (type) {
     case ParamType::kString:
       return v.is_string();
-    case ParamType::kInteger:
-      return v.is_number_integer();
+    case ParamType::kInteger:  // 64-bit signed, as the schema says
+      return v.is_number_integer() &&
+             !(v.is_number_unsigned() && v.get<uint64_t>() > uint64_t(std::numeric_limits<int64_t>::max()));
     case ParamType::kNumber:
       return v.is_number();
     case ParamType::kBoolean:

@@ -6,6 +6,7 @@
 #include "core/error.h"
 #include "core/json_util.h"
 #include "engine/callback_outbox.h"
+#include "engine/presets.h"
 #include "engine/stage_inputs.h"
 
 namespace yv::engine {
@@ -33,15 +34,25 @@ MergeStrategy parse_merge(const std::optional<std::string>& strategy) {
   throw bad_request("param_merge_strategy must be merge, override or strict, not '" + *strategy + "'");
 }
 
-std::vector<std::string> parse_chain(const json& body, const NodeRegistry& nodes) {
+// The chain workflow_config asks for: its workflow_chain, or its preset's, whose node parameters are put in
+// `preset_params` (the request's own parameters override them).
+std::vector<std::string> parse_chain(const json& body, const NodeRegistry& nodes, json& preset_params) {
   std::vector<std::string> chain;
   if (!body.contains("workflow_config") || body["workflow_config"].is_null()) return chain;
   const json& config = body["workflow_config"];
   if (!config.is_object()) throw bad_request("workflow_config must be an object");
   for (const auto& [key, value] : config.items()) {
-    if (key != "workflow_chain") throw bad_request("unknown key '" + key + "' in workflow_config");
+    if (key != "workflow_chain" && key != "preset")
+      throw bad_request("unknown key '" + key + "' in workflow_config");
   }
-  if (!config.contains("workflow_chain") || config["workflow_chain"].is_null()) return chain;
+  const bool has_chain = config.contains("workflow_chain") && !config["workflow_chain"].is_null();
+  if (const auto preset = optional_string(config, "preset")) {
+    if (has_chain) throw bad_request("workflow_config takes a workflow_chain or a preset, not both");
+    Preset p = find_preset(nodes, *preset);
+    preset_params = std::move(p.node_params);
+    return p.chain;
+  }
+  if (!has_chain) return chain;
   if (!config["workflow_chain"].is_array())
     throw bad_request("workflow_chain must be an array of node names");
   if (config["workflow_chain"].size() > kMaxChainStages) {
@@ -112,7 +123,8 @@ WorkflowRequest parse_workflow_request(const json& body, const NodeRegistry& nod
   r.merge = parse_merge(optional_string(body, "param_merge_strategy"));
   r.workflow_id = optional_string(body, "workflow_id");
   r.callback = requested_callback(body);
-  r.spec.chain = parse_chain(body, nodes);
+  json preset_params = json::object();
+  r.spec.chain = parse_chain(body, nodes, preset_params);
 
   std::vector<std::string> unknown;
   for (const auto& [key, value] : body.items()) {
@@ -128,6 +140,12 @@ WorkflowRequest parse_workflow_request(const json& body, const NodeRegistry& nod
       r.spec.globals[key] = value;
     } else {
       unknown.push_back(key);
+    }
+  }
+  for (const auto& [node, params] : preset_params.items()) {
+    json& own = r.spec.node_params[node];
+    for (const auto& [name, value] : params.items()) {
+      if (!own.contains(name)) own[name] = value;
     }
   }
   if (!unknown.empty()) {

@@ -50,6 +50,7 @@ std::string chinese_detail(const std::string& code, const std::string& detail) {
       {"invalid_path", "路径无效"},
       {"invalid_reference", "阶段引用无效"},
       {"invalid_request", "请求无效"},
+      {"unknown_preset", "未知的预设流程"},
       {"invalid_rttm", "RTTM 文件无效"},
       {"invalid_scope", "权限范围无效"},
       {"job_not_found", "作业不存在"},

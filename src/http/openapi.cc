@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
+#include <limits>
 #include <fstream>
 #include <map>
 #include <regex>
@@ -17,6 +18,7 @@
 #include "core/json_util.h"
 #include "core/paths.h"
 #include "engine/planner.h"
+#include "engine/presets.h"
 #include "http/api_server.h"
 #include "http/auth_policy.h"
 #include "http/json_io.h"
@@ -59,6 +61,12 @@ json param_schema(const engine::ParamSpec& p) {
   if (!p.default_value.is_null()) s["default"] = p.default_value;
   if (!p.minimum.is_null()) s["minimum"] = p.minimum;
   if (!p.maximum.is_null()) s["maximum"] = p.maximum;
+  // Integers are read as 64-bit: a larger one is a number, not an integer, to the server.
+  if (p.type == engine::ParamType::kInteger) {
+    s["format"] = "int64";
+    if (!s.contains("minimum")) s["minimum"] = std::numeric_limits<int64_t>::min();
+    if (!s.contains("maximum")) s["maximum"] = std::numeric_limits<int64_t>::max();
+  }
   if (!p.choices.is_null()) s["enum"] = p.choices;
   if (!p.pattern.empty()) s["pattern"] = p.pattern;
   if (!p.items.is_null()) s["items"] = p.items;
@@ -211,6 +219,13 @@ json response_schemas() {
       shape({"task_id", "status", "message"}, {{"task_id", text}, {"status", text}, {"message", text}});
   s["NodeList"] =
       shape({"tasks", "count"}, {{"tasks", {{"type", "array"}, {"items", object}}}, {"count", integer}});
+  const json preset =
+      shape({"name", "description", "chain", "node_params"}, {{"name", text},
+                                                              {"description", text},
+                                                              {"chain", {{"type", "array"}, {"items", text}}},
+                                                              {"node_params", object}});
+  s["PresetList"] =
+      shape({"presets", "count"}, {{"presets", {{"type", "array"}, {"items", preset}}}, {"count", integer}});
   s["FileStored"] = shape({"file_path", "bucket", "download_url", "size", "uploaded_at", "content_type"},
                           {{"file_path", text},
                            {"bucket", text},
@@ -371,14 +386,30 @@ json components(const engine::NodeRegistry& nodes) {
                       {"items", {{"type", "string"}, {"enum", nodes.names()}}}};
   json nonempty = chain;
   nonempty["minItems"] = 1;
-  const json nonempty_chain = {{"type", "object"},
-                               {"required", {"workflow_chain"}},
-                               {"properties", {{"workflow_chain", nonempty}}},
-                               {"additionalProperties", false}};
+  json preset_names = json::array();
+  for (const auto& p : engine::available_presets(nodes)) preset_names.push_back(p.name);
+  const json preset = {
+      {"type", "string"},
+      {"enum", preset_names},
+      {"description", "A named chain with its parameters (GET /v1/presets), instead of workflow_chain"}};
+  // A chain or a preset, not both (null stands for absent).
+  const json not_both = {
+      {"required", {"workflow_chain", "preset"}},
+      {"properties", {{"workflow_chain", {{"type", "array"}}}, {"preset", {{"type", "string"}}}}}};
+  const json nonempty_chain = {
+      {"type", "object"},
+      {"properties", {{"workflow_chain", nonempty}, {"preset", nullable(preset)}}},
+      {"anyOf",
+       {{{"required", {"workflow_chain"}}},
+        {{"required", {"preset"}}, {"properties", {{"preset", {{"type", "string"}}}}}}}},
+      {"not", not_both},
+      {"additionalProperties", false}};
   json workflow = json::object();
-  workflow["workflow_config"] = nullable({{"type", "object"},
-                                          {"properties", {{"workflow_chain", nullable(chain)}}},
-                                          {"additionalProperties", false}});
+  workflow["workflow_config"] =
+      nullable({{"type", "object"},
+                {"properties", {{"workflow_chain", nullable(chain)}, {"preset", nullable(preset)}}},
+                {"not", not_both},
+                {"additionalProperties", false}});
   workflow["execution_mode"] =
       nullable({{"type", "string"}, {"enum", {"full", "incremental", "retry"}}, {"default", "full"}});
   workflow["workflow_id"] =

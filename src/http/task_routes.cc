@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 
+#include "engine/presets.h"
 #include "http/json_io.h"
 #include "http/public_url.h"
 #include "storage/download_urls.h"
@@ -36,6 +37,24 @@ void add_task_routes(Router& router, engine::TaskService& tasks, const engine::N
              [&nodes](const httplib::Request&, httplib::Response& res) {
                send_json(res, 200, engine::describe_nodes(nodes));
              });
+  router.add(
+      {"GET",
+       "/v1/presets",
+       "workflows",
+       "Named chains for common jobs, to submit as workflow_config.preset",
+       {},
+       nullptr,
+       {{"200", {{"description", "The presets this server's nodes can run"}, {"schema", "PresetList"}}}}},
+      [&nodes](const httplib::Request&, httplib::Response& res) {
+        nlohmann::json list = nlohmann::json::array();
+        for (const engine::Preset& p : engine::available_presets(nodes)) {
+          list.push_back({{"name", p.name},
+                          {"description", p.description},
+                          {"chain", p.chain},
+                          {"node_params", p.node_params}});
+        }
+        send_json(res, 200, {{"presets", list}, {"count", list.size()}});
+      });
   router.add({"DELETE",
               "/v1/tasks/{task_id}",
               "tasks",

@@ -163,6 +163,29 @@ TEST_P(WorkflowApiTest, QuickStartChainWritesSubtitlesWithinTheLimits) {
   EXPECT_NE(res->body.find("weekly project meeting"), std::string::npos) << res->body;
 }
 
+// A client that names a preset gets its chain, listed by GET /v1/presets, and the subtitles at the end.
+TEST_P(WorkflowApiTest, APresetRunsItsChain) {
+  const json presets = server_->get("/v1/presets");
+  std::map<std::string, json> by_name;
+  for (const json& p : presets["presets"]) by_name[p["name"]] = p;
+  for (const char* name : {"subtitles", "subtitles_speakers", "hard_subtitles"})
+    EXPECT_TRUE(by_name.contains(name));
+  const std::string id = submit({{"video_path", shared_fixture("jfk.wav")},
+                                 {"workflow_config", {{"preset", "subtitles"}}},
+                                 {"language", "en"}});
+  const json done = wait_until_finished(id);
+  ASSERT_EQ(done["status"], "completed") << done.dump(2);
+  const json chain = by_name["subtitles"]["chain"];
+  ASSERT_EQ(done["stages"].size(), chain.size());
+  for (size_t i = 0; i < chain.size(); ++i) {
+    EXPECT_EQ(done["stages"]["stage_" + std::to_string(i)]["task_name"], chain[i]);
+  }
+  auto srt = httplib::Client("127.0.0.1", server_->port())
+                 .Get(("/v1/workflows/" + id + "/subtitles?format=srt").c_str());
+  ASSERT_TRUE(srt && srt->status == 200);
+  EXPECT_NE(srt->body.find("your country"), std::string::npos) << srt->body;
+}
+
 TEST_P(WorkflowApiTest, IncrementalRunsOnlyTheAppendedStages) {
   const std::string id = submit(workflow(shared_fixture("jfk.wav"), {"ffmpeg.extract_audio"}));
   const json first = wait_until_finished(id);

@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 
 #include "core/error.h"
+#include "engine/presets.h"
 #include "engine/stage_inputs.h"
+#include "nodes/builtin_nodes.h"
 
 namespace yv::engine {
 namespace {
@@ -58,6 +60,36 @@ TEST(Planner, SplitsGlobalsAndNodeBlocks) {
   ASSERT_TRUE(req.callback);
   EXPECT_EQ(req.callback->url, "http://example.org/hook");
   EXPECT_FALSE(req.callback->auth_header);
+}
+
+// A preset stands for its chain and parameters; what is stored is the chain, with the request's parameters
+// over the preset's.
+TEST(Planner, APresetExpandsToItsChainUnderTheRequestsParameters) {
+  const NodeRegistry r = yv::builtin_nodes();
+  const Preset subtitles = find_preset(r, "subtitles");
+  json b = {{"video_path", "/in/a.mp4"},
+            {"workflow_config", {{"preset", "subtitles"}}},
+            {"faster_whisper.transcribe_audio", {{"beam_size", 2}}}};
+  const WorkflowRequest req = parse_workflow_request(b, r);
+  EXPECT_EQ(req.spec.chain, subtitles.chain);
+  EXPECT_EQ(req.spec.node_params["faster_whisper.transcribe_audio"]["beam_size"], 2);
+  for (const auto& [node, params] : subtitles.node_params.items()) {
+    for (const auto& [name, value] : params.items()) {
+      if (node != "faster_whisper.transcribe_audio" || name != "beam_size") {
+        EXPECT_EQ(req.spec.node_params[node][name], value) << node << "." << name;
+      }
+    }
+  }
+  b["workflow_config"] = {{"preset", "nope"}};
+  EXPECT_EQ(code_of([&] { parse_workflow_request(b, r); }), "unknown_preset 400");
+  b["workflow_config"] = {{"preset", "subtitles"}, {"workflow_chain", {"ffmpeg.extract_audio"}}};
+  EXPECT_EQ(code_of([&] { parse_workflow_request(b, r); }), "invalid_request 400");
+  for (const Preset& p : available_presets(r)) {
+    for (const auto& node : p.chain) EXPECT_TRUE(r.find(node)) << p.name << ": " << node;
+    for (const auto& [node, params] : p.node_params.items()) {
+      EXPECT_NO_THROW(r.check_params(r.get(node), params)) << p.name << ": " << node;
+    }
+  }
 }
 
 TEST(Planner, RefusesWhatCannotRun) {
