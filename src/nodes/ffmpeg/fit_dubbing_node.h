@@ -1,0 +1,28 @@
+// ffmpeg.fit_dubbing: synthesised speech segments laid on the video's timeline, each time-stretched into its
+// cue's slot without changing its pitch, as one speech track, with a report of what did not fit.
+//
+// Segments come as a list of {audio_path, start, end} (inline `segments` or `segments_file`), or as
+// wservice.prepare_tts_segments' `prepared_segments` paired by index with `audio_files` (one synthesis per
+// segment). Each segment's leading and trailing silence is trimmed (a voice's own padding would otherwise
+// push the words off the cue), then it is sped up to end with its slot, but never faster than max_speed;
+// with min_speed < 1 a short one is also slowed towards its slot. It starts on its cue (to the sample); what
+// is still too long runs over into the time after its slot and is reported per segment (needed ratio,
+// applied speed, overflow in seconds). A segment that would run over by more than max_overflow is refused
+// (400, naming every such segment) before anything is written: shorter text or a faster voice is needed,
+// which only the caller can give.
+//
+// The stretcher is libavfilter's `rubberband` (Debian's libavfilter is built with librubberband): a phase
+// vocoder with transient detection that keeps consonants crisp at 1.3-1.5x, where `atempo` (WSOLA, the
+// alternative, `stretcher: atempo`) repeats or drops whole pitch periods and sounds choppy on voiced speech.
+//
+// The track is written as it is built: segments in start order, each mixed into a buffer that reaches back
+// only as far as the previous segment's end, so memory is one segment, not the video's length.
+#pragma once
+
+#include "engine/node_registry.h"
+
+namespace yv::ffmpeg {
+
+engine::NodeSpec fit_dubbing_node();
+
+}  // namespace yv::ffmpeg
