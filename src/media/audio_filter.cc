@@ -113,7 +113,7 @@ AudioFilter::AudioFilter(const std::string& graph, const std::vector<PcmFormat>&
     const std::string name = "file" + std::to_string(i);
     AVFilterContext* movie = avfilter_graph_alloc_filter(g, avfilter_get_by_name("amovie"), name.c_str());
     if (!movie) throw Error("unsupported_format", "this FFmpeg build lacks the amovie filter", 400);
-    av_opt_set(movie, "filename", files[i].c_str(), 0);
+    av_opt_set(movie, "filename", files[i].c_str(), AV_OPT_SEARCH_CHILDREN);
     if (int err = avfilter_init_str(movie, nullptr); err < 0)
       throw Error("invalid_media", "cannot read audio of " + files[i] + ": " + av_message(err), 400);
     AVFilterInOut* io = avfilter_inout_alloc();

@@ -52,11 +52,11 @@ struct Graph {
     if (int err = avfilter_init_str(source, args.c_str()); err < 0)
       refused("cannot take the video's frames", err);
     AVFilterContext* subtitles = add_filter(g, "subtitles", "subtitles");
-    av_opt_set(subtitles, "filename", o.subtitles.c_str(), 0);
-    av_opt_set(subtitles, "fontsdir", o.fonts_dir.c_str(), 0);
+    av_opt_set(subtitles, "filename", o.subtitles.c_str(), AV_OPT_SEARCH_CHILDREN);
+    av_opt_set(subtitles, "fontsdir", o.fonts_dir.c_str(), AV_OPT_SEARCH_CHILDREN);
     const std::string style =
         "FontName=" + o.font + (o.font_size > 0 ? fmt::format(",FontSize={}", o.font_size) : std::string());
-    av_opt_set(subtitles, "force_style", style.c_str(), 0);
+    av_opt_set(subtitles, "force_style", style.c_str(), AV_OPT_SEARCH_CHILDREN);
     if (int err = avfilter_init_str(subtitles, nullptr); err < 0)
       throw Error("invalid_media", "cannot read subtitles " + o.subtitles + ": " + av_message(err), 400);
     AVFilterContext* format = add_filter(g, "format", "format");

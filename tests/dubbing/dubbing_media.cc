@@ -39,7 +39,8 @@ json probe(const std::string& path) {
 
 std::vector<json> streams_of(const std::string& path, const std::string& type) {
   std::vector<json> out;
-  for (const auto& s : probe(path)["streams"]) {
+  const json info = probe(path);
+  for (const auto& s : info["streams"]) {
     if (s.value("codec_type", "") == type) out.push_back(s);
   }
   return out;
