@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <map>
+#include <memory>
 
 #include "core/error.h"
 #include "media/audio_decoder.h"
@@ -70,16 +71,25 @@ json run(const engine::NodeRun& r) {
     const std::string dub = p.value("mixed_audio", p.value("dubbed_audio", ""));
     audio.push_back({dub, TrackKind::kAudio, -1, iso639_2(p.value("audio_language", "")), "Dubbed", false});
   }
-  if (audio.empty() && !p["keep_original_audio"])
+  if (media::count_streams(video, TrackKind::kVideo) == 0)
+    throw Error("no_video_stream", video + " has no video stream", 400);
+  const bool keep_original = p["keep_original_audio"] && media::count_streams(video, TrackKind::kAudio) > 0;
+  if (audio.empty() && !keep_original)
     throw Error("missing_input", "no audio track: give audio_tracks or run ffmpeg.mix_audio before");
+
+  // Audio encoded for the container lives here until the mux is done, whatever happens.
   const fs::path scratch = r.work_dir / "encoded";
+  const std::unique_ptr<const fs::path, void (*)(const fs::path*)> cleanup(&scratch, [](const fs::path* dir) {
+    std::error_code ec;
+    fs::remove_all(*dir, ec);
+  });
   fs::create_directories(scratch);
   for (size_t i = 0; i < audio.size(); ++i)
     audio[i].path = holdable_audio(audio[i].path, container, scratch, i);
 
   std::vector<TrackSource> tracks = {{video, TrackKind::kVideo, -1, "", "", true}};
   for (auto& a : audio) tracks.push_back(a);
-  if (p["keep_original_audio"] && media::count_streams(video, TrackKind::kAudio) > 0) {
+  if (keep_original) {
     TrackSource original{video, TrackKind::kAudio, -1, iso639_2(p.value("original_language", "")), "Original",
                          false};
     original.path = holdable_audio(video, container, scratch, audio.size());
@@ -96,7 +106,6 @@ json run(const engine::NodeRun& r) {
 
   const fs::path out = r.work_dir / ("video." + container);
   media::mux_tracks(tracks, out, container);
-  fs::remove_all(scratch);
   json listing = json::array();
   for (const auto& t : tracks) {
     listing.push_back({{"kind", t.kind == TrackKind::kVideo   ? "video"
