@@ -73,7 +73,7 @@ TEST_F(BurnSubtitles, TextIsDrawnInTheSubtitleAreaOnlyAndTheAudioIsCopied) {
   const std::string source = with_audio();
   const json out = run({{"muxed_video", source}, {"subtitle_path", chinese_}, {"preset", "veryfast"}});
   const std::string burned = out["burned_video"];
-  EXPECT_EQ(out["audio_tracks"], 1);
+  EXPECT_EQ(out["audio_track_count"], 1);
   EXPECT_EQ(packet_hashes(burned, "a:0"), packet_hashes(source, "a:0")) << "the audio was changed";
   const auto video = streams_of(burned, "video");
   ASSERT_EQ(video.size(), 1u);

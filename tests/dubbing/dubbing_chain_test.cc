@@ -48,7 +48,7 @@ TEST_F(DubbingChain, FitMixMuxBurnMakeADubbedSubtitledVideo) {
        {{"audio_path", shared_fixture("zh/TEST_NET_Y0000000000_-KTKHdZ2fb8_S00000.wav")},
         {"start", 2.0},
         {"end", 4.0}}});
-  const json fit = stage("ffmpeg.fit_dubbing", {{"segments", segments}, {"total_duration", 5.0}});
+  const json fit = stage("ffmpeg.fit_dubbing", {{"tts_segments", segments}, {"timeline_duration", 5.0}});
   EXPECT_EQ(fit["overflow_count"], 0);
   // The footage has no sound of its own: the bed is given.
   stage("ffmpeg.mix_audio",

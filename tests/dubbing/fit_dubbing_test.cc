@@ -52,7 +52,7 @@ class FitDubbing : public NodeTest {
 
 TEST_F(FitDubbing, SegmentsStartOnTheirCuesAndEndWithinTheirSlots) {
   const json cues = segments();
-  const json out = run({{"segments", cues}, {"total_duration", 25.0}});
+  const json out = run({{"tts_segments", cues}, {"timeline_duration", 25.0}});
   EXPECT_EQ(out["segments_count"], 4);
   EXPECT_EQ(out["overflow_count"], 0);
   const media::Audio track = media::decode_audio(out["dubbed_audio"], 48000);
@@ -80,7 +80,7 @@ TEST_F(FitDubbing, SegmentsStartOnTheirCuesAndEndWithinTheirSlots) {
 // JFK's speech 1.3x faster is still JFK's words to Whisper, with either stretcher.
 TEST_F(FitDubbing, SpedUpSpeechStaysIntelligible) {
   for (const std::string stretcher : {"rubberband", "atempo"}) {
-    const json out = run({{"segments", json::array({segments()[0]})}, {"stretcher", stretcher}});
+    const json out = run({{"tts_segments", json::array({segments()[0]})}, {"stretcher", stretcher}});
     const std::string text = transcribe(excerpt(out["dubbed_audio"], 0.0, 8.6, stretcher));
     const WerResult wer = word_error_rate(read_text(shared_fixture("jfk.txt")), text);
     std::cout << stretcher << " at " << out["fit_report"][0]["speed"] << "x: WER " << wer.rate << " | "
@@ -101,7 +101,7 @@ TEST_F(FitDubbing, PreparedSegmentsPairWithAudioFiles) {
 TEST_F(FitDubbing, ASegmentFarTooLongIsRefusedAndNothingIsWritten) {
   const json cues = json::array({{{"audio_path", shared_fixture("jfk.wav")}, {"start", 0.0}, {"end", 3.0}}});
   try {
-    run({{"segments", cues}});
+    run({{"tts_segments", cues}});
     FAIL() << "11 s of speech went into 3 s";
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), "invalid_input");
@@ -114,7 +114,7 @@ TEST_F(FitDubbing, ASegmentFarTooLongIsRefusedAndNothingIsWritten) {
 TEST_F(FitDubbing, ALittleOverflowIsKeptAndReported) {
   // JFK's ~10.5 s of speech in 6.5 s: 1.5x gives ~7 s, half a second over the slot.
   const json cues = json::array({{{"audio_path", shared_fixture("jfk.wav")}, {"start", 0.0}, {"end", 6.5}}});
-  const json out = run({{"segments", cues}});
+  const json out = run({{"tts_segments", cues}});
   const json& r = out["fit_report"][0];
   EXPECT_EQ(out["overflow_count"], 1);
   EXPECT_EQ(r["status"], "overflow");
@@ -125,11 +125,11 @@ TEST_F(FitDubbing, ALittleOverflowIsKeptAndReported) {
 
 TEST_F(FitDubbing, BadInputIsRefused) {
   EXPECT_EQ(error_code(json::object()), "missing_input");
-  EXPECT_EQ(error_code({{"segments",
+  EXPECT_EQ(error_code({{"tts_segments",
                          json::array({{{"audio_path", "/nonexistent.wav"}, {"start", 0}, {"end", 2}}})}}),
             "file_not_found");
   EXPECT_EQ(
-      error_code({{"segments",
+      error_code({{"tts_segments",
                    json::array({{{"audio_path", shared_fixture("jfk.wav")}, {"start", 3}, {"end", 2}}})}}),
       "invalid_input");
   EXPECT_EQ(error_code({{"prepared_segments", json::array({{{"start", 0}, {"end", 2}}})},

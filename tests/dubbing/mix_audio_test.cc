@@ -25,7 +25,8 @@ class MixAudio : public NodeTest {
   std::string speech() {
     const json cue = {
         {"audio_path", test_data("speech/en/librispeech_1995-1837-0001.wav")}, {"start", 2.0}, {"end", 8.5}};
-    return run_in(nodes_, "ffmpeg.fit_dubbing", {{"segments", json::array({cue})}, {"total_duration", 10.0}},
+    return run_in(nodes_, "ffmpeg.fit_dubbing",
+                  {{"tts_segments", json::array({cue})}, {"timeline_duration", 10.0}},
                   dir_ / "fit")["dubbed_audio"];
   }
 
@@ -48,10 +49,10 @@ TEST_F(MixAudio, MixIsNormalisedToMinus16Lufs) {
   const json out = run({{"dubbed_audio", speech()}, {"background_audio", bed_}});
   const double measured = integrated_loudness(out["mixed_audio"]);
   std::cout << "input " << out["input_loudness"] << " LUFS; output " << measured
-            << " LUFS by ffmpeg's ebur128, " << out["loudness"] << " by the node; true peak "
+            << " LUFS by ffmpeg's ebur128, " << out["measured_loudness"] << " by the node; true peak "
             << out["true_peak"] << " dBTP\n";
   EXPECT_NEAR(measured, -16.0, 0.5);
-  EXPECT_NEAR(out["loudness"].get<double>(), measured, 0.2);
+  EXPECT_NEAR(out["measured_loudness"].get<double>(), measured, 0.2);
   EXPECT_LE(out["true_peak"].get<double>(), -1.0);
   EXPECT_EQ(out["bed_source"], "background_audio");
   EXPECT_NEAR(out["duration"].get<double>(), 10.0, 0.05);  // as long as the bed

@@ -26,7 +26,7 @@ class MuxVideo : public NodeTest {
   std::string mix() {
     const json cue = {{"audio_path", shared_fixture("jfk.wav")}, {"start", 0.5}, {"end", 7.5}};
     const json fit = run_in(nodes_, "ffmpeg.fit_dubbing",
-                            {{"segments", json::array({cue})}, {"max_speed", 1.6}}, dir_ / "fit");
+                            {{"tts_segments", json::array({cue})}, {"max_speed", 1.6}}, dir_ / "fit");
     return run_in(nodes_, "ffmpeg.mix_audio",
                   {{"dubbed_audio", fit["dubbed_audio"]},
                    {"background_audio", test_data("speech/none/music_macleod_vibe_ace.flac")}},

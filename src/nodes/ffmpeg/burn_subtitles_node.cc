@@ -48,7 +48,7 @@ json run(const engine::NodeRun& r) {
   media::mux_tracks(tracks, out, container);
   fs::remove(picture);
   r.progress(1.0);
-  return {{"burned_video", out.string()}, {"format", container}, {"audio_tracks", audio}};
+  return {{"burned_video", out.string()}, {"format", container}, {"audio_track_count", audio}};
 }
 
 }  // namespace
@@ -73,7 +73,7 @@ engine::NodeSpec burn_subtitles_node() {
       {"output_format", ParamType::kString, "mp4", false, false, "mp4 or mkv", nullptr, nullptr,
        json{"mp4", "mkv"}},
   };
-  n.outputs = {"burned_video", "format", "audio_tracks"};
+  n.outputs = {"burned_video", "format", "audio_track_count"};
   n.time_limit_seconds = 7200;
   n.run = run;
   return n;

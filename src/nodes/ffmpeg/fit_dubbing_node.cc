@@ -50,18 +50,18 @@ Segment segment_of(const json& j, size_t id, const fs::path& base) {
 
 std::vector<Segment> segments_of(const json& p) {
   std::vector<Segment> out;
-  if (p.contains("segments") || p.contains("segments_file")) {
+  if (p.contains("tts_segments") || p.contains("tts_segments_file")) {
     fs::path base;
     json list;
-    if (p.contains("segments")) {
-      list = p["segments"];
+    if (p.contains("tts_segments")) {
+      list = p["tts_segments"];
     } else {
-      const fs::path file = p["segments_file"].get<std::string>();
+      const fs::path file = p["tts_segments_file"].get<std::string>();
       if (!fs::is_regular_file(file)) throw Error("file_not_found", "文件不存在: " + file.string(), 404);
       try {
         list = json::parse(read_file(file));
       } catch (const json::parse_error& e) {
-        throw Error("invalid_input", "segments_file is not JSON: " + std::string(e.what()));
+        throw Error("invalid_input", "tts_segments_file is not JSON: " + std::string(e.what()));
       }
       if (list.is_object()) list = list.value("segments", json());
       base = file.parent_path();
@@ -82,9 +82,10 @@ std::vector<Segment> segments_of(const json& p) {
       out.push_back(segment_of(j, i, {}));
     }
   } else {
-    throw Error("missing_input",
-                "give segments (or segments_file), or prepared_segments (wservice.prepare_tts_segments) with "
-                "audio_files, one synthesised file per segment");
+    throw Error(
+        "missing_input",
+        "give tts_segments (or tts_segments_file), or prepared_segments (wservice.prepare_tts_segments) with "
+        "audio_files, one synthesised file per segment");
   }
   if (out.empty()) throw Error("invalid_input", "there are no segments to fit");
   std::stable_sort(out.begin(), out.end(),
@@ -215,7 +216,7 @@ Fitted fit(const Segment& s, const json& p, int rate) {
 
 json run(const engine::NodeRun& r) {
   const auto& p = r.params;
-  const int rate = p["sample_rate"];
+  const int rate = p["output_sample_rate"];
   const std::string format = p["output_format"];
   const double max_overflow = p["max_overflow"];
   const std::vector<Segment> segments = segments_of(p);
@@ -257,7 +258,7 @@ json run(const engine::NodeRun& r) {
                             "{} s (shorten their text or raise max_speed): {}",
                             too_long.size(), segments.size(), max_overflow, fmt::join(too_long, "; ")));
   }
-  const uint64_t length = std::max(end, uint64_t(std::llround(p.value("total_duration", 0.0) * rate)));
+  const uint64_t length = std::max(end, uint64_t(std::llround(p.value("timeline_duration", 0.0) * rate)));
   track.finish(length);
 
   const fs::path report_file = r.work_dir / "fit_report.json";
@@ -281,8 +282,8 @@ json run(const engine::NodeRun& r) {
 
 std::vector<std::string> check(const json& p) {
   std::vector<std::string> problems;
-  if (p.contains("segments") && p.contains("segments_file"))
-    problems.push_back("give segments or segments_file, not both");
+  if (p.contains("tts_segments") && p.contains("tts_segments_file"))
+    problems.push_back("give tts_segments or tts_segments_file, not both");
   if (p.contains("min_speed") && p.contains("max_speed") &&
       p["min_speed"].get<double>() > p["max_speed"].get<double>())
     problems.push_back("min_speed must not exceed max_speed");
@@ -303,9 +304,9 @@ engine::NodeSpec fit_dubbing_node() {
   n.name = "ffmpeg.fit_dubbing";
   n.description = "Time-stretch synthesised speech segments into their cues' slots, as one speech track";
   n.params = {
-      {"segments", ParamType::kArray, nullptr, false, false, "Segments {audio_path, start, end, text}",
+      {"tts_segments", ParamType::kArray, nullptr, false, false, "Segments {audio_path, start, end, text}",
        nullptr, nullptr, nullptr, "", segment},
-      {"segments_file", ParamType::kString, nullptr, false, false,
+      {"tts_segments_file", ParamType::kString, nullptr, false, false,
        "JSON file of such segments (a list, or an object with 'segments'); relative paths from its folder"},
       {"prepared_segments", ParamType::kArray, nullptr, false, false,
        "Cues {start, end} (from wservice.prepare_tts_segments), paired with audio_files"},
@@ -322,11 +323,11 @@ engine::NodeSpec fit_dubbing_node() {
        "Trim each segment's leading and trailing silence"},
       {"silence_threshold_db", ParamType::kNumber, -45.0, false, false,
        "RMS level (10 ms windows) under which is silence, dBFS", -90, -10},
-      {"sample_rate", ParamType::kInteger, 48000, false, false, "Sample rate of the track in Hz", 8000,
+      {"output_sample_rate", ParamType::kInteger, 48000, false, false, "Sample rate of the track in Hz", 8000,
        192000},
       {"output_format", ParamType::kString, "wav", false, false, "wav or flac", nullptr, nullptr,
        json{"wav", "flac"}},
-      {"total_duration", ParamType::kNumber, nullptr, false, false,
+      {"timeline_duration", ParamType::kNumber, nullptr, false, false,
        "Length of the track in seconds (silence after the last segment); default its end", 0, 86400},
   };
   n.cross_check = check;

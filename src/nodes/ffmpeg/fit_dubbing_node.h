@@ -1,7 +1,7 @@
 // ffmpeg.fit_dubbing: synthesised speech segments laid on the video's timeline, each time-stretched into its
 // cue's slot without changing its pitch, as one speech track, with a report of what did not fit.
 //
-// Segments come as a list of {audio_path, start, end} (inline `segments` or `segments_file`), or as
+// Segments come as a list of {audio_path, start, end} (inline `tts_segments` or `tts_segments_file`), or as
 // wservice.prepare_tts_segments' `prepared_segments` paired by index with `audio_files` (one synthesis per
 // segment). Each segment's leading and trailing silence is trimmed (a voice's own padding would otherwise
 // push the words off the cue), then it is sped up to end with its slot, but never faster than max_speed;
@@ -17,6 +17,10 @@
 //
 // The track is written as it is built: segments in start order, each mixed into a buffer that reaches back
 // only as far as the previous segment's end, so memory is one segment, not the video's length.
+//
+// Parameter names stay clear of other nodes' outputs (output_sample_rate, not extract_audio's sample_rate;
+// tts_segments, not get_speaker_segments' segments): a workflow fills a parameter nobody gave from the
+// latest earlier output of the same name, which would set a dub's rate to the transcription's 16 kHz.
 #pragma once
 
 #include "engine/node_registry.h"

@@ -45,8 +45,8 @@ Bed bed_of(const json& p) {
 // is keyed by the speech as given, before speech_volume_db, so that the gain of the speech in the mix does
 // not change how deep the bed ducks.
 std::string mix_graph(const json& p) {
-  const int rate = p["sample_rate"];
-  const std::string layout = p["channels"] == 1 ? "mono" : "stereo";
+  const int rate = p["output_sample_rate"];
+  const std::string layout = p["output_channels"] == 1 ? "mono" : "stereo";
   const std::string format =
       fmt::format("aresample={},aformat=sample_fmts=flt:channel_layouts={}", rate, layout);
   const std::string bed =
@@ -81,7 +81,7 @@ json run(const engine::NodeRun& r) {
   const auto& p = r.params;
   const std::string speech = p["dubbed_audio"];
   const Bed bed = bed_of(p);
-  const int rate = p["sample_rate"], channels = p["channels"];
+  const int rate = p["output_sample_rate"], channels = p["output_channels"];
   const std::string format = p["output_format"];
   const double target = p["loudness"], peak = p["true_peak_db"];
   // Opened once each here, so that a missing file or one without audio is named as AudioReader names it.
@@ -133,16 +133,10 @@ json run(const engine::NodeRun& r) {
   writer.finish();
   const Loudness after = loudness_of(mix.metadata());
   r.progress(1.0);
-  return {{"mixed_audio", path.string()},
-          {"format", format},
-          {"sample_rate", rate},
-          {"channels", channels},
-          {"duration", mix.seconds_out()},
-          {"bed_source", bed.source},
-          {"loudness", after.integrated},
-          {"loudness_range", after.range},
-          {"true_peak", after.true_peak_db},
-          {"input_loudness", before.integrated}};
+  return {{"mixed_audio", path.string()},          {"format", format},
+          {"duration", mix.seconds_out()},         {"bed_source", bed.source},
+          {"measured_loudness", after.integrated}, {"loudness_range", after.range},
+          {"true_peak", after.true_peak_db},       {"input_loudness", before.integrated}};
 }
 
 }  // namespace
@@ -169,13 +163,13 @@ engine::NodeSpec mix_audio_node() {
        -60, 20},
       {"loudness", ParamType::kNumber, -16.0, false, false, "Integrated loudness target (LUFS)", -70, -5},
       {"true_peak_db", ParamType::kNumber, -1.5, false, false, "Highest true peak (dBTP)", -9, 0},
-      {"sample_rate", ParamType::kInteger, 48000, false, false, "Sample rate in Hz", 8000, 192000},
-      {"channels", ParamType::kInteger, 2, false, false, "1 (mono) or 2 (stereo)", 1, 2},
+      {"output_sample_rate", ParamType::kInteger, 48000, false, false, "Sample rate in Hz", 8000, 192000},
+      {"output_channels", ParamType::kInteger, 2, false, false, "1 (mono) or 2 (stereo)", 1, 2},
       {"output_format", ParamType::kString, "wav", false, false, "wav, flac or m4a", nullptr, nullptr,
        json{"wav", "flac", "m4a"}},
   };
-  n.outputs = {"mixed_audio", "format",   "sample_rate",    "channels",  "duration",
-               "bed_source",  "loudness", "loudness_range", "true_peak", "input_loudness"};
+  n.outputs = {"mixed_audio",       "format",         "duration",  "bed_source",
+               "measured_loudness", "loudness_range", "true_peak", "input_loudness"};
   n.time_limit_seconds = 3600;
   n.run = run;
   return n;

@@ -15,6 +15,9 @@
 // measurements, which then applies one linear gain (the programme keeps its dynamics) unless that gain
 // would push the true peak over true_peak_db; only then does loudnorm compress. The result is measured
 // again by ebur128 in the second pass and reported (`loudness`, `true_peak`).
+//
+// As in fit_dubbing, the rate and channels are output_sample_rate and output_channels, so that an earlier
+// extract_audio's 16 kHz mono never becomes the mix's by the upstream fallback.
 #pragma once
 
 #include "engine/node_registry.h"

@@ -4,7 +4,6 @@
 
 #include <filesystem>
 #include <map>
-#include <memory>
 
 #include "core/error.h"
 #include "media/audio_decoder.h"
@@ -78,11 +77,14 @@ json run(const engine::NodeRun& r) {
     throw Error("missing_input", "no audio track: give audio_tracks or run ffmpeg.mix_audio before");
 
   // Audio encoded for the container lives here until the mux is done, whatever happens.
-  const fs::path scratch = r.work_dir / "encoded";
-  const std::unique_ptr<const fs::path, void (*)(const fs::path*)> cleanup(&scratch, [](const fs::path* dir) {
-    std::error_code ec;
-    fs::remove_all(*dir, ec);
-  });
+  struct Scratch {
+    fs::path dir;
+    ~Scratch() {
+      std::error_code ec;
+      fs::remove_all(dir, ec);
+    }
+  } scratch_dir{r.work_dir / "encoded"};
+  const fs::path& scratch = scratch_dir.dir;
   fs::create_directories(scratch);
   for (size_t i = 0; i < audio.size(); ++i)
     audio[i].path = holdable_audio(audio[i].path, container, scratch, i);
