@@ -40,6 +40,19 @@ constexpr size_t kFilterBlock = 4096;
   throw Error("invalid_parameter", "audio filter '" + graph + "' refused: " + av_message(err), 400);
 }
 
+using Pads = std::unique_ptr<AVFilterInOut, InOutFreer>;
+
+// `filter`'s pad labelled `name` for avfilter_graph_parse_ptr, put before `next` in one list.
+Pads labelled_pad(const std::string& name, AVFilterContext* filter, Pads next) {
+  Pads io(avfilter_inout_alloc());
+  if (!io) throw Error("storage_error", "out of memory", 507);
+  io->name = av_strdup(name.c_str());
+  io->filter_ctx = filter;
+  io->pad_idx = 0;
+  io->next = next.release();
+  return io;
+}
+
 }  // namespace
 
 struct AudioFilter::State {
@@ -87,7 +100,7 @@ AudioFilter::AudioFilter(const std::string& graph, const std::vector<PcmFormat>&
   if (!g) throw Error("storage_error", "out of memory", 507);
 
   // The graph's open inputs, fed by buffer sources named in0, in1, ….
-  AVFilterInOut* open_inputs = nullptr;
+  Pads open_inputs;
   for (size_t i = inputs.size(); i-- > 0;) {
     const std::string args = "sample_rate=" + std::to_string(inputs[i].sample_rate) +
                              ":sample_fmt=flt:channel_layout=" + layout_name(inputs[i].channels) +
@@ -99,14 +112,9 @@ AudioFilter::AudioFilter(const std::string& graph, const std::vector<PcmFormat>&
         err < 0) {
       refused(graph, err);
     }
-    AVFilterInOut* io = avfilter_inout_alloc();
-    io->name = av_strdup(name.c_str());
-    io->filter_ctx = src;
-    io->pad_idx = 0;
-    io->next = open_inputs;
-    open_inputs = io;
+    open_inputs = labelled_pad(name, src, std::move(open_inputs));
   }
-  for (AVFilterInOut* io = open_inputs; io; io = io->next) s_->sources.push_back(io->filter_ctx);
+  for (AVFilterInOut* io = open_inputs.get(); io; io = io->next) s_->sources.push_back(io->filter_ctx);
   // Files are read by amovie filters whose file name is set as an option, not written into the graph's
   // text: a path needs no escaping however it is spelt.
   for (size_t i = files.size(); i-- > 0;) {
@@ -116,24 +124,15 @@ AudioFilter::AudioFilter(const std::string& graph, const std::vector<PcmFormat>&
     av_opt_set(movie, "filename", files[i].c_str(), AV_OPT_SEARCH_CHILDREN);
     if (int err = avfilter_init_str(movie, nullptr); err < 0)
       throw Error("invalid_media", "cannot read audio of " + files[i] + ": " + av_message(err), 400);
-    AVFilterInOut* io = avfilter_inout_alloc();
-    io->name = av_strdup(name.c_str());
-    io->filter_ctx = movie;
-    io->pad_idx = 0;
-    io->next = open_inputs;
-    open_inputs = io;
+    open_inputs = labelled_pad(name, movie, std::move(open_inputs));
   }
-  std::unique_ptr<AVFilterInOut, InOutFreer> source_pads(open_inputs);
 
   if (int err = avfilter_graph_create_filter(&s_->sink, avfilter_get_by_name("abuffersink"), "out", nullptr,
                                              nullptr, g);
       err < 0) {
     refused(graph, err);
   }
-  std::unique_ptr<AVFilterInOut, InOutFreer> sink_pad(avfilter_inout_alloc());
-  sink_pad->name = av_strdup("out");
-  sink_pad->filter_ctx = s_->sink;
-  sink_pad->pad_idx = 0;
+  Pads sink_pad = labelled_pad("out", s_->sink, nullptr);
 
   // Whatever the graph gives out is brought to the asked format here, so callers read one format.
   // A graph of one input may leave it unlabelled: it is labelled here, as libavfilter matches by label.
@@ -142,7 +141,7 @@ AudioFilter::AudioFilter(const std::string& graph, const std::vector<PcmFormat>&
   const std::string full = labelled + ",aresample=" + std::to_string(output.sample_rate) +
                            ",aformat=sample_fmts=flt:channel_layouts=" + layout_name(output.channels);
   AVFilterInOut* ins = sink_pad.release();
-  AVFilterInOut* outs = source_pads.release();
+  AVFilterInOut* outs = open_inputs.release();
   const int parsed = avfilter_graph_parse_ptr(g, full.c_str(), &ins, &outs, nullptr);
   avfilter_inout_free(&ins);
   avfilter_inout_free(&outs);
