@@ -131,11 +131,24 @@ TEST_F(FitDubbing, BadInputIsRefused) {
   EXPECT_EQ(
       error_code({{"tts_segments",
                    json::array({{{"audio_path", shared_fixture("jfk.wav")}, {"start", 3}, {"end", 2}}})}}),
-      "invalid_input");
+      "invalid_parameter");
   EXPECT_EQ(error_code({{"prepared_segments", json::array({{{"start", 0}, {"end", 2}}})},
                         {"audio_files", json::array()}}),
             "invalid_input");
   EXPECT_TRUE(fs::is_empty(dir_));
+}
+
+TEST_F(FitDubbing, MalformedInlineSegmentsAreRefusedAtSubmit) {
+  const auto& spec = nodes_.get("ffmpeg.fit_dubbing");
+  try {
+    nodes_.check_params(
+        spec, {{"tts_segments", json::array({{{"start", 0}, {"end", 2}}, {{"audio_path", "a.wav"}}})}});
+    FAIL() << "segments without audio_path or times were accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), "invalid_parameter");
+    EXPECT_NE(e.detail().find("segment 0 names no audio_path"), std::string::npos) << e.detail();
+    EXPECT_NE(e.detail().find("segment 1 needs numeric start and end"), std::string::npos) << e.detail();
+  }
 }
 
 }  // namespace

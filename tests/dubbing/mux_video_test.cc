@@ -137,6 +137,10 @@ TEST_F(MuxVideo, BadInputIsRefusedAndNothingIsWritten) {
   EXPECT_EQ(error_code({{"video_path", video_}}), "missing_input");  // no audio anywhere
   EXPECT_EQ(error_code({{"video_path", video_}, {"mixed_audio", mixed}, {"audio_language", "xx"}}),
             "invalid_parameter");
+  EXPECT_EQ(error_code({{"video_path", video_},
+                        {"mixed_audio", mixed},
+                        {"subtitle_tracks", json::array({{{"path", chinese_}, {"language", 7}}})}}),
+            "invalid_parameter");
   EXPECT_TRUE(fs::is_empty(dir_)) << "a refused mux left files";
   fs::remove_all(keep);
 }

@@ -40,7 +40,8 @@ Segment segment_of(const json& j, size_t id, const fs::path& base) {
   const json& audio = j.contains("audio_path") ? j["audio_path"] : j.value("file", json());
   if (!audio.is_string() || audio.get<std::string>().empty())
     throw Error("invalid_input", fmt::format("segment {} names no audio_path", id));
-  Segment s{id, j["start"], j["end"], audio, j.value("text", "")};
+  const json text = j.value("text", json(""));
+  Segment s{id, j["start"], j["end"], audio, text.is_string() ? text.get<std::string>() : ""};
   if (fs::path(s.audio).is_relative() && !base.empty()) s.audio = (base / s.audio).string();
   if (!(s.start >= 0) || !(s.end > s.start))
     throw Error("invalid_input",
@@ -282,6 +283,16 @@ json run(const engine::NodeRun& r) {
 
 std::vector<std::string> check(const json& p) {
   std::vector<std::string> problems;
+  // Inline segments are checked at submit, so that a typo is refused before any stage runs.
+  if (p.contains("tts_segments") && p["tts_segments"].is_array()) {
+    for (size_t i = 0; i < p["tts_segments"].size() && problems.size() < 10; ++i) {
+      try {
+        segment_of(p["tts_segments"][i], i, {});
+      } catch (const Error& e) {
+        problems.push_back(e.detail());
+      }
+    }
+  }
   if (p.contains("tts_segments") && p.contains("tts_segments_file"))
     problems.push_back("give tts_segments or tts_segments_file, not both");
   if (p.contains("min_speed") && p.contains("max_speed") &&

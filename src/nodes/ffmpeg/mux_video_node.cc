@@ -36,8 +36,11 @@ std::string iso639_2(const std::string& code) {
 std::vector<TrackSource> listed(const json& list, TrackKind kind, const char* what) {
   std::vector<TrackSource> out;
   for (const auto& t : list) {
-    if (!t.is_object() || !t.contains("path") || !t["path"].is_string())
-      throw Error("invalid_parameter", std::string(what) + " entries need a path");
+    const auto text = [&](const char* key) { return !t.contains(key) || t[key].is_string(); };
+    if (!t.is_object() || !t.contains("path") || !t["path"].is_string() || !text("language") ||
+        !text("title"))
+      throw Error("invalid_parameter",
+                  std::string(what) + " entries need a path, and text for language and title");
     out.push_back({t["path"], kind, -1, iso639_2(t.value("language", "")), t.value("title", ""), false});
   }
   return out;
@@ -121,6 +124,28 @@ json run(const engine::NodeRun& r) {
   return {{"muxed_video", out.string()}, {"format", container}, {"tracks", listing}};
 }
 
+// Track lists and language codes are checked at submit, so that a typo is refused before any stage runs.
+std::vector<std::string> check(const json& p) {
+  std::vector<std::string> problems;
+  for (const char* list : {"audio_tracks", "subtitle_tracks"}) {
+    if (!p.contains(list)) continue;
+    try {
+      listed(p[list], TrackKind::kAudio, list);
+    } catch (const Error& e) {
+      problems.push_back(e.detail());
+    }
+  }
+  for (const char* code : {"audio_language", "original_language", "subtitle_language"}) {
+    if (!p.contains(code) || !p[code].is_string()) continue;
+    try {
+      iso639_2(p[code]);
+    } catch (const Error& e) {
+      problems.push_back(e.detail());
+    }
+  }
+  return problems;
+}
+
 }  // namespace
 
 engine::NodeSpec mux_video_node() {
@@ -155,6 +180,7 @@ engine::NodeSpec mux_video_node() {
       {"output_format", ParamType::kString, "mp4", false, false, "mp4 or mkv", nullptr, nullptr,
        json{"mp4", "mkv"}},
   };
+  n.cross_check = check;
   n.outputs = {"muxed_video", "format", "tracks"};
   n.time_limit_seconds = 3600;
   n.run = run;
