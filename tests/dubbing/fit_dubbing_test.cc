@@ -132,6 +132,10 @@ TEST_F(FitDubbing, BadInputIsRefused) {
       error_code({{"tts_segments",
                    json::array({{{"audio_path", shared_fixture("jfk.wav")}, {"start", 3}, {"end", 2}}})}}),
       "invalid_parameter");
+  // A cue a week away: not a week of silence written before it.
+  EXPECT_EQ(error_code({{"prepared_segments", json::array({{{"start", 1e7}, {"end", 1e7 + 10}}})},
+                        {"audio_files", json::array({shared_fixture("jfk.wav")})}}),
+            "media_too_long");
   EXPECT_EQ(error_code({{"prepared_segments", json::array({{{"start", 0}, {"end", 2}}})},
                         {"audio_files", json::array()}}),
             "invalid_input");

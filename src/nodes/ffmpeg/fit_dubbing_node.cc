@@ -46,6 +46,13 @@ Segment segment_of(const json& j, size_t id, const fs::path& base) {
   if (!(s.start >= 0) || !(s.end > s.start))
     throw Error("invalid_input",
                 fmt::format("segment {}: end {} must be after start {} >= 0", id, s.end, s.start));
+  // The track is silence up to the last cue: a cue hours away would write hours of it.
+  if (s.end > media::max_media_seconds()) {
+    throw Error("media_too_long",
+                fmt::format("segment {} ends at {} s, past the longest media, {} s", id, s.end,
+                            media::max_media_seconds()),
+                413);
+  }
   return s;
 }
 
@@ -221,6 +228,8 @@ json run(const engine::NodeRun& r) {
   const std::string format = p["output_format"];
   const double max_overflow = p["max_overflow"];
   const std::vector<Segment> segments = segments_of(p);
+  if (p.value("timeline_duration", 0.0) > media::max_media_seconds())
+    throw Error("media_too_long", "timeline_duration is past the longest media", 413);
 
   // The track is written to a partial file that only finish() renames into place: a refusal below (or a
   // failure) leaves nothing behind. Fitting goes on past the first segment that is too long, so that the
