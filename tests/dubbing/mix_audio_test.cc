@@ -3,6 +3,8 @@
 // and without the speech.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 #include "core/error.h"
 #include "dubbing/dubbing_media.h"
 #include "media/audio_decoder.h"
@@ -85,6 +87,11 @@ TEST_F(MixAudio, TheAccompanimentStemIsTheBed) {
 
 TEST_F(MixAudio, BadInputIsRefusedAndNothingIsWritten) {
   const std::string voice = speech();
+  // The 10 s bed past a 5 s limit on media: the graph reads it, and the cap still holds.
+  setenv("YIVIDEO_MAX_MEDIA_SECONDS", "5", 1);
+  EXPECT_EQ(error_code({{"dubbed_audio", voice}, {"background_audio", bed_}}), "media_too_long");
+  unsetenv("YIVIDEO_MAX_MEDIA_SECONDS");
+  EXPECT_FALSE(fs::exists(dir_ / "mixed_audio.wav"));
   fs::remove_all(dir_ / "fit");
   // The test videos have no audio: a bed from them is refused by name.
   EXPECT_EQ(error_code({{"dubbed_audio", voice}, {"video_path", test_data("video/bbb_8s.mp4")}}),

@@ -99,6 +99,9 @@ json run(const engine::NodeRun& r) {
       [&](const float*, size_t frames) {
         if (r.cancelled) throw Error("cancelled", "mixing was cancelled", 409);
         done += frames;
+        // The bed is read by the graph, not by AudioReader, so its cap on decoded length is applied here.
+        if (double(done) > media::max_media_seconds() * rate)
+          throw Error("media_too_long", "the bed lasts longer than the longest media", 413);
         r.progress(std::min(0.49, 0.5 * double(done) / expected));
       },
       files);
