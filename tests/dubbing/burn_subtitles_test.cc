@@ -65,14 +65,14 @@ class BurnSubtitles : public NodeTest {
     return run_in(
         nodes_, "ffmpeg.mux_video",
         {{"video_path", video_}, {"audio_tracks", json::array({{{"path", shared_fixture("jfk.wav")}}})}},
-        dir_ / "mux")["muxed_video"];
+        dir_ / "mux")["muxed_video_path"];
   }
 };
 
 TEST_F(BurnSubtitles, TextIsDrawnInTheSubtitleAreaOnlyAndTheAudioIsCopied) {
   const std::string source = with_audio();
-  const json out = run({{"muxed_video", source}, {"subtitle_path", chinese_}, {"preset", "veryfast"}});
-  const std::string burned = out["burned_video"];
+  const json out = run({{"muxed_video_path", source}, {"subtitle_path", chinese_}, {"preset", "veryfast"}});
+  const std::string burned = out["burned_video_path"];
   EXPECT_EQ(out["audio_track_count"], 1);
   EXPECT_EQ(packet_hashes(burned, "a:0"), packet_hashes(source, "a:0")) << "the audio was changed";
   const auto video = streams_of(burned, "video");

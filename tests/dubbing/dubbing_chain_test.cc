@@ -52,7 +52,7 @@ TEST_F(DubbingChain, FitMixMuxBurnMakeADubbedSubtitledVideo) {
   EXPECT_EQ(fit["overflow_count"], 0);
   // The footage has no sound of its own: the bed is given.
   stage("ffmpeg.mix_audio",
-        {{"background_audio", test_data("speech/none/music_brahms_hungarian_dance_5.flac")}});
+        {{"background_audio_path", test_data("speech/none/music_brahms_hungarian_dance_5.flac")}});
   const json mux =
       stage("ffmpeg.mux_video",
             {{"audio_language", "zh"},
@@ -62,7 +62,7 @@ TEST_F(DubbingChain, FitMixMuxBurnMakeADubbedSubtitledVideo) {
   const json burn =
       stage("ffmpeg.burn_subtitles", {{"subtitle_path", chinese.string()}, {"preset", "ultrafast"}});
 
-  const std::string muxed = mux["muxed_video"], burned = burn["burned_video"];
+  const std::string muxed = mux["muxed_video_path"], burned = burn["burned_video_path"];
   EXPECT_EQ(packet_hashes(muxed, "v:0"), packet_hashes(video_, "v:0"));
   EXPECT_NEAR(integrated_loudness(muxed), -16.0, 1.0);  // the AAC track in the video, measured again
   EXPECT_EQ(streams_of(muxed, "audio").at(0)["tags"]["language"], "zho");

@@ -55,7 +55,7 @@ TEST_F(FitDubbing, SegmentsStartOnTheirCuesAndEndWithinTheirSlots) {
   const json out = run({{"tts_segments", cues}, {"timeline_duration", 25.0}});
   EXPECT_EQ(out["segments_count"], 4);
   EXPECT_EQ(out["overflow_count"], 0);
-  const media::Audio track = media::decode_audio(out["dubbed_audio"], 48000);
+  const media::Audio track = media::decode_audio(out["dubbed_audio_path"], 48000);
   EXPECT_NEAR(track.duration(), 25.0, 0.01);
   for (size_t i = 0; i < cues.size(); ++i) {
     const double start = cues[i]["start"], end = cues[i]["end"];
@@ -81,7 +81,7 @@ TEST_F(FitDubbing, SegmentsStartOnTheirCuesAndEndWithinTheirSlots) {
 TEST_F(FitDubbing, SpedUpSpeechStaysIntelligible) {
   for (const std::string stretcher : {"rubberband", "atempo"}) {
     const json out = run({{"tts_segments", json::array({segments()[0]})}, {"stretcher", stretcher}});
-    const std::string text = transcribe(excerpt(out["dubbed_audio"], 0.0, 8.6, stretcher));
+    const std::string text = transcribe(excerpt(out["dubbed_audio_path"], 0.0, 8.6, stretcher));
     const WerResult wer = word_error_rate(read_text(shared_fixture("jfk.txt")), text);
     std::cout << stretcher << " at " << out["fit_report"][0]["speed"] << "x: WER " << wer.rate << " | "
               << text << "\n";
@@ -94,7 +94,7 @@ TEST_F(FitDubbing, PreparedSegmentsPairWithAudioFiles) {
   const json out = run({{"prepared_segments", cues},
                         {"audio_files", json::array({test_data("speech/zh/firered_hello_zh.wav")})}});
   EXPECT_EQ(out["segments_count"], 1);
-  EXPECT_NEAR(onset(media::decode_audio(out["dubbed_audio"], 48000), 0.0, -50), 1.0, 0.010);
+  EXPECT_NEAR(onset(media::decode_audio(out["dubbed_audio_path"], 48000), 0.0, -50), 1.0, 0.010);
   EXPECT_EQ(out["fit_report"][0]["text"], "你好");
 }
 

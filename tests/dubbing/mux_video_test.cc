@@ -28,9 +28,9 @@ class MuxVideo : public NodeTest {
     const json fit = run_in(nodes_, "ffmpeg.fit_dubbing",
                             {{"tts_segments", json::array({cue})}, {"max_speed", 1.6}}, dir_ / "fit");
     return run_in(nodes_, "ffmpeg.mix_audio",
-                  {{"dubbed_audio", fit["dubbed_audio"]},
-                   {"background_audio", test_data("speech/none/music_macleod_vibe_ace.flac")}},
-                  dir_ / "mix")["mixed_audio"];
+                  {{"dubbed_audio_path", fit["dubbed_audio_path"]},
+                   {"background_audio_path", test_data("speech/none/music_macleod_vibe_ace.flac")}},
+                  dir_ / "mix")["mixed_audio_path"];
   }
 
   // The English translation of the Chinese subtitles, as SRT.
@@ -65,7 +65,7 @@ class MuxVideo : public NodeTest {
 
   void expect_copied_with_tracks(const json& out, const std::string& audio_codec,
                                  const std::string& subtitle_codec) {
-    const std::string muxed = out["muxed_video"];
+    const std::string muxed = out["muxed_video_path"];
     EXPECT_EQ(packet_hashes(muxed, "v:0"), packet_hashes(video_, "v:0")) << "the video stream was changed";
     EXPECT_EQ(packet_hashes(muxed, "v:0").size(), 240u);  // 8 s at 30 fps
     const auto audio = streams_of(muxed, "audio");
@@ -85,7 +85,7 @@ class MuxVideo : public NodeTest {
 
 TEST_F(MuxVideo, Mp4KeepsTheVideoStreamAndTagsEveryTrack) {
   const json out = run({{"video_path", video_},
-                        {"mixed_audio", mix()},
+                        {"mixed_audio_path", mix()},
                         {"audio_language", "zh"},
                         {"subtitle_tracks", subtitles()}});
   EXPECT_EQ(out["format"], "mp4");
@@ -94,11 +94,11 @@ TEST_F(MuxVideo, Mp4KeepsTheVideoStreamAndTagsEveryTrack) {
 
 TEST_F(MuxVideo, MkvKeepsTheVideoStreamAndTagsEveryTrack) {
   const json out = run({{"video_path", video_},
-                        {"mixed_audio", mix()},
+                        {"mixed_audio_path", mix()},
                         {"audio_language", "zho"},
                         {"subtitle_tracks", subtitles()},
                         {"output_format", "mkv"}});
-  EXPECT_EQ(probe(out["muxed_video"])["format"]["format_name"], "matroska,webm");
+  EXPECT_EQ(probe(out["muxed_video_path"])["format"]["format_name"], "matroska,webm");
   expect_copied_with_tracks(out, "pcm_s16le", "subrip");  // Matroska holds the PCM as it is
 }
 
@@ -106,19 +106,19 @@ TEST_F(MuxVideo, TheOriginalAudioIsKeptAsASecondTrackUnchanged) {
   const std::string with_audio =
       run_in(nodes_, "ffmpeg.mux_video",
              {{"video_path", video_}, {"audio_tracks", json::array({{{"path", mix()}, {"language", "en"}}})}},
-             dir_ / "original")["muxed_video"];
+             dir_ / "original")["muxed_video_path"];
   const json out =
       run({{"video_path", with_audio},
            {"audio_tracks", json::array({{{"path", mix()}, {"language", "zh"}, {"title", "Dubbed"}}})},
            {"original_language", "en"}});
-  const auto audio = streams_of(out["muxed_video"], "audio");
+  const auto audio = streams_of(out["muxed_video_path"], "audio");
   ASSERT_EQ(audio.size(), 2u);
   EXPECT_EQ(audio[0]["tags"]["language"], "zho");
   EXPECT_EQ(audio[0]["disposition"]["default"], 1);
   EXPECT_EQ(audio[1]["tags"]["language"], "eng");
   EXPECT_EQ(audio[1]["disposition"]["default"], 0);
-  EXPECT_EQ(packet_hashes(out["muxed_video"], "a:1"), packet_hashes(with_audio, "a:0"));
-  EXPECT_EQ(packet_hashes(out["muxed_video"], "v:0"), packet_hashes(video_, "v:0"));
+  EXPECT_EQ(packet_hashes(out["muxed_video_path"], "a:1"), packet_hashes(with_audio, "a:0"));
+  EXPECT_EQ(packet_hashes(out["muxed_video_path"], "v:0"), packet_hashes(video_, "v:0"));
 }
 
 TEST_F(MuxVideo, BadInputIsRefusedAndNothingIsWritten) {
@@ -128,17 +128,17 @@ TEST_F(MuxVideo, BadInputIsRefusedAndNothingIsWritten) {
   const std::string mixed = (keep / "mix.wav").string();
   fs::remove_all(dir_);
   fs::create_directories(dir_);
-  EXPECT_EQ(error_code({{"video_path", mixed}, {"mixed_audio", mixed}}), "no_video_stream");
-  EXPECT_EQ(error_code({{"video_path", video_}, {"mixed_audio", "/nonexistent.wav"}}), "file_not_found");
+  EXPECT_EQ(error_code({{"video_path", mixed}, {"mixed_audio_path", mixed}}), "no_video_stream");
+  EXPECT_EQ(error_code({{"video_path", video_}, {"mixed_audio_path", "/nonexistent.wav"}}), "file_not_found");
   EXPECT_EQ(error_code({{"video_path", video_},
-                        {"mixed_audio", mixed},
+                        {"mixed_audio_path", mixed},
                         {"subtitle_tracks", json::array({{{"path", "/nonexistent.srt"}}})}}),
             "file_not_found");
   EXPECT_EQ(error_code({{"video_path", video_}}), "missing_input");  // no audio anywhere
-  EXPECT_EQ(error_code({{"video_path", video_}, {"mixed_audio", mixed}, {"audio_language", "xx"}}),
+  EXPECT_EQ(error_code({{"video_path", video_}, {"mixed_audio_path", mixed}, {"audio_language", "xx"}}),
             "invalid_parameter");
   EXPECT_EQ(error_code({{"video_path", video_},
-                        {"mixed_audio", mixed},
+                        {"mixed_audio_path", mixed},
                         {"subtitle_tracks", json::array({{{"path", chinese_}, {"language", 7}}})}}),
             "invalid_parameter");
   EXPECT_TRUE(fs::is_empty(dir_)) << "a refused mux left files";

@@ -26,7 +26,7 @@ std::string first_given(const json& p, std::initializer_list<const char*> names)
 
 json run(const engine::NodeRun& r) {
   const auto& p = r.params;
-  const std::string video = first_given(p, {"muxed_video", "video_path"});
+  const std::string video = first_given(p, {"muxed_video_path", "video_path"});
   if (video.empty()) throw Error("missing_input", "give video_path (or run ffmpeg.mux_video before)");
   const std::string subtitles = first_given(p, {"subtitle_path", "ass_path", "srt_path"});
   if (subtitles.empty())
@@ -48,7 +48,7 @@ json run(const engine::NodeRun& r) {
   media::mux_tracks(tracks, out, container);
   fs::remove(picture);
   r.progress(1.0);
-  return {{"burned_video", out.string()}, {"format", container}, {"audio_track_count", audio}};
+  return {{"burned_video_path", out.string()}, {"format", container}, {"audio_track_count", audio}};
 }
 
 }  // namespace
@@ -59,7 +59,7 @@ engine::NodeSpec burn_subtitles_node() {
   n.description = "Draw ASS/SRT subtitles into the picture (libass), re-encoding the video with libx264";
   n.params = {
       {"video_path", ParamType::kString, nullptr, false, true, "Video to draw into"},
-      {"muxed_video", ParamType::kString, nullptr, false, false,
+      {"muxed_video_path", ParamType::kString, nullptr, false, false,
        "Video from ffmpeg.mux_video, taken instead of video_path"},
       {"subtitle_path", ParamType::kString, nullptr, false, false, "ASS, SRT or WebVTT file to draw"},
       {"ass_path", ParamType::kString, nullptr, false, false, "ASS from the subtitle stage"},
@@ -73,7 +73,7 @@ engine::NodeSpec burn_subtitles_node() {
       {"output_format", ParamType::kString, "mp4", false, false, "mp4 or mkv", nullptr, nullptr,
        json{"mp4", "mkv"}},
   };
-  n.outputs = {"burned_video", "format", "audio_track_count"};
+  n.outputs = {"burned_video_path", "format", "audio_track_count"};
   n.time_limit_seconds = 7200;
   n.run = run;
   return n;

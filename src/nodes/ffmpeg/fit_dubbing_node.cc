@@ -272,7 +272,7 @@ json run(const engine::NodeRun& r) {
   track.finish(length);
 
   const fs::path report_file = r.work_dir / "fit_report.json";
-  write_file_atomically(report_file, json{{"dubbed_audio", path.filename().string()},
+  write_file_atomically(report_file, json{{"track", path.filename().string()},
                                           {"sample_rate", rate},
                                           {"stretcher", p["stretcher"]},
                                           {"max_speed", p["max_speed"]},
@@ -281,7 +281,7 @@ json run(const engine::NodeRun& r) {
                                              .dump(2) +
                                          "\n");
   r.progress(1.0);
-  return {{"dubbed_audio", path.string()},
+  return {{"dubbed_audio_path", path.string()},
           {"fit_report_file", report_file.string()},
           {"fit_report", report},
           {"segments_count", segments.size()},
@@ -351,8 +351,8 @@ engine::NodeSpec fit_dubbing_node() {
        "Length of the track in seconds (silence after the last segment); default its end", 0, 86400},
   };
   n.cross_check = check;
-  n.outputs = {"dubbed_audio",   "fit_report_file", "fit_report",     "segments_count",
-               "overflow_count", "overlap_count",   "dubbed_duration"};
+  n.outputs = {"dubbed_audio_path", "fit_report_file", "fit_report",     "segments_count",
+               "overflow_count",    "overlap_count",   "dubbed_duration"};
   n.time_limit_seconds = 3600;
   n.run = run;
   return n;

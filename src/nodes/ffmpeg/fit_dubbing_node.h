@@ -22,7 +22,9 @@
 //
 // Parameter names stay clear of other nodes' outputs (output_sample_rate, not extract_audio's sample_rate;
 // tts_segments, not get_speaker_segments' segments): a workflow fills a parameter nobody gave from the
-// latest earlier output of the same name, which would set a dub's rate to extract_audio's 16 kHz.
+// latest earlier output of the same name, which would set a dub's rate to extract_audio's 16 kHz. Files
+// passed between the dubbing nodes end in _path (dubbed_audio_path, mixed_audio_path, muxed_video_path), the
+// suffix by which the API confines, authorises and stages a client's input files.
 #pragma once
 
 #include "engine/node_registry.h"

@@ -27,7 +27,7 @@ struct Bed {
 };
 
 Bed bed_of(const json& p) {
-  if (p.contains("background_audio")) return {p["background_audio"], "background_audio"};
+  if (p.contains("background_audio_path")) return {p["background_audio_path"], "background_audio_path"};
   if (p.contains("all_audio_files")) {
     const std::string vocals = p.value("vocal_audio", "");
     for (const auto& f : p["all_audio_files"]) {
@@ -36,9 +36,10 @@ Bed bed_of(const json& p) {
   }
   if (p.contains("video_path")) return {p["video_path"], "video_path"};
   if (p.contains("audio_path")) return {p["audio_path"], "audio_path"};
-  throw Error("missing_input",
-              "give background_audio, or run audio_separator.separate_vocals or give video_path / audio_path "
-              "for the bed under the speech");
+  throw Error(
+      "missing_input",
+      "give background_audio_path, or run audio_separator.separate_vocals or give video_path / audio_path "
+      "for the bed under the speech");
 }
 
 // The mix as a graph of [file0] (the bed) and [file1] (the speech), ending in one open output. The ducking
@@ -79,7 +80,7 @@ Loudness loudness_of(const std::map<std::string, std::string>& metadata) {
 
 json run(const engine::NodeRun& r) {
   const auto& p = r.params;
-  const std::string speech = p["dubbed_audio"];
+  const std::string speech = p["dubbed_audio_path"];
   const Bed bed = bed_of(p);
   const int rate = p["output_sample_rate"], channels = p["output_channels"];
   const std::string format = p["output_format"];
@@ -136,7 +137,7 @@ json run(const engine::NodeRun& r) {
   writer.finish();
   const Loudness after = loudness_of(mix.metadata());
   r.progress(1.0);
-  return {{"mixed_audio", path.string()},          {"format", format},
+  return {{"mixed_audio_path", path.string()},     {"format", format},
           {"duration", mix.seconds_out()},         {"bed_source", bed.source},
           {"measured_loudness", after.integrated}, {"loudness_range", after.range},
           {"true_peak", after.true_peak_db},       {"input_loudness", before.integrated}};
@@ -149,8 +150,9 @@ engine::NodeSpec mix_audio_node() {
   n.name = "ffmpeg.mix_audio";
   n.description = "Mix dubbed speech over the accompaniment with ducking, normalised to EBU R128 loudness";
   n.params = {
-      {"dubbed_audio", ParamType::kString, nullptr, true, false, "Speech track (from ffmpeg.fit_dubbing)"},
-      {"background_audio", ParamType::kString, nullptr, false, false, "Bed under the speech"},
+      {"dubbed_audio_path", ParamType::kString, nullptr, true, false,
+       "Speech track (from ffmpeg.fit_dubbing)"},
+      {"background_audio_path", ParamType::kString, nullptr, false, false, "Bed under the speech"},
       {"all_audio_files", ParamType::kArray, nullptr, false, false,
        "Stems of audio_separator.separate_vocals: the one that is not vocal_audio is the bed", nullptr,
        nullptr, nullptr, "", json{{"type", "string"}}},
@@ -171,7 +173,7 @@ engine::NodeSpec mix_audio_node() {
       {"output_format", ParamType::kString, "wav", false, false, "wav, flac or m4a", nullptr, nullptr,
        json{"wav", "flac", "m4a"}},
   };
-  n.outputs = {"mixed_audio",       "format",         "duration",  "bed_source",
+  n.outputs = {"mixed_audio_path",  "format",         "duration",  "bed_source",
                "measured_loudness", "loudness_range", "true_peak", "input_loudness"};
   n.time_limit_seconds = 3600;
   n.run = run;

@@ -1,8 +1,8 @@
 // ffmpeg.mix_audio: the dubbed speech over a bed (the separated accompaniment, or the original audio), the
 // bed ducked under the speech, the mix normalised to an EBU R128 loudness (-16 LUFS by default).
 //
-// The bed is, in order: `background_audio`; the accompaniment of audio_separator.separate_vocals (the entry
-// of `all_audio_files` that is not `vocal_audio`); the original `video_path`'s audio; `audio_path`. The
+// The bed is, in order: `background_audio_path`; the accompaniment of audio_separator.separate_vocals (the
+// entry of `all_audio_files` that is not `vocal_audio`); the original `video_path`'s audio; `audio_path`. The
 // video comes before audio_path because in a dubbing chain the latest stage with an audio_path is the
 // speech synthesis, whose output is a segment of the speech, not the bed.
 //

@@ -69,8 +69,8 @@ json run(const engine::NodeRun& r) {
   std::vector<TrackSource> audio;
   if (p.contains("audio_tracks")) {
     audio = listed(p["audio_tracks"], TrackKind::kAudio, "audio_tracks");
-  } else if (p.contains("mixed_audio") || p.contains("dubbed_audio")) {
-    const std::string dub = p.value("mixed_audio", p.value("dubbed_audio", ""));
+  } else if (p.contains("mixed_audio_path") || p.contains("dubbed_audio_path")) {
+    const std::string dub = p.value("mixed_audio_path", p.value("dubbed_audio_path", ""));
     audio.push_back({dub, TrackKind::kAudio, -1, iso639_2(p.value("audio_language", "")), "Dubbed", false});
   }
   if (media::count_streams(video, TrackKind::kVideo) == 0)
@@ -121,7 +121,7 @@ json run(const engine::NodeRun& r) {
                        {"default", t.is_default}});
   }
   r.progress(1.0);
-  return {{"muxed_video", out.string()}, {"format", container}, {"tracks", listing}};
+  return {{"muxed_video_path", out.string()}, {"format", container}, {"tracks", listing}};
 }
 
 // Track lists and language codes are checked at submit, so that a typo is refused before any stage runs.
@@ -163,10 +163,10 @@ engine::NodeSpec mux_video_node() {
       {"video_path", ParamType::kString, nullptr, true, true, "Video whose picture is copied"},
       {"audio_tracks", ParamType::kArray, nullptr, false, false, "Audio tracks {path, language, title}",
        nullptr, nullptr, nullptr, "", track},
-      {"mixed_audio", ParamType::kString, nullptr, false, false, "Dubbed mix (from ffmpeg.mix_audio)"},
-      {"dubbed_audio", ParamType::kString, nullptr, false, false,
+      {"mixed_audio_path", ParamType::kString, nullptr, false, false, "Dubbed mix (from ffmpeg.mix_audio)"},
+      {"dubbed_audio_path", ParamType::kString, nullptr, false, false,
        "Speech track (from ffmpeg.fit_dubbing), when there is no mix"},
-      {"audio_language", ParamType::kString, nullptr, false, false, "Language of mixed_audio", nullptr,
+      {"audio_language", ParamType::kString, nullptr, false, false, "Language of mixed_audio_path", nullptr,
        nullptr, nullptr, language},
       {"keep_original_audio", ParamType::kBoolean, true, false, false,
        "Keep the video's own audio as a further track"},
@@ -181,7 +181,7 @@ engine::NodeSpec mux_video_node() {
        json{"mp4", "mkv"}},
   };
   n.cross_check = check;
-  n.outputs = {"muxed_video", "format", "tracks"};
+  n.outputs = {"muxed_video_path", "format", "tracks"};
   n.time_limit_seconds = 3600;
   n.run = run;
   return n;

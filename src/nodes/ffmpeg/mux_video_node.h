@@ -3,7 +3,7 @@
 // subtitle tracks, each tagged with its language, as one MP4 or MKV.
 //
 // Audio tracks come from `audio_tracks` [{path, language, title}], else from ffmpeg.mix_audio's
-// `mixed_audio` (else fit_dubbing's `dubbed_audio`) tagged `audio_language`. Subtitles come from
+// `mixed_audio_path` (else fit_dubbing's `dubbed_audio_path`) tagged `audio_language`. Subtitles come from
 // `subtitle_tracks` [{path, language, title}], else from the subtitle stage's `srt_path` tagged
 // `subtitle_language`. An audio track whose codec the container cannot hold as it is (WAV's PCM in MP4) is
 // encoded to AAC first; everything else is copied (media/track_muxer.h; subtitles into MP4 become
