@@ -100,12 +100,12 @@ void burn_subtitles(const std::string& video, const BurnOptions& o, const fs::pa
   enc->sample_aspect_ratio = av_buffersink_get_sample_aspect_ratio(graph.sink);
   enc->time_base = av_buffersink_get_time_base(graph.sink);
   enc->framerate = in->avg_frame_rate;
-  enc->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;  // Matroska keeps the parameter sets in the track header
+  enc->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;  // MP4 keeps the parameter sets in the track header
   av_opt_set(enc->priv_data, "preset", o.preset.c_str(), 0);
   av_opt_set(enc->priv_data, "crf", std::to_string(o.crf).c_str(), 0);
   if (int err = avcodec_open2(enc, x264, nullptr); err < 0) refused("libx264 refused the options", err);
 
-  OutputFile file(out, "matroska");
+  OutputFile file(out, "mp4");
   AVStream* stream = avformat_new_stream(file.get(), nullptr);
   if (!stream) throw Error("storage_error", "out of memory", 507);
   avcodec_parameters_from_context(stream->codecpar, enc);

@@ -2,8 +2,8 @@
 // filter, encoded again with libx264.
 //
 // A thin wrapper like media/video_frames.h: one frame in flight, nothing else sees an AV* handle. Only the
-// picture is written (a video-only Matroska file); the caller copies the audio beside it
-// (media/track_muxer.h), so that the sound is never re-encoded.
+// picture is written (a video-only MP4, which keeps each packet's decoding time for the copy that follows);
+// the caller copies the audio beside it (media/track_muxer.h), so that the sound is never re-encoded.
 //
 // Fonts: libass is given `fonts_dir` and every style's font is forced to `font`, so that the text is drawn
 // with the font asked for, found there, whatever fonts the machine has and whatever font an SRT's default
@@ -26,7 +26,7 @@ struct BurnOptions {
   std::string preset = "medium";
 };
 
-// Writes `out` (Matroska, one H.264 stream) with `video`'s best video stream, subtitles drawn in. The file
+// Writes `out` (MP4, one H.264 stream) with `video`'s best video stream, subtitles drawn in. The file
 // appears only when complete. `progress` gets the fraction of the stream's duration done.
 // Throws yv::Error "file_not_found" (404), "no_video_stream" (400), "invalid_media" (400) for a video or
 // subtitle file that cannot be read, "unsupported_format" (400) when libx264 or the subtitles filter is

@@ -36,7 +36,7 @@ json run(const engine::NodeRun& r) {
   const std::string container = p["output_format"];
 
   media::BurnOptions options{subtitles, kCjkFonts, p["font"], p.value("font_size", 0), p["crf"], p["preset"]};
-  const fs::path picture = r.work_dir / "picture.mkv";
+  const fs::path picture = r.work_dir / "picture.mp4";
   media::burn_subtitles(video, options, picture, [&](double f) {
     if (r.cancelled) throw Error("cancelled", "burning was cancelled", 409);
     r.progress(0.95 * f);
