@@ -102,6 +102,34 @@ TEST_F(MuxVideo, MkvKeepsTheVideoStreamAndTagsEveryTrack) {
   expect_copied_with_tracks(out, "pcm_s16le", "subrip");  // Matroska holds the PCM as it is
 }
 
+TEST_F(MuxVideo, AssBecomesMovTextInMp4AndStaysAssInMkv) {
+  const auto ass = dir_ / "bbb_8s.zh.ass";
+  write_file_atomically(
+      ass,
+      "[Script Info]\nScriptType: v4.00+\nPlayResX: 384\nPlayResY: 288\n\n[V4+ Styles]\n"
+      "Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, "
+      "Italic, "
+      "Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, "
+      "MarginL, MarginR, MarginV, Encoding\n"
+      "Style: Default,Arial,16,&Hffffff,&Hffffff,&H0,&H0,0,0,0,0,100,100,0,0,1,1,0,2,10,10,10,0\n\n"
+      "[Events]\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n"
+      "Dialogue: 0,0:00:00.50,0:00:02.50,Default,,0,0,0,,床前明月光，疑是地上霜。\n"
+      "Dialogue: 0,0:00:02.80,0:00:04.80,Default,,0,0,0,,举头望明月，低头思故乡。\n");
+  const std::string audio = mix();
+  for (const std::string container : {"mp4", "mkv"}) {
+    const json out = run({{"video_path", video_},
+                          {"mixed_audio_path", audio},
+                          {"subtitle_tracks", json::array({{{"path", ass.string()}, {"language", "zh"}}})},
+                          {"output_format", container}});
+    const auto subs = streams_of(out["muxed_video_path"], "subtitle");
+    ASSERT_EQ(subs.size(), 1u);
+    EXPECT_EQ(subs[0]["codec_name"], container == "mp4" ? "mov_text" : "ass");
+    EXPECT_EQ(texts(subtitles_as_srt(out["muxed_video_path"], "s:0")),
+              (std::vector<std::string>{"床前明月光，疑是地上霜。", "举头望明月，低头思故乡。"}))
+        << container;
+  }
+}
+
 TEST_F(MuxVideo, TheOriginalAudioIsKeptAsASecondTrackUnchanged) {
   const std::string with_audio =
       run_in(nodes_, "ffmpeg.mux_video",
