@@ -40,7 +40,7 @@ yv_tree_digest() {
 
 YV_APT_PACKAGES=(
   build-essential cmake ninja-build pkg-config ccache clang-format python3 python3-pip npm
-  libavformat-dev libavcodec-dev libswresample-dev libswscale-dev libavutil-dev ffmpeg fonts-noto-cjk
+  libavformat-dev libavcodec-dev libavfilter-dev libswresample-dev libswscale-dev libavutil-dev ffmpeg fonts-noto-cjk
   libsqlite3-dev libhiredis-dev libcurl4-openssl-dev libssl-dev zlib1g-dev libcpp-httplib-dev nlohmann-json3-dev
   libspdlog-dev libcli11-dev libgtest-dev libopenblas-dev libopencc-dev libicu-dev
   redis-server espeak-ng flite sox curl jq python3-requests python3-venv iproute2 chromium

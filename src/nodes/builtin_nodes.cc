@@ -9,9 +9,13 @@
 #include "nodes/diarize/diarize_node.h"
 #include "nodes/diarize/speaker_segments_node.h"
 #include "nodes/diarize/validate_diarization_node.h"
+#include "nodes/ffmpeg/burn_subtitles_node.h"
 #include "nodes/ffmpeg/crop_subtitle_images_node.h"
 #include "nodes/ffmpeg/extract_audio_node.h"
 #include "nodes/ffmpeg/extract_keyframes_node.h"
+#include "nodes/ffmpeg/fit_dubbing_node.h"
+#include "nodes/ffmpeg/mix_audio_node.h"
+#include "nodes/ffmpeg/mux_video_node.h"
 #include "nodes/ffmpeg/split_audio_segments_node.h"
 #include "nodes/paddleocr/create_stitched_images_node.h"
 #include "nodes/paddleocr/detect_subtitle_area_node.h"
@@ -51,13 +55,15 @@ void apply_overrides(std::vector<engine::NodeSpec>& specs, const char* name, con
 engine::NodeRegistry builtin_nodes() {
   std::vector<engine::NodeSpec> specs = {ffmpeg::extract_audio_node(), whisper::transcribe_node(),
                                          diarize::diarize_node(), subtitles::subtitle_node()};
-  for (auto node : {wservice::merge_speaker_segments_node, wservice::merge_with_word_timestamps_node,
-                    wservice::segment_subtitles_node, wservice::rebuild_subtitle_with_words_node,
-                    wservice::prepare_tts_segments_node, ffmpeg::split_audio_segments_node,
-                    diarize::speaker_segments_node, diarize::validate_diarization_node,
-                    ffmpeg::extract_keyframes_node, ffmpeg::crop_subtitle_images_node,
-                    paddleocr::detect_subtitle_area_node, paddleocr::create_stitched_images_node,
-                    paddleocr::perform_ocr_node, paddleocr::postprocess_and_finalize_node})
+  for (auto node :
+       {wservice::merge_speaker_segments_node, wservice::merge_with_word_timestamps_node,
+        wservice::segment_subtitles_node, wservice::rebuild_subtitle_with_words_node,
+        wservice::prepare_tts_segments_node, ffmpeg::split_audio_segments_node,
+        diarize::speaker_segments_node, diarize::validate_diarization_node, ffmpeg::extract_keyframes_node,
+        ffmpeg::crop_subtitle_images_node, paddleocr::detect_subtitle_area_node,
+        paddleocr::create_stitched_images_node, paddleocr::perform_ocr_node,
+        paddleocr::postprocess_and_finalize_node, ffmpeg::fit_dubbing_node, ffmpeg::mix_audio_node,
+        ffmpeg::mux_video_node, ffmpeg::burn_subtitles_node})
     specs.push_back(node());
   apply_overrides(specs, "YIVIDEO_NODE_TIMEOUTS", "seconds",
                   [](engine::NodeSpec& spec, const std::string& v) {
