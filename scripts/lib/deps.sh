@@ -216,19 +216,27 @@ yv_ensure_opencv() {
   echo "$prefix"
 }
 
+# Fetches a pinned npm package's tarball into the download cache (once), checks its hash and prints its path.
+yv_npm_tarball() { # package@version tarball-file sha256 what-it-is
+  local dl=$YV_CACHE/downloads
+  mkdir -p "$dl"
+  if [ ! -f "$dl/$2" ]; then
+    yv_log "fetching $4 from npm ($1)"
+    (cd "$dl" && npm pack --silent "$1" >/dev/null)
+  fi
+  yv_sha256_check "$dl/$2" "$3"
+  echo "$dl/$2"
+}
+
 # Fetches the pinned llama.cpp tree (the git bundle inside npm node-llama-cpp) into the cache, cloned offline and
 # checked out at the pinned commit (git verifies every object's hash), and prints its directory.
 yv_llama_sources() {
-  local dir=$YV_CACHE/src/llama.cpp-${LLAMA_CPP_COMMIT:0:12} dl=$YV_CACHE/downloads tmp
+  local dir=$YV_CACHE/src/llama.cpp-${LLAMA_CPP_COMMIT:0:12} tmp
   if [ -f "$dir/.verified" ]; then echo "$dir"; return 0; fi
-  mkdir -p "$dl" "$YV_CACHE/src"
-  if [ ! -f "$dl/$LLAMA_CPP_NPM_TARBALL" ]; then
-    yv_log "fetching llama.cpp sources from npm ($LLAMA_CPP_NPM_PACKAGE)"
-    (cd "$dl" && npm pack --silent "$LLAMA_CPP_NPM_PACKAGE" >/dev/null)
-  fi
-  yv_sha256_check "$dl/$LLAMA_CPP_NPM_TARBALL" "$LLAMA_CPP_NPM_SHA256"
+  mkdir -p "$YV_CACHE/src"
   tmp=$(mktemp -d "$YV_CACHE/src/.unpack.XXXXXX")
-  tar -xzf "$dl/$LLAMA_CPP_NPM_TARBALL" -C "$tmp" "$LLAMA_CPP_NPM_BUNDLE"
+  tar -xzf "$(yv_npm_tarball "$LLAMA_CPP_NPM_PACKAGE" "$LLAMA_CPP_NPM_TARBALL" "$LLAMA_CPP_NPM_SHA256" \
+    "llama.cpp sources")" -C "$tmp" "$LLAMA_CPP_NPM_BUNDLE"
   git clone --quiet --no-checkout "$tmp/$LLAMA_CPP_NPM_BUNDLE" "$tmp/tree" >&2
   git -C "$tmp/tree" -c advice.detachedHead=false checkout --quiet "$LLAMA_CPP_COMMIT" >&2 ||
     yv_die "llama.cpp bundle lacks the pinned commit $LLAMA_CPP_COMMIT"

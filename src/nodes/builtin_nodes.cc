@@ -19,10 +19,12 @@
 #include "nodes/paddleocr/postprocess_and_finalize_node.h"
 #include "nodes/subtitles/subtitle_node.h"
 #include "nodes/whisper/transcribe_node.h"
+#include "nodes/wservice/ai_optimize_text_node.h"
 #include "nodes/wservice/merge_nodes.h"
 #include "nodes/wservice/prepare_tts_node.h"
 #include "nodes/wservice/rebuild_node.h"
 #include "nodes/wservice/segment_subtitles_node.h"
+#include "nodes/wservice/translate_subtitles_node.h"
 
 namespace yv {
 
@@ -57,7 +59,8 @@ engine::NodeRegistry builtin_nodes() {
                     diarize::speaker_segments_node, diarize::validate_diarization_node,
                     ffmpeg::extract_keyframes_node, ffmpeg::crop_subtitle_images_node,
                     paddleocr::detect_subtitle_area_node, paddleocr::create_stitched_images_node,
-                    paddleocr::perform_ocr_node, paddleocr::postprocess_and_finalize_node})
+                    paddleocr::perform_ocr_node, paddleocr::postprocess_and_finalize_node,
+                    wservice::ai_optimize_text_node, wservice::translate_subtitles_node})
     specs.push_back(node());
   apply_overrides(specs, "YIVIDEO_NODE_TIMEOUTS", "seconds",
                   [](engine::NodeSpec& spec, const std::string& v) {
