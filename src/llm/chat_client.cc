@@ -7,6 +7,7 @@
 #include <cmath>
 #include <memory>
 #include <sstream>
+#include <string_view>
 #include <thread>
 
 #include "core/error.h"
@@ -106,6 +107,19 @@ size_t on_header(char* data, size_t size, size_t n, void* user) {
 int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
   const auto* t = static_cast<Transfer*>(user);
   return t->cancelled && t->cancelled->load() ? 1 : 0;
+}
+
+// The JSON of an answer, without the Markdown code fence (```json ... ```) many models put around it even in
+// JSON mode.
+json parse_answer(const std::string& answer) {
+  std::string_view text = answer;
+  const size_t first = text.find_first_not_of(" \t\r\n");
+  if (first != std::string_view::npos && text.substr(first).starts_with("```")) {
+    text.remove_prefix(first);
+    const size_t open = text.find('\n'), close = text.rfind("```");
+    if (open != std::string_view::npos && close > open) text = text.substr(open + 1, close - open - 1);
+  }
+  return json::parse(text, nullptr, false);
 }
 
 }  // namespace
@@ -209,8 +223,9 @@ json ChatClient::complete_json(const std::vector<Message>& messages,
     std::string problem, answer;
     try {
       answer = request(conversation, true);
-      const json parsed = json::parse(answer, nullptr, false);
-      problem = parsed.is_discarded() ? "the answer is not valid JSON" : check(parsed);
+      const json parsed = parse_answer(answer);
+      problem = parsed.is_discarded() ? "the answer is not valid JSON (" + answer.substr(0, 120) + ")"
+                                      : check(parsed);
       if (problem.empty()) return parsed;
     } catch (const Error& e) {
       if (e.code() != "llm_bad_answer" || round > 0) throw;
