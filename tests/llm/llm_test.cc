@@ -292,6 +292,13 @@ TEST_F(LlmNodeTest, ProviderFailuresFailTheStageClearlyAndRetryOnlyWhereItHelps)
   EXPECT_EQ(run_node("wservice.ai_optimize_text", {{"segments_data", cues}})["segments_count"], 2);
   EXPECT_EQ(requests("500_once"), 2);
 
+  mode("rewrite");  // a correction that changes the meaning is refused: the line is kept and reported
+  const json optimized = run_node("wservice.ai_optimize_text", {{"segments_data", cues}});
+  EXPECT_EQ(optimized["rejected_count"], 2);
+  EXPECT_EQ(read_file(optimized["optimized_text_file"].get<std::string>()), "Hello there.\nHow are you?\n");
+  EXPECT_EQ(read_json_file(optimized["report_file"])["rejected_lines"][0]["proposed"],
+            "The weather will be sunny tomorrow.");
+
   mode("429");  // retried max_retries times, then given up
   e = failure("wservice.translate_subtitles", given);
   EXPECT_EQ(e.code(), "llm_rate_limited");

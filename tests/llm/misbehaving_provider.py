@@ -12,6 +12,7 @@ The first path segment chooses the behaviour, so one process serves every case: 
   401          401 with an error that echoes the key it was given (the client must redact it)
   500_once     503 for the first request, then a proper answer
   hang         accepts the request and never answers
+  rewrite      a proper answer whose every line is replaced by another sentence (a model that changes meaning)
 
 A proper answer is the JSON object {"translation": "<the request's text>", "lines": <the request's lines>}, which
 both LLM nodes accept; which content it has is not what these tests look at. GET /<mode>/count gives how many
@@ -90,6 +91,10 @@ class Handler(BaseHTTPRequestHandler):
             self.send(503, json.dumps({"error": {"message": "loading model"}}))
         elif mode == "hang":
             time.sleep(3600)
+        elif mode == "rewrite":
+            answer = answer_for(body)
+            answer["lines"] = ["The weather will be sunny tomorrow." for _ in answer["lines"]]
+            self.stream(json.dumps(answer))
         else:
             self.stream(json.dumps(answer_for(body)))
 
