@@ -24,11 +24,6 @@ const char* kPrompt =
     "line "
     "for each line given, in the same order.";
 
-std::string trimmed(const std::string& text) {
-  const size_t first = text.find_first_not_of(" \t\n");
-  return first == std::string::npos ? "" : text.substr(first, text.find_last_not_of(" \t\n") - first + 1);
-}
-
 // Consecutive ranges [begin, end) of the lines, each within the batch limits.
 std::vector<std::pair<size_t, size_t>> batches(const std::vector<std::string>& lines) {
   std::vector<std::pair<size_t, size_t>> out;

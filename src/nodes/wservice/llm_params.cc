@@ -67,6 +67,11 @@ std::string system_prompt(const json& params, const std::string& fallback, const
   return prompt;
 }
 
+std::string trimmed(const std::string& text) {
+  const size_t first = text.find_first_not_of(" \t\r\n");
+  return first == std::string::npos ? "" : text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
+}
+
 std::string language_name(const std::string& code) {
   static const std::map<std::string, std::string> kNames = {{"zh", "Chinese (Simplified)"},
                                                             {"zh-cn", "Chinese (Simplified)"},

@@ -25,6 +25,10 @@ llm::ChatClient llm_client(const nlohmann::json& params, const std::atomic<bool>
 std::string system_prompt(const nlohmann::json& params, const std::string& fallback,
                           const std::string& source_language, const std::string& target_language);
 
+// `text` without the spaces and newlines around it: Whisper's segments start with a space, and models pad
+// answers.
+std::string trimmed(const std::string& text);
+
 // "Chinese (Simplified)" for zh, "English" for en, ...; the code itself for one not in the table.
 std::string language_name(const std::string& code);
 

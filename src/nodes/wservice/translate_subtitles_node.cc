@@ -30,11 +30,6 @@ struct Limits {
   double cps = 18;
 };
 
-std::string trimmed(const std::string& text) {
-  const size_t first = text.find_first_not_of(" \t\n");
-  return first == std::string::npos ? "" : text.substr(first, text.find_last_not_of(" \t\n") - first + 1);
-}
-
 // The most characters the cue may hold: cpl x lines, and no more than its duration allows at cps.
 size_t max_characters(const Segment& s, const Limits& l) {
   const double by_speed = std::max(1.0, (s.end - s.start) * l.cps);
