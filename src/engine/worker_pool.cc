@@ -1,15 +1,12 @@
 #include "engine/worker_pool.h"
 
-#include <signal.h>
 #include <spdlog/spdlog.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
 
-#include "core/error.h"
+#include "engine/child_process.h"
 
 namespace yv::engine {
 
@@ -19,25 +16,7 @@ WorkerPool::WorkerPool(std::vector<std::string> argv, int size) : argv_(std::mov
 
 WorkerPool::~WorkerPool() { stop(); }
 
-pid_t WorkerPool::spawn() const {
-  std::vector<char*> args;
-  for (const auto& a : argv_) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  const pid_t parent = getpid();
-  const pid_t pid = fork();
-  if (pid < 0) throw Error("internal_error", "cannot start a worker process", 503);
-  if (pid == 0) {
-    // Workers ignore the terminal's Ctrl-C (the server forwards shutdown to them as SIGTERM itself), and get
-    // SIGTERM if the server dies, even by kill -9: they finish their job and exit instead of running
-    // orphaned.
-    signal(SIGINT, SIG_IGN);
-    prctl(PR_SET_PDEATHSIG, SIGTERM);
-    if (getppid() != parent) _exit(0);  // the server died before prctl took effect
-    execv(args[0], args.data());
-    _exit(127);
-  }
-  return pid;
-}
+pid_t WorkerPool::spawn() const { return spawn_child(argv_); }
 
 void WorkerPool::start() {
   std::lock_guard lock(mutex_);
@@ -74,19 +53,7 @@ void WorkerPool::stop(double grace_seconds) {
   if (!running_.exchange(false)) return;
   if (supervisor_.joinable()) supervisor_.join();
   std::lock_guard lock(mutex_);
-  for (pid_t pid : pids_) kill(pid, SIGTERM);
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(grace_seconds);
-  for (pid_t pid : pids_) {
-    int status = 0;
-    while (waitpid(pid, &status, WNOHANG) == 0) {
-      if (std::chrono::steady_clock::now() > deadline) {
-        kill(pid, SIGKILL);
-        waitpid(pid, &status, 0);
-        break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-  }
+  stop_children(pids_, grace_seconds);
   pids_.clear();
 }
 

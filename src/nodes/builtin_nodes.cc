@@ -23,10 +23,12 @@
 #include "nodes/paddleocr/postprocess_and_finalize_node.h"
 #include "nodes/subtitles/subtitle_node.h"
 #include "nodes/whisper/transcribe_node.h"
+#include "nodes/wservice/ai_optimize_text_node.h"
 #include "nodes/wservice/merge_nodes.h"
 #include "nodes/wservice/prepare_tts_node.h"
 #include "nodes/wservice/rebuild_node.h"
 #include "nodes/wservice/segment_subtitles_node.h"
+#include "nodes/wservice/translate_subtitles_node.h"
 
 namespace yv {
 
@@ -55,15 +57,26 @@ void apply_overrides(std::vector<engine::NodeSpec>& specs, const char* name, con
 engine::NodeRegistry builtin_nodes() {
   std::vector<engine::NodeSpec> specs = {ffmpeg::extract_audio_node(), whisper::transcribe_node(),
                                          diarize::diarize_node(), subtitles::subtitle_node()};
-  for (auto node :
-       {wservice::merge_speaker_segments_node, wservice::merge_with_word_timestamps_node,
-        wservice::segment_subtitles_node, wservice::rebuild_subtitle_with_words_node,
-        wservice::prepare_tts_segments_node, ffmpeg::split_audio_segments_node,
-        diarize::speaker_segments_node, diarize::validate_diarization_node, ffmpeg::extract_keyframes_node,
-        ffmpeg::crop_subtitle_images_node, paddleocr::detect_subtitle_area_node,
-        paddleocr::create_stitched_images_node, paddleocr::perform_ocr_node,
-        paddleocr::postprocess_and_finalize_node, ffmpeg::fit_dubbing_node, ffmpeg::mix_audio_node,
-        ffmpeg::mux_video_node, ffmpeg::burn_subtitles_node})
+  for (auto node : {wservice::merge_speaker_segments_node,
+                    wservice::merge_with_word_timestamps_node,
+                    wservice::segment_subtitles_node,
+                    wservice::rebuild_subtitle_with_words_node,
+                    wservice::prepare_tts_segments_node,
+                    ffmpeg::split_audio_segments_node,
+                    diarize::speaker_segments_node,
+                    diarize::validate_diarization_node,
+                    ffmpeg::extract_keyframes_node,
+                    ffmpeg::crop_subtitle_images_node,
+                    paddleocr::detect_subtitle_area_node,
+                    paddleocr::create_stitched_images_node,
+                    paddleocr::perform_ocr_node,
+                    paddleocr::postprocess_and_finalize_node,
+                    ffmpeg::fit_dubbing_node,
+                    ffmpeg::mix_audio_node,
+                    ffmpeg::mux_video_node,
+                    ffmpeg::burn_subtitles_node,
+                    wservice::ai_optimize_text_node,
+                    wservice::translate_subtitles_node})
     specs.push_back(node());
   apply_overrides(specs, "YIVIDEO_NODE_TIMEOUTS", "seconds",
                   [](engine::NodeSpec& spec, const std::string& v) {

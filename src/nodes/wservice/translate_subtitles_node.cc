@@ -1,0 +1,217 @@
+#include "nodes/wservice/translate_subtitles_node.h"
+
+#include <algorithm>
+
+#include "core/error.h"
+#include "core/files.h"
+#include "nodes/subtitles/formats.h"
+#include "nodes/wservice/llm_params.h"
+#include "nodes/wservice/params.h"
+#include "nodes/wservice/segments.h"
+
+namespace yv::wservice {
+namespace {
+
+using engine::ParamType;
+using nlohmann::json;
+
+constexpr int kContextCues = 2;  // on each side
+
+const char* kPrompt =
+    "You translate film subtitles from {source_language} into {target_language}. Translate only the cue in "
+    "\"text\"; \"before\" and \"after\" are the neighbouring cues, given for context only. Use the "
+    "glossary's "
+    "translations for its terms. Keep the meaning; be concise: the translation must fit in "
+    "\"max_characters\" "
+    "characters. Answer JSON {\"translation\": \"...\"} in {target_language} only.";
+
+struct Limits {
+  int cpl = 42, lines = 1;
+  double cps = 18;
+};
+
+// The most characters the cue may hold: cpl x lines, and no more than its duration allows at cps.
+size_t max_characters(const Segment& s, const Limits& l) {
+  const double by_speed = std::max(1.0, (s.end - s.start) * l.cps);
+  return std::min(size_t(l.cpl) * size_t(l.lines), size_t(by_speed));
+}
+
+bool fits(const std::string& text, const Segment& s, const Limits& l) {
+  if (subtitles::length(text) > max_characters(s, l)) return false;
+  const auto lines = subtitles::break_lines(text, l.cpl, l.lines);
+  return lines.size() <= size_t(l.lines) && std::all_of(lines.begin(), lines.end(), [&](const auto& line) {
+           return subtitles::length(line) <= size_t(l.cpl);
+         });
+}
+
+json context(const Transcript& t, size_t i, int from, int to) {
+  json out = json::array();
+  for (int k = from; k <= to; ++k) {
+    const long j = long(i) + k;
+    if (k != 0 && j >= 0 && j < long(t.segments.size())) out.push_back(trimmed(t.segments[size_t(j)].text));
+  }
+  return out;
+}
+
+std::string check_translation(const json& answer) {
+  if (!answer.contains("translation") || !answer["translation"].is_string())
+    return "it has no \"translation\" string";
+  if (trimmed(answer["translation"]).empty()) return "the translation is empty";
+  return "";
+}
+
+struct Translated {
+  std::string text;
+  int asks = 0;
+  bool fits = false;
+};
+
+Translated translate_cue(const llm::ChatClient& client, const std::string& prompt, const Transcript& t,
+                         size_t i, const json& glossary, const Limits& limits, int max_retries) {
+  const Segment& s = t.segments[i];
+  json request = {{"text", trimmed(s.text)},
+                  {"before", context(t, i, -kContextCues, -1)},
+                  {"after", context(t, i, 1, kContextCues)},
+                  {"max_characters", max_characters(s, limits)}};
+  if (s.speaker) request["speaker"] = *s.speaker;
+  if (!glossary.empty()) request["glossary"] = glossary;
+  std::vector<llm::Message> conversation = {{"system", prompt}, {"user", request.dump()}};
+  Translated best;
+  for (int ask = 0; ask <= max_retries; ++ask) {
+    const std::string text = trimmed(client.complete_json(conversation, check_translation)["translation"]);
+    ++best.asks;
+    if (best.text.empty() || subtitles::length(text) < subtitles::length(best.text)) best.text = text;
+    if (fits(text, s, limits)) return {text, best.asks, true};
+    conversation.push_back({"assistant", json{{"translation", text}}.dump()});
+    conversation.push_back(
+        {"user", "That translation has " + std::to_string(subtitles::length(text)) +
+                     " characters; the cue holds at most " + std::to_string(max_characters(s, limits)) +
+                     ". Shorten it, keeping the meaning. Answer JSON {\"translation\": \"...\"}."});
+  }
+  return best;
+}
+
+std::vector<subtitles::Cue> cues_of(const Transcript& original, const Transcript& translated, bool bilingual,
+                                    const Limits& l) {
+  std::vector<subtitles::Cue> cues;
+  for (size_t i = 0; i < translated.segments.size(); ++i) {
+    const Segment& s = translated.segments[i];
+    subtitles::Cue cue{s.start, s.end, {}, {}, s.speaker};
+    if (bilingual) cue.lines.push_back(trimmed(original.segments[i].text));
+    for (auto& line : subtitles::break_lines(s.text, l.cpl, l.lines)) cue.lines.push_back(std::move(line));
+    cues.push_back(std::move(cue));
+  }
+  return cues;
+}
+
+json run(const engine::NodeRun& r) {
+  const auto& p = r.params;
+  const std::string given_file = p.value("segments_file", "");
+  const Transcript source = !p.contains("segments_data") && is_subtitle_file(given_file)
+                                ? read_subtitle_file(given_file, "segments_file")
+                                : load_transcript(p);
+  if (source.segments.empty()) throw Error("invalid_input", "there are no cues to translate");
+  const std::string target = p["target_language"];
+  const std::string from = p["source_language"] != "auto" ? p["source_language"].get<std::string>()
+                           : source.language.empty()      ? "en"
+                                                          : source.language;
+  const Limits limits{p["cpl_limit"], p["max_lines"], p["cps_limit"]};
+  const int max_retries = p["max_retries"];
+  const json glossary = p.value("glossary", json::object());
+  const llm::ChatClient client = llm_client(p, r.cancelled, 512);
+  const std::string prompt = system_prompt(p, kPrompt, from, target);
+
+  Transcript out;
+  out.language = target;
+  out.produced_by = "wservice.translate_subtitles";
+  json over = json::array();
+  size_t asks = 0;
+  for (size_t i = 0; i < source.segments.size(); ++i) {
+    const Translated t = translate_cue(client, prompt, source, i, glossary, limits, max_retries);
+    asks += size_t(t.asks);
+    if (!t.fits) {
+      over.push_back({{"index", i},
+                      {"text", t.text},
+                      {"characters", subtitles::length(t.text)},
+                      {"max_characters", max_characters(source.segments[i], limits)}});
+    }
+    Segment s = source.segments[i];
+    s.text = t.text;
+    s.words.clear();  // the source's word timings do not belong to the translation's words
+    out.segments.push_back(std::move(s));
+    r.progress(double(i + 1) / double(source.segments.size()));
+  }
+
+  json file = transcript_json(out);
+  for (size_t i = 0; i < source.segments.size(); ++i)
+    file["segments"][i]["original_text"] = trimmed(source.segments[i].text);
+  const auto path = r.work_dir / "translated_segments.json";
+  write_file_atomically(path, file.dump(2) + "\n");
+  const auto srt = r.work_dir / ("translated." + target + ".srt");
+  write_file_atomically(srt, subtitles::render("srt", cues_of(source, out, false, limits), target));
+  const size_t total = out.segments.size();
+  json result = {{"translated_segments_file", path.string()},
+                 {kSegmentsFile, path.string()},
+                 {"srt_path", srt.string()},
+                 {"segments_count", total},
+                 {"within_limits_count", total - over.size()},
+                 {"within_limits_share", double(total - over.size()) / double(total)},
+                 {"over_limits", over},
+                 {"llm_calls", asks},
+                 {"provider", client.provider().name},
+                 {"model", client.provider().model}};
+  if (p["bilingual"]) {
+    const auto cues = cues_of(source, out, true, limits);
+    const auto bi_srt = r.work_dir / "bilingual.srt", bi_ass = r.work_dir / "bilingual.ass";
+    write_file_atomically(bi_srt, subtitles::render("srt", cues, target));
+    write_file_atomically(bi_ass, subtitles::render("ass", cues, target));
+    result["bilingual_srt_path"] = bi_srt.string();
+    result["bilingual_ass_path"] = bi_ass.string();
+  }
+  return result;
+}
+
+}  // namespace
+
+engine::NodeSpec translate_subtitles_node() {
+  engine::NodeSpec n;
+  n.name = "wservice.translate_subtitles";
+  n.description =
+      "Translate subtitles cue by cue with an LLM, keeping every cue's timing and the subtitle limits";
+  n.params = segment_params();
+  n.params[0].description =
+      "Segments JSON or a subtitle file (.srt, .vtt, .ass) (default: the latest earlier "
+      "stage's segments_file)";
+  for (auto& spec : llm_params()) n.params.push_back(std::move(spec));
+  n.params.push_back({"target_language", ParamType::kString, nullptr, true, false,
+                      "Language to translate into (zh, en, ja, ...)", nullptr, nullptr, nullptr,
+                      "^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?$"});
+  n.params.push_back({"source_language", ParamType::kString, "auto", false, false,
+                      "Language of the subtitles (auto: the transcript's)", nullptr, nullptr, nullptr,
+                      "^(auto|[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?)$"});
+  n.params.push_back({"cpl_limit", ParamType::kInteger, 42, false, false, "Characters per line", 4, 200});
+  n.params.push_back({"cps_limit", ParamType::kNumber, 18, false, false, "Characters per second", 1, 100});
+  n.params.push_back({"max_lines", ParamType::kInteger, 1, false, false, "Lines per cue", 1, 4});
+  n.params.push_back({"glossary", ParamType::kObject, nullptr, false, false,
+                      "Terms and the translations to use for them {\"term\": \"translation\"}"});
+  n.params.push_back({"bilingual", ParamType::kBoolean, false, false, false,
+                      "Also write SRT and ASS files with the original above the translation"});
+  n.cross_check = [](const json& params) {
+    std::vector<std::string> problems = check_inline_data(params);
+    if (params.contains("glossary") && params["glossary"].is_object()) {
+      for (const auto& [term, translation] : params["glossary"].items())
+        if (!translation.is_string()) problems.push_back("glossary entry '" + term + "' must be a string");
+    }
+    return problems;
+  };
+  n.outputs = {
+      "translated_segments_file", kSegmentsFile,       "srt_path",  "segments_count", "within_limits_count",
+      "within_limits_share",      "over_limits",       "llm_calls", "provider",       "model",
+      "bilingual_srt_path",       "bilingual_ass_path"};
+  n.time_limit_seconds = 7200;
+  n.deterministic = false;
+  n.run = run;
+  return n;
+}
+
+}  // namespace yv::wservice

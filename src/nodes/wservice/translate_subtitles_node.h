@@ -1,0 +1,22 @@
+// wservice.translate_subtitles: subtitles translated cue by cue with an LLM, keeping the cue count and every
+// cue's timing exactly.
+//
+// Each cue is asked for on its own (JSON mode) with its context: the cues before and after it (source text),
+// the speaker, a glossary, and the limits its translation must keep: cpl_limit characters per line over
+// max_lines lines, and cps_limit characters per second of the cue's duration. An answer over a limit is asked
+// to be shortened, up to max_retries times; the shortest answer is kept and the cue listed in the report
+// when none fits. A cue whose translation cannot be had at all fails the stage (a half-translated file would
+// pass for a whole one). Lengths are Unicode code points (subtitles::length).
+//
+// Outputs: translated_segments_file (the transcript shape, language = target, each segment's original text
+// kept as "original_text"), also named segments_file so that later subtitle nodes take the translation; an
+// SRT of the translation; and, with bilingual, SRT and ASS files with the original above the translation.
+#pragma once
+
+#include "engine/node_registry.h"
+
+namespace yv::wservice {
+
+engine::NodeSpec translate_subtitles_node();
+
+}  // namespace yv::wservice
