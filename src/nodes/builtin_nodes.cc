@@ -13,6 +13,8 @@
 #include "nodes/ffmpeg/extract_audio_node.h"
 #include "nodes/ffmpeg/extract_keyframes_node.h"
 #include "nodes/ffmpeg/split_audio_segments_node.h"
+#include "nodes/indextts/generate_speech_node.h"
+#include "nodes/indextts/list_voice_presets_node.h"
 #include "nodes/paddleocr/create_stitched_images_node.h"
 #include "nodes/paddleocr/detect_subtitle_area_node.h"
 #include "nodes/paddleocr/perform_ocr_node.h"
@@ -57,7 +59,8 @@ engine::NodeRegistry builtin_nodes() {
                     diarize::speaker_segments_node, diarize::validate_diarization_node,
                     ffmpeg::extract_keyframes_node, ffmpeg::crop_subtitle_images_node,
                     paddleocr::detect_subtitle_area_node, paddleocr::create_stitched_images_node,
-                    paddleocr::perform_ocr_node, paddleocr::postprocess_and_finalize_node})
+                    paddleocr::perform_ocr_node, paddleocr::postprocess_and_finalize_node,
+                    indextts::generate_speech_node, indextts::list_voice_presets_node})
     specs.push_back(node());
   apply_overrides(specs, "YIVIDEO_NODE_TIMEOUTS", "seconds",
                   [](engine::NodeSpec& spec, const std::string& v) {

@@ -1,0 +1,26 @@
+#include "nodes/indextts/list_voice_presets_node.h"
+
+#include "tts/espeak.h"
+#include "tts/voices.h"
+
+namespace yv::indextts {
+
+engine::NodeSpec list_voice_presets_node() {
+  engine::NodeSpec n;
+  n.name = "indextts.list_voice_presets";
+  n.description = "List the installed voices that indextts.generate_speech speaks with";
+  n.outputs = {"presets", "total_count"};
+  n.time_limit_seconds = 60;
+  n.run = [](const engine::NodeRun&) {
+    nlohmann::json presets = nlohmann::json::object();
+    for (const auto& v : tts::neural_voices())
+      presets[v.name] = v.description + " [" + v.language + ", piper]";
+    presets[tts::kEspeakVoice] =
+        "espeak-ng formant speech (robotic) for the " + std::to_string(tts::espeak::languages().size()) +
+        " languages it knows; used for a language no neural voice speaks [espeak-ng]";
+    return nlohmann::json{{"presets", presets}, {"total_count", presets.size()}};
+  };
+  return n;
+}
+
+}  // namespace yv::indextts
