@@ -87,7 +87,7 @@ std::string voice_for(const std::string& language) {
     if (!usable(*v)) continue;
     const auto names = voice_languages(*v);
     for (const auto& [priority, name] : names) {
-      if (name == code && priority < best_priority) best_priority = priority, best = names.front().second;
+      if (name == code && priority < best_priority) best_priority = priority, best = (*v)->identifier;
     }
   }
   return best;

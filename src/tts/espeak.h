@@ -13,8 +13,8 @@
 
 namespace yv::tts::espeak {
 
-// The espeak-ng voice that speaks `language` (ISO 639-1/3 code such as "en", "de", "zh", "cmn", or a region
-// form "en-us"), by espeak-ng's own priorities; empty when none does.
+// The espeak-ng voice (its identifier, such as "gmw/en") that speaks `language` (ISO 639-1/3 code such as
+// "en", "de", "cmn", or a region form "en-us"), by espeak-ng's own priorities; empty when none does.
 std::string voice_for(const std::string& language);
 
 // Every language code espeak-ng's voices name, sorted.

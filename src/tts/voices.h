@@ -32,6 +32,13 @@ struct Voice {
 // skipped.
 std::vector<Voice> neural_voices();
 
+// ISO 639-1 code of a language tag: "zh-CN", "zh_cn" -> "zh".
+std::string base_language(std::string tag);
+
+// Whether the voice "espeak-ng" speaks `language` (a language tag), and with which espeak-ng voice: empty
+// when it does not, Chinese included (Debian's espeak-ng reads Han characters as English words; voices.cc).
+std::string espeak_voice_for(const std::string& language);
+
 // The voice for a request (`voice` and `language` may be empty: not given). Throws yv::Error "unknown_voice"
 // (400) naming the installed voices, "voice_language_mismatch" (400) when the named voice speaks another
 // language, "unsupported_language" (400) when no voice speaks `language`.

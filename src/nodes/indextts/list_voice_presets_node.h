@@ -1,4 +1,5 @@
-// Node indextts.list_voice_presets: the voices generate_speech accepts as `voice`, with what each speaks.
+// Node indextts.list_voice_presets: the voices generate_speech accepts as `voice`, with what each speaks;
+// with `language`, only those that speak it (an empty list: generate_speech refuses that language).
 #pragma once
 
 #include "engine/node_registry.h"
