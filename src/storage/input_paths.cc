@@ -60,7 +60,9 @@ std::string InputResolver::resolve(const std::string& given) const {
   return resolved.string();
 }
 
-bool names_file(std::string_view name) { return name.ends_with("_path") || name.ends_with("_file"); }
+bool names_file(std::string_view name) {
+  return name != "output_path" && (name.ends_with("_path") || name.ends_with("_file"));
+}
 
 nlohmann::json InputResolver::resolve_params(nlohmann::json& params,
                                              const std::function<bool(const nlohmann::json&)>& keep) const {

@@ -27,9 +27,10 @@ std::filesystem::path storage_root();
 std::vector<std::filesystem::path> allowed_roots();
 
 // Whether parameter `name` names a file: by the node registry's convention, a name ending in "_path" or
-// "_file" (video_path, audio_path, segments_file, diarization_file). Every such input a client gives is
-// resolved (and so confined to the roots) by InputResolver::resolve_params; a worker fetches every such
-// input that is not on local disk (staging.h).
+// "_file" (video_path, audio_path, segments_file, diarization_file), except "output_path", the original's
+// name for the file a node writes (indextts.generate_speech: a file name in its stage's folder). Every such
+// input a client gives is resolved (and so confined to the roots) by InputResolver::resolve_params; a worker
+// fetches every such input that is not on local disk (staging.h).
 bool names_file(std::string_view name);
 
 // Answers and errors name a client's input files as the client gave them ("videos/demo.mp4"), never by the

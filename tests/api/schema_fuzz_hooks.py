@@ -72,6 +72,19 @@ STATE_DEPENDENT_REFUSALS = {
     ("POST /v1/audio/translations", "invalid_media", ""): "the file's content",
     ("POST /v1/audio/transcriptions", "no_audio_stream", ""): "the file's content",
     ("POST /v1/audio/translations", "no_audio_stream", ""): "the file's content",
+    # Which voices are installed, and which languages they and espeak-ng speak, is read from the model directory
+    # and espeak-ng (indextts.list_voice_presets), not the schema.
+    ("POST /v1/workflows", "invalid_parameter", "no voice"): "the voices installed",
+    ("POST /v1/tasks", "invalid_parameter", "no voice"): "the voices installed",
+    ("POST /v1/workflows", "invalid_parameter", "the voice '"): "the voices installed",
+    ("POST /v1/tasks", "invalid_parameter", "the voice '"): "the voices installed",
+    # What a text to speak holds (blank, or nothing speakable): a pattern over texts of 100 kB would run
+    # std::regex's recursion out of stack.
+    ("POST /v1/workflows", "invalid_parameter", "'text' "): "what the text holds",
+    ("POST /v1/tasks", "invalid_parameter", "'text' "): "what the text holds",
+    # Voice cloning is kept as a parameter for the original's clients and refused with the reason.
+    ("POST /v1/workflows", "invalid_parameter", "no package registry ships"): "what registries ship",
+    ("POST /v1/tasks", "invalid_parameter", "no package registry ships"): "what registries ship",
     # The local store keeps objects as files: a key cannot run through an object that exists.
     ("POST /v1/files/upload", "invalid_path", "is an existing object"): "the objects stored",
 }

@@ -172,6 +172,8 @@ TEST_F(TaskApiTest, SupportedTasksComeFromTheRegistry) {
                                              "ffmpeg.mix_audio",
                                              "ffmpeg.mux_video",
                                              "ffmpeg.split_audio_segments",
+                                             "indextts.generate_speech",
+                                             "indextts.list_voice_presets",
                                              "paddleocr.create_stitched_images",
                                              "paddleocr.detect_subtitle_area",
                                              "paddleocr.perform_ocr",

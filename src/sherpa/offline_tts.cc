@@ -1,0 +1,48 @@
+#include "sherpa/offline_tts.h"
+
+#include <sherpa-onnx/c-api/c-api.h>
+
+#include <cstring>
+
+#include "core/error.h"
+
+namespace yv::sherpa {
+
+OfflineTts::OfflineTts(const VitsOptions& o) : tts_(nullptr, SherpaOnnxDestroyOfflineTts) {
+  const std::string model = o.model.string(), tokens = o.tokens.string();
+  SherpaOnnxOfflineTtsConfig config;
+  std::memset(&config, 0, sizeof config);
+  config.model.vits.model = model.c_str();
+  config.model.vits.tokens = tokens.c_str();
+  config.model.vits.noise_scale = o.noise_scale;
+  config.model.vits.noise_scale_w = o.noise_scale_w;
+  config.model.vits.length_scale = o.length_scale;
+  config.model.num_threads = o.threads;
+  config.model.provider = "cpu";
+  config.max_num_sentences = 1;
+  tts_.reset(SherpaOnnxCreateOfflineTts(&config));
+  if (!tts_)
+    throw Error("model_load_failed", "the voice " + o.model.filename().string() + " did not load", 500);
+}
+
+int OfflineTts::sample_rate() const { return SherpaOnnxOfflineTtsSampleRate(tts_.get()); }
+
+std::vector<float> OfflineTts::speak(const std::u32string& symbols, float speed) const {
+  if (symbols.empty()) return {};
+  const std::vector<int32_t> points(symbols.begin(), symbols.end());
+  const auto length = int32_t(points.size());
+  SherpaOnnxGenerationConfig g;
+  std::memset(&g, 0, sizeof g);
+  g.speed = speed;
+  g.phoneme_codepoints = points.data();
+  g.phoneme_codepoints_lens = &length;
+  g.phoneme_codepoints_num_sentences = 1;
+  std::lock_guard lock(mutex_);
+  Handle<SherpaOnnxGeneratedAudio> audio(
+      SherpaOnnxOfflineTtsGenerateWithConfig(tts_.get(), "", &g, nullptr, nullptr),
+      SherpaOnnxDestroyOfflineTtsGeneratedAudio);
+  if (!audio) throw Error("synthesis_failed", "the voice produced no audio", 500);
+  return {audio->samples, audio->samples + audio->n};
+}
+
+}  // namespace yv::sherpa

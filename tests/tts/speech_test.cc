@@ -1,0 +1,142 @@
+// indextts.generate_speech and list_voice_presets: real voices, heard back by our own ASR.
+//
+// Accuracy is judged the only way that means something for speech: the audio the node wrote is transcribed by
+// the real transcription node and scored against the text it was asked to say (WER for English, CER for
+// Mandarin). The texts are real sentences: the reference transcripts of the shared fixtures (read speech and
+// a speech), not sentences chosen for the voice.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "core/error.h"
+#include "core/wer.h"
+#include "media/audio_decoder.h"
+#include "support/fixtures.h"
+#include "support/node_test.h"
+
+namespace yv::indextts {
+namespace {
+
+using nlohmann::json;
+
+class Speech : public test::NodeTest {
+ protected:
+  Speech() : NodeTest("indextts.generate_speech", "yivideo-tts") {}
+
+  // What the transcription node hears in `audio`.
+  std::string hear(const std::string& audio, const std::string& language) {
+    const auto& node = nodes_.get("faster_whisper.transcribe_audio");
+    const auto params = nodes_.resolve_params(node, {{"audio_path", audio}, {"language", language}});
+    const std::function<void(double)> progress = [](double) {};
+    const std::atomic<bool> cancelled{false};
+    return node.run({params, progress, cancelled, dir_})["text"];
+  }
+
+  static std::string reference(const std::string& fixture) {
+    return test::read_text(test::shared_fixture(fixture + ".txt"));
+  }
+};
+
+TEST_F(Speech, EnglishVoiceIsTranscribedBackWithinTenPercentWer) {
+  for (const std::string fixture : {"jfk", "1272-128104-0000", "another_door"}) {
+    const auto text = reference(fixture);
+    const auto out = run({{"text", text}, {"voice", "joe"}, {"output_path", fixture + ".wav"}});
+    EXPECT_EQ(out["engine"], "piper");
+    EXPECT_EQ(out["status"], "success");
+    const std::string heard = hear(out["audio_path"], "en");
+    const auto wer = word_error_rate(text, heard);
+    EXPECT_LE(wer.rate, 0.10) << fixture << ": " << heard;
+    std::printf("[tts] joe %s: WER %.3f (%s)\n", fixture.c_str(), wer.rate, heard.c_str());
+  }
+}
+
+TEST_F(Speech, OutputDescribesTheAudioWritten) {
+  const std::string text = "Good morning. How are you today?";
+  const auto out = run({{"text", text}, {"voice", "joe"}});
+  const media::AudioReader reader(out["audio_path"].get<std::string>(), 22050, 1, -1);
+  EXPECT_NEAR(reader.duration(), out["duration"].get<double>(), 0.05);
+  EXPECT_EQ(out["text_length"], text.size());
+  EXPECT_EQ(out["segments"], 2);  // two sentences, spoken one by one
+  EXPECT_EQ(out["sample_rate"], 22050);
+  EXPECT_FALSE(out["fallback"]);
+}
+
+TEST_F(Speech, ALongSentenceIsCutAtItsClauses) {
+  const std::string text =
+      "When the sun rose over the hills, the farmers went out to the fields, and the children ran to school.";
+  EXPECT_EQ(run({{"text", text}, {"voice", "joe"}})["segments"], 1);
+  EXPECT_GE(run({{"text", text}, {"voice", "joe"}, {"max_text_tokens_per_segment", 40}})["segments"], 3);
+}
+
+TEST_F(Speech, FasterSpeedGivesShorterAudio) {
+  const std::string text = "The quick brown fox jumps over the lazy dog.";
+  const double normal = run({{"text", text}, {"voice", "joe"}})["duration"];
+  const double fast = run({{"text", text}, {"voice", "joe"}, {"speed", 1.5}})["duration"];
+  EXPECT_LT(fast, normal * 0.8) << normal << " vs " << fast;
+}
+
+TEST_F(Speech, ALanguageWithoutANeuralVoiceFallsBackToEspeakAndSaysSo) {
+  const auto out = run({{"text", "Guten Morgen, wie geht es Ihnen?"}, {"language", "de"}});
+  EXPECT_EQ(out["voice"], "espeak-ng");
+  EXPECT_EQ(out["engine"], "espeak-ng");
+  EXPECT_TRUE(out["fallback"]);
+  EXPECT_GT(out["duration"].get<double>(), 1.0);
+}
+
+TEST_F(Speech, EnglishWithoutAVoiceGetsTheNeuralVoice) {
+  const auto out = run({{"text", "Hello there."}, {"language", "en"}});
+  EXPECT_EQ(out["voice"], "joe");
+  EXPECT_FALSE(out["fallback"]);
+}
+
+// Refused before anything runs (the registry's cross_check, as at submit), each with a sentence that says
+// why.
+TEST_F(Speech, BadRequestsAreRefusedWithAReason) {
+  const auto refused = [&](const json& given, const std::string& says) {
+    try {
+      run(given);
+      ADD_FAILURE() << given.dump() << " was accepted";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), "invalid_parameter") << given.dump();
+      EXPECT_EQ(e.http_status(), 400);
+      EXPECT_NE(e.detail().find(says), std::string::npos) << e.detail();
+    }
+  };
+  refused({{"text", "Hello."}, {"voice", "nobody"}}, "no voice 'nobody' is installed");
+  refused({{"text", "Hello."}, {"language", "tlh"}}, "no voice speaks 'tlh'");
+  // Debian's espeak-ng reads Chinese characters as English words: no fallback for Mandarin.
+  refused({{"text", "你好。"}, {"language", "zh"}}, "no voice speaks 'zh'");
+  refused({{"text", "你好"}, {"voice", "joe"}, {"language", "zh"}}, "speaks 'en', not 'zh'");
+  refused({{"text", "Hello."}, {"spk_audio_prompt", "me.wav"}}, "no package registry ships one");
+  refused({{"text", "  \n"}}, "'text' is empty");
+  refused({{"text", "... !!!"}}, "nothing to speak");
+  refused({{"text", "Hello."}, {"output_path", "../x.wav"}}, "output_path");
+  refused({{"text", "Hello."}, {"output_path", "speech.ogg"}}, "output_path");
+  refused({{"text", "Hello."}, {"speed", 5}}, "speed");
+  refused({{"text", std::string(100001, 'a')}}, "longer than");
+}
+
+class VoicePresets : public test::NodeTest {
+ protected:
+  VoicePresets() : NodeTest("indextts.list_voice_presets", "yivideo-tts-presets") {}
+};
+
+TEST_F(VoicePresets, ListsTheInstalledVoicesAndEspeak) {
+  const auto out = run(json::object());
+  EXPECT_TRUE(out["presets"].contains("joe")) << out.dump();
+  EXPECT_TRUE(out["presets"].contains("espeak-ng")) << out.dump();
+  EXPECT_EQ(out["total_count"], out["presets"].size());
+}
+
+TEST_F(VoicePresets, ALanguageListsOnlyTheVoicesThatSpeakIt) {
+  EXPECT_EQ(run({{"language", "en"}})["presets"].size(), 2);  // joe, and espeak-ng's English
+  const auto german = run({{"language", "de"}});
+  EXPECT_EQ(german["total_count"], 1);
+  EXPECT_TRUE(german["presets"].contains("espeak-ng"));
+  EXPECT_EQ(run({{"language", "zh"}})["total_count"], 0);  // what generate_speech refuses
+}
+
+}  // namespace
+}  // namespace yv::indextts
