@@ -9,7 +9,9 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <functional>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -143,22 +145,42 @@ std::string joined(const std::vector<Event>& segments) {
   return first == std::string::npos ? "" : text.substr(first);
 }
 
-// 101 s of real speech: three AMI meeting excerpts and JFK, one after another. Whisper decodes it in two
-// chunks, so the first chunk's segments are told while the second is still being decoded.
-std::string long_recording() {
-  static const std::string path = [] {
-    const std::string out = scratch_path("yivideo-events-long") + ".wav";
-    media::AudioWriter writer(out, "wav", 16000, 1);
-    for (const std::string& part :
-         {test_data("speech/en/ami_dev00.flac"), test_data("speech/en/ami_trn05.flac"),
-          test_data("speech/en/ami_trn08.flac"), shared_fixture("jfk.wav")}) {
-      const media::Audio audio = media::decode_audio(part);
-      writer.write(audio.samples.data(), audio.samples.size());
-    }
-    writer.finish();
-    return out;
-  }();
-  return path;
+// 101 s of real speech: three AMI meeting excerpts and JFK, one after another, written to `path`. Whisper
+// decodes it in two chunks, so with one lane the first chunk's segments are told while the second is decoded.
+void write_long_recording(const std::string& path) {
+  media::AudioWriter writer(path, "wav", 16000, 1);
+  for (const std::string& part :
+       {test_data("speech/en/ami_dev00.flac"), test_data("speech/en/ami_trn05.flac"),
+        test_data("speech/en/ami_trn08.flac"), shared_fixture("jfk.wav")}) {
+    const media::Audio audio = media::decode_audio(part);
+    writer.write(audio.samples.data(), audio.samples.size());
+  }
+  writer.finish();
+}
+
+// Uploads the local file `path` as `name` (with `key` when given); returns the name to submit.
+std::string upload(const LiveServer& server, const std::string& path, const std::string& name,
+                   const std::string& key = "") {
+  httplib::Client client(server.host(), server.port());
+  client.set_read_timeout(60);
+  std::ifstream in(path, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const httplib::MultipartFormDataItems items = {{"file", bytes, fs::path(path).filename(), ""},
+                                                 {"file_path", name, "", ""}};
+  httplib::Headers headers;
+  if (!key.empty()) headers.emplace("X-API-Key", key);
+  const auto r = client.Post("/v1/files/upload", headers, items);
+  EXPECT_TRUE(r && r->status == 200) << (r ? r->body : "no answer");
+  return name;
+}
+
+// The long recording, uploaded as videos/long.wav; returns that name.
+std::string upload_long_recording(const LiveServer& server) {
+  const std::string path = scratch_path("yivideo-events-long") + ".wav";
+  write_long_recording(path);
+  const std::string name = upload(server, path, "videos/long.wav");
+  fs::remove(path);
+  return name;
 }
 
 class EventsTest : public ::testing::TestWithParam<std::string> {
@@ -232,7 +254,7 @@ TEST_P(EventsTest, TranscriptionStreamsInOrderAndEndsCompleted) {
 }
 
 TEST_P(EventsTest, SegmentsOfALongRecordingArriveWhileItIsStillDecoded) {
-  const std::string id = submit(workflow(long_recording()));
+  const std::string id = submit(workflow(upload_long_recording(*server_)));
   const Stream s = follow(*server_, id);
   ASSERT_EQ(s.status, 200) << s.body;
   expect_well_formed(s.events);
@@ -266,8 +288,22 @@ TEST_P(EventsTest, SegmentsOfALongRecordingArriveWhileItIsStillDecoded) {
   EXPECT_GT(segments.back().data["start"].get<double>(), 60.0) << "segments of the whole recording";
 }
 
+TEST_P(EventsTest, SegmentsAreInTheScriptOfTheResult) {
+  json body = workflow(shared_fixture("zh/BAC009S0764W0121.wav"));  // AISHELL-1: 甚至出现交易几乎停滞的情况
+  body["language"] = "zh";
+  body["faster_whisper.transcribe_audio"]["zh_script"] = "traditional";
+  const Stream s = follow(*server_, submit(body));
+  ASSERT_EQ(s.status, 200) << s.body;
+  expect_well_formed(s.events);
+  const auto completed = of_type(s.events, "stage_completed");
+  ASSERT_EQ(completed.size(), 2u);
+  const std::string text = completed[1].data["output"]["text"];
+  EXPECT_NE(text.find("現"), std::string::npos) << text;  // 出现 -> 出現
+  EXPECT_EQ(joined(of_type(s.events, "segment")), text);
+}
+
 TEST_P(EventsTest, CancelledWorkflowEndsCancelled) {
-  const std::string id = submit(workflow(long_recording()));
+  const std::string id = submit(workflow(upload_long_recording(*server_)));
   const Stream s = follow(*server_, id, {}, [&](const Event& e) {
     if (e.type == "stage_started" && e.data["stage"] == "stage_1")
       server_->post("/v1/workflows/" + id + "/cancel", json::object());
@@ -339,13 +375,15 @@ std::string create_key(const LiveServer& server, const std::vector<std::string>&
 
 TEST(EventsAccessTest, KeysScopesAndOwnershipApplyAsToTheStatusRoute) {
   LiveServer server("yivideo-events-keys", {.env = {"YIVIDEO_ADMIN_KEY=" + kAdminKey}});
-  const std::string owner = create_key(server, {"read", "submit"});
+  const std::string owner = create_key(server, {"read", "submit", "files"});
   const std::string other = create_key(server, {"read"});
   const std::string no_read = create_key(server, {"submit"});
   httplib::Client client(server.host(), server.port());
-  const auto submitted = client.Post("/v1/workflows", {{"X-API-Key", owner}},
-                                     workflow(shared_fixture("jfk.wav")).dump(), "application/json");
-  ASSERT_TRUE(submitted && submitted->status == 202);
+  const auto submitted =
+      client.Post("/v1/workflows", {{"X-API-Key", owner}},
+                  workflow(upload(server, shared_fixture("jfk.wav"), "videos/jfk.wav", owner)).dump(),
+                  "application/json");
+  ASSERT_TRUE(submitted && submitted->status == 202) << (submitted ? submitted->body : "no answer");
   const std::string id = json::parse(submitted->body)["workflow_id"];
 
   EXPECT_EQ(follow(server, id).status, 401);
@@ -362,7 +400,8 @@ TEST(EventsAccessTest, KeysScopesAndOwnershipApplyAsToTheStatusRoute) {
 TEST(EventsAccessTest, StreamsBeyondTheLimitAreRefusedAndStatusStillAnswers) {
   LiveServer server("yivideo-events-limit", {.env = {"YIVIDEO_MAX_EVENT_STREAMS=2"}});
   const std::string id =
-      server.post("/v1/workflows", workflow(long_recording()), 202)["workflow_id"].get<std::string>();
+      server.post("/v1/workflows", workflow(upload_long_recording(server)), 202)["workflow_id"]
+          .get<std::string>();
   // Two followers hold the two streams until the workflow ends.
   std::atomic<int> open{0};
   std::vector<std::thread> followers;

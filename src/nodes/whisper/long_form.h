@@ -40,8 +40,9 @@ struct LongFormOptions {
 // replaces.
 using SegmentFn = std::function<void(const Segment& segment, const std::string& language)>;
 
-// `progress` is called from the lanes' threads, one call at a time, with a fraction that only grows;
-// `segment` from the calling thread. Throws what media::AudioReader and Model::transcribe throw.
+// `progress` is called from the lanes' threads, one call at a time, with a fraction that only grows: the
+// seconds decoded in all chunks together over the file's, a step per 30 s window of any lane. `segment` is
+// called from the calling thread. Throws what media::AudioReader and Model::transcribe throw.
 Transcript transcribe_file(const Model& model, const std::string& path, const TranscribeOptions& options,
                            const ProgressFn& progress = nullptr, LongFormOptions long_form = {},
                            const SegmentFn& segment = nullptr);
