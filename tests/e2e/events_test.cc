@@ -53,39 +53,44 @@ struct Stream {
 };
 
 // Follows the events of workflow `id` until the server closes the stream (or 3 minutes pass). `on_event`
-// sees each event as it arrives and may stop following by returning false.
+// sees each event as it arrives, and each comment as an event of type ":", and may stop following by
+// returning false.
 Stream follow(const LiveServer& server, const std::string& id, httplib::Headers headers = {},
               const std::function<bool(const Event&)>& on_event = nullptr) {
   httplib::Client client(server.host(), server.port());
   client.set_read_timeout(180);
   Stream s;
   std::string pending;
-  const auto result = client.Get(("/v1/workflows/" + id + "/events").c_str(), headers,
-                                 [&](const httplib::Response& r) {
-                                   s.status = r.status;
-                                   s.headers = r.headers;
-                                   return true;
-                                 },
-                                 [&](const char* data, size_t n) {
-                                   s.body.append(data, n);
-                                   if (s.status != 200) return true;
-                                   pending.append(data, n);
-                                   for (size_t end; (end = pending.find("\n\n")) != std::string::npos;) {
-                                     const std::string block = pending.substr(0, end);
-                                     pending.erase(0, end + 2);
-                                     if (block.starts_with(":")) continue;  // a comment (keep-alive)
-                                     Event e;
-                                     std::istringstream lines(block);
-                                     for (std::string line; std::getline(lines, line);) {
-                                       if (line.starts_with("id: ")) e.id = std::stoull(line.substr(4));
-                                       if (line.starts_with("event: ")) e.type = line.substr(7);
-                                       if (line.starts_with("data: ")) e.data = json::parse(line.substr(6));
-                                     }
-                                     s.events.push_back(e);
-                                     if (on_event && !on_event(e)) return false;
-                                   }
-                                   return true;
-                                 });
+  const auto result =
+      client.Get(("/v1/workflows/" + id + "/events").c_str(), headers,
+                 [&](const httplib::Response& r) {
+                   s.status = r.status;
+                   s.headers = r.headers;
+                   return true;
+                 },
+                 [&](const char* data, size_t n) {
+                   s.body.append(data, n);
+                   if (s.status != 200) return true;
+                   pending.append(data, n);
+                   for (size_t end; (end = pending.find("\n\n")) != std::string::npos;) {
+                     const std::string block = pending.substr(0, end);
+                     pending.erase(0, end + 2);
+                     if (block.starts_with(":")) {  // a comment (keep-alive): shown to on_event as type ":"
+                       if (on_event && !on_event({0, ":", block})) return false;
+                       continue;
+                     }
+                     Event e;
+                     std::istringstream lines(block);
+                     for (std::string line; std::getline(lines, line);) {
+                       if (line.starts_with("id: ")) e.id = std::stoull(line.substr(4));
+                       if (line.starts_with("event: ")) e.type = line.substr(7);
+                       if (line.starts_with("data: ")) e.data = json::parse(line.substr(6));
+                     }
+                     s.events.push_back(e);
+                     if (on_event && !on_event(e)) return false;
+                   }
+                   return true;
+                 });
   if (!result && s.status == 0) ADD_FAILURE() << "no answer: " << httplib::to_string(result.error());
   return s;
 }
@@ -395,6 +400,22 @@ TEST(EventsAccessTest, KeysScopesAndOwnershipApplyAsToTheStatusRoute) {
   ASSERT_EQ(own.status, 200) << own.body;
   EXPECT_EQ(own.events.back().data["status"], "completed");
   EXPECT_EQ(follow(server, id, {{"X-API-Key", kAdminKey}}).status, 200) << "admin sees every workflow";
+}
+
+TEST(EventsQuietTest, AStreamWithNothingToTellSendsKeepAliveComments) {
+  LiveServer server("yivideo-events-quiet", {.workers = 0});  // nothing runs: the workflow stays pending
+  const std::string id = server.post("/v1/workflows", workflow(shared_fixture("jfk.wav")), 202)["workflow_id"]
+                             .get<std::string>();
+  std::string comment;
+  const Stream s = follow(server, id, {}, [&](const Event& e) {
+    if (e.type != ":") return true;
+    comment = e.data;
+    return false;
+  });
+  EXPECT_EQ(comment, ": keep-alive");
+  ASSERT_EQ(s.events.size(), 1u) << s.body;
+  EXPECT_EQ(s.events[0].type, "snapshot");
+  EXPECT_EQ(s.events[0].data["status"], "pending");
 }
 
 TEST(EventsAccessTest, StreamsBeyondTheLimitAreRefusedAndStatusStillAnswers) {
