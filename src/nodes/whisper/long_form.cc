@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 #include <regex>
+#include <vector>
 
 #include "media/vad.h"
 #include "nodes/whisper/repetition.h"
@@ -43,7 +44,9 @@ bool non_speech_tag(const std::string& text) {
 
 // One chunk's transcript, decoded on its own thread, with what it needs to be put on the file's time line.
 struct Lane {
+  size_t index = 0;          // of the chunk in the file
   double base = 0;           // seconds of the file before the chunk
+  double length = 0;         // seconds of the file in the chunk
   media::SpeechOnly speech;  // the VAD's map from the speech-only audio back to the chunk (if filtered)
   std::future<Transcript> transcript;
 };
@@ -71,7 +74,7 @@ Transcript decode(const Model& model, const media::Audio& piece, const Transcrib
 }  // namespace
 
 Transcript transcribe_file(const Model& model, const std::string& path, const TranscribeOptions& options,
-                           const ProgressFn& progress, LongFormOptions long_form) {
+                           const ProgressFn& progress, LongFormOptions long_form, const SegmentFn& segment) {
   media::AudioReader reader(path, kRate, 1);
   const double expected = std::max(reader.duration(), 1.0);
   const auto chunk = size_t(long_form.chunk_seconds * kRate);
@@ -87,12 +90,22 @@ Transcript transcribe_file(const Model& model, const std::string& path, const Tr
   bool first = true;
   media::Audio pending{{}, kRate};
   double offset = 0;  // seconds of audio before `pending`
+  // Progress is the seconds decoded in every chunk together (each lane reports its own chunk's, per 30 s
+  // window) over the file's: the furthest lane alone would run a whole chunk ahead of the work done, and an
+  // estimate of the time left built on it would be far too short. Whisper's pass over a chunk counts for
+  // kFirstPass of it, the rest when the chunk is joined: repairs (a loop decoded again, the speech that the
+  // VAD found and Whisper skipped) can take a third as long again.
+  constexpr double kFirstPass = 0.8;
   std::mutex progress_mutex;
-  double reported = 0;
-  // Lanes report at once; the fraction shown only grows (it may run up to a chunk ahead of the oldest lane).
-  const auto report = [&](double fraction) {
+  std::vector<double> chunk_done;  // seconds of each chunk decoded so far
+  double done = 0, reported = 0;
+  const auto report = [&](size_t chunk, double seconds) {
     if (!progress) return;
     std::lock_guard lock(progress_mutex);
+    if (seconds <= chunk_done[chunk]) return;
+    done += seconds - chunk_done[chunk];
+    chunk_done[chunk] = seconds;
+    const double fraction = std::min(1.0, done / expected);
     if (fraction <= reported) return;
     reported = fraction;
     progress(fraction);
@@ -106,6 +119,7 @@ Transcript transcribe_file(const Model& model, const std::string& path, const Tr
     Lane lane = std::move(running.front());
     running.pop_front();
     Transcript t = lane.transcript.get();
+    report(lane.index, lane.length);
     const auto when = [&](double x) {
       return lane.base + (long_form.vad_filter ? lane.speech.to_original(x) : x);
     };
@@ -125,6 +139,7 @@ Transcript transcribe_file(const Model& model, const std::string& path, const Tr
         w.end = when(w.end);
       }
       all.segments.push_back(std::move(seg));
+      if (segment) segment(all.segments.back(), all.language);
     }
     // Hand the chunk's large buffers back to the system now, so that they do not pile up in the heap.
     malloc_trim(0);
@@ -137,19 +152,26 @@ Transcript transcribe_file(const Model& model, const std::string& path, const Tr
     Lane lane;
     lane.base = offset;
     offset += piece->duration();
+    const double length = lane.length = offset - lane.base;
+    {
+      std::lock_guard lock(progress_mutex);
+      lane.index = chunk_done.size();
+      chunk_done.push_back(0);
+    }
+    const size_t index = lane.index;
     if (long_form.vad_filter) {
       lane.speech = media::keep_speech(*piece);
-      if (lane.speech.regions.empty()) return;  // nothing said: nothing to transcribe, nothing to invent
+      if (lane.speech.regions.empty()) {  // nothing said: nothing to transcribe, nothing to invent
+        report(index, length);
+        return;
+      }
       *piece = std::move(lane.speech.audio);
     }
     while (running.size() >= (language_given || !first ? lanes : 1)) finish_oldest();
-    const double base = lane.base, length = offset - lane.base;
     const bool vad = long_form.vad_filter;
-    lane.transcript =
-        std::async(std::launch::async, [&model, &report, piece, o, vad, base, length, expected] {
-          return decode(model, *piece, o, vad,
-                        [&](double f) { report(std::min(1.0, (base + f * length) / expected)); });
-        });
+    lane.transcript = std::async(std::launch::async, [&model, &report, piece, o, vad, index, length] {
+      return decode(model, *piece, o, vad, [&](double f) { report(index, f * kFirstPass * length); });
+    });
     running.push_back(std::move(lane));
   };
 

@@ -28,6 +28,7 @@ CREATE TABLE IF NOT EXISTS jobs (
   started_at   REAL,
   finished_at  REAL,
   progress     REAL NOT NULL DEFAULT 0,
+  partial      TEXT,  -- JobQueue::heartbeat's partial output of the current or last attempt
   result       TEXT,
   error        TEXT
 );
