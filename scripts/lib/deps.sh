@@ -385,6 +385,14 @@ yv_ensure_openai() {
   export YIVIDEO_OPENAI_PYTHON
 }
 
+# A virtual environment with the Python SDK's dependencies (httpx, tqdm) and build backend, for its test
+# (third_party/sdk-requirements.txt, every wheel hash-checked); exports YIVIDEO_SDK_PYTHON, its interpreter.
+yv_ensure_sdk() {
+  YIVIDEO_SDK_PYTHON=$(yv_ensure_venv sdk "$YV_ROOT/third_party/sdk-requirements.txt" \
+    "httpx and tqdm (tests of the Python SDK)")
+  export YIVIDEO_SDK_PYTHON
+}
+
 # The real two-speaker call inside the pinned pyannote-audio wheel (sample.wav, sample.rttm), extracted once to
 # $YV_CACHE/data/pyannote-sample-<wheel hash>; exports YIVIDEO_PYANNOTE_SAMPLE, that folder, for the diarization
 # tests.
