@@ -14,8 +14,8 @@ from .async_client import AsyncClient
 from .client import Client
 from .documents import FileStored, Stage, TaskAccepted, TaskStatus, WorkflowCancelled, WorkflowCreated, WorkflowStatus
 from .errors import (APIError, AuthenticationError, BadRequestError, ConflictError, NotFoundError,
-                     PermissionDeniedError, RateLimitError, ServerError, SignatureError, TaskError, WorkflowCancelledError,
-                     WorkflowError, WorkflowFailedError, YiVideoError)
+                     PermissionDeniedError, RateLimitError, RunEndedError, ServerError, SignatureError, TaskError,
+                     WorkflowCancelledError, WorkflowError, WorkflowFailedError, YiVideoError)
 from .signing import SIGNATURE_HEADER, verify_callback
 from .sse import Event
 
@@ -23,7 +23,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "APIError", "AsyncClient", "AuthenticationError", "BadRequestError", "Client", "ConflictError", "Event",
-    "FileStored", "NotFoundError", "PermissionDeniedError", "RateLimitError", "SIGNATURE_HEADER", "ServerError",
+    "FileStored", "NotFoundError", "PermissionDeniedError", "RateLimitError", "RunEndedError", "SIGNATURE_HEADER", "ServerError",
     "SignatureError", "Stage", "TaskAccepted", "TaskError", "TaskStatus", "WorkflowCancelled",
     "WorkflowCancelledError", "WorkflowCreated", "WorkflowError", "WorkflowFailedError", "WorkflowStatus",
     "YiVideoError", "verify_callback",

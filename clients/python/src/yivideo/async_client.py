@@ -13,6 +13,7 @@ import httpx
 from . import _api
 from ._files import PartFile, UploadProgress, destination, opened
 from .documents import FileStored, TaskAccepted, TaskStatus, WorkflowCancelled, WorkflowCreated, WorkflowStatus
+from .errors import APIError
 from .progress import WorkflowBar
 from .sse import Event, EventStream
 
@@ -69,7 +70,7 @@ class AsyncClient:
                         event = stream.feed(line)
                         if event is not None:
                             yield event
-            except httpx.TransportError as e:
+            except (httpx.TransportError, APIError) as e:
                 error = e
             if not stream.ended:
                 await asyncio.sleep(stream.lost(error))

@@ -13,6 +13,7 @@ import httpx
 from . import _api
 from ._files import PartFile, UploadProgress, destination, opened
 from .documents import FileStored, TaskAccepted, TaskStatus, WorkflowCancelled, WorkflowCreated, WorkflowStatus
+from .errors import APIError
 from .progress import WorkflowBar
 from .sse import Event, EventStream
 
@@ -75,7 +76,7 @@ class Client:
                         event = stream.feed(line)
                         if event is not None:
                             yield event
-            except httpx.TransportError as e:
+            except (httpx.TransportError, APIError) as e:
                 error = e
             if not stream.ended:
                 time.sleep(stream.lost(error))

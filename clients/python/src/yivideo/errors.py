@@ -15,13 +15,15 @@ class YiVideoError(Exception):
 
 
 class APIError(YiVideoError):
-    """The server answered an error: `.status` (HTTP), `.code` (stable) and `.detail` (human message)."""
+    """The server answered an error: `.status` (HTTP), `.code` (stable) and `.detail` (human message);
+    `.retry_after`: the seconds the server asked to wait before trying again (429, 503), when it said."""
 
-    def __init__(self, status: int, code: str, detail: str) -> None:
+    def __init__(self, status: int, code: str, detail: str, retry_after: Optional[float] = None) -> None:
         super().__init__(f"{status} {code}: {detail}")
         self.status = status
         self.code = code
         self.detail = detail
+        self.retry_after = retry_after
 
 
 class BadRequestError(APIError):
@@ -45,11 +47,7 @@ class ConflictError(APIError):
 
 
 class RateLimitError(APIError):
-    """429: over a rate or queue limit; `.retry_after` seconds to wait, when the server said."""
-
-    def __init__(self, status: int, code: str, detail: str, retry_after: Optional[float]) -> None:
-        super().__init__(status, code, detail)
-        self.retry_after = retry_after
+    """429: over a rate or queue limit; wait `.retry_after` seconds."""
 
 
 class ServerError(APIError):
@@ -59,7 +57,7 @@ class ServerError(APIError):
 _BY_STATUS: Dict[int, Type[APIError]] = {
     400: BadRequestError, 411: BadRequestError, 413: BadRequestError, 415: BadRequestError,
     422: BadRequestError, 431: BadRequestError, 401: AuthenticationError, 403: PermissionDeniedError,
-    404: NotFoundError, 410: NotFoundError, 409: ConflictError,
+    404: NotFoundError, 410: NotFoundError, 409: ConflictError, 429: RateLimitError,
 }
 
 
@@ -73,20 +71,28 @@ def api_error(status: int, body: bytes, headers: Mapping[str, str]) -> APIError:
         code, detail = parsed["code"], str(parsed.get("detail", ""))
     else:
         code, detail = f"http_{status}", body.decode("utf-8", "replace").strip()
-    if status == 429:
-        retry = headers.get("retry-after")
-        return RateLimitError(status, code, detail, float(retry) if retry and retry.isdigit() else None)
+    retry = headers.get("retry-after")
     cls = _BY_STATUS.get(status, ServerError if status >= 500 else APIError)
-    return cls(status, code, detail)
+    return cls(status, code, detail, float(retry) if retry and retry.isdigit() else None)
 
 
-class WorkflowError(YiVideoError):
+class RunEndedError(YiVideoError):
+    """A workflow or task ended other than completed; `.document` is its final status, `.code` says how
+    (workflow_failed, workflow_cancelled, task_failed, task_cancelled)."""
+
+    def __init__(self, kind: str, document: Dict[str, Any]) -> None:
+        status = document.get("status")
+        super().__init__(f"{kind} {document.get(kind + '_id')} {status}: {document.get('error')}")
+        self.document = document
+        self.code = f"{kind}_{status}"
+
+
+class WorkflowError(RunEndedError):
     """`wait` saw the workflow end other than completed; `.workflow` is its final status document."""
 
     def __init__(self, workflow: Dict[str, Any]) -> None:
-        super().__init__(f"workflow {workflow.get('workflow_id')} {workflow.get('status')}: {workflow.get('error')}")
+        super().__init__("workflow", workflow)
         self.workflow = workflow
-        self.code = f"workflow_{workflow.get('status')}"
 
 
 class WorkflowFailedError(WorkflowError):
@@ -97,13 +103,12 @@ class WorkflowCancelledError(WorkflowError):
     """The workflow was cancelled."""
 
 
-class TaskError(YiVideoError):
-    """`wait_task` saw a single task end other than completed; `.task` is its final status document."""
+class TaskError(RunEndedError):
+    """`wait_task` saw a single task end other than completed (failed or cancelled); `.task` is its status."""
 
     def __init__(self, task: Dict[str, Any]) -> None:
-        super().__init__(f"task {task.get('task_id')} {task.get('status')}: {task.get('error')}")
+        super().__init__("task", task)
         self.task = task
-        self.code = f"task_{task.get('status')}"
 
 
 class SignatureError(YiVideoError):

@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
-from .errors import YiVideoError
+from .errors import APIError, YiVideoError
 
 # Connections in a row that may end (or fail to open) before another event arrives, before events() gives up.
 MAX_RECONNECTS = 5
@@ -85,10 +85,15 @@ class EventStream:
             headers["Last-Event-ID"] = self.last_event_id
         return headers
 
-    def lost(self, error: Optional[BaseException]) -> float:
+    def lost(self, error: Optional[Exception]) -> float:
         """A connection ended before the `end` event (`error`: how, if it failed): the seconds to wait before
-        reconnecting, or raises once MAX_RECONNECTS connections in a row brought no event."""
+        reconnecting, or raises once MAX_RECONNECTS connections in a row brought no event. An error answer is
+        raised at once unless the server asked to be tried again later (503 too_many_streams, 429)."""
+        if isinstance(error, APIError) and error.retry_after is None:
+            raise error
         self._lost += 1
         if self._lost > MAX_RECONNECTS:
+            if isinstance(error, APIError):
+                raise error
             raise YiVideoError(f"the event stream was lost {self._lost} times in a row: {error or 'closed early'}")
-        return self.retry_seconds
+        return error.retry_after if isinstance(error, APIError) and error.retry_after else self.retry_seconds
