@@ -385,11 +385,11 @@ yv_ensure_openai() {
   export YIVIDEO_OPENAI_PYTHON
 }
 
-# A virtual environment with the Python SDK's dependencies (httpx, tqdm) and build backend, for its test
+# A virtual environment with the Python SDK's dependencies (httpx, tqdm), build backend and mypy, for its test
 # (third_party/sdk-requirements.txt, every wheel hash-checked); exports YIVIDEO_SDK_PYTHON, its interpreter.
 yv_ensure_sdk() {
   YIVIDEO_SDK_PYTHON=$(yv_ensure_venv sdk "$YV_ROOT/third_party/sdk-requirements.txt" \
-    "httpx and tqdm (tests of the Python SDK)")
+    "httpx, tqdm and mypy (tests of the Python SDK)")
   export YIVIDEO_SDK_PYTHON
 }
 

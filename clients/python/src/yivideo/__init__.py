@@ -23,8 +23,8 @@ __version__ = "0.1.0"
 
 __all__ = [
     "APIError", "AsyncClient", "AuthenticationError", "BadRequestError", "Client", "ConflictError", "Event",
-    "FileStored", "NotFoundError", "PermissionDeniedError", "RateLimitError", "RunEndedError", "SIGNATURE_HEADER", "ServerError",
-    "SignatureError", "Stage", "TaskAccepted", "TaskError", "TaskStatus", "WorkflowCancelled",
+    "FileStored", "NotFoundError", "PermissionDeniedError", "RateLimitError", "RunEndedError", "SIGNATURE_HEADER",
+    "ServerError", "SignatureError", "Stage", "TaskAccepted", "TaskError", "TaskStatus", "WorkflowCancelled",
     "WorkflowCancelledError", "WorkflowCreated", "WorkflowError", "WorkflowFailedError", "WorkflowStatus",
     "YiVideoError", "verify_callback",
 ]

@@ -6,6 +6,7 @@ Routes: src/http/*_routes.cc on the server, or its /openapi.json.
 
 from __future__ import annotations
 
+import mimetypes
 import os
 import posixpath
 from dataclasses import dataclass, field
@@ -14,7 +15,8 @@ from urllib.parse import quote
 
 import httpx
 
-from .documents import FileStored, NodeList, TaskAccepted, TaskStatus, WorkflowCancelled, WorkflowCreated, WorkflowStatus
+from .documents import (FileStored, NodeList, TaskAccepted, TaskStatus, WorkflowCancelled, WorkflowCreated,
+                        WorkflowStatus)
 from .errors import TaskError, WorkflowCancelledError, WorkflowFailedError, api_error
 
 DEFAULT_URL = "http://localhost:8000"
@@ -84,9 +86,14 @@ def segment(value: str) -> str:
     return quote(value, safe="")
 
 
+def file_part(name: str, stream: IO[bytes]) -> Dict[str, Tuple[str, IO[bytes], str]]:
+    """The multipart `file` field, typed by its name as curl -F types it."""
+    return {"file": (name, stream, mimetypes.guess_type(name)[0] or "application/octet-stream")}
+
+
 def upload(name: str, stream: IO[bytes], file_path: Optional[str], bucket: Optional[str]) -> "Call[FileStored]":
     data = {k: v for k, v in (("file_path", file_path), ("bucket", bucket)) if v is not None}
-    return Call("POST", "/v1/files/upload", data=data, files={"file": (name, stream, "application/octet-stream")})
+    return Call("POST", "/v1/files/upload", data=data, files=file_part(name, stream))
 
 
 def submit(video_path: Optional[str], chain: Sequence[str], node_params: Optional[Mapping[str, Mapping[str, Any]]],
@@ -156,7 +163,7 @@ def transcribe(name: str, stream: IO[bytes], translate: bool, model: Optional[st
     if timestamp_granularities:
         data["timestamp_granularities[]"] = list(timestamp_granularities)
     route = "translations" if translate else "transcriptions"
-    return Call("POST", f"/v1/audio/{route}", data=data, files={"file": (name, stream, "application/octet-stream")},
+    return Call("POST", f"/v1/audio/{route}", data=data, files=file_part(name, stream),
                 text=response_format in TEXT_FORMATS)
 
 
