@@ -35,10 +35,11 @@ class _Counting:
 
 
 def _size(stream: IO[bytes]) -> int:
+    """The whole file's length: httpx sends a file object from its start, wherever it stands."""
     start = stream.tell()
     end = stream.seek(0, os.SEEK_END)
     stream.seek(start)
-    return end - start
+    return end
 
 
 @contextlib.contextmanager
