@@ -26,6 +26,7 @@
 #include "http/api_server.h"
 #include "http/audio_routes.h"
 #include "http/auth_routes.h"
+#include "http/event_routes.h"
 #include "http/file_routes.h"
 #include "http/model_routes.h"
 #include "http/monitoring_routes.h"
@@ -97,6 +98,7 @@ int serve(const ServeOptions& o) {
   http::ApiServer server(http_options, [&](http::Router& routes) {
     http::add_task_routes(routes, tasks, nodes);
     http::add_workflow_routes(routes, workflows, *store);
+    http::add_event_routes(routes, *state);
     http::add_file_routes(routes, *store);
     http::add_monitoring_routes(routes, metrics, monitor);
     http::add_model_routes(routes);

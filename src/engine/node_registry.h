@@ -49,6 +49,9 @@ struct NodeRun {
   const std::function<void(double)>& progress;  // fraction in [0, 1]
   const std::atomic<bool>& cancelled;           // set when the work must stop (lease lost, cancellation)
   const std::filesystem::path& work_dir;        // private scratch and output directory of this run
+  // Called with each finished segment of the output (a JSON object), in order, each once, while the node
+  // runs, so that clients can follow it live (engine/partial_output.h); null when nobody follows.
+  std::function<void(nlohmann::json segment)> segment = nullptr;
 };
 
 struct NodeSpec {

@@ -10,6 +10,7 @@
 
 #include "core/error.h"
 #include "core/periodic.h"
+#include "engine/partial_output.h"
 #include "storage/input_paths.h"
 #include "storage/staging.h"
 
@@ -46,6 +47,7 @@ struct Worker::Attempt {
   std::atomic<bool> lost{false};      // the job's lease (or the GPU's) is gone: stop and commit nothing
   std::atomic<bool> gpu_lost{false};  // the GPU lease was released under the node by an operator
   std::atomic<double> progress{0};
+  PartialOutput partial;            // the node's finished segments, sent with the heartbeats
   std::optional<store::Lease> gpu;  // the device lease, once taken
 };
 
@@ -156,7 +158,8 @@ void Worker::process(const store::Job& job) {
     std::lock_guard lock(attempt.mutex);
     bool held = true, gpu_held = true;
     try {
-      held = queue_.heartbeat(job, options_.lease_seconds, attempt.progress.load());
+      held = queue_.heartbeat(job, options_.lease_seconds, attempt.progress.load(),
+                              attempt.partial.take_changed());
       if (held && attempt.gpu) gpu_held = state_.leases().renew(*attempt.gpu, options_.lease_seconds);
     } catch (const Error& e) {
       // Unanswered is not refused: keep working and renew at the next beat (the lease outlasts a short
@@ -229,7 +232,10 @@ void Worker::process(const store::Job& job) {
       }
       std::filesystem::create_directories(work_dir);
       const std::function<void(double)> progress = [&attempt](double f) { attempt.progress = f; };
-      output = node.run(NodeRun{params, progress, attempt.lost, work_dir});
+      output = node.run(NodeRun{params, progress, attempt.lost, work_dir,
+                                [&attempt](nlohmann::json s) { attempt.partial.add(std::move(s)); }});
+      // The last segments go out before the result, so that followers see every one before the stage ends.
+      renew();
       if (options_.store && !output_dir.empty() && !attempt.lost)
         storage::publish_outputs(*options_.store, output, work_dir, output_dir);
     }

@@ -1,5 +1,6 @@
 #include "engine/workflow_view.h"
 
+#include <algorithm>
 #include <cmath>
 #include <optional>
 
@@ -24,12 +25,22 @@ std::optional<store::JobStatus> job_of(const store::StageRecord& stage,
   return job(stage.job_id);
 }
 
+// Seconds a running stage still needs at the pace it went so far (null until 1% is done: the first steps, a
+// model's loading among them, say little about the rest).
+json eta_seconds(const store::JobStatus& job, double now) {
+  if (job.progress < 0.01 || !job.started_at) return nullptr;
+  const double elapsed = std::max(0.0, now - *job.started_at);
+  return std::round(elapsed * (1 - job.progress) / job.progress * 10) / 10;
+}
+
 // A stage has started once it completed or its job was delivered to a worker.
 bool stage_started(const store::StageRecord& stage, const std::optional<store::JobStatus>& job) {
   return stage.status == "completed" || (job && job->attempts > 0);
 }
 
 }  // namespace
+
+double stage_percent(double fraction) { return std::round(std::clamp(fraction, 0.0, 1.0) * 1000) / 10; }
 
 Error workflow_not_found(const std::string& workflow_id) {
   return Error("workflow_not_found", "workflow " + workflow_id + " not found", 404);
@@ -79,6 +90,8 @@ json workflow_view(const store::WorkflowRecord& w, const std::function<store::Jo
     stage["error"] = text_or_null(error);
     if (shown == "running") {
       stage["progress"] = j->progress;
+      stage["percent"] = stage_percent(j->progress);
+      stage["eta_seconds"] = eta_seconds(*j, store::wall_clock());
       running_progress = j->progress;
     }
     if (!s.history.empty()) {

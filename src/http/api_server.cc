@@ -126,6 +126,7 @@ ServerOptions ServerOptions::with_environment() const {
   o.limits.max_transfers_per_client =
       env_size("YIVIDEO_MAX_TRANSFERS_PER_CLIENT", o.limits.max_transfers_per_client);
   o.max_upload_bytes = env_size("YIVIDEO_MAX_UPLOAD_BYTES", o.max_upload_bytes);
+  o.limits.max_streams = env_size("YIVIDEO_MAX_EVENT_STREAMS", o.limits.max_streams);
   return o;
 }
 
@@ -288,7 +289,7 @@ std::variant<Refusal, Admission> ApiServer::admit(const RequestHead& head) {
         "the body is larger than the limit of " + std::to_string(options_.max_body_bytes) + " bytes"};
   if (length > 0 && !is_json_media_type(head.header("Content-Type").value_or("")))
     return Refusal{415, "unsupported_media_type", "send the body as Content-Type: application/json"};
-  return Admission{Admission::Body::kBuffered, transfer};
+  return Admission{Admission::Body::kBuffered, transfer, router_->is_stream(m, head.path)};
 }
 
 bool ApiServer::serve(RequestStream& stream, bool close) {

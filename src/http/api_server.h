@@ -38,7 +38,8 @@ struct ServerOptions {
 
   // These options with YIVIDEO_ALLOWED_HOSTS (comma-separated names), YIVIDEO_CORS_ORIGINS (the same),
   // YIVIDEO_MAX_UPLOAD_BYTES,
-  // YIVIDEO_MAX_CONNECTIONS, YIVIDEO_MAX_CONNECTIONS_PER_CLIENT and YIVIDEO_MAX_TRANSFERS_PER_CLIENT applied.
+  // YIVIDEO_MAX_CONNECTIONS, YIVIDEO_MAX_CONNECTIONS_PER_CLIENT, YIVIDEO_MAX_TRANSFERS_PER_CLIENT and
+  // YIVIDEO_MAX_EVENT_STREAMS applied.
   // Throws yv::Error "invalid_config" for a malformed number or a CORS origin of "*".
   ServerOptions with_environment() const;
 };

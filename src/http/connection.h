@@ -43,6 +43,7 @@ struct Connection {
   RequestHead head;            // of the request being received or served
   bool streamed = false;       // the body is read by the handler as it arrives, not buffered
   bool transfer = false;       // a file transfer (connection_loop.h): served by the transfer pool
+  bool stream = false;         // an event stream (connection_loop.h): served by the stream pool
   bool peer_closed = false;    // the client shut its side: requests already received are still answered
   unsigned requests = 0;       // served on this connection
 };

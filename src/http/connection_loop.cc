@@ -112,7 +112,8 @@ ConnectionLoop::ConnectionLoop(int listener, RequestHandler& handler, Connection
       handler_(handler),
       limits_(limits),
       workers_(std::make_unique<httplib::ThreadPool>(worker_threads)),
-      transfers_(std::make_unique<httplib::ThreadPool>(limits.transfer_threads)) {
+      transfers_(std::make_unique<httplib::ThreadPool>(limits.transfer_threads)),
+      streams_(std::make_unique<httplib::ThreadPool>(limits.max_streams)) {
   limits_.max_connections = raise_descriptor_limit(limits_.max_connections);
   epoll_ = epoll_create1(EPOLL_CLOEXEC);
   wake_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -125,6 +126,7 @@ ConnectionLoop::ConnectionLoop(int listener, RequestHandler& handler, Connection
 ConnectionLoop::~ConnectionLoop() {
   if (workers_) workers_->shutdown();  // run() never ran
   if (transfers_) transfers_->shutdown();
+  if (streams_) streams_->shutdown();
   for (const auto& [fd, c] : connections_) ::close(fd);
   ::close(epoll_);
   ::close(wake_);
@@ -161,8 +163,10 @@ void ConnectionLoop::run() {
   listener_ = -1;
   workers_->shutdown();  // answers the requests being served
   transfers_->shutdown();
+  streams_->shutdown();
   workers_.reset();
   transfers_.reset();
+  streams_.reset();
   take_returned();
   for (const auto& [fd, c] : connections_) ::close(fd);
   connections_.clear();
@@ -298,7 +302,17 @@ void ConnectionLoop::advance(Connection& c) {
                      {{"Retry-After", kRetryAfterSeconds}}},
                     &c.head);
     }
+    if (how.stream && streams_open_ >= limits_.max_streams) {
+      return refuse(c,
+                    {503,
+                     "too_many_streams",
+                     "the server follows as many event streams as it may (" +
+                         std::to_string(limits_.max_streams) + "); poll the status route or retry later",
+                     {{"Retry-After", kRetryAfterSeconds}}},
+                    &c.head);
+    }
     c.transfer = how.transfer;
+    c.stream = how.stream;
     c.streamed = how.body == Admission::Body::kStreamed;
     if (c.streamed) {
       return dispatch(c, c.head.chunked ? UINT64_MAX : c.head.head_bytes + *c.head.content_length);
@@ -329,23 +343,27 @@ void ConnectionLoop::dispatch(Connection& c, uint64_t length) {
                      c.requests >= limits_.max_requests_per_connection || (c.streamed && c.head.chunked);
   Connection* conn = &c;
   if (c.transfer) ++transfers_per_client_[c.peer_ip];
-  (c.transfer ? transfers_ : workers_)->enqueue([this, conn, length, close] {
-    RequestStream stream(*conn, length, limits_.pace);
-    bool keep = false;
-    try {
-      keep = handler_.serve(stream, close) && !close && !stream.failed() &&
-             (!conn->streamed || stream.complete());
-    } catch (const std::exception& e) {
-      spdlog::error("serving {} {}: {}", conn->head.method, conn->head.path, e.what());
-    }
-    conn->in.erase(0, conn->streamed ? stream.buffered_used() : size_t(length));
-    {
-      const std::lock_guard lock(returned_mutex_);
-      returned_.emplace_back(conn, keep);
-    }
-    const uint64_t one = 1;
-    [[maybe_unused]] const ssize_t n = write(wake_, &one, sizeof one);
-  });
+  if (c.stream) ++streams_open_;
+  (c.stream     ? streams_
+   : c.transfer ? transfers_
+                : workers_)
+      ->enqueue([this, conn, length, close] {
+        RequestStream stream(*conn, length, limits_.pace);
+        bool keep = false;
+        try {
+          keep = handler_.serve(stream, close) && !close && !stream.failed() &&
+                 (!conn->streamed || stream.complete());
+        } catch (const std::exception& e) {
+          spdlog::error("serving {} {}: {}", conn->head.method, conn->head.path, e.what());
+        }
+        conn->in.erase(0, conn->streamed ? stream.buffered_used() : size_t(length));
+        {
+          const std::lock_guard lock(returned_mutex_);
+          returned_.emplace_back(conn, keep);
+        }
+        const uint64_t one = 1;
+        [[maybe_unused]] const ssize_t n = write(wake_, &one, sizeof one);
+      });
 }
 
 void ConnectionLoop::take_returned() {
@@ -361,6 +379,10 @@ void ConnectionLoop::take_returned() {
       if (const auto client = transfers_per_client_.find(c->peer_ip); --client->second == 0)
         transfers_per_client_.erase(client);
       c->transfer = false;
+    }
+    if (c->stream) {
+      --streams_open_;
+      c->stream = false;
     }
     finish_request(*c, keep && !stopping_);
   }

@@ -17,6 +17,12 @@
 // must keep moving at min_bytes_per_second, judged over every io_window_seconds that its worker spends
 // waiting on the client, or its connection is closed. A transfer may therefore take long only while its
 // client keeps up, and only a few per client.
+//
+// Event streams (GET /v1/workflows/{id}/events) stay open for as long as the workflow runs, minutes to hours,
+// mostly waiting. Each has a thread of a pool of its own (max_streams threads), so that followers never take
+// the threads that answer status polls; more streams than that at once are answered 503 with Retry-After. A
+// waiting stream costs its thread's stack (mostly untouched virtual memory) and one read of the state per
+// poll (http/event_routes.h).
 #pragma once
 
 #include <httplib.h>
@@ -44,6 +50,7 @@ struct ConnectionLimits {
   size_t max_per_client = 256;    // from one address; more are answered 429
   size_t transfer_threads = 16;   // workers for file transfers (uploads, downloads), apart from the others
   size_t max_transfers_per_client = 4;  // being served for one address at once; more are answered 429
+  size_t max_streams = 64;              // event streams open at once, a thread each; more are answered 503
   unsigned max_requests_per_connection = 1000;
   HeadLimits head;
 };
@@ -52,6 +59,7 @@ struct ConnectionLimits {
 struct Admission {
   enum class Body { kBuffered, kStreamed } body = Body::kBuffered;  // kStreamed: the handler reads it
   bool transfer = false;  // a file transfer: served by the transfer pool, counted per client
+  bool stream = false;    // an event stream: served by the stream pool, counted in all
 };
 
 // What the loop serves requests with.
@@ -95,10 +103,11 @@ class ConnectionLoop {
   int listener_, epoll_ = -1, wake_ = -1;
   RequestHandler& handler_;
   ConnectionLimits limits_;
-  std::unique_ptr<httplib::ThreadPool> workers_, transfers_;
+  std::unique_ptr<httplib::ThreadPool> workers_, transfers_, streams_;
   std::unordered_map<int, std::unique_ptr<Connection>> connections_;
   std::unordered_map<std::string, size_t> per_client_;            // connections by address
   std::unordered_map<std::string, size_t> transfers_per_client_;  // transfers being served by address
+  size_t streams_open_ = 0;                                       // event streams being served
   std::atomic<bool> stopping_{false};
   bool accepting_ = true;
   std::mutex returned_mutex_;

@@ -45,6 +45,17 @@ void Router::add_download(RouteDoc doc, Handler handler) {
   add(std::move(doc), std::move(handler));
 }
 
+void Router::add_stream(RouteDoc doc, Handler handler) {
+  if (doc.method != "GET") throw std::logic_error("event stream routes are GET routes");
+  stream_patterns_.emplace_back(pattern_of(doc.path));
+  add(std::move(doc), std::move(handler));
+}
+
+bool Router::is_stream(const std::string& method, const std::string& path) const {
+  return method == "GET" && std::any_of(stream_patterns_.begin(), stream_patterns_.end(),
+                                        [&](const std::regex& p) { return std::regex_match(path, p); });
+}
+
 bool Router::is_transfer(const std::string& method, const std::string& path) const {
   const auto matches = [&](const std::vector<std::regex>& patterns) {
     return std::any_of(patterns.begin(), patterns.end(),

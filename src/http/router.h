@@ -68,6 +68,10 @@ class Router {
   void add_streaming(RouteDoc doc, StreamingHandler handler);
   // The same as add() for a GET route whose answers are files (downloads).
   void add_download(RouteDoc doc, Handler handler);
+  // The same as add() for a GET route whose answers are event streams, open for as long as what they follow.
+  void add_stream(RouteDoc doc, Handler handler);
+  // Whether the request is for an event stream route (connection_loop.h).
+  bool is_stream(const std::string& method, const std::string& path) const;
   // Whether the request is a file transfer (connection_loop.h): a POST to a streaming route, or a GET or HEAD
   // of a download route.
   bool is_transfer(const std::string& method, const std::string& path) const;
@@ -94,7 +98,7 @@ class Router {
   std::vector<RouteDoc> routes_;
   std::vector<std::pair<std::string, std::regex>> patterns_;  // (method, compiled path) of each route
   // Compiled once: is_transfer() runs for every request.
-  std::vector<std::regex> streaming_patterns_, download_patterns_;
+  std::vector<std::regex> streaming_patterns_, download_patterns_, stream_patterns_;
 };
 
 }  // namespace yv::http

@@ -45,6 +45,10 @@ struct JobStatus {
   std::optional<double> started_at;      // when the current or last attempt was claimed
   std::optional<double> finished_at;     // when it completed, was cancelled or last failed
   double progress = 0;                   // last fraction in [0, 1] reported by the running attempt
+  // What the current or last attempt reported of its output before finishing (heartbeat()'s `partial`),
+  // null when it reported none. Kept after the attempt ends, where the result supersedes it, and cleared when
+  // the job is claimed again.
+  nlohmann::json partial;
 };
 
 // Whether a job in this state will never run again (done, dead or cancelled).
@@ -79,9 +83,13 @@ class JobQueue {
   virtual std::optional<Job> claim(const std::vector<std::string>& queues, const std::string& worker,
                                    double lease_seconds) = 0;
 
-  // Extends the lease and records the attempt's progress (a fraction in [0, 1]) when given. Returns false
-  // when the lease was lost (redelivered, cancelled or timed out): stop working on it.
-  virtual bool heartbeat(const Job& job, double lease_seconds, std::optional<double> progress = {}) = 0;
+  // Extends the lease and records the attempt's progress (a fraction in [0, 1]) when given, and its
+  // `partial` output when given: a JSON document (the worker's bounded tail of finished transcript segments,
+  // engine/partial_output.h) that replaces the one recorded before, so that readers in other processes (the
+  // events route) can follow the output while the attempt runs. Returns false when the lease was lost
+  // (redelivered, cancelled or timed out): stop working on it.
+  virtual bool heartbeat(const Job& job, double lease_seconds, std::optional<double> progress = {},
+                         const std::optional<std::string>& partial = {}) = 0;
 
   // Marks the job done with its result. Returns false, changing nothing, when the lease was lost.
   virtual bool complete(const Job& job, const nlohmann::json& result) = 0;

@@ -28,6 +28,12 @@
 
 namespace yv::store {
 
+// A stage while it runs is its job's business: its progress and its partial output (the finished transcript
+// segments so far, bounded: engine/partial_output.h) live in the job (JobStatus::progress, ::partial),
+// written by the worker's heartbeats, and the result supersedes them when the job is done. They are not kept
+// here because this record is read-modify-written whole, with its revision advanced at every change: a
+// heartbeat a second rewriting it would conflict with the scheduler's updates (optimistic on Redis) and keep
+// the status route's cache of settled views (engine/view_cache.h) of no use while anything runs.
 struct StageRecord {
   std::string task_name;
   std::string status = "pending";  // pending | queued | completed | failed | skipped | cancelled

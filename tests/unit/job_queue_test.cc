@@ -173,6 +173,29 @@ TEST_P(JobQueueTest, HeartbeatRecordsProgress) {
   EXPECT_DOUBLE_EQ(queue_->status(id).progress, 1.0);
 }
 
+TEST_P(JobQueueTest, HeartbeatRecordsPartialOutputUntilTheJobIsClaimedAgain) {
+  using nlohmann::json;
+  const auto id = queue_->enqueue("cpu", {}, {.max_attempts = 2});
+  auto job = queue_->claim({"cpu"}, "w1", 30);
+  EXPECT_TRUE(queue_->status(id).partial.is_null());
+  const json first = {{"segments", {{{"index", 0}, {"text", " And so"}}}}};
+  ASSERT_TRUE(queue_->heartbeat(*job, 30, 0.2, first.dump()));
+  EXPECT_EQ(queue_->status(id).partial, first);
+  ASSERT_TRUE(queue_->heartbeat(*job, 30, 0.3));  // none given: the last one stays
+  EXPECT_EQ(queue_->status(id).partial, first);
+  ASSERT_TRUE(queue_->fail(*job, "boom", true));
+  EXPECT_EQ(queue_->status(id).partial, first) << "kept after the attempt, for followers to catch up";
+  job = queue_->claim({"cpu"}, "w2", 30);
+  ASSERT_TRUE(job);
+  EXPECT_TRUE(queue_->status(id).partial.is_null()) << "a new attempt starts with nothing told";
+  const json second = {{"segments", {{{"index", 0}, {"text", " my fellow"}}}}};
+  ASSERT_TRUE(queue_->heartbeat(*job, 30, std::nullopt, second.dump()));
+  ASSERT_TRUE(queue_->complete(*job, {{"text", "done"}}));
+  EXPECT_EQ(queue_->status(id).partial, second);
+  EXPECT_FALSE(queue_->heartbeat(*job, 30, 0.5, first.dump())) << "a lost lease records nothing";
+  EXPECT_EQ(queue_->status(id).partial, second);
+}
+
 TEST_P(JobQueueTest, CancelledJobIsNeverDeliveredAndItsWorkerIsRefused) {
   const auto queued = queue_->enqueue("cpu", {});
   ASSERT_TRUE(queue_->cancel(queued, "cancelled: by request"));

@@ -71,7 +71,7 @@ Transcript decode(const Model& model, const media::Audio& piece, const Transcrib
 }  // namespace
 
 Transcript transcribe_file(const Model& model, const std::string& path, const TranscribeOptions& options,
-                           const ProgressFn& progress, LongFormOptions long_form) {
+                           const ProgressFn& progress, LongFormOptions long_form, const SegmentFn& segment) {
   media::AudioReader reader(path, kRate, 1);
   const double expected = std::max(reader.duration(), 1.0);
   const auto chunk = size_t(long_form.chunk_seconds * kRate);
@@ -125,6 +125,7 @@ Transcript transcribe_file(const Model& model, const std::string& path, const Tr
         w.end = when(w.end);
       }
       all.segments.push_back(std::move(seg));
+      if (segment) segment(all.segments.back(), all.language);
     }
     // Hand the chunk's large buffers back to the system now, so that they do not pile up in the heap.
     malloc_trim(0);

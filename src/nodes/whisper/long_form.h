@@ -16,6 +16,7 @@
 // more than a minute.
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "nodes/whisper/model.h"
@@ -33,9 +34,16 @@ struct LongFormOptions {
   int lanes = 2;
 };
 
-// `progress` is called from the lanes' threads, one call at a time, with a fraction that only grows.
-// Throws what media::AudioReader and Model::transcribe throw.
+// Called with each segment of the transcript once it is final (on the file's time line, its id set), in
+// order, and the transcript's language: chunk by chunk, as the oldest chunk being decoded is joined to the
+// rest, so a follower sees exactly the segments of the result, never a draft that a loop's second decoding
+// replaces.
+using SegmentFn = std::function<void(const Segment& segment, const std::string& language)>;
+
+// `progress` is called from the lanes' threads, one call at a time, with a fraction that only grows;
+// `segment` from the calling thread. Throws what media::AudioReader and Model::transcribe throw.
 Transcript transcribe_file(const Model& model, const std::string& path, const TranscribeOptions& options,
-                           const ProgressFn& progress = nullptr, LongFormOptions long_form = {});
+                           const ProgressFn& progress = nullptr, LongFormOptions long_form = {},
+                           const SegmentFn& segment = nullptr);
 
 }  // namespace yv::whisper

@@ -84,13 +84,26 @@ nlohmann::json run(const engine::NodeRun& r) {
     long_form.lanes = std::clamp(std::atoi(lanes), 1, 8);
   long_form.vad_filter =
       p.contains("vad_filter") ? p["vad_filter"].get<bool>() : p["enable_optimization"].get<bool>();
-  Transcript t = transcribe_file(cached_model(model_name), input, o, r.progress, long_form);
   // Whisper mixes the two scripts; Chinese speakers expect one, Simplified unless they ask otherwise.
-  if (p.contains("zh_script")) {
-    write_chinese_in(t, text::parse_chinese_script(p["zh_script"].get<std::string>()));
-  } else if (t.language == "zh") {
-    write_chinese_in(t, text::ChineseScript::kSimplified);
+  const auto write_script = [&p](Transcript& t) {
+    if (p.contains("zh_script")) {
+      write_chinese_in(t, text::parse_chinese_script(p["zh_script"].get<std::string>()));
+    } else if (t.language == "zh") {
+      write_chinese_in(t, text::ChineseScript::kSimplified);
+    }
+  };
+  // Followers get each final segment as the result will have it (its script included).
+  SegmentFn followed;
+  if (r.segment) {
+    followed = [&](const Segment& segment, const std::string& language) {
+      Transcript one{language, 0, 0, {segment}};
+      write_script(one);
+      const Segment& s = one.segments[0];
+      r.segment({{"start", s.start}, {"end", s.end}, {"text", s.text}});
+    };
   }
+  Transcript t = transcribe_file(cached_model(model_name), input, o, r.progress, long_form, followed);
+  write_script(t);
   const auto segments_file = r.work_dir / "segments.json";
   write_file_atomically(segments_file, to_json(t).dump(2) + "\n");
   return {{"segments_file", segments_file.string()},

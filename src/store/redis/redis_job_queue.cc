@@ -73,6 +73,7 @@ local token = redis.call('HINCRBY', key, 'token', 1)
 local lease_until = now + tonumber(ARGV[3])
 redis.call('HSET', key, 'state', 'leased', 'worker', ARGV[2], 'lease_until', t(lease_until), 'started_at', t(now),
   'progress', 0)
+redis.call('HDEL', key, 'partial')
 redis.call('ZADD', P .. 'leased', t(lease_until), best)
 local limit = tonumber(redis.call('HGET', key, 'time_limit'))
 if limit > 0 then redis.call('ZADD', P .. 'deadline', t(now + limit), best) end
@@ -82,12 +83,13 @@ redis.call('EXPIRE', claim, math.ceil(tonumber(ARGV[3])) + 60)
 return answer(id, best_queue, attempts, token)
 )lua";
 
-// ARGV: P, id, token, lease_seconds, now, progress ('' for none)
+// ARGV: P, id, token, lease_seconds, now, progress ('' for none), partial ('' for none)
 constexpr const char* kHeartbeat = R"lua(
 if not leased_by(ARGV[2], ARGV[3]) then return 0 end
 local lease_until = tonumber(ARGV[5]) + tonumber(ARGV[4])
 redis.call('HSET', P .. 'job:' .. ARGV[2], 'lease_until', t(lease_until))
 if ARGV[6] ~= '' then redis.call('HSET', P .. 'job:' .. ARGV[2], 'progress', ARGV[6]) end
+if ARGV[7] ~= '' then redis.call('HSET', P .. 'job:' .. ARGV[2], 'partial', ARGV[7]) end
 redis.call('ZADD', P .. 'leased', t(lease_until), member(ARGV[2]))
 return 1
 )lua";
@@ -235,9 +237,11 @@ std::optional<Job> RedisJobQueue::claim(const std::vector<std::string>& queues, 
              int(r.items[3].integer), r.items[4].integer};
 }
 
-bool RedisJobQueue::heartbeat(const Job& job, double lease_seconds, std::optional<double> progress) {
-  return run(kHeartbeat, {std::to_string(job.id), std::to_string(job.token), number(lease_seconds),
-                          number(clock_()), progress ? number(std::clamp(*progress, 0.0, 1.0)) : ""})
+bool RedisJobQueue::heartbeat(const Job& job, double lease_seconds, std::optional<double> progress,
+                              const std::optional<std::string>& partial) {
+  return run(kHeartbeat,
+             {std::to_string(job.id), std::to_string(job.token), number(lease_seconds), number(clock_()),
+              progress ? number(std::clamp(*progress, 0.0, 1.0)) : "", partial.value_or("")})
              .integer == 1;
 }
 
@@ -285,6 +289,7 @@ JobStatus RedisJobQueue::status(int64_t id) {
   s.started_at = optional_number("started_at");
   s.finished_at = optional_number("finished_at");
   s.progress = std::stod(f["progress"]);
+  if (f.contains("partial")) s.partial = nlohmann::json::parse(f["partial"]);
   return s;
 }
 

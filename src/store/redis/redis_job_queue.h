@@ -36,7 +36,8 @@ class RedisJobQueue final : public JobQueue {
   int64_t enqueue(const std::string& queue, const nlohmann::json& payload, JobLimits limits) override;
   std::optional<Job> claim(const std::vector<std::string>& queues, const std::string& worker,
                            double lease_seconds) override;
-  bool heartbeat(const Job& job, double lease_seconds, std::optional<double> progress) override;
+  bool heartbeat(const Job& job, double lease_seconds, std::optional<double> progress,
+                 const std::optional<std::string>& partial = {}) override;
   bool complete(const Job& job, const nlohmann::json& result) override;
   bool fail(const Job& job, const std::string& error, bool retry, double retry_delay_seconds) override;
   bool cancel(int64_t id, const std::string& reason) override;

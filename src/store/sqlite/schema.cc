@@ -8,7 +8,7 @@ namespace yv::sqlite {
 namespace {
 
 // Bump on every change to the statements below.
-constexpr int64_t kVersion = 4;
+constexpr int64_t kVersion = 5;
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS jobs (
@@ -28,6 +28,7 @@ CREATE TABLE IF NOT EXISTS jobs (
   started_at   REAL,
   finished_at  REAL,
   progress     REAL NOT NULL DEFAULT 0,
+  partial      TEXT,  -- JobQueue::heartbeat's partial output of the current or last attempt
   result       TEXT,
   error        TEXT
 );

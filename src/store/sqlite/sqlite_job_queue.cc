@@ -49,7 +49,7 @@ std::optional<Job> SqliteJobQueue::claim(const std::vector<std::string>& queues,
     const double now = clock_();
     auto pick = db_.prepare(
         "UPDATE jobs SET state = 'leased', attempts = attempts + 1, token = token + 1, worker = ?1, "
-        "lease_until = ?2, started_at = ?3, progress = 0, "
+        "lease_until = ?2, started_at = ?3, progress = 0, partial = NULL, "
         "deadline = CASE WHEN time_limit > 0 THEN ?3 + time_limit END WHERE id = (SELECT id FROM jobs WHERE "
         "state = 'ready' AND "
         "available_at <= ?3 "
@@ -63,12 +63,14 @@ std::optional<Job> SqliteJobQueue::claim(const std::vector<std::string>& queues,
   });
 }
 
-bool SqliteJobQueue::heartbeat(const Job& job, double lease_seconds, std::optional<double> progress) {
+bool SqliteJobQueue::heartbeat(const Job& job, double lease_seconds, std::optional<double> progress,
+                               const std::optional<std::string>& partial) {
   auto update = db_.prepare(
-      "UPDATE jobs SET lease_until = ?1, progress = COALESCE(?4, progress) "
+      "UPDATE jobs SET lease_until = ?1, progress = COALESCE(?4, progress), partial = COALESCE(?5, partial) "
       "WHERE id = ?2 AND token = ?3 AND state = 'leased'");
   update.bind(1, clock_() + lease_seconds).bind(2, job.id).bind(3, job.token);
   progress ? update.bind(4, std::clamp(*progress, 0.0, 1.0)) : update.bind_null(4);
+  partial ? update.bind(5, *partial) : update.bind_null(5);
   update.run();
   return db_.changes() == 1;
 }
@@ -140,7 +142,8 @@ int SqliteJobQueue::reap() {
 
 JobStatus SqliteJobQueue::status(int64_t id) {
   auto q = db_.prepare(
-      "SELECT state, attempts, COALESCE(worker, ''), result, error, started_at, finished_at, progress "
+      "SELECT state, attempts, COALESCE(worker, ''), result, error, started_at, finished_at, progress, "
+      "partial "
       "FROM jobs WHERE id = ?1");
   q.bind(1, id);
   if (!q.step()) throw Error("job_not_found", "no job " + std::to_string(id), 404);
@@ -153,6 +156,7 @@ JobStatus SqliteJobQueue::status(int64_t id) {
   s.started_at = q.optional_double_at(5);
   s.finished_at = q.optional_double_at(6);
   s.progress = q.double_at(7);
+  if (auto partial = q.optional_text_at(8)) s.partial = nlohmann::json::parse(*partial);
   return s;
 }
 

@@ -170,9 +170,10 @@ class SqliteStateStore::SharedQueue final : public JobQueue {
     std::lock_guard lock(mutex_);
     return queue_.claim(queues, worker, lease_seconds);
   }
-  bool heartbeat(const Job& job, double lease_seconds, std::optional<double> progress) override {
+  bool heartbeat(const Job& job, double lease_seconds, std::optional<double> progress,
+                 const std::optional<std::string>& partial) override {
     std::lock_guard lock(mutex_);
-    return queue_.heartbeat(job, lease_seconds, progress);
+    return queue_.heartbeat(job, lease_seconds, progress, partial);
   }
   bool complete(const Job& job, const json& result) override {
     std::lock_guard lock(mutex_);
