@@ -514,6 +514,14 @@ yv_ensure_openai() {
   export YIVIDEO_OPENAI_PYTHON
 }
 
+# A virtual environment with the Python SDK's dependencies (httpx, tqdm), build backend and mypy, for its test
+# (third_party/sdk-requirements.txt, every wheel hash-checked); exports YIVIDEO_SDK_PYTHON, its interpreter.
+yv_ensure_sdk() {
+  YIVIDEO_SDK_PYTHON=$(yv_ensure_venv sdk "$YV_ROOT/third_party/sdk-requirements.txt" \
+    "httpx, tqdm and mypy (tests of the Python SDK)")
+  export YIVIDEO_SDK_PYTHON
+}
+
 # The real two-speaker call inside the pinned pyannote-audio wheel (sample.wav, sample.rttm), extracted once to
 # $YV_CACHE/data/pyannote-sample-<wheel hash>; exports YIVIDEO_PYANNOTE_SAMPLE, that folder, for the diarization
 # tests.
