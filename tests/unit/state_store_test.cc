@@ -350,7 +350,8 @@ TEST(SqliteSchema, ThePreviousVersionIsMigratedAndOlderOnesAreRefused) {
     sqlite::Database db(path);
     db.exec(
         "ALTER TABLE tasks DROP COLUMN callback_auth; ALTER TABLE workflows DROP COLUMN callback_auth; "
-        "ALTER TABLE callbacks DROP COLUMN auth_header; PRAGMA user_version = 4");
+        "ALTER TABLE callbacks DROP COLUMN auth_header; ALTER TABLE jobs DROP COLUMN partial; "
+        "PRAGMA user_version = 4");
   }
   {
     SqliteStateStore state(path, clock);

@@ -128,6 +128,7 @@ constexpr const char* kFromPrevious = R"sql(
 ALTER TABLE tasks ADD COLUMN callback_auth TEXT;
 ALTER TABLE workflows ADD COLUMN callback_auth TEXT;
 ALTER TABLE callbacks ADD COLUMN auth_header TEXT;
+ALTER TABLE jobs ADD COLUMN partial TEXT;
 )sql";
 
 }  // namespace
