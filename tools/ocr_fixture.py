@@ -16,6 +16,10 @@ Writes into OUT_DIR:
   real_<name>.mp4 / .srt    real footage from tests/data/video (see its SOURCES.md) with the SRT beside it
                             burnt in: Chinese over Big Buck Bunny's opening, English over a street filmed with
                             a camera (which has signs in it: text that is not a subtitle).
+  real_bbb_8s_top.mp4 / .srt       the Chinese SRT burnt in at the top of the frame instead of the bottom.
+  real_bbb_8s_vertical.mp4 / .srt  the same lines without punctuation as vertical subtitles: one column of
+                            upright characters near the right edge, top to bottom, as Chinese dramas and short
+                            videos show them (libass, one character per line); the SRT holds each line's text.
 
 Every event starts and ends on a frame boundary (25 fps), so the reference times are exact frame times. The
 lines are fixed (reproducible runs); with --seconds the sequence repeats to fill the length. The noise is a
@@ -78,11 +82,9 @@ def write_srt(path, evs):
             f.write(f"{n}\n{stamp(a, ',')} --> {stamp(b, ',')}\n{text.replace(chr(92) + 'N', chr(10))}\n\n")
 
 
-def write_ass(path, evs, width, height, extra=()):
-    """The subtitles as ASS: style Sub (white, black outline and shadow), alternately Big; `extra` are
-    (start, end, style, text) events of non-subtitle text."""
-    size = height // 18
-    head = f"""[Script Info]
+def ass_script(width, height, styles):
+    """An ASS script's head in a width x height frame's pixels, with `styles` (Style: lines), up to the events."""
+    return f"""[Script Info]
 ScriptType: v4.00+
 PlayResX: {width}
 PlayResY: {height}
@@ -92,15 +94,23 @@ WrapStyle: 2
 Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, \
 Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, \
 MarginV, Encoding
+{styles}
+[Events]
+Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text
+"""
+
+
+def write_ass(path, evs, width, height, extra=()):
+    """The subtitles as ASS: style Sub (white, black outline and shadow), alternately Big; `extra` are
+    (start, end, style, text) events of non-subtitle text."""
+    size = height // 18
+    head = ass_script(width, height, f"""\
 Style: Sub,{FONT},{size},&H00FFFFFF,&H00FFFFFF,&H00000000,&H80000000,0,0,0,0,100,100,0,0,1,3,2,2,20,20,{height // 20},1
 Style: Big,{FONT},{size * 5 // 4},&H0000FFFF,&H00FFFFFF,&H00000000,&H80000000,1,0,0,0,100,100,0,0,1,3,2,2,20,20,\
 {height // 20},1
 Style: Logo,{FONT},{size * 3 // 4},&H00FFFFFF,&H00FFFFFF,&H00000000,&H80000000,1,0,0,0,100,100,0,0,1,2,0,7,30,30,30,1
 Style: Title,{FONT},{size * 2},&H00FFFFFF,&H00FFFFFF,&H00000000,&H80000000,1,0,0,0,100,100,0,0,1,4,3,5,20,20,20,1
-
-[Events]
-Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text
-"""
+""")
     with open(path, "w", encoding="utf-8") as f:
         f.write(head)
         for n, (a, b, text) in enumerate(evs):
@@ -136,6 +146,48 @@ def burn_real(out_dir):
                         "-crf", "20", "-pix_fmt", "yuv420p", os.path.join(out_dir, f"real_{name}.mp4")], check=True)
         with open(srt, "rb") as f, open(os.path.join(out_dir, f"real_{name}.srt"), "wb") as out:
             out.write(f.read())
+
+
+def burn_real_ass(video, out, evs, alignment):
+    """`evs` ((SRT start, SRT end, ASS text)) burnt into `video` as ASS in the video's own pixels, at `alignment`
+    (numpad: 8 top centre, 6 middle right), white with a black outline and shadow, a size of 1/18 the height."""
+    width, height = (int(v) for v in subprocess.run(
+        ["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries", "stream=width,height", "-of",
+         "csv=p=0", video], check=True, capture_output=True, text=True).stdout.split(","))
+    ass_time = lambda t: f"{int(t[:2])}:{t[3:8]}.{t[9:11]}"  # noqa: E731  HH:MM:SS,mmm -> H:MM:SS.cc
+    with open(out + ".ass", "w", encoding="utf-8") as f:
+        f.write(ass_script(width, height, f"""\
+Style: Sub,{FONT},{height // 18},&H00FFFFFF,&H00FFFFFF,&H00000000,&H80000000,0,0,0,0,100,100,0,0,1,3,2,\
+{alignment},40,40,30,1
+"""))
+        for a, b, text in evs:
+            f.write(f"Dialogue: 0,{ass_time(a)},{ass_time(b)},Sub,,0,0,0,,{text}\n")
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", video, "-vf", f"ass={out}.ass", "-an", "-c:v", "libx264",
+                    "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p", out + ".mp4"], check=True)
+
+
+def burn_real_variants(out_dir):
+    """bbb_8s's Chinese SRT at the top of the frame, and as vertical subtitles near the right edge."""
+    name, lang, _ = REAL[0]
+    video, srt = os.path.join(DATA, f"{name}.mp4"), os.path.join(DATA, f"{name}.{lang}.srt")
+    # (start, end, text) from the SRT: blocks of number, "start --> end", text.
+    blocks = [b.split("\n") for b in open(srt, encoding="utf-8").read().strip().split("\n\n")]
+    evs = [(b[1][:12], b[1][17:29], "\\N".join(b[2:])) for b in blocks]
+    top = os.path.join(out_dir, f"real_{name}_top")
+    write_srt_lines(top + ".srt", evs)
+    burn_real_ass(video, top, evs, 8)
+    # Vertical: one character per line; punctuation, which vertical text sets differently, is left out.
+    evs = [(a, b, "".join(c for c in text if c not in "，。")) for a, b, text in evs]
+    vertical = os.path.join(out_dir, f"real_{name}_vertical")
+    write_srt_lines(vertical + ".srt", evs)
+    burn_real_ass(video, vertical, [(a, b, "\\N".join(text)) for a, b, text in evs], 6)
+
+
+def write_srt_lines(path, evs):
+    """(SRT start, SRT end, ASS text) as an SRT."""
+    with open(path, "w", encoding="utf-8") as f:
+        for n, (a, b, text) in enumerate(evs, 1):
+            f.write(f"{n}\n{a} --> {b}\n{text.replace(chr(92) + 'N', chr(10))}\n\n")
 
 
 def main(argv):
@@ -177,10 +229,11 @@ def main(argv):
     subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "sine=frequency=440:duration=2",
                     "-c:a", "aac", j("audio_only.m4a")], check=True)
     burn_real(a.out_dir)
+    burn_real_variants(a.out_dir)
     with open(j(".stamp"), "w") as f:
         f.write(stamp)
     print(f"{a.out_dir}: subs ({len(evs)} events), logo ({len(logo_evs)}), still, nosubs, short, audio_only, "
-          + ", ".join(f"real_{name}" for name, _, _ in REAL))
+          + ", ".join(f"real_{name}" for name, _, _ in REAL) + ", real_bbb_8s_top, real_bbb_8s_vertical")
 
 
 if __name__ == "__main__":

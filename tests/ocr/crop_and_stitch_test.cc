@@ -129,9 +129,46 @@ TEST_F(CreateStitchedImagesTest, CropsAreWhereTheManifestSays) {
   EXPECT_EQ(second["crops"][0]["index"], 20);  // the fifth crop: frame 20
 }
 
+// Vertical subtitles' crops, tall and narrow, go side by side, left to right, and the manifest says so.
+TEST_F(CreateStitchedImagesTest, VerticalCropsAreSideBySide) {
+  const json cropped = run_node(nodes_, "ffmpeg.crop_subtitle_images",
+                                {{"video_path", ocr_media("short.mp4")},
+                                 {"subtitle_area", {1180, 0, 1280, 720}},
+                                 {"sample_fps", 2},
+                                 {"orientation", "vertical"}},
+                                dir_);
+  const json out = run({{"cropped_images_path", cropped["cropped_images_path"]}, {"batch_size", 3}});
+  const json manifest = json::parse(read_file(out["manifest_path"].get<std::string>()));
+  EXPECT_EQ(manifest["orientation"], "vertical");
+  const auto& first = manifest["images"][0];
+  ASSERT_EQ(first["crops"].size(), 3u);
+  const media::VideoFrame stitched =
+      load_picture(fs::path(out["multi_frames_path"].get<std::string>()) / first["file"]);
+  EXPECT_EQ(stitched.width, 3 * 100 + 2 * 25);  // gaps of a quarter crop width
+  EXPECT_EQ(stitched.height, 720);
+  const fs::path crop_dir = cropped["cropped_images_path"].get<std::string>();
+  for (const auto& c : first["crops"]) {
+    const int x = c["x"];
+    EXPECT_EQ(c["y"], 0);
+    EXPECT_EQ(c["width"], 100);
+    char name[32];
+    std::snprintf(name, sizeof name, "crop_%06d.png", c["index"].get<int>());
+    const media::VideoFrame crop = load_picture(crop_dir / name);
+    for (int row : {0, 359, 719}) {
+      const auto* at = stitched.bgr.data() + (size_t(row) * size_t(stitched.width) + size_t(x)) * 3;
+      EXPECT_EQ(std::vector<uint8_t>(at, at + 300),
+                std::vector<uint8_t>(crop.bgr.begin() + row * 300, crop.bgr.begin() + (row + 1) * 300))
+          << c.dump() << " row " << row;
+    }
+  }
+}
+
 TEST_F(CreateStitchedImagesTest, AFolderWithoutCropsIsRefused) {
   EXPECT_EQ(error_code({{"cropped_images_path", dir_.string()}}), "invalid_input");
   std::ofstream(dir_ / "crops.json") << "{\"crops\": 3}";
+  EXPECT_EQ(error_code({{"cropped_images_path", dir_.string()}}), "invalid_input");
+  std::ofstream(dir_ / "crops.json") << R"({"crops": [], "fps": 25, "frame_width": 1280, "frame_height": 720,
+                                           "subtitle_area": [0, 0, 10, 10], "orientation": "diagonal"})";
   EXPECT_EQ(error_code({{"cropped_images_path", dir_.string()}}), "invalid_input");
 }
 

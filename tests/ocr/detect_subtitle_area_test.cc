@@ -36,6 +36,31 @@ TEST(FindSubtitleArea, TheCentredBandThatRecursLowWins) {
   EXPECT_LE(area.area.br().y, kFrame.height);
 }
 
+TEST(FindSubtitleArea, AColumnOfTallBoxesNearAnEdgeIsAVerticalBand) {
+  std::vector<std::vector<cv::Rect>> boxes;
+  for (int i = 0; i < 20; ++i) {
+    std::vector<cv::Rect> frame = {{20, 30, 130, 36}};                  // a logo in the corner, always there
+    if (i < 3) frame.push_back({490, 330, 300, 72});                    // a title card in the first frames
+    if (i % 5 != 4) frame.push_back({1180, 150 + i, 40, 380 - 2 * i});  // vertical subtitles, most frames
+    boxes.push_back(frame);
+  }
+  const auto area = find_subtitle_area(boxes, kFrame);
+  EXPECT_TRUE(area.found);
+  EXPECT_EQ(area.orientation, paddleocr::Orientation::kVertical);
+  EXPECT_EQ(area.area.y, 0);
+  EXPECT_EQ(area.area.height, 720);
+  EXPECT_LE(area.area.x, 1180);
+  EXPECT_GE(area.area.br().x, 1220);
+  EXPECT_GT(area.area.x, 1100);  // a column, not the frame
+  EXPECT_LE(area.area.br().x, kFrame.width);
+  // Forced horizontal, the band is across the frame, around the only centred text (the title card).
+  const auto forced = find_subtitle_area(boxes, kFrame, paddleocr::Orientation::kHorizontal);
+  EXPECT_EQ(forced.orientation, paddleocr::Orientation::kHorizontal);
+  EXPECT_EQ(forced.area.width, 1280);
+  EXPECT_LE(forced.area.y, 330);
+  EXPECT_GE(forced.area.br().y, 402);
+}
+
 TEST(FindSubtitleArea, NoCentredTextOrOneStrayDetectionGivesTheBottomQuarterNotFound) {
   const auto none = find_subtitle_area({{}, {}, {{10, 10, 90, 20}}, {{600, 600, 80, 20}}}, kFrame);
   EXPECT_FALSE(none.found);
@@ -65,6 +90,30 @@ TEST_F(DetectSubtitleAreaTest, FindsTheBurntInSubtitlesBand) {
     EXPECT_GE(a[3].get<int>(), 693) << video;
     EXPECT_GE(a[1].get<int>(), 500) << video << ": the title card (rows 330-402) is not in";
   }
+}
+
+// Real footage (tests/data/video/bbb_8s.mp4, 1252x720) with the subtitles at the top, and as a column near
+// the right edge: tools/ocr_fixture.py puts the column's characters (40 pixels high) at x 1182-1212.
+TEST_F(DetectSubtitleAreaTest, FindsTopAndVerticalSubtitles) {
+  const json top = run({{"keyframe_dir", keyframes_of(ocr_media("real_bbb_8s_top.mp4"), 16)}});
+  EXPECT_TRUE(top["subtitle_area_found"].get<bool>());
+  EXPECT_EQ(top["orientation"], "horizontal");
+  EXPECT_EQ(top["subtitle_area"][0], 0);
+  EXPECT_LE(top["subtitle_area"][1].get<int>(), 30);
+  EXPECT_LE(top["subtitle_area"][3].get<int>(), 150);
+  const std::string keyframes = keyframes_of(ocr_media("real_bbb_8s_vertical.mp4"), 16);
+  const json vertical = run({{"keyframe_dir", keyframes}});
+  EXPECT_TRUE(vertical["subtitle_area_found"].get<bool>());
+  EXPECT_EQ(vertical["orientation"], "vertical");
+  const auto a = vertical["subtitle_area"];
+  EXPECT_EQ(a, json({a[0], 0, a[2], 720}));
+  EXPECT_LE(a[0].get<int>(), 1182);
+  EXPECT_GE(a[0].get<int>(), 1100);
+  EXPECT_GE(a[2].get<int>(), 1212);
+  const json forced = run({{"keyframe_dir", keyframes}, {"orientation", "horizontal"}});
+  EXPECT_EQ(forced["orientation"], "horizontal");
+  EXPECT_EQ(forced["subtitle_area"][0], 0);
+  EXPECT_EQ(forced["subtitle_area"][2], 1252);
 }
 
 TEST_F(DetectSubtitleAreaTest, AVideoWithoutSubtitlesSaysSo) {

@@ -107,6 +107,15 @@ TEST_F(OcrChainTest, SubtitlesOverRealFootageComeBackWithTheirTextAndTimes) {
   expect_subtitles_found("real_openshot_run_5s", 30000 / 1001.0);
 }
 
+// The same footage with its subtitles at the top of the frame, and as vertical subtitles (a column of upright
+// characters near the right edge, as Chinese dramas and short videos show them): the chain finds which.
+TEST_F(OcrChainTest, TopAndVerticalSubtitlesOverRealFootageComeBackWithTheirTextAndTimes) {
+  expect_subtitles_found("real_bbb_8s_top", 30);
+  EXPECT_EQ(outputs_["orientation"], "horizontal");
+  expect_subtitles_found("real_bbb_8s_vertical", 30);
+  EXPECT_EQ(outputs_["orientation"], "vertical");
+}
+
 TEST_F(OcrChainTest, AVideoWithoutSubtitlesGivesAnEmptySrt) {
   const json out = chain(ocr_media("nosubs.mp4"));
   EXPECT_EQ(out["subtitles_count"], 0);

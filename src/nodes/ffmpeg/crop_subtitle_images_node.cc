@@ -88,6 +88,7 @@ json run(const engine::NodeRun& r) {
                          {"frame_width", info.width},
                          {"frame_height", info.height},
                          {"subtitle_area", a},
+                         {"orientation", r.params["orientation"]},
                          {"crops", crops}};
   write_file_atomically(dir / "crops.json", manifest.dump(1));
   return {{"cropped_images_path", dir.string()}, {"cropped_images_files_count", crops.size()}};
@@ -119,6 +120,10 @@ engine::NodeSpec crop_subtitle_images_node() {
        nullptr, "", json{{"type", "integer"}}, 4},
       {"sample_fps", ParamType::kNumber, 0, false, false,
        "Frames per second to take; 0 takes every frame (subtitle times exact to the frame)", 0, 240},
+      {"orientation", ParamType::kString, "horizontal", false, false,
+       "How the subtitles in the area run (paddleocr.detect_subtitle_area finds it); kept in crops.json for "
+       "the stitching and OCR",
+       nullptr, nullptr, json{"horizontal", "vertical"}},
   };
   n.cross_check = check_area;
   n.outputs = {"cropped_images_path", "cropped_images_files_count"};

@@ -5,9 +5,11 @@
 // than kSameCrop levels on average: a static scene, compression noise aside) writes no file but extends that
 // crop's time span, so the OCR nodes read each picture once and the spans still cover the video. The folder
 // holds crop_<frame number>.png (6 digits) and crops.json:
-//   {"fps", "frame_width", "frame_height", "subtitle_area": [x1, y1, x2, y2],
+//   {"fps", "frame_width", "frame_height", "subtitle_area": [x1, y1, x2, y2], "orientation",
 //    "crops": [{"file", "index", "start", "end"}, ...]}   (times in seconds; end = where the next crop
 //    starts)
+// "orientation" ("horizontal" | "vertical", the parameter, usually paddleocr.detect_subtitle_area's output)
+// does not change the crops; it tells the stitching and OCR how the text in them runs.
 // An area that is not inside the frame is `invalid_parameter` (400), media without video `no_video_stream`.
 #pragma once
 

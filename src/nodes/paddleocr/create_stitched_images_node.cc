@@ -9,6 +9,7 @@
 #include "core/files.h"
 #include "media/image_file.h"
 #include "media/video_frames.h"
+#include "nodes/paddleocr/subtitle_area.h"
 
 namespace yv::paddleocr {
 namespace {
@@ -27,7 +28,9 @@ json read_crops(const fs::path& dir) {
   json crops = json::parse(read_file(file), nullptr, false);
   const bool valid = crops.is_object() && crops.contains("crops") && crops["crops"].is_array() &&
                      crops.contains("fps") && crops.contains("frame_width") &&
-                     crops.contains("frame_height") && crops.contains("subtitle_area");
+                     crops.contains("frame_height") && crops.contains("subtitle_area") &&
+                     (!crops.contains("orientation") || crops["orientation"] == "horizontal" ||
+                      crops["orientation"] == "vertical");
   if (!valid)
     throw Error("invalid_input", file.string() + " is not a crops.json of ffmpeg.crop_subtitle_images", 400);
   return crops;
@@ -49,6 +52,8 @@ json run(const engine::NodeRun& r) {
   const int batch = r.params["batch_size"];
   const json crops = read_crops(in);
   const auto& list = crops.at("crops");
+  const std::string orientation = crops.value("orientation", "horizontal");
+  const bool vertical = parse_orientation(orientation) == Orientation::kVertical;
   const auto out = r.work_dir / "stitched";
   make_empty_directory(out);
   json images = json::array();
@@ -58,27 +63,42 @@ json run(const engine::NodeRun& r) {
     std::vector<media::VideoFrame> parts;
     for (size_t k = 0; k < n; ++k)
       parts.push_back(load_crop(in / list[first + k].at("file").get<std::string>()));
+    // The crops follow each other down (horizontal text) or across (vertical text); the other side is the
+    // largest crop's.
     int width = 0, height = 0;
-    for (const auto& p : parts) width = std::max(width, p.width);
-    const int gap = std::max(8, parts.front().height / 4);
-    for (const auto& p : parts) height += p.height + gap;
-    height -= gap;
+    for (const auto& p : parts) {
+      if (vertical) {
+        width += p.width;
+        height = std::max(height, p.height);
+      } else {
+        height += p.height;
+        width = std::max(width, p.width);
+      }
+    }
+    const int gap = std::max(8, (vertical ? parts.front().width : parts.front().height) / 4);
+    (vertical ? width : height) += gap * int(n - 1);
     std::vector<uint8_t> canvas(size_t(width) * size_t(height) * 3, 0);
     json placed = json::array();
-    int y = 0;
+    int x = 0, y = 0;
     for (size_t k = 0; k < n; ++k) {
       const auto& p = parts[k];
       for (int row = 0; row < p.height; ++row) {
-        std::memcpy(&canvas[(size_t(y + row) * size_t(width)) * 3], &p.bgr[size_t(row) * size_t(p.width) * 3],
-                    size_t(p.width) * 3);
+        std::memcpy(&canvas[(size_t(y + row) * size_t(width) + size_t(x)) * 3],
+                    &p.bgr[size_t(row) * size_t(p.width) * 3], size_t(p.width) * 3);
       }
       const auto& c = list[first + k];
       placed.push_back({{"index", c.at("index")},
                         {"start", c.at("start")},
                         {"end", c.at("end")},
+                        {"x", x},
                         {"y", y},
+                        {"width", p.width},
                         {"height", p.height}});
-      y += p.height + gap;
+      if (vertical) {
+        x += p.width + gap;
+      } else {
+        y += p.height + gap;
+      }
     }
     char name[32];
     std::snprintf(name, sizeof name, "stitched_%04zu.png", images.size());
@@ -90,6 +110,7 @@ json run(const engine::NodeRun& r) {
                    {"frame_width", crops.at("frame_width")},
                    {"frame_height", crops.at("frame_height")},
                    {"subtitle_area", crops.at("subtitle_area")},
+                   {"orientation", orientation},
                    {"images", images}};
   const auto manifest_path = out / "manifest.json";
   write_file_atomically(manifest_path, manifest.dump(1));

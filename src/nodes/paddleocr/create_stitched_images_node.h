@@ -2,11 +2,13 @@
 // so that text detection runs once per stitched image instead of once per crop (the network's fixed cost per
 // run is paid batch_size times less; the original PaddleOCR pipeline does the same).
 //
-// Crops are stacked top to bottom in time order with a black gap of a quarter crop height (at least 8 pixels)
-// between them, so that no detected line spans two crops. The folder holds stitched_<n>.png (4 digits) and
-// manifest.json, which says where each crop is:
-//   {"fps", "frame_width", "frame_height", "subtitle_area": [x1, y1, x2, y2],
-//    "images": [{"file", "crops": [{"index", "start", "end", "y", "height"}, ...]}, ...]}
+// Crops of horizontal subtitles are stacked top to bottom in time order with a black gap of a quarter crop
+// height (at least 8 pixels) between them, so that no detected line spans two crops; crops of vertical
+// subtitles (crops.json's "orientation"; horizontal when absent), tall and narrow, are placed side by side,
+// left to right, with a gap of a quarter crop width, for the same reason. The folder holds stitched_<n>.png
+// (4 digits) and manifest.json, which says where each crop is:
+//   {"fps", "frame_width", "frame_height", "subtitle_area": [x1, y1, x2, y2], "orientation",
+//    "images": [{"file", "crops": [{"index", "start", "end", "x", "y", "width", "height"}, ...]}, ...]}
 // Input is ffmpeg.crop_subtitle_images' folder (its crops.json); a folder without one is `invalid_input`.
 #pragma once
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <opencv2/imgcodecs.hpp>
+#include <optional>
 
 #include "core/error.h"
 #include "nodes/paddleocr/ocr_models.h"
@@ -51,9 +52,13 @@ json run(const engine::NodeRun& r) {
     boxes.push_back(std::move(found));
     r.progress(double(i + 1) / double(files.size()));
   }
-  const SubtitleArea area = find_subtitle_area(boxes, frame);
+  const std::string force = r.params["orientation"];
+  const SubtitleArea area = find_subtitle_area(
+      boxes, frame, force == "auto" ? std::nullopt : std::optional(parse_orientation(force)));
   const cv::Rect& a = area.area;
-  return {{"subtitle_area", {a.x, a.y, a.x + a.width, a.y + a.height}}, {"subtitle_area_found", area.found}};
+  return {{"subtitle_area", {a.x, a.y, a.x + a.width, a.y + a.height}},
+          {"subtitle_area_found", area.found},
+          {"orientation", orientation_name(area.orientation)}};
 }
 
 }  // namespace
@@ -64,8 +69,12 @@ engine::NodeSpec detect_subtitle_area_node() {
   n.description = "Find the band of the frame where subtitles are, from keyframes";
   n.params = {
       {"keyframe_dir", ParamType::kString, nullptr, true, false, "Folder of ffmpeg.extract_keyframes"},
+      {"orientation", ParamType::kString, "auto", false, false,
+       "Subtitles run \"horizontal\" (a band across the frame) or \"vertical\" (a column near an edge); "
+       "\"auto\" decides from the keyframes",
+       nullptr, nullptr, json{"auto", "horizontal", "vertical"}},
   };
-  n.outputs = {"subtitle_area", "subtitle_area_found"};
+  n.outputs = {"subtitle_area", "subtitle_area_found", "orientation"};
   n.run = run;
   return n;
 }

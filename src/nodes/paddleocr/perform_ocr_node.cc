@@ -7,8 +7,10 @@
 #include "core/error.h"
 #include "core/files.h"
 #include "nodes/paddleocr/ocr_models.h"
+#include "nodes/paddleocr/subtitle_area.h"
 #include "nodes/paddleocr/text_detector.h"
 #include "nodes/paddleocr/text_recognizer.h"
+#include "nodes/paddleocr/vertical_text.h"
 
 namespace yv::paddleocr {
 namespace {
@@ -17,21 +19,25 @@ using engine::ParamType;
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-// Stitched images are detected with each crop scaled to about this many rows (never enlarged): a subtitle
-// band is a line or two of text with margins, so its text stays 20 pixels or more high, which the detector
-// finds; the recogniser still reads the lines at full resolution.
+// Stitched images are detected with each crop's short side scaled to about this many pixels (never
+// enlarged): a subtitle band is a line or two of text with margins across it, so its text stays 20 pixels
+// or more high (wide, for a vertical band), which the detector finds; the recogniser still reads the lines
+// at full resolution.
 constexpr double kCropRows = 80;
 
 json read_manifest(const std::string& path) {
   const json m = json::parse(read_file(path), nullptr, false);
-  bool valid = m.is_object() && m.contains("images") && m["images"].is_array() && m.contains("fps") &&
-               m.contains("subtitle_area") && m["subtitle_area"].is_array() && m["subtitle_area"].size() == 4;
+  bool valid =
+      m.is_object() && m.contains("images") && m["images"].is_array() && m.contains("fps") &&
+      m.contains("subtitle_area") && m["subtitle_area"].is_array() && m["subtitle_area"].size() == 4 &&
+      (!m.contains("orientation") || m["orientation"] == "horizontal" || m["orientation"] == "vertical");
   for (const auto& image : valid ? m["images"] : json::array()) {
     valid = valid && image.contains("file") && image["file"].is_string() && image.contains("crops") &&
             image["crops"].is_array();
     for (const auto& c : valid ? image["crops"] : json::array()) {
-      valid = valid && c.contains("index") && c.contains("start") && c.contains("end") && c.contains("y") &&
-              c["y"].is_number_integer() && c.contains("height") && c["height"].is_number_integer();
+      valid = valid && c.contains("index") && c.contains("start") && c.contains("end");
+      for (const char* key : {"x", "y", "width", "height"})
+        valid = valid && c.contains(key) && c[key].is_number_integer();
     }
   }
   if (!valid)
@@ -52,6 +58,8 @@ json run(const engine::NodeRun& r) {
   TextDetector detector(models.detector);
   TextRecognizer recognizer(models.recognizer, models.alphabet);
   const int area_x = manifest["subtitle_area"][0], area_y = manifest["subtitle_area"][1];
+  const bool vertical =
+      parse_orientation(manifest.value("orientation", "horizontal")) == Orientation::kVertical;
   json frames = json::array();
   const auto& list = manifest["images"];
   for (size_t n = 0; n < list.size(); ++n) {
@@ -62,30 +70,38 @@ json run(const engine::NodeRun& r) {
     const auto& crops = list[n]["crops"];
     if (crops.empty()) continue;
     std::vector<std::vector<Found>> per_crop(crops.size());
-    const double scale = std::min(1.0, kCropRows / crops[0]["height"].get<double>());
+    const auto place = [&](size_t c) {
+      const auto& p = crops[c];
+      return cv::Rect(p["x"].get<int>(), p["y"].get<int>(), p["width"].get<int>(), p["height"].get<int>());
+    };
+    const cv::Rect first = place(0);
+    const double scale = std::min(1.0, kCropRows / std::min(first.width, first.height));
     std::vector<cv::Mat> lines;
     std::vector<std::pair<size_t, size_t>> owner;  // (crop, position in per_crop) of each line
-    for (const TextBox& b : detector.detect(image, scale)) {
-      const int middle = b.box.y + b.box.height / 2;
+    auto found = detector.detect(image, scale);
+    if (vertical) {  // columns right to left
+      std::stable_sort(found.begin(), found.end(),
+                       [](const TextBox& a, const TextBox& b) { return a.box.x > b.box.x; });
+    }
+    for (const TextBox& b : found) {
+      const cv::Point middle(b.box.x + b.box.width / 2, b.box.y + b.box.height / 2);
       for (size_t c = 0; c < crops.size(); ++c) {
-        const int top = crops[c]["y"], height = crops[c]["height"];
-        if (middle < top || middle >= top + height) continue;
-        const cv::Rect box = b.box & cv::Rect(0, top, image.cols, height);
+        if (!place(c).contains(middle)) continue;
+        const cv::Rect box = b.box & place(c);
         if (box.area() == 0) break;
         owner.emplace_back(c, per_crop[c].size());
         per_crop[c].push_back({box, {}});
-        lines.push_back(image(box));
+        lines.push_back(vertical ? vertical_to_horizontal(image(box)) : image(box));
         break;
       }
     }
     const auto read = recognizer.recognize(lines);
     for (size_t i = 0; i < read.size(); ++i) per_crop[owner[i].first][owner[i].second].read = read[i];
     for (size_t c = 0; c < crops.size(); ++c) {
-      const int top = crops[c]["y"];
       json out = json::array();
       for (const Found& f : per_crop[c]) {
         if (f.read.text.empty()) continue;
-        const cv::Rect box(f.box.x + area_x, f.box.y - top + area_y, f.box.width, f.box.height);
+        const cv::Rect box = f.box - place(c).tl() + cv::Point(area_x, area_y);
         out.push_back({{"text", f.read.text},
                        {"confidence", f.read.confidence},
                        {"box", {box.x, box.y, box.br().x, box.br().y}}});
