@@ -18,6 +18,11 @@ const std::vector<Preset>& all_presets() {
        "Speech to subtitles with speaker labels: as subtitles, with diarization before the files are written",
        {"ffmpeg.extract_audio", "faster_whisper.transcribe_audio", "pyannote_audio.diarize_speakers",
         "wservice.generate_subtitle_files"}},
+      {"translate",
+       "Speech to translated subtitles: transcribed, translated cue by cue by the configured LLM provider "
+       "(give wservice.translate_subtitles.target_language), files written from the translation",
+       {"ffmpeg.extract_audio", "faster_whisper.transcribe_audio", "wservice.translate_subtitles",
+        "wservice.generate_subtitle_files"}},
       {"hard_subtitles",
        "Subtitles burnt into the picture read back by OCR: keyframes, subtitle area, crops, stitching, "
        "recognition, SRT",
