@@ -163,16 +163,26 @@ TEST_F(TaskApiTest, SupportedTasksComeFromTheRegistry) {
     names.push_back(task["name"]);
     EXPECT_FALSE(task["parameters"].empty()) << task.dump();
   }
-  EXPECT_EQ(names,
-            (std::vector<std::string>{
-                "faster_whisper.transcribe_audio", "ffmpeg.crop_subtitle_images", "ffmpeg.extract_audio",
-                "ffmpeg.extract_keyframes", "ffmpeg.split_audio_segments", "paddleocr.create_stitched_images",
-                "paddleocr.detect_subtitle_area", "paddleocr.perform_ocr",
-                "paddleocr.postprocess_and_finalize", "pyannote_audio.diarize_speakers",
-                "pyannote_audio.get_speaker_segments", "pyannote_audio.validate_diarization",
-                "wservice.generate_subtitle_files", "wservice.merge_speaker_segments",
-                "wservice.merge_with_word_timestamps", "wservice.prepare_tts_segments",
-                "wservice.rebuild_subtitle_with_words", "wservice.segment_subtitles"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"faster_whisper.transcribe_audio",
+                                             "ffmpeg.crop_subtitle_images",
+                                             "ffmpeg.extract_audio",
+                                             "ffmpeg.extract_keyframes",
+                                             "ffmpeg.split_audio_segments",
+                                             "paddleocr.create_stitched_images",
+                                             "paddleocr.detect_subtitle_area",
+                                             "paddleocr.perform_ocr",
+                                             "paddleocr.postprocess_and_finalize",
+                                             "pyannote_audio.diarize_speakers",
+                                             "pyannote_audio.get_speaker_segments",
+                                             "pyannote_audio.validate_diarization",
+                                             "wservice.ai_optimize_text",
+                                             "wservice.generate_subtitle_files",
+                                             "wservice.merge_speaker_segments",
+                                             "wservice.merge_with_word_timestamps",
+                                             "wservice.prepare_tts_segments",
+                                             "wservice.rebuild_subtitle_with_words",
+                                             "wservice.segment_subtitles",
+                                             "wservice.translate_subtitles"}));
   EXPECT_EQ(body["count"], names.size());
 }
 
