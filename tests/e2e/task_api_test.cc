@@ -181,12 +181,14 @@ TEST_F(TaskApiTest, SupportedTasksComeFromTheRegistry) {
                                              "pyannote_audio.diarize_speakers",
                                              "pyannote_audio.get_speaker_segments",
                                              "pyannote_audio.validate_diarization",
+                                             "wservice.ai_optimize_text",
                                              "wservice.generate_subtitle_files",
                                              "wservice.merge_speaker_segments",
                                              "wservice.merge_with_word_timestamps",
                                              "wservice.prepare_tts_segments",
                                              "wservice.rebuild_subtitle_with_words",
-                                             "wservice.segment_subtitles"}));
+                                             "wservice.segment_subtitles",
+                                             "wservice.translate_subtitles"}));
   EXPECT_EQ(body["count"], names.size());
 }
 
