@@ -292,6 +292,9 @@ json run(const engine::NodeRun& r) {
 
 std::vector<std::string> check(const json& p) {
   std::vector<std::string> problems;
+  if (p.contains("audio_files") && !std::all_of(p["audio_files"].begin(), p["audio_files"].end(),
+                                                [](const json& f) { return f.is_string(); }))
+    problems.push_back("audio_files must be a list of file names");
   // Inline segments are checked at submit, so that a typo is refused before any stage runs.
   if (p.contains("tts_segments") && p["tts_segments"].is_array()) {
     for (size_t i = 0; i < p["tts_segments"].size() && problems.size() < 10; ++i) {
@@ -302,11 +305,6 @@ std::vector<std::string> check(const json& p) {
       }
     }
   }
-  if (p.contains("tts_segments") && p.contains("tts_segments_file"))
-    problems.push_back("give tts_segments or tts_segments_file, not both");
-  if (p.contains("min_speed") && p.contains("max_speed") &&
-      p["min_speed"].get<double>() > p["max_speed"].get<double>())
-    problems.push_back("min_speed must not exceed max_speed");
   return problems;
 }
 
@@ -327,7 +325,9 @@ engine::NodeSpec fit_dubbing_node() {
       {"tts_segments", ParamType::kArray, nullptr, false, false, "Segments {audio_path, start, end, text}",
        nullptr, nullptr, nullptr, "", segment},
       {"tts_segments_file", ParamType::kString, nullptr, false, false,
-       "JSON file of such segments (a list, or an object with 'segments'); relative paths from its folder"},
+       "JSON file of such segments (a list, or an object with 'segments'; relative paths from its folder), "
+       "when "
+       "tts_segments is not given"},
       {"prepared_segments", ParamType::kArray, nullptr, false, false,
        "Cues {start, end} (from wservice.prepare_tts_segments), paired with audio_files"},
       {"audio_files", ParamType::kArray, nullptr, false, false, "One synthesised file per prepared segment",

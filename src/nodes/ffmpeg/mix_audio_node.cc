@@ -143,6 +143,13 @@ json run(const engine::NodeRun& r) {
           {"true_peak", after.true_peak_db},       {"input_loudness", before.integrated}};
 }
 
+std::vector<std::string> check(const json& p) {
+  if (p.contains("all_audio_files") && !std::all_of(p["all_audio_files"].begin(), p["all_audio_files"].end(),
+                                                    [](const json& f) { return f.is_string(); }))
+    return {"all_audio_files must be a list of file names"};
+  return {};
+}
+
 }  // namespace
 
 engine::NodeSpec mix_audio_node() {
@@ -173,6 +180,7 @@ engine::NodeSpec mix_audio_node() {
       {"output_format", ParamType::kString, "wav", false, false, "wav, flac or m4a", nullptr, nullptr,
        json{"wav", "flac", "m4a"}},
   };
+  n.cross_check = check;
   n.outputs = {"mixed_audio_path",  "format",         "duration",  "bed_source",
                "measured_loudness", "loudness_range", "true_peak", "input_loudness"};
   n.time_limit_seconds = 3600;

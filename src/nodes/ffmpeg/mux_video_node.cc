@@ -21,14 +21,18 @@ namespace fs = std::filesystem;
 
 // Two-letter codes (ISO 639-1) of the languages the transcription speaks most, as the ISO 639-2 codes that
 // MP4 and Matroska store; anything else must be given as three letters.
-std::string iso639_2(const std::string& code) {
+const std::map<std::string, std::string>& two_letter_codes() {
   static const std::map<std::string, std::string> kCodes = {
       {"en", "eng"}, {"zh", "zho"}, {"ja", "jpn"}, {"ko", "kor"}, {"fr", "fra"}, {"de", "deu"},
       {"es", "spa"}, {"ru", "rus"}, {"pt", "por"}, {"it", "ita"}, {"ar", "ara"}, {"hi", "hin"},
       {"nl", "nld"}, {"tr", "tur"}, {"vi", "vie"}, {"th", "tha"}, {"id", "ind"}, {"pl", "pol"}};
+  return kCodes;
+}
+
+std::string iso639_2(const std::string& code) {
   if (code.empty() || code.size() == 3) return code;
-  const auto it = kCodes.find(code);
-  if (it == kCodes.end())
+  const auto it = two_letter_codes().find(code);
+  if (it == two_letter_codes().end())
     throw Error("invalid_parameter", "language '" + code + "': give its ISO 639-2 code (three letters)");
   return it->second;
 }
@@ -155,7 +159,10 @@ engine::NodeSpec mux_video_node() {
                        {{"path", {{"type", "string"}}},
                         {"language", {{"type", "string"}}},
                         {"title", {{"type", "string"}}}}}};
-  const std::string language = "^([a-z]{2}|[a-z]{3})$";
+  // The codes iso639_2 takes: any three letters, or a two-letter code it maps.
+  std::string language = "^([a-z]{3}";
+  for (const auto& [two, three] : two_letter_codes()) language += "|" + two;
+  language += ")$";
   engine::NodeSpec n;
   n.name = "ffmpeg.mux_video";
   n.description = "Put new audio and soft subtitle tracks beside the original video stream, copied";
