@@ -20,6 +20,7 @@
 
 #include "media/audio_decoder.h"
 #include "media/audio_writer.h"
+#include "support/backend_suite.h"
 #include "support/fixtures.h"
 #include "support/live_server.h"
 #include "support/redis_server.h"
@@ -188,33 +189,18 @@ std::string upload_long_recording(const LiveServer& server) {
   return name;
 }
 
-class EventsTest : public ::testing::TestWithParam<std::string> {
+class EventsTest : public BackendSuite {
  protected:
-  static void TearDownTestSuite() {
-    servers_.clear();
-    redis_.reset();
-  }
   void SetUp() override {
-    auto& server = servers_[GetParam()];
-    if (!server) {
-      // One lane: chunks are decoded one after the other, so segments of the first come before the second
-      // starts (with two lanes both may end together).
-      LiveServer::Options options{.env = {"YIVIDEO_TRANSCRIBE_LANES=1"}};
-      if (GetParam() == "redis") {
-        if (!redis_) redis_ = std::make_unique<RedisServer>();
-        options.backend = redis_->url();
-      }
-      server = std::make_unique<LiveServer>("yivideo-events-" + GetParam(), options);
-    }
-    server_ = server.get();
+    // One lane: chunks are decoded one after the other, so segments of the first come before the second
+    // starts (with two lanes both may end together).
+    server_ = &server_for("yivideo-events", {.env = {"YIVIDEO_TRANSCRIBE_LANES=1"}});
   }
   static std::string submit(const json& body) {
     return server_->post("/v1/workflows", body, 202)["workflow_id"].get<std::string>();
   }
 
   static inline LiveServer* server_ = nullptr;
-  static inline std::map<std::string, std::unique_ptr<LiveServer>> servers_;
-  static inline std::unique_ptr<RedisServer> redis_;
 };
 
 INSTANTIATE_TEST_SUITE_P(Backends, EventsTest, ::testing::Values("sqlite", "redis"),

@@ -13,6 +13,7 @@
 
 #include "nodes/builtin_nodes.h"
 #include "store/open_state.h"
+#include "support/backend_suite.h"
 #include "support/fixtures.h"
 #include "support/live_server.h"
 #include "support/redis_server.h"
@@ -38,27 +39,15 @@ json poll(const LiveServer& server, const std::string& path, const std::function
   return answer;
 }
 
-class MonitoringTest : public ::testing::TestWithParam<std::string> {
+class MonitoringTest : public BackendSuite {
  protected:
-  static void TearDownTestSuite() {
-    servers_.clear();
-    redis_.reset();
-  }
   void SetUp() override {
-    auto& server = servers_[GetParam()];
-    if (!server) {
-      LiveServer::Options o{.workers = 1,
-                            .lease_seconds = 0,
-                            .env = {"YIVIDEO_NODE_QUEUES=" + kTranscribe + "=gpu"},
-                            .backend = {},
-                            .args = {"--queues", "cpu,gpu:0", "--gpu-wait", "2", "--dead-after", "2"}};
-      if (GetParam() == "redis") {
-        redis_ = std::make_unique<RedisServer>();
-        o.backend = redis_->url();
-      }
-      server = std::make_unique<LiveServer>("yivideo-monitoring-" + GetParam(), o);
-    }
-    server_ = server.get();
+    server_ = &server_for("yivideo-monitoring",
+                          {.workers = 1,
+                           .lease_seconds = 0,
+                           .env = {"YIVIDEO_NODE_QUEUES=" + kTranscribe + "=gpu"},
+                           .backend = {},
+                           .args = {"--queues", "cpu,gpu:0", "--gpu-wait", "2", "--dead-after", "2"}});
     // Every test starts with a live worker and a free GPU.
     poll(*server_, kApi + "/health", [](const json& h) { return h["components"]["workers"]["live"] == 1; });
   }
@@ -75,8 +64,6 @@ class MonitoringTest : public ::testing::TestWithParam<std::string> {
   }
 
   static inline LiveServer* server_ = nullptr;
-  static inline std::map<std::string, std::unique_ptr<LiveServer>> servers_;
-  static inline std::unique_ptr<RedisServer> redis_;
 };
 
 INSTANTIATE_TEST_SUITE_P(Backends, MonitoringTest, ::testing::Values("sqlite", "redis"),

@@ -13,6 +13,7 @@
 
 #include "core/wer.h"
 #include "nodes/subtitles/validator.h"
+#include "support/backend_suite.h"
 #include "support/fixtures.h"
 #include "support/live_server.h"
 #include "support/redis_server.h"
@@ -47,24 +48,9 @@ void wait_for_stage(const LiveServer& server, const std::string& id, const std::
 }
 
 // Every test runs on both state backends: the embedded SQLite file and a real Redis.
-class WorkflowApiTest : public ::testing::TestWithParam<std::string> {
+class WorkflowApiTest : public BackendSuite {
  protected:
-  static void TearDownTestSuite() {
-    servers_.clear();
-    redis_.reset();
-  }
-  void SetUp() override {
-    auto& server = servers_[GetParam()];
-    if (!server) {
-      LiveServer::Options options;
-      if (GetParam() == "redis") {
-        if (!redis_) redis_ = std::make_unique<RedisServer>();
-        options.backend = redis_->url();
-      }
-      server = std::make_unique<LiveServer>("yivideo-workflow-api-" + GetParam(), options);
-    }
-    server_ = server.get();
-  }
+  void SetUp() override { server_ = &server_for("yivideo-workflow-api", {}); }
 
   static json status(const std::string& id) { return server_->get("/v1/workflows/status/" + id); }
   static std::string submit(const json& body) {
@@ -73,8 +59,6 @@ class WorkflowApiTest : public ::testing::TestWithParam<std::string> {
   static json wait_until_finished(const std::string& id) { return server_->wait_for_workflow(id); }
 
   static inline LiveServer* server_ = nullptr;
-  static inline std::map<std::string, std::unique_ptr<LiveServer>> servers_;
-  static inline std::unique_ptr<RedisServer> redis_;
 };
 
 INSTANTIATE_TEST_SUITE_P(Backends, WorkflowApiTest, ::testing::Values("sqlite", "redis"),
