@@ -295,16 +295,6 @@ std::vector<std::string> check(const json& p) {
   if (p.contains("audio_files") && !std::all_of(p["audio_files"].begin(), p["audio_files"].end(),
                                                 [](const json& f) { return f.is_string(); }))
     problems.push_back("audio_files must be a list of file names");
-  // Inline segments are checked at submit, so that a typo is refused before any stage runs.
-  if (p.contains("tts_segments") && p["tts_segments"].is_array()) {
-    for (size_t i = 0; i < p["tts_segments"].size() && problems.size() < 10; ++i) {
-      try {
-        segment_of(p["tts_segments"][i], i, {});
-      } catch (const Error& e) {
-        problems.push_back(e.detail());
-      }
-    }
-  }
   return problems;
 }
 
