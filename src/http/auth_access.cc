@@ -115,23 +115,20 @@ void AccessControl::check_object_read(const KeyRecord& caller, const std::string
 }
 
 void AccessControl::check_inputs(const KeyRecord& caller, const json& body) {
-  for (const auto& [name, value] : body.items()) {
-    if (value.is_object()) {
-      check_inputs(caller, value);
-    } else if (value.is_string() && storage::names_file(name)) {
-      const std::string path = value.get<std::string>();
-      if (path.empty() || path.starts_with("http://") || path.starts_with("https://") ||
-          path.starts_with("${{"))
-        continue;
-      if (path.starts_with("s3://") || (path.starts_with("/") && !path.starts_with("/share/")))
-        throw Error("input_not_allowed",
-                    name +
-                        ": a key without the admin scope names inputs by their key in the store (its own "
-                        "uploads and outputs) or by an http(s) URL, not as a local path or s3:// URI",
-                    403);
-      check_object_read(caller, storage::kDefaultBucket, path);
-    }
-  }
+  json inputs = body;  // for_each_input_file lends values to change; these are only read
+  storage::for_each_input_file(inputs, [&](const std::string& name, json& value) {
+    const std::string path = value.get<std::string>();
+    if (path.empty() || path.starts_with("http://") || path.starts_with("https://") ||
+        path.starts_with("${{"))
+      return;
+    if (path.starts_with("s3://") || (path.starts_with("/") && !path.starts_with("/share/")))
+      throw Error("input_not_allowed",
+                  name +
+                      ": a key without the admin scope names inputs by their key in the store (its own "
+                      "uploads and outputs) or by an http(s) URL, not as a local path or s3:// URI",
+                  403);
+    check_object_read(caller, storage::kDefaultBucket, path);
+  });
 }
 
 void AccessControl::before(const RouteDoc& route, const httplib::Request& req) {

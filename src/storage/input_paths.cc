@@ -64,15 +64,41 @@ bool names_file(std::string_view name) {
   return name != "output_path" && (name.ends_with("_path") || name.ends_with("_file"));
 }
 
+namespace {
+
+void visit_files(nlohmann::json& params, bool nested,
+                 const std::function<void(const std::string&, nlohmann::json&)>& visit) {
+  if (!params.is_object()) return;
+  for (auto& [key, value] : params.items()) {
+    if (value.is_string()) {
+      if (names_file(key) || (nested && key == "path")) visit(key, value);
+    } else if (value.is_object()) {
+      visit_files(value, true, visit);
+    } else if (value.is_array()) {
+      for (auto& item : value) {
+        if (item.is_string() && key.ends_with("_files")) visit(key, item);
+        if (item.is_object()) visit_files(item, true, visit);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+void for_each_input_file(nlohmann::json& params,
+                         const std::function<void(const std::string& name, nlohmann::json& value)>& visit) {
+  visit_files(params, false, visit);
+}
+
 nlohmann::json InputResolver::resolve_params(nlohmann::json& params,
                                              const std::function<bool(const nlohmann::json&)>& keep) const {
   nlohmann::json names = nlohmann::json::object();
-  for (auto& [key, value] : params.items()) {
-    if (!names_file(key) || !value.is_string() || (keep && keep(value))) continue;
+  for_each_input_file(params, [&](const std::string&, nlohmann::json& value) {
+    if (keep && keep(value)) return;
     const std::string given = value;
     value = resolve(given);
     if (value != given) names[value.get<std::string>()] = given;
-  }
+  });
   return names;
 }
 

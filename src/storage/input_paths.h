@@ -33,6 +33,14 @@ std::vector<std::filesystem::path> allowed_roots();
 // fetches every such input that is not on local disk (staging.h).
 bool names_file(std::string_view name);
 
+// Calls `visit(name, value)` for every string in `params` (a node's parameters, or a request body) that names
+// an input file: the value of a parameter that names_file(); each item of a list named *_files
+// (audio_files, all_audio_files); and, inside objects and lists of objects, fields that names_file() or
+// are named "path" (tts_segments[].audio_path, audio_tracks[].path). Lists and objects are where the dubbing
+// nodes take several files at once, and a file named there is as much an input as a top-level one.
+void for_each_input_file(nlohmann::json& params,
+                         const std::function<void(const std::string& name, nlohmann::json& value)>& visit);
+
 // Answers and errors name a client's input files as the client gave them ("videos/demo.mp4"), never by the
 // server's own paths for them (its storage root, a worker's scratch copy). `names` maps the server's names
 // to the names given, as resolve_params returns them.
@@ -60,7 +68,7 @@ class InputResolver {
   // details name the input as given, never the server's own paths.
   std::string resolve(const std::string& given) const;
 
-  // Replaces each string parameter that names a file (names_file) by resolve() of it, except the values
+  // Replaces each string that names an input file (for_each_input_file) by resolve() of it, except the values
   // `keep` says to leave as they are (e.g. references to a stage's output). Returns the names given for the
   // values it changed, by the server's name for them: {"<resolved>": "<as given>"} (see as_given). Throws
   // as resolve().

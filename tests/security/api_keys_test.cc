@@ -211,6 +211,20 @@ TEST_F(ApiKeysTest, OneKeyCannotReachAnothersWorkflowTaskOrFileButAdminCan) {
   ASSERT_EQ(upload(*server_, b, "bob/none.wav", clip).status, 200);
   EXPECT_EQ(request(*server_, "POST", "/v1/tasks", b, stolen.dump()).status, 409);
 
+  // Files named inside lists are held to the same rule.
+  const Answer in_list = request(
+      *server_, "POST", "/v1/tasks", b,
+      json{{"task_name", "ffmpeg.mix_audio"},
+           {"input_data", {{"dubbed_audio_path", "bob/none.wav"}, {"all_audio_files", {"alice/clip.wav"}}}}}
+          .dump());
+  EXPECT_EQ(in_list.status, 404) << in_list.body;
+  const Answer track = request(
+      *server_, "POST", "/v1/tasks", b,
+      json{{"task_name", "ffmpeg.mux_video"},
+           {"input_data", {{"video_path", "bob/none.wav"}, {"audio_tracks", {{{"path", "/etc/passwd"}}}}}}}
+          .dump());
+  EXPECT_EQ(track.status, 403) << track.body;
+
   // The admin key reaches all of it.
   EXPECT_EQ(request(*server_, "GET", "/v1/workflows/status/" + id, kAdminKey).status, 200);
   EXPECT_EQ(request(*server_, "GET", "/v1/tasks/alice-task/status", kAdminKey).status, 200);

@@ -69,6 +69,22 @@ TEST_F(InputFilesSecurityTest, DiarizationFileOutsideTheRootsIsRefusedInAWorkflo
   EXPECT_EQ(server_->post("/v1/workflows", body, 400)["code"], "invalid_path");
 }
 
+// Files named inside lists and list items (the dubbing nodes take several at once) are inputs too.
+TEST_F(InputFilesSecurityTest, FilesNamedInsideListsAreHeldToTheRoots) {
+  const std::string clip = shared_fixture("jfk.wav");
+  const json tasks[] = {
+      {{"task_name", "ffmpeg.mix_audio"},
+       {"input_data", {{"dubbed_audio_path", clip}, {"all_audio_files", {clip, secret_}}}}},
+      {{"task_name", "ffmpeg.mux_video"},
+       {"input_data", {{"video_path", clip}, {"audio_tracks", {{{"path", secret_}, {"language", "en"}}}}}}},
+      {{"task_name", "ffmpeg.fit_dubbing"},
+       {"input_data", {{"tts_segments", {{{"audio_path", secret_}, {"start", 0.0}, {"end", 1.0}}}}}}}};
+  for (const json& task : tasks) {
+    const json refused = server_->post("/v1/tasks", task, 400);
+    EXPECT_EQ(refused["code"], "invalid_path") << task.dump() << "\n" << refused.dump();
+  }
+}
+
 TEST_F(InputFilesSecurityTest, TaskIdsNamingAFolderAboveTheirOwnAreRefused) {
   for (const std::string id : {".", ".."}) {
     const json task = {{"task_name", "ffmpeg.extract_audio"},
