@@ -51,6 +51,7 @@ std::string chinese_detail(const std::string& code, const std::string& detail) {
       {"invalid_reference", "阶段引用无效"},
       {"invalid_request", "请求无效"},
       {"unknown_preset", "未知的预设流程"},
+      {"too_many_streams", "事件流已达上限，请稍后重试或改用轮询"},
       {"invalid_rttm", "RTTM 文件无效"},
       {"invalid_scope", "权限范围无效"},
       {"job_not_found", "作业不存在"},
