@@ -73,7 +73,8 @@ class SdkTest(SdkServerCase):
         with yivideo.Client(self.base) as yv:
             yv.upload(JFK, "videos/jfk-other.wav")
             accepted = yv.run_task("ffmpeg.extract_audio", {"video_path": "videos/jfk.wav"},
-                                   task_id="sdk-task-1", callback_url=self.receiver.url)
+                                   task_id="sdk-task-1", callback_url=self.receiver.url,
+                                   callback_auth_header="Bearer sdk-hook-token")
             self.assertEqual(accepted["task_id"], "sdk-task-1")
             task = yv.wait_task("sdk-task-1")
             self.assertEqual(task["status"], "completed")
@@ -83,6 +84,7 @@ class SdkTest(SdkServerCase):
                 yv.run_task("ffmpeg.extract_audio", {"video_path": "videos/jfk-other.wav"}, task_id="sdk-task-1")
         body, headers = self.receiver.received.get(timeout=60)
         payload = yivideo.verify_callback(body, headers, SECRET)
+        self.assertEqual(headers["Authorization"], "Bearer sdk-hook-token")
         self.assertEqual((payload["task_id"], payload["status"]), ("sdk-task-1", "completed"))
         sent_at = payload["delivery"]["sent_at"]
         refused = {

@@ -98,11 +98,13 @@ def upload(name: str, stream: IO[bytes], file_path: Optional[str], bucket: Optio
 
 def submit(video_path: Optional[str], chain: Sequence[str], node_params: Optional[Mapping[str, Mapping[str, Any]]],
            callback_url: Optional[str], execution_mode: Optional[str], workflow_id: Optional[str],
-           param_merge_strategy: Optional[str], global_params: Mapping[str, Any]) -> "Call[WorkflowCreated]":
+           param_merge_strategy: Optional[str], global_params: Mapping[str, Any],
+           callback_auth_header: Optional[str] = None) -> "Call[WorkflowCreated]":
     body: Dict[str, Any] = {"workflow_config": {"workflow_chain": list(chain)}, **global_params}
     for node, params in (node_params or {}).items():
         body[node] = dict(params)
-    optional = (("video_path", video_path), ("callback", callback_url), ("execution_mode", execution_mode),
+    optional = (("video_path", video_path), ("callback", callback_url),
+                ("callback_auth_header", callback_auth_header), ("execution_mode", execution_mode),
                 ("workflow_id", workflow_id), ("param_merge_strategy", param_merge_strategy))
     body.update({k: v for k, v in optional if v is not None})
     return Call("POST", "/v1/workflows", json=body)
@@ -125,12 +127,10 @@ def subtitles(workflow_id: str, fmt: str) -> "Call[str]":
 
 
 def run_task(task_name: str, input_data: Mapping[str, Any], task_id: Optional[str],
-             callback_url: Optional[str]) -> "Call[TaskAccepted]":
+             callback_url: Optional[str], callback_auth_header: Optional[str] = None) -> "Call[TaskAccepted]":
     body: Dict[str, Any] = {"task_name": task_name, "input_data": dict(input_data)}
-    if task_id is not None:
-        body["task_id"] = task_id
-    if callback_url is not None:
-        body["callback"] = callback_url
+    optional = (("task_id", task_id), ("callback", callback_url), ("callback_auth_header", callback_auth_header))
+    body.update({k: v for k, v in optional if v is not None})
     return Call("POST", "/v1/tasks", json=body)
 
 

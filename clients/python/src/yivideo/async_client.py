@@ -48,10 +48,12 @@ class AsyncClient:
 
     async def submit(self, chain: Sequence[str], *, video_path: Optional[str] = None,
                      params: Optional[Mapping[str, Mapping[str, Any]]] = None, callback_url: Optional[str] = None,
+               callback_auth_header: Optional[str] = None,
                      execution_mode: Optional[str] = None, workflow_id: Optional[str] = None,
                      param_merge_strategy: Optional[str] = None, **global_params: Any) -> WorkflowCreated:
         return await self._call(_api.submit(video_path, chain, params, callback_url,
-                                            execution_mode, workflow_id, param_merge_strategy, global_params))
+                                            execution_mode, workflow_id, param_merge_strategy, global_params,
+                                      callback_auth_header))
 
     async def status(self, workflow_id: str) -> WorkflowStatus:
         return await self._call(_api.status(workflow_id))
@@ -119,8 +121,9 @@ class AsyncClient:
         return await self._call(_api.cancel(workflow_id))
 
     async def run_task(self, task_name: str, input_data: Mapping[str, Any], *, task_id: Optional[str] = None,
-                       callback_url: Optional[str] = None) -> TaskAccepted:
-        return await self._call(_api.run_task(task_name, input_data, task_id, callback_url))
+                       callback_url: Optional[str] = None,
+                 callback_auth_header: Optional[str] = None) -> TaskAccepted:
+        return await self._call(_api.run_task(task_name, input_data, task_id, callback_url, callback_auth_header))
 
     async def task_status(self, task_id: str) -> TaskStatus:
         return await self._call(_api.task_status(task_id))

@@ -49,13 +49,16 @@ class Client:
 
     def submit(self, chain: Sequence[str], *, video_path: Optional[str] = None,
                params: Optional[Mapping[str, Mapping[str, Any]]] = None, callback_url: Optional[str] = None,
+               callback_auth_header: Optional[str] = None,
                execution_mode: Optional[str] = None, workflow_id: Optional[str] = None,
                param_merge_strategy: Optional[str] = None, **global_params: Any) -> WorkflowCreated:
         """Starts a workflow running the nodes of `chain` in order on `video_path` (a stored key, s3:// or URL).
         `params` has each node's own parameters by node name; keyword arguments (language="en") are global
-        ones that reach every node declaring them; `callback_url` is POSTed the result when it ends."""
+        ones that reach every node declaring them; `callback_url` is POSTed the result when it ends, with
+        `callback_auth_header` ("Name: value", or a bare Authorization value) when given."""
         return self._call(_api.submit(video_path, chain, params, callback_url, execution_mode,
-                                      workflow_id, param_merge_strategy, global_params))
+                                      workflow_id, param_merge_strategy, global_params,
+                                      callback_auth_header))
 
     def status(self, workflow_id: str) -> WorkflowStatus:
         return self._call(_api.status(workflow_id))
@@ -126,10 +129,11 @@ class Client:
         return self._call(_api.cancel(workflow_id))
 
     def run_task(self, task_name: str, input_data: Mapping[str, Any], *, task_id: Optional[str] = None,
-                 callback_url: Optional[str] = None) -> TaskAccepted:
+                 callback_url: Optional[str] = None,
+                 callback_auth_header: Optional[str] = None) -> TaskAccepted:
         """Runs one node on its own (POST /v1/tasks); the same task_id and input again returns the stored
         result."""
-        return self._call(_api.run_task(task_name, input_data, task_id, callback_url))
+        return self._call(_api.run_task(task_name, input_data, task_id, callback_url, callback_auth_header))
 
     def task_status(self, task_id: str) -> TaskStatus:
         return self._call(_api.task_status(task_id))
