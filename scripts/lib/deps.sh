@@ -604,13 +604,18 @@ yv_build() {
 # Everything both set-up commands need, in order.
 yv_prepare() {
   yv_ensure_apt
-  local prefixes llama_pid llama_out=$YV_CACHE/.llama-server-path
-  # llama-server (the local LLM provider, started by `yivideo serve` and the LLM tests) is built beside the other
-  # native builds rather than after them: its configure and link steps overlap their compiling.
+  local whisper sherpa opencv opencv_pid opencv_out llama_pid llama_out=$YV_CACHE/.llama-server-path
+  # llama-server (the local LLM provider, started by `yivideo serve` and the LLM tests) and OpenCV, the two longest
+  # native builds of a cold machine, are built in the background: their compiling overlaps whisper.cpp's
+  # configure and link steps and the model steps below, which mostly download and convert on one core.
   mkdir -p "$YV_CACHE"
   yv_ensure_llama_server >"$llama_out" &
   llama_pid=$!
-  prefixes="$(yv_ensure_whisper);$(yv_ensure_opencv);$(yv_ensure_sherpa_onnx)"
+  opencv_out=$(mktemp "$YV_CACHE/.opencv-prefix.XXXXXX")
+  yv_ensure_opencv >"$opencv_out" &
+  opencv_pid=$!
+  whisper=$(yv_ensure_whisper)
+  sherpa=$(yv_ensure_sherpa_onnx)
   yv_ensure_model
   yv_ensure_base_model
   yv_ensure_speaker_model
@@ -619,8 +624,11 @@ yv_prepare() {
   yv_ensure_tts_voices
   yv_ensure_swagger_ui
   yv_ensure_llm_models
+  wait "$opencv_pid" || yv_die "OpenCV was not built; see $YV_CACHE/opencv-build.log"
   wait "$llama_pid" || yv_die "llama-server was not built; see $YV_CACHE/llama-build.log"
   YIVIDEO_LLAMA_SERVER=$(cat "$llama_out")
   export YIVIDEO_LLAMA_SERVER
-  yv_build "$prefixes"
+  opencv=$(cat "$opencv_out")
+  rm -f "$opencv_out"
+  yv_build "$whisper;$opencv;$sherpa"
 }
