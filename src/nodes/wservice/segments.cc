@@ -29,7 +29,9 @@ const json* segment_list(const json& value) {
   return nullptr;
 }
 
-std::string optional_string(const json& j, const char* key) {
+// Lenient where core/json_util.h's optional_string refuses: these are fields of files that earlier stages or
+// users wrote, and a missing or mistyped label only loses that label.
+std::string string_or_empty(const json& j, const char* key) {
   const json v = j.value(key, json());
   return v.is_string() ? v.get<std::string>() : "";
 }
@@ -66,7 +68,7 @@ std::vector<subtitles::Word> parse_words(const json& words) {
   std::vector<subtitles::Word> out;
   for (const auto& w : words) {
     subtitles::Word word{w["start"], w["end"], w["word"], std::nullopt};
-    const std::string own = optional_string(w, "speaker");
+    const std::string own = string_or_empty(w, "speaker");
     if (!own.empty()) word.speaker = own;
     out.push_back(std::move(word));
   }
@@ -82,16 +84,16 @@ Transcript parse_transcript(const json& value, const std::string& what) {
   }
   Transcript t;
   if (value.is_object()) {
-    t.language = optional_string(value, "language");
-    t.produced_by = optional_string(value, "produced_by");
+    t.language = string_or_empty(value, "language");
+    t.produced_by = string_or_empty(value, "produced_by");
     // The files of the nodes that do not say: the subtitle node's JSON and the transcription's.
     if (t.produced_by.empty() && value.contains("cues")) t.produced_by = "wservice.generate_subtitle_files";
     if (t.produced_by.empty() && value.contains("language_probability"))
       t.produced_by = "faster_whisper.transcribe_audio";
   }
   for (const auto& s : *segment_list(value)) {
-    Segment seg{s["start"], s["end"], optional_string(s, "text"), std::nullopt, {}};
-    const std::string speaker = optional_string(s, "speaker");
+    Segment seg{s["start"], s["end"], string_or_empty(s, "text"), std::nullopt, {}};
+    const std::string speaker = string_or_empty(s, "speaker");
     if (!speaker.empty()) seg.speaker = speaker;
     seg.words = parse_words(s.value("words", json::array()));
     if (seg.text.empty()) {
