@@ -3,7 +3,7 @@
 // overlap, and the stems flow out as they are finished.
 //
 // Each window's stems are trusted only `margin` samples away from its edges: the STFT there lacks frames, and
-// the U-Net, which sees about seven seconds around each frame, lacks context. Neighbouring windows share
+// the U-Net, whose view spans seconds around each frame, lacks context. Neighbouring windows share
 // `crossfade` samples of trusted output, joined with linear weights that sum to one, so no seam is audible
 // (Spleeter itself cuts its input into 512-frame segments that do not overlap). The input is preceded and
 // followed by zeros, as Spleeter pads its input with a frame of zeros, so the first and last samples fall in
@@ -38,9 +38,6 @@ class StreamingSeparation {
   void write(const float* interleaved, size_t frames);
   // Separates what is left; the sink has then received as many frames as were written.
   void finish();
-
-  // Windows separated so far.
-  size_t windows() const { return windows_; }
 
  private:
   void run_window();
