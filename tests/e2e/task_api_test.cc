@@ -163,7 +163,8 @@ TEST_F(TaskApiTest, SupportedTasksComeFromTheRegistry) {
     names.push_back(task["name"]);
     EXPECT_FALSE(task["parameters"].empty()) << task.dump();
   }
-  EXPECT_EQ(names, (std::vector<std::string>{"faster_whisper.transcribe_audio",
+  EXPECT_EQ(names, (std::vector<std::string>{"audio_separator.separate_vocals",
+                                             "faster_whisper.transcribe_audio",
                                              "ffmpeg.burn_subtitles",
                                              "ffmpeg.crop_subtitle_images",
                                              "ffmpeg.extract_audio",
