@@ -1,0 +1,239 @@
+"""The web studio (web/studio, issue 22) in a real browser: Debian's Chromium, headless, over the DevTools
+protocol (cdp_pipe.py), against a live `yivideo serve`, with API keys off and on. With each: upload JFK by the
+page's file input, run the subtitles preset, see JFK's words in the player's cue list, correct a cue and save
+(the studio appends wservice.rebuild_subtitle_with_words and the subtitle stage), download the SRT from the
+page and find the correction in it. Every request the browser made must stay on the server's origin, and the
+script the page loads first must stay within its budget (300 KB gzip), measured on the built files.
+
+Screenshots of each page go to $YIVIDEO_TEST_REPORT/studio/ (the build folder's test-report/, not the
+repository). Environment (set by CTest and scripts/test): YIVIDEO_BIN, YIVIDEO_SHARED_FIXTURES, YIVIDEO_TEST_REPORT;
+YIVIDEO_STUDIO_DIR or the cache's studio/ link (scripts/lib/deps.sh, yv_ensure_studio) names the build.
+"""
+
+import gzip
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+import unittest
+import urllib.request
+
+from cdp_pipe import Browser
+from live_api import Served
+
+BIN = os.environ["YIVIDEO_BIN"]
+JFK = os.path.join(os.environ["YIVIDEO_SHARED_FIXTURES"], "jfk.wav")
+REPORT = os.path.join(os.environ.get("YIVIDEO_TEST_REPORT", tempfile.gettempdir()), "studio")
+CACHE = os.environ.get("YIVIDEO_CACHE") or os.path.join(
+    os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "yivideo")
+STUDIO = os.environ.get("YIVIDEO_STUDIO_DIR") or os.path.join(CACHE, "studio")
+SCRIPT_BUDGET = 300 * 1024
+
+
+def js(value):
+    return json.dumps(value)
+
+
+class StudioCase:
+    """One server (keys on or off) and one browser for the class; the scenario in test methods."""
+
+    KEYS = False
+
+    @classmethod
+    def setUpClass(cls):
+        cls.folder = tempfile.mkdtemp(prefix="yivideo-studio-")
+        env = {k: v for k, v in os.environ.items() if k not in ("YIVIDEO_MODEL", "YIVIDEO_STORAGE")}
+        env.update(YIVIDEO_DATA_DIR=os.path.join(cls.folder, "data"), TMPDIR=cls.folder, YIVIDEO_STUDIO_DIR=STUDIO)
+        cls.key = None
+        if cls.KEYS:
+            out = subprocess.run([BIN, "keys", "create", "--name", "studio", "--scopes", "read,submit,files"],
+                                 env=env, check=True, capture_output=True, text=True).stdout
+            cls.key = json.loads(out)["key"]
+        cls.server = Served(BIN, cls.folder, env)
+        cls.addClassCleanup(cls.server.stop)
+        cls.downloads = os.path.join(cls.folder, "downloads")
+        os.makedirs(cls.downloads)
+        os.makedirs(REPORT, exist_ok=True)
+        cls.browser = Browser(cls.downloads)
+        cls.addClassCleanup(cls.browser.close)
+
+    def shot(self, name):
+        self.browser.screenshot(os.path.join(REPORT, f"{'keys-on' if self.KEYS else 'keys-off'}-{name}.png"))
+
+    def click(self, text, scope="document"):
+        """Clicks the first button whose text starts with `text` (as a person would find it)."""
+        found = self.browser.evaluate(
+            f"(() => {{ const b = [...{scope}.querySelectorAll('button')].find(b => "
+            f"b.textContent.trim().startsWith({js(text)}) && !b.disabled); if (b) b.click(); return !!b; }})()")
+        self.assertTrue(found, f"no button {text!r}")
+
+    def set_value(self, selector, value):
+        self.browser.evaluate(
+            f"(() => {{ const e = document.querySelector({js(selector)}); e.value = {js(value)}; "
+            f"e.dispatchEvent(new Event('change', {{bubbles: true}})); }})()")
+
+    def heading(self):
+        return self.browser.evaluate("document.querySelector('h1')?.textContent")
+
+    def log_in_if_asked(self):
+        b = self.browser
+        b.wait_for("location.hash.length > 1", what="a page")
+        if not self.KEYS:
+            self.assertNotEqual(b.evaluate("location.hash"), "#/login", "keys are off: no login")
+            return
+        b.wait_for("location.hash === '#/login' && !!document.querySelector('input[name=key]')", what="login")
+        self.shot("login")
+        self.set_value("input[name=key]", self.key)
+        b.evaluate("document.querySelector('form').requestSubmit()")
+        b.wait_for("location.hash === '#/new'", what="the new-run page after logging in")
+        self.assertEqual(b.evaluate("sessionStorage.getItem('yivideo.apiKey')"), self.key)
+
+    def test_upload_run_watch_edit_download(self):
+        b = self.browser
+        origin = self.server.base
+        b.navigate(origin + "/")  # a browser asking the root for HTML is sent to the studio
+        b.wait_for("location.pathname === '/studio/'", what="the redirect to /studio/")
+        self.log_in_if_asked()
+        b.wait_for("document.querySelectorAll('select[name=preset] option').length > 0", what="the presets")
+        self.shot("new-run")
+
+        b.set_files("input[type=file]", JFK)
+        file_path = b.wait_for(
+            "(document.querySelector('input[name=video_path]').value.startsWith('studio/') && "
+            "document.querySelector('input[name=video_path]').value)", what="the upload")
+        self.assertEqual(b.evaluate("document.querySelector('progress').value"), 1)
+        self.set_value("select[name=language]", "en")
+        self.set_value("select[name=preset]", "subtitles")
+        self.click("Run")
+        workflow = b.wait_for("location.hash.startsWith('#/workflow/') && location.hash.slice(11)",
+                              what="the workflow's page")
+        self.shot("progress")
+
+        # The player's cue list shows JFK's words once the subtitle stage completed.
+        b.wait_for("[...document.querySelectorAll('.cues .text')].some(e => /your country/i.test(e.textContent))",
+                   timeout=300, what="JFK's words in the cue list")
+        b.wait_for("document.querySelector('video')?.readyState >= 1", what="the media in the player")
+        self.assertTrue(b.evaluate("document.querySelector('video track').track.cues.length > 0"))
+        self.shot("player")
+
+        # Correct the cue that holds "country": "nation" in its place, saved as a rebuild of the subtitles.
+        b.evaluate("[...document.querySelectorAll('.cues li')].find(li => /your country/i.test(li.textContent))"
+                   ".querySelector('button:last-of-type').click()")
+        b.wait_for("document.activeElement?.name === 'cue_text'", what="the cue editor, focused")
+        edited = b.evaluate("document.activeElement.value").replace("your country", "your nation", 1)
+        self.set_value("textarea[name=cue_text]", edited)
+        self.shot("editing")
+        self.click("Save")
+        b.wait_for("[...document.querySelectorAll('.cues .text')].some(e => /your nation/i.test(e.textContent))",
+                   timeout=300, what="the corrected cue after the rebuild")
+        self.shot("edited")
+
+        self.click("SRT")
+        srt_path = os.path.join(self.downloads, "subtitles.srt")
+        deadline = time.monotonic() + 60
+        while not os.path.exists(srt_path) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        with open(srt_path, encoding="utf-8") as f:
+            srt = f.read()
+        self.assertRegex(srt, r"^1\n\d\d:\d\d:\d\d,\d{3} --> ")
+        self.assertIn("your nation", srt)
+        self.assertIn("ask not", srt.lower())
+
+        # The list, monitoring and the Chinese interface.
+        b.evaluate("location.hash = '#/workflows'")
+        b.wait_for(f"[...document.querySelectorAll('tbody a')].some(a => a.textContent === {js(workflow)})",
+                   what="the workflow in the list")
+        self.shot("workflows")
+        b.evaluate("location.hash = '#/monitor'")
+        b.wait_for("[...document.querySelectorAll('pre')].every(p => p.textContent !== 'Loading…')",
+                   what="monitoring")
+        self.assertIn('"status"', b.evaluate("document.querySelector('pre').textContent"))
+        self.shot("monitoring")
+        self.click("中文")
+        self.assertEqual(self.heading(), "监控")
+        b.evaluate("location.hash = '#/new'")
+        b.wait_for("document.querySelector('h1')?.textContent === '新建任务'", what="the Chinese new-run page")
+        self.shot("new-run-zh")
+        self.click("English")
+        self.assertEqual(self.heading(), "New run")
+
+        self.assertEveryControlIsNamed()
+        self.assertRequestsStayedOnTheOrigin(origin, file_path)
+
+    def assertEveryControlIsNamed(self):
+        unnamed = self.browser.evaluate(
+            "[...document.querySelectorAll('input, select, textarea, button')].filter(e => "
+            "!e.closest('label') && !e.getAttribute('aria-label') && !e.textContent.trim()).map(e => e.outerHTML)")
+        self.assertEqual(unnamed, [], "controls without an accessible name")
+        clickable = self.browser.evaluate("[...document.querySelectorAll('[onclick], div[tabindex], span[tabindex]')]"
+                                          ".map(e => e.outerHTML)")
+        self.assertEqual(clickable, [], "actions must be buttons or links")
+
+    def assertRequestsStayedOnTheOrigin(self, origin, file_path):
+        urls = self.browser.requested_urls()
+        self.assertTrue(any("/events" in u for u in urls), "the live progress came from the event stream")
+        self.assertTrue(any(u.endswith("/v1/files/upload") for u in urls))
+        away = [u for u in urls if not (u.startswith(origin + "/") or u.startswith(("blob:", "data:")))]
+        self.assertEqual(away, [], "requests that left the server's origin")
+        if self.key:
+            self.assertEqual([u for u in urls if self.key in u], [], "the key went into a URL")
+
+
+class StudioWithoutKeysTest(StudioCase, unittest.TestCase):
+    KEYS = False
+
+    def test_composed_chain_takes_parameters_from_generated_forms(self):
+        b = self.browser
+        with open(JFK, "rb") as f:
+            body = (b"--b\r\nContent-Disposition: form-data; name=\"file_path\"\r\n\r\nvideos/jfk.wav\r\n"
+                    b"--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"jfk.wav\"\r\n\r\n"
+                    + f.read() + b"\r\n--b--\r\n")
+        urllib.request.urlopen(urllib.request.Request(
+            self.server.base + "/v1/files/upload", body, {"Content-Type": "multipart/form-data; boundary=b"}))
+        b.navigate(self.server.base + "/studio/#/new")
+        b.wait_for("document.querySelectorAll('select[name=node] option').length > 10", what="the node list")
+        self.set_value("select[name=node]", "faster_whisper.transcribe_audio")
+        self.click("Add node")
+        # The form is the node's schema from /openapi.json: types, defaults, bounds and choices.
+        beam = b.evaluate("(() => { const e = document.querySelector('.chain input[name=beam_size]'); "
+                          "return e && [e.type, e.placeholder]; })()")
+        self.assertEqual(beam, ["number", "5"])
+        self.assertTrue(b.evaluate("[...document.querySelectorAll('.chain select[name=task] option')]"
+                                   ".some(o => o.textContent === 'translate')"), "an enum is a choice")
+        self.set_value(".chain input[name=beam_size]", "2")
+        self.set_value("input[name=video_path]", "videos/jfk.wav")
+        self.set_value("select[name=language]", "en")
+        self.shot("compose")
+        self.click("Run")
+        workflow = b.wait_for("location.hash.startsWith('#/workflow/') && location.hash.slice(11)",
+                              what="the workflow's page")
+        status = json.load(urllib.request.urlopen(f"{self.server.base}/v1/workflows/status/{workflow}"))
+        self.assertEqual(status["input_params"]["workflow_chain"], ["faster_whisper.transcribe_audio"])
+        self.assertEqual(status["input_params"]["node_params"]["faster_whisper.transcribe_audio"]["beam_size"], 2)
+
+
+class StudioWithKeysTest(StudioCase, unittest.TestCase):
+    KEYS = True
+
+
+class StudioBuildTest(unittest.TestCase):
+    def test_first_load_script_within_budget(self):
+        with open(os.path.join(STUDIO, "index.html"), encoding="utf-8") as f:
+            page = f.read()
+        scripts = re.findall(r'<script[^>]*src="([^"]+)"', page)
+        self.assertTrue(scripts, "the page loads its script from a file")
+        self.assertNotRegex(page, r"<script(?![^>]*src=)", "no inline script")
+        self.assertNotIn("//", "".join(scripts), "scripts from this origin only")
+        size = 0
+        for name in scripts:
+            with open(os.path.join(STUDIO, name), "rb") as f:
+                size += len(gzip.compress(f.read(), 9))
+        print(f"studio first-load script: {size} bytes gzip (budget {SCRIPT_BUDGET})")
+        self.assertLessEqual(size, SCRIPT_BUDGET)
+
+
+if __name__ == "__main__":
+    unittest.main()
