@@ -119,12 +119,17 @@ class StudioCase:
         self.assertTrue(b.evaluate("document.querySelector('video track').track.cues.length > 0"))
         self.shot("player")
 
-        # Correct the cue that holds "country": "nation" in its place, saved as a rebuild of the subtitles.
+        # Correct the cue that holds "country": "nation" in its place and a later start, saved as a rebuild of
+        # the subtitles on the transcript's words, moved with the cue (later: a pause made shorter could join
+        # the cue to the one before, as the subtitle limits would have it).
         b.evaluate("[...document.querySelectorAll('.cues li')].find(li => /your country/i.test(li.textContent))"
                    ".querySelector('button:last-of-type').click()")
         b.wait_for("document.activeElement?.name === 'cue_text'", what="the cue editor, focused")
         edited = b.evaluate("document.activeElement.value").replace("your country", "your nation", 1)
         self.set_value("textarea[name=cue_text]", edited)
+        start = float(b.evaluate("document.querySelector('input[name=cue_start]').value"))
+        self.assertGreater(start, 1.0)
+        self.set_value("input[name=cue_start]", f"{start + 0.2:.2f}")
         self.shot("editing")
         self.click("Save")
         b.wait_for("[...document.querySelectorAll('.cues .text')].some(e => /your nation/i.test(e.textContent))",
@@ -140,6 +145,8 @@ class StudioCase:
             srt = f.read()
         self.assertRegex(srt, r"^1\n\d\d:\d\d:\d\d,\d{3} --> ")
         self.assertIn("your nation", srt)
+        moved = int(round((start + 0.2) * 1000))
+        self.assertIn(f"00:00:{moved // 1000:02d},{moved % 1000:03d} --> ", srt, "the cue starts where it was moved")
         self.assertIn("ask not", srt.lower())
 
         # The list, monitoring and the Chinese interface.

@@ -6,12 +6,14 @@ import { apiKey, getBlob } from "./api";
 import { type Cue, stamp, writeVtt } from "./cues";
 import { field, h, show } from "./dom";
 import { t } from "./i18n";
+import type { Retiming } from "./retime";
 
 export interface PlayerOptions {
   mediaPath: string | null; // a download path of the input, or null when it is not in the store
   cues: Cue[];
   language: string;
-  onSave: (cues: Cue[]) => Promise<void>;
+  // Every cue's text, and the cues whose times the user changed (as written, and as changed).
+  onSave: (cues: Cue[], retimed: Retiming[]) => Promise<void>;
 }
 
 function speakerClass(cues: Cue[], speaker: string | null): string | null {
@@ -80,12 +82,24 @@ export function renderPlayer(box: HTMLElement, options: PlayerOptions): () => vo
   const edit = (row: HTMLElement, i: number) => {
     const text = h("textarea", { name: "cue_text", rows: 2 });
     text.value = cues[i].text;
+    const time = (name: string, value: number) =>
+      h("input", { type: "number", name, min: 0, step: 0.01, value: value.toFixed(2), required: true });
+    const start = time("cue_start", cues[i].start);
+    const end = time("cue_end", cues[i].end);
     const save = async (e: Event) => {
       e.preventDefault();
       cues[i].text = text.value.trim();
+      // Times are compared as shown (hundredths): an untouched field is no change.
+      const moved = (input: HTMLInputElement, was: number) =>
+        input.value === was.toFixed(2) ? was : Number(input.value);
+      cues[i].start = moved(start, options.cues[i].start);
+      cues[i].end = Math.max(moved(end, options.cues[i].end), cues[i].start + 0.01);
+      const retimed = cues
+        .map((to, j) => ({ from: options.cues[j], to }))
+        .filter(({ from, to }) => from.start !== to.start || from.end !== to.end);
       status.textContent = t("saving");
       try {
-        await options.onSave(cues);
+        await options.onSave(cues, retimed);
       } catch (err) {
         status.textContent = err instanceof Error ? err.message : String(err);
       }
@@ -97,6 +111,7 @@ export function renderPlayer(box: HTMLElement, options: PlayerOptions): () => vo
         "form",
         { onsubmit: save },
         field(`${t("cue_text")} ${stamp(cues[i].start)}`, text),
+        h("div", { class: "times" }, field(t("cue_start"), start), field(t("cue_end"), end)),
         h("button", { type: "submit" }, t("save")),
         h("button", { type: "button", onclick: () => editor.replaceWith(drawCue(cues[i], i)) }, t("discard")),
       ),

@@ -30,8 +30,18 @@ export function orderedStages(view: WorkflowView): [string, Stage][] {
 
 export const SUBTITLE_NODE = "wservice.generate_subtitle_files";
 
+function latestCompleted(view: WorkflowView, wanted: (s: Stage) => boolean): Stage | null {
+  const done = orderedStages(view).filter(([, s]) => s.status === "completed" && wanted(s));
+  return done.length ? done[done.length - 1][1] : null;
+}
+
 // The download URLs of the last completed subtitle stage: a later one (an edit) supersedes the earlier.
 export function latestSubtitles(view: WorkflowView): Record<string, string> | null {
-  const done = orderedStages(view).filter(([, s]) => s.task_name === SUBTITLE_NODE && s.status === "completed");
-  return done.length ? (done[done.length - 1][1].download_urls ?? null) : null;
+  return latestCompleted(view, (s) => s.task_name === SUBTITLE_NODE)?.download_urls ?? null;
+}
+
+// The transcript the latest subtitles were cut from: the last completed stage's segments_file (a
+// transcription, or the rebuild of an earlier edit), as the stages themselves find it.
+export function latestSegments(view: WorkflowView): string | null {
+  return latestCompleted(view, (s) => !!s.download_urls?.segments_file)?.download_urls?.segments_file ?? null;
 }

@@ -9,9 +9,19 @@ import { h, saveBlob, show } from "../dom";
 import { followEvents } from "../events";
 import { t } from "../i18n";
 import { renderPlayer } from "../player";
-import { SUBTITLE_NODE, latestSubtitles, orderedStages, type Stage, type WorkflowView } from "../workflow_view";
+import { type Retiming, type Segment, retime } from "../retime";
+import {
+  SUBTITLE_NODE,
+  latestSegments,
+  latestSubtitles,
+  orderedStages,
+  type Stage,
+  type WorkflowView,
+} from "../workflow_view";
 
 const REBUILD_NODE = "wservice.rebuild_subtitle_with_words";
+// JSON bodies are limited to 1 MiB: the transcript sent inline must leave room for the rest.
+const MAX_INLINE_BYTES = 900_000;
 
 function json(value: unknown): HTMLElement {
   return h("pre", {}, JSON.stringify(value, null, 2));
@@ -119,14 +129,28 @@ export function renderWorkflow(main: HTMLElement, id: string): () => void {
     });
   };
 
-  const saveCues = async (cues: Cue[]) => {
+  const saveCues = async (cues: Cue[], retimed: Retiming[]) => {
     if (!view) return;
     const chain = view.input_params.workflow_chain ?? orderedStages(view).map(([, s]) => s.task_name);
+    const rebuild: Record<string, unknown> = { optimized_text: cues.map((c) => c.text).join("\n") };
+    // The transcript goes along (re-timed where the user moved a cue), always while it fits in a request, so
+    // that the rebuild's stored segments_data is never an older edit's; a longer one is left to the stages.
+    const segmentsUrl = latestSegments(view);
+    if (segmentsUrl) {
+      const transcript = await getJson<{ language?: string; segments: Segment[] }>(sameOrigin(segmentsUrl));
+      const segments = retime(transcript.segments, retimed);
+      if (JSON.stringify(segments).length < MAX_INLINE_BYTES) {
+        rebuild.segments_data = segments;
+        if (transcript.language) rebuild.language = transcript.language;
+      } else if (retimed.length) {
+        throw new Error(t("too_long_to_retime"));
+      }
+    }
     await postJson("/v1/workflows", {
       workflow_id: id,
       execution_mode: "incremental",
       workflow_config: { workflow_chain: [...chain, REBUILD_NODE, SUBTITLE_NODE] },
-      [REBUILD_NODE]: { optimized_text: cues.map((c) => c.text).join("\n") },
+      [REBUILD_NODE]: rebuild,
     });
     notice.textContent = t("saving");
     follow();
