@@ -15,6 +15,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import tempfile
 import time
@@ -46,7 +47,8 @@ class StudioCase:
     def setUpClass(cls):
         cls.folder = tempfile.mkdtemp(prefix="yivideo-studio-")
         env = {k: v for k, v in os.environ.items() if k not in ("YIVIDEO_MODEL", "YIVIDEO_STORAGE")}
-        env.update(YIVIDEO_DATA_DIR=os.path.join(cls.folder, "data"), TMPDIR=cls.folder, YIVIDEO_STUDIO_DIR=STUDIO)
+        env.update(YIVIDEO_DATA_DIR=os.path.join(cls.folder, "data"), TMPDIR=cls.folder, YIVIDEO_STUDIO_DIR=STUDIO,
+                   YIVIDEO_URL_ALLOW_PRIVATE="1")
         cls.key = None
         if cls.KEYS:
             out = subprocess.run([BIN, "keys", "create", "--name", "studio", "--scopes", "read,submit,files"],
@@ -191,6 +193,34 @@ class StudioCase:
 
 class StudioWithoutKeysTest(StudioCase, unittest.TestCase):
     KEYS = False
+
+    def test_cancel_then_retry(self):
+        """A workflow whose input never arrives (a URL on a socket that accepts and stays silent) runs until it
+        is cancelled from the page, and runs again when retried from it."""
+        b = self.browser
+        with socket.socket() as silent:
+            silent.bind(("127.0.0.1", 0))
+            silent.listen()
+            url = f"http://127.0.0.1:{silent.getsockname()[1]}/never.wav"
+            b.navigate(self.server.base + "/studio/#/new")
+            b.wait_for("document.querySelectorAll('select[name=preset] option').length > 0", what="the presets")
+            self.set_value("input[name=video_path]", url)
+            self.set_value("select[name=language]", "en")
+            self.click("Run")
+            workflow = b.wait_for("location.hash.startsWith('#/workflow/') && location.hash.slice(11)",
+                                  what="the workflow's page")
+            b.wait_for("/Status: running/.test(document.body.innerText)", what="the workflow running")
+            self.click("Cancel")
+            b.wait_for("/Status: cancelled/.test(document.body.innerText)", what="the workflow cancelled")
+            self.shot("cancelled")
+            self.click("Retry")
+            # Queued again (pending) until a worker takes it: the only one may still be leaving the download.
+            b.wait_for("/Status: (pending|running)/.test(document.body.innerText)", what="the workflow again")
+            stage = json.load(urllib.request.urlopen(
+                f"{self.server.base}/v1/workflows/status/{workflow}"))["stages"]["stage_0"]
+            self.assertEqual(stage["history"][0]["status"], "cancelled", stage)
+            self.click("Cancel")
+            b.wait_for("/Status: cancelled/.test(document.body.innerText)", what="the workflow cancelled again")
 
     def test_composed_chain_takes_parameters_from_generated_forms(self):
         b = self.browser
