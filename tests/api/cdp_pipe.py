@@ -121,6 +121,13 @@ class Browser:
         node = self.page("DOM.querySelector", nodeId=root, selector=selector)["nodeId"]
         self.page("DOM.setFileInputFiles", nodeId=node, files=list(paths))
 
+    def press(self, key):
+        """A key pressed and released on what has the focus, as the keyboard sends it (Enter, Tab, ...)."""
+        codes = {"Enter": 13, "Tab": 9, "Escape": 27, " ": 32}
+        for kind in ("keyDown", "keyUp"):
+            self.page("Input.dispatchKeyEvent", type=kind, key=key, code=key, windowsVirtualKeyCode=codes[key],
+                      text="\r" if key == "Enter" and kind == "keyDown" else "")
+
     def screenshot(self, path):
         with open(path, "wb") as f:
             size = self.page("Page.getLayoutMetrics")["cssContentSize"]  # the whole page, not the window

@@ -108,7 +108,8 @@ class StudioCase:
             "document.querySelector('input[name=video_path]').value)", what="the upload")
         self.assertEqual(b.evaluate("document.querySelector('progress').value"), 1)
         self.set_value("select[name=language]", "en")
-        self.set_value("select[name=preset]", "subtitles")
+        # With keys on, the preset with speakers: its cues carry a speaker and the speaker's colour.
+        self.set_value("select[name=preset]", "subtitles_speakers" if self.KEYS else "subtitles")
         self.click("Run")
         workflow = b.wait_for("location.hash.startsWith('#/workflow/') && location.hash.slice(11)",
                               what="the workflow's page")
@@ -119,13 +120,18 @@ class StudioCase:
                    timeout=300, what="JFK's words in the cue list")
         b.wait_for("document.querySelector('video')?.readyState >= 1", what="the media in the player")
         self.assertTrue(b.evaluate("document.querySelector('video track').track.cues.length > 0"))
+        if self.KEYS:
+            self.assertEqual(b.evaluate("[...document.querySelectorAll('.cues li.speaker-0 .speaker')]"
+                                        ".map(e => e.textContent)")[0], "SPEAKER_00")
         self.shot("player")
 
         # Correct the cue that holds "country": "nation" in its place and a later start, saved as a rebuild of
         # the subtitles on the transcript's words, moved with the cue (later: a pause made shorter could join
         # the cue to the one before, as the subtitle limits would have it).
+        # By keyboard: focus the cue's Edit button and press Enter.
         b.evaluate("[...document.querySelectorAll('.cues li')].find(li => /your country/i.test(li.textContent))"
-                   ".querySelector('button:last-of-type').click()")
+                   ".querySelector('button:last-of-type').focus()")
+        b.press("Enter")
         b.wait_for("document.activeElement?.name === 'cue_text'", what="the cue editor, focused")
         edited = b.evaluate("document.activeElement.value").replace("your country", "your nation", 1)
         self.set_value("textarea[name=cue_text]", edited)

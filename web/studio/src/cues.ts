@@ -20,6 +20,21 @@ export function stamp(s: number): string {
   return `${hours}:${pad(Math.floor(ms / 60000) % 60)}:${pad(Math.floor(ms / 1000) % 60)}.${pad(ms % 1000, 3)}`;
 }
 
+// The three characters WebVTT text cannot hold as themselves (the subtitle stage writes them as entities).
+const ENTITIES: [string, string][] = [
+  ["&", "&amp;"],
+  ["<", "&lt;"],
+  [">", "&gt;"],
+];
+
+function escape(text: string): string {
+  return ENTITIES.reduce((out, [ch, entity]) => out.replaceAll(ch, entity), text);
+}
+
+function unescape(text: string): string {
+  return ENTITIES.reduceRight((out, [ch, entity]) => out.replaceAll(entity, ch), text);
+}
+
 export function parseVtt(text: string): Cue[] {
   const cues: Cue[] = [];
   for (const block of text.replace(/\r/g, "").split(/\n{2,}/)) {
@@ -31,14 +46,15 @@ export function parseVtt(text: string): Cue[] {
     let body = lines.slice(at + 1).join("\n");
     const voice = body.match(/^<v(?:\.[^ >]*)? ([^>]+)>/);
     body = body.replace(/<\/?v[^>]*>/g, "");
-    cues.push({ start: seconds(from), end: seconds(to), text: body, speaker: voice ? voice[1] : null });
+    const speaker = voice ? unescape(voice[1]) : null;
+    cues.push({ start: seconds(from), end: seconds(to), text: unescape(body), speaker });
   }
   return cues;
 }
 
 export function writeVtt(cues: Cue[]): string {
   const blocks = cues.map(
-    (c) => `${stamp(c.start)} --> ${stamp(c.end)}\n${c.speaker ? `<v ${c.speaker}>` : ""}${c.text}`,
+    (c) => `${stamp(c.start)} --> ${stamp(c.end)}\n${c.speaker ? `<v ${escape(c.speaker)}>` : ""}${escape(c.text)}`,
   );
   return `WEBVTT\n\n${blocks.join("\n\n")}\n`;
 }

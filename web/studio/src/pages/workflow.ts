@@ -70,9 +70,15 @@ export function renderWorkflow(main: HTMLElement, id: string): () => void {
   const heading = h("h1", {}, `${t("workflow_title")} ${id}`);
   const summary = h("p", { role: "status", "aria-live": "polite" });
   const bar = h("progress", { max: 100, value: 0, "aria-label": t("progress") });
-  const notice = h("p", { role: "alert" });
+  const notice = h("p", { role: "status", "aria-live": "polite" });
+  // Errors in red, other news plain; both read out by screen readers as they come.
+  const tell = (text: string, error = false) => {
+    notice.textContent = text;
+    notice.classList.toggle("error", error);
+  };
   const stages = h("ol", { class: "stages" });
   const live = h("ol", { class: "live" });
+  const liveBox = h("section", { hidden: true }, h("h2", {}, t("live_transcript")), live);
   const playerBox = h("section", { "aria-label": t("player") });
   let view: WorkflowView | null = null;
   let stopPlayer: (() => void) | null = null;
@@ -91,7 +97,7 @@ export function renderWorkflow(main: HTMLElement, id: string): () => void {
     cancel.disabled = !running;
     retry.disabled = running || view.status === "completed";
     show(stages, orderedStages(view).map(([sid, s]) => stageItem(sid, s)));
-    if (view.error) notice.textContent = `${t("error")}: ${JSON.stringify(view.error)}`;
+    if (view.error) tell(`${t("error")}: ${JSON.stringify(view.error)}`, true);
   };
 
   const load = async () => {
@@ -152,7 +158,7 @@ export function renderWorkflow(main: HTMLElement, id: string): () => void {
       workflow_config: { workflow_chain: [...chain, REBUILD_NODE, SUBTITLE_NODE] },
       [REBUILD_NODE]: rebuild,
     });
-    notice.textContent = t("saving");
+    tell(t("saving"));
     follow();
   };
 
@@ -160,30 +166,32 @@ export function renderWorkflow(main: HTMLElement, id: string): () => void {
     try {
       if (what === "cancel") {
         await postJson(`/v1/workflows/${encodeURIComponent(id)}/cancel`);
-        notice.textContent = t("cancelled");
+        tell(t("cancelled"));
       } else {
         await postJson("/v1/workflows", {
           workflow_id: id,
           execution_mode: "retry",
           workflow_config: { workflow_chain: view?.input_params.workflow_chain },
         });
-        notice.textContent = t("retried");
+        tell(t("retried"));
         follow();
       }
     } catch (e) {
-      notice.textContent = errorText(e);
+      tell(errorText(e), true);
     }
   };
 
   const follow = () => {
     stream?.stop();
     show(live);
+    liveBox.hidden = true;
     stream = followEvents(
       id,
       (e) => {
         const d = e.data;
         if (e.type === "segment") {
           live.append(h("li", {}, `${Number(d.start).toFixed(2)}s ${String(d.text ?? "")}`));
+          liveBox.hidden = false;
         } else if (view && typeof d.stage === "string" && view.stages[d.stage]) {
           const s = view.stages[d.stage];
           if (e.type === "stage_started") s.status = "running";
@@ -203,11 +211,11 @@ export function renderWorkflow(main: HTMLElement, id: string): () => void {
         }
         if (e.type === "end") {
           load().then(() => {
-            if (notice.textContent === t("saving")) notice.textContent = t("saved");
+            if (notice.textContent === t("saving")) tell(t("saved"));
           });
         }
       },
-      (message) => (notice.textContent = message),
+      (message) => tell(message, true),
     );
   };
 
@@ -218,8 +226,7 @@ export function renderWorkflow(main: HTMLElement, id: string): () => void {
     bar,
     h("div", { class: "actions" }, cancel, retry),
     notice,
-    h("h2", {}, t("live_transcript")),
-    live,
+    liveBox,
     playerBox,
     h("h2", {}, t("stages")),
     stages,
@@ -228,7 +235,7 @@ export function renderWorkflow(main: HTMLElement, id: string): () => void {
     .then((v) => {
       if (v.status === "running" || v.status === "pending") follow();
     })
-    .catch((e) => (notice.textContent = errorText(e)));
+    .catch((e) => tell(errorText(e), true));
   return () => {
     stream?.stop();
     stopPlayer?.();
