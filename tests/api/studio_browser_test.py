@@ -17,13 +17,14 @@ import re
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import unittest
 import urllib.request
 
 from cdp_pipe import Browser
-from live_api import Served
+from live_api import Served, free_port
 
 BIN = os.environ["YIVIDEO_BIN"]
 JFK = os.path.join(os.environ["YIVIDEO_SHARED_FIXTURES"], "jfk.wav")
@@ -32,6 +33,7 @@ CACHE = os.environ.get("YIVIDEO_CACHE") or os.path.join(
     os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "yivideo")
 STUDIO = os.environ.get("YIVIDEO_STUDIO_DIR") or os.path.join(CACHE, "studio")
 SCRIPT_BUDGET = 300 * 1024
+PROVIDER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "llm", "misbehaving_provider.py")
 
 
 def js(value):
@@ -46,7 +48,15 @@ class StudioCase:
     @classmethod
     def setUpClass(cls):
         cls.folder = tempfile.mkdtemp(prefix="yivideo-studio-")
-        env = {k: v for k, v in os.environ.items() if k not in ("YIVIDEO_MODEL", "YIVIDEO_STORAGE")}
+        # The LLM that translates is the LLM tests' stand-in provider (it answers each cue with the cue's text).
+        port = free_port()
+        provider = subprocess.Popen([sys.executable, PROVIDER, str(port)], stdout=subprocess.PIPE)
+        cls.addClassCleanup(provider.wait)
+        cls.addClassCleanup(provider.terminate)
+        provider.stdout.readline()  # "listening"
+        env = {k: v for k, v in os.environ.items()
+               if k not in ("YIVIDEO_MODEL", "YIVIDEO_STORAGE", "YIVIDEO_LLM_PROVIDER", "YIVIDEO_LLM_LOCAL_MODEL")}
+        env["YIVIDEO_LLM_LOCAL_BASE_URL"] = f"http://127.0.0.1:{port}/ok/v1"
         env.update(YIVIDEO_DATA_DIR=os.path.join(cls.folder, "data"), TMPDIR=cls.folder, YIVIDEO_STUDIO_DIR=STUDIO,
                    YIVIDEO_URL_ALLOW_PRIVATE="1")
         cls.key = None
@@ -228,14 +238,37 @@ class StudioWithoutKeysTest(StudioCase, unittest.TestCase):
             self.click("Cancel")
             b.wait_for("/Status: cancelled/.test(document.body.innerText)", what="the workflow cancelled again")
 
-    def test_composed_chain_takes_parameters_from_generated_forms(self):
+    def test_translation_shows_beside_the_original(self):
+        """The translate preset with its target language given in the preset's own form; the player shows each
+        translated cue with the original text under it."""
         b = self.browser
+        self.upload_jfk()
+        b.navigate(self.server.base + "/studio/#/new")
+        b.wait_for("!!document.querySelector('.preset-params input[name=target_language]')"
+                   " || (document.querySelector('select[name=preset]').value = 'translate', "
+                   "document.querySelector('select[name=preset]').dispatchEvent(new Event('change')), false)",
+                   what="the translate preset's form")
+        self.set_value(".preset-params input[name=target_language]", "fr")
+        self.set_value("input[name=video_path]", "videos/jfk.wav")
+        self.set_value("select[name=language]", "en")
+        self.click("Run")
+        # (The stand-in provider "translates" a cue into its own text, so both lines read alike here.)
+        b.wait_for("[...document.querySelectorAll('.cues .text')].some(e => "
+                   "/country/.test(e.querySelector('.original')?.textContent))", timeout=300,
+                   what="a translated cue with its original under it")
+        self.shot("bilingual")
+
+    def upload_jfk(self):
         with open(JFK, "rb") as f:
             body = (b"--b\r\nContent-Disposition: form-data; name=\"file_path\"\r\n\r\nvideos/jfk.wav\r\n"
                     b"--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"jfk.wav\"\r\n\r\n"
                     + f.read() + b"\r\n--b--\r\n")
         urllib.request.urlopen(urllib.request.Request(
             self.server.base + "/v1/files/upload", body, {"Content-Type": "multipart/form-data; boundary=b"}))
+
+    def test_composed_chain_takes_parameters_from_generated_forms(self):
+        b = self.browser
+        self.upload_jfk()
         b.navigate(self.server.base + "/studio/#/new")
         b.wait_for("document.querySelectorAll('select[name=node] option').length > 10", what="the node list")
         self.set_value("select[name=node]", "faster_whisper.transcribe_audio")

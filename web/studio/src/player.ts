@@ -12,6 +12,8 @@ export interface PlayerOptions {
   mediaPath: string | null; // a download path of the input, or null when it is not in the store
   cues: Cue[];
   language: string;
+  // With a translation: each cue's original text, shown under it (the bilingual view).
+  originals: (string | null)[] | null;
   // Every cue's text, and the cues whose times the user changed (as written, and as changed).
   onSave: (cues: Cue[], retimed: Retiming[]) => Promise<void>;
 }
@@ -73,7 +75,12 @@ export function renderPlayer(box: HTMLElement, options: PlayerOptions): () => vo
         `${stamp(cue.start)} → ${stamp(cue.end)}`,
       ),
       cue.speaker ? h("span", { class: "speaker" }, cue.speaker) : null,
-      h("span", { class: "text" }, cue.text),
+      h(
+        "span",
+        { class: "text" },
+        cue.text,
+        options.originals?.[i] ? h("small", { class: "original", title: t("original") }, options.originals[i]) : null,
+      ),
       h("button", { type: "button", onclick: () => edit(row, i) }, t("edit")),
     );
     return row;

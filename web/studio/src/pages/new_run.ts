@@ -84,9 +84,19 @@ export function renderNewRun(main: HTMLElement): void {
   let chain: { node: string; element: HTMLElement; collect: Collect }[] = [];
   let schemas: Record<string, Schema> = {};
 
+  // A preset's nodes take parameters too (the translate preset needs a target language): a form for each.
+  const presetParams = h("div", { class: "preset-params" });
+  let presetForms: { node: string; element: HTMLElement; collect: Collect }[] = [];
   const describePreset = () => {
     const p = presets.find((x) => x.name === presetSelect.value);
     presetHint.textContent = p ? `${p.description} — ${p.chain.join(" → ")}` : "";
+    presetForms = (p?.chain ?? []).map((node) => ({ node, ...paramsForm(schemas[`NodeParams.${node}`] ?? {}) }));
+    show(
+      presetParams,
+      presetForms.map((f) =>
+        h("details", {}, h("summary", {}, `${t("parameters")} ${f.node}`), f.element),
+      ),
+    );
   };
   presetSelect.addEventListener("change", describePreset);
 
@@ -102,6 +112,7 @@ export function renderNewRun(main: HTMLElement): void {
       h("label", { class: "choice" }, presetRadio, t("preset")),
       field(t("preset"), presetSelect),
       presetHint,
+      presetParams,
       h("label", { class: "choice" }, composeRadio, t("compose")),
       composer,
     ),
@@ -159,12 +170,14 @@ export function renderNewRun(main: HTMLElement): void {
       return;
     }
     const body: Record<string, unknown> = { video_path: videoPath, language: languageSelect.value };
-    if (presetRadio.checked) {
-      body.workflow_config = { preset: presetSelect.value };
-    } else {
-      body.workflow_config = { workflow_chain: chain.map((c) => c.node) };
-      // A node named twice takes one set of parameters: the later form's values win.
-      for (const c of chain) body[c.node] = { ...((body[c.node] as object) ?? {}), ...c.collect() };
+    const forms = presetRadio.checked ? presetForms : chain;
+    body.workflow_config = presetRadio.checked
+      ? { preset: presetSelect.value }
+      : { workflow_chain: chain.map((c) => c.node) };
+    // A node named twice takes one set of parameters: the later form's values win.
+    for (const f of forms) {
+      const given = f.collect();
+      if (Object.keys(given).length) body[f.node] = { ...((body[f.node] as object) ?? {}), ...given };
     }
     submitButton.disabled = true;
     status.textContent = t("submitting");
@@ -190,6 +203,7 @@ export function renderNewRun(main: HTMLElement): void {
   getJson<OpenApi>("/openapi.json")
     .then((doc) => {
       schemas = doc.components.schemas;
+      describePreset();
       const nodes = Object.keys(schemas)
         .filter((n) => n.startsWith("NodeParams."))
         .map((n) => n.slice("NodeParams.".length))

@@ -20,8 +20,25 @@ import {
 } from "../workflow_view";
 
 const REBUILD_NODE = "wservice.rebuild_subtitle_with_words";
+const TRANSLATE_NODE = "wservice.translate_subtitles";
 // JSON bodies are limited to 1 MiB: the transcript sent inline must leave room for the rest.
 const MAX_INLINE_BYTES = 900_000;
+
+// The bilingual view: for each cue of a translation, the original text of the segments it was translated
+// from (wservice.translate_subtitles keeps each segment's original_text and its timing); null without one.
+async function originalsOf(view: WorkflowView, cues: Cue[]): Promise<(string | null)[] | null> {
+  const translated = orderedStages(view)
+    .filter(([, s]) => s.task_name === TRANSLATE_NODE && s.status === "completed")
+    .pop()?.[1].download_urls?.translated_segments_file;
+  if (!translated) return null;
+  const { segments } = await getJson<{ segments: { start: number; end: number; original_text?: string }[] }>(
+    sameOrigin(translated),
+  );
+  return cues.map((c) => {
+    const texts = segments.filter((s) => s.start < c.end && s.end > c.start && s.original_text);
+    return texts.length ? texts.map((s) => s.original_text!.trim()).join(" ") : null;
+  });
+}
 
 function json(value: unknown): HTMLElement {
   return h("pre", {}, JSON.stringify(value, null, 2));
@@ -131,6 +148,7 @@ export function renderWorkflow(main: HTMLElement, id: string): () => void {
       mediaPath: inStore ? `/v1/files/download/${input.split("/").map(encodeURIComponent).join("/")}` : null,
       cues,
       language: view.input_params.language ?? "auto",
+      originals: await originalsOf(view, cues),
       onSave: saveCues,
     });
   };
