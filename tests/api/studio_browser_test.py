@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 import unittest
+import urllib.error
 import urllib.request
 
 from cdp_pipe import Browser
@@ -51,6 +52,7 @@ class StudioCase:
         # The LLM that translates is the LLM tests' stand-in provider (it answers each cue with the cue's text).
         port = free_port()
         provider = subprocess.Popen([sys.executable, PROVIDER, str(port)], stdout=subprocess.PIPE)
+        cls.addClassCleanup(provider.stdout.close)
         cls.addClassCleanup(provider.wait)
         cls.addClassCleanup(provider.terminate)
         provider.stdout.readline()  # "listening"
@@ -71,6 +73,12 @@ class StudioCase:
         os.makedirs(REPORT, exist_ok=True)
         cls.browser = Browser(cls.downloads)
         cls.addClassCleanup(cls.browser.close)
+
+    def open_page(self, path):
+        """A fresh document (not a same-page hash change, which would leave the last test's page up a while)."""
+        self.browser.navigate("about:blank")
+        self.browser.wait_for("location.href === 'about:blank'", what="a blank page")
+        self.browser.navigate(self.server.base + path)
 
     def shot(self, name):
         self.browser.screenshot(os.path.join(REPORT, f"{'keys-on' if self.KEYS else 'keys-off'}-{name}.png"))
@@ -106,7 +114,7 @@ class StudioCase:
     def test_upload_run_watch_edit_download(self):
         b = self.browser
         origin = self.server.base
-        b.navigate(origin + "/")  # a browser asking the root for HTML is sent to the studio
+        self.open_page("/")  # a browser asking the root for HTML is sent to the studio
         b.wait_for("location.pathname === '/studio/'", what="the redirect to /studio/")
         self.log_in_if_asked()
         b.wait_for("document.querySelectorAll('select[name=preset] option').length > 0", what="the presets")
@@ -218,7 +226,7 @@ class StudioWithoutKeysTest(StudioCase, unittest.TestCase):
             silent.bind(("127.0.0.1", 0))
             silent.listen()
             url = f"http://127.0.0.1:{silent.getsockname()[1]}/never.wav"
-            b.navigate(self.server.base + "/studio/#/new")
+            self.open_page("/studio/#/new")
             b.wait_for("document.querySelectorAll('select[name=preset] option').length > 0", what="the presets")
             self.set_value("input[name=video_path]", url)
             self.set_value("select[name=language]", "en")
@@ -243,10 +251,11 @@ class StudioWithoutKeysTest(StudioCase, unittest.TestCase):
         translated cue with the original text under it."""
         b = self.browser
         self.upload_jfk()
-        b.navigate(self.server.base + "/studio/#/new")
-        b.wait_for("!!document.querySelector('.preset-params input[name=target_language]')"
-                   " || (document.querySelector('select[name=preset]').value = 'translate', "
-                   "document.querySelector('select[name=preset]').dispatchEvent(new Event('change')), false)",
+        self.open_page("/studio/#/new")
+        b.wait_for("[...document.querySelectorAll('select[name=preset] option')].some(o => o.value === 'translate')"
+                   " && !!document.querySelector('.preset-params input')", what="the presets and their forms")
+        self.set_value("select[name=preset]", "translate")
+        b.wait_for("!!document.querySelector('.preset-params input[name=target_language]')",
                    what="the translate preset's form")
         self.set_value(".preset-params input[name=target_language]", "fr")
         self.set_value("input[name=video_path]", "videos/jfk.wav")
@@ -269,7 +278,7 @@ class StudioWithoutKeysTest(StudioCase, unittest.TestCase):
     def test_composed_chain_takes_parameters_from_generated_forms(self):
         b = self.browser
         self.upload_jfk()
-        b.navigate(self.server.base + "/studio/#/new")
+        self.open_page("/studio/#/new")
         b.wait_for("document.querySelectorAll('select[name=node] option').length > 10", what="the node list")
         self.set_value("select[name=node]", "faster_whisper.transcribe_audio")
         self.click("Add node")
@@ -293,6 +302,50 @@ class StudioWithoutKeysTest(StudioCase, unittest.TestCase):
 
 class StudioWithKeysTest(StudioCase, unittest.TestCase):
     KEYS = True
+
+
+class StudioServingTest(unittest.TestCase):
+    """How the files are served: cache headers, the page's policy, and a page for a missing build."""
+
+    def serve(self, studio_dir):
+        folder = tempfile.mkdtemp(prefix="yivideo-studio-serving-")
+        env = dict(os.environ, YIVIDEO_DATA_DIR=os.path.join(folder, "data"), YIVIDEO_STUDIO_DIR=studio_dir)
+        server = Served(BIN, folder, env, workers=0)
+        self.addCleanup(server.stop)
+        return server.base
+
+    def get(self, url, accept="*/*"):
+        try:
+            return urllib.request.urlopen(urllib.request.Request(url, headers={"Accept": accept}))
+        except urllib.error.HTTPError as e:
+            return e
+
+    def test_page_is_no_cache_under_a_strict_policy_and_assets_immutable(self):
+        base = self.serve(STUDIO)
+        page = self.get(base + "/studio/")
+        self.assertEqual(page.status, 200)
+        self.assertEqual(page.headers["Cache-Control"], "no-cache")
+        policy = page.headers["Content-Security-Policy"]
+        for directive in ("default-src 'none'", "script-src 'self'", "connect-src 'self'", "frame-ancestors 'none'"):
+            self.assertIn(directive, policy)
+        self.assertNotIn("unsafe-inline", policy)
+        script = re.search(r'src="([^"]+\.js)"', page.read().decode()).group(1)
+        asset = self.get(f"{base}/studio/{script}")
+        self.assertEqual(asset.headers["Cache-Control"], "public, max-age=31536000, immutable")
+        self.assertTrue(asset.headers["Content-Type"].startswith("text/javascript"))
+        self.assertEqual(self.get(base + "/studio/.hidden.js").status, 404)
+        self.assertEqual(self.get(base + "/studio/passwd").status, 404, "only the build's kinds of files")
+        # The API's root keeps its answer for clients; a browser asking for a page is sent to the studio.
+        self.assertIn(b"is running", self.get(base + "/").read())
+        root = self.get(base + "/", accept="text/html,application/xhtml+xml")
+        self.assertEqual(root.url, base + "/studio/")
+
+    def test_missing_build_is_a_page_saying_how_to_build_it(self):
+        base = self.serve(os.path.join(tempfile.gettempdir(), "yivideo-no-studio-here"))
+        page = self.get(base + "/studio/")
+        self.assertEqual(page.status, 404)
+        self.assertTrue(page.headers["Content-Type"].startswith("text/html"))
+        self.assertIn(b"scripts/serve", page.read())
 
 
 class StudioBuildTest(unittest.TestCase):

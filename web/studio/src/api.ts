@@ -56,8 +56,15 @@ export async function request(method: string, path: string, body?: unknown): Pro
     headers,
     body: body === undefined ? undefined : JSON.stringify(body),
   });
+  // Keys are on and this tab has none, or a revoked one: the login page, wherever the request came from.
+  if (res.status === 401 && !location.hash.startsWith("#/login")) location.hash = "#/login";
   if (!res.ok) throw await failure(res);
   return res;
+}
+
+// Whether the server wants a key: an anonymous request is refused with 401 only when keys are on.
+export async function keysRequired(): Promise<boolean> {
+  return (await fetch("/v1/workflows?limit=1")).status === 401;
 }
 
 export async function getJson<T>(path: string): Promise<T> {

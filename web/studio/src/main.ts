@@ -1,7 +1,7 @@
 // The studio's shell: header, language switch and a hash router (#/new, #/workflows, #/workflow/<id>,
 // #/monitor, #/login), so the server serves one page and the API key never appears in a URL. Each page draws
 // into <main> and may return a function that stops what it started (an event stream) when the user leaves.
-import { ApiError, apiKey } from "./api";
+import { apiKey, keysRequired } from "./api";
 import { h, show } from "./dom";
 import { language, setLanguage, t, type Key } from "./i18n";
 import { renderLogin } from "./pages/login";
@@ -78,20 +78,11 @@ function skipToMain(e: Event): void {
   document.getElementById("main")?.focus();
 }
 
-// A refusal for want of a key sends the user to the login page, wherever it happens.
-window.addEventListener("unhandledrejection", (e) => {
-  if (e.reason instanceof ApiError && e.reason.status === 401 && !location.hash.startsWith("#/login")) {
-    location.hash = "#/login";
-  }
-});
-
 setLanguage(language());
 window.addEventListener("hashchange", render);
 if (!location.hash && !apiKey()) {
   // Keys on and none given yet: start at the login page, else at a new run.
-  fetch("/v1/workflows?limit=1").then((res) => {
-    location.hash = res.status === 401 ? "#/login" : "#/new";
-  });
+  keysRequired().then((required) => (location.hash = required ? "#/login" : "#/new"));
 } else {
   render();
 }

@@ -1,6 +1,6 @@
 // Login: checks a key against a route every scope may read, and keeps it in session storage (gone when the
 // tab closes). With keys off the page says so; the studio works without any key then.
-import { apiKey, errorText, getJson, setApiKey } from "../api";
+import { apiKey, errorText, getJson, keysRequired, setApiKey } from "../api";
 import { field, h, show } from "../dom";
 import { t } from "../i18n";
 
@@ -44,10 +44,9 @@ export function renderLogin(main: HTMLElement): void {
       ),
     );
   }
-  // Without a key: a 401 means keys are on; anything else that keys are off.
   if (!apiKey()) {
-    fetch("/v1/workflows?limit=1").then((res) => {
-      if (res.status !== 401) intro.textContent = t("login_keys_off");
+    keysRequired().then((required) => {
+      if (!required) intro.textContent = t("login_keys_off");
     });
   }
 }
