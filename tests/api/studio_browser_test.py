@@ -120,6 +120,12 @@ class StudioCase:
         b.wait_for("document.querySelectorAll('select[name=preset] option').length > 0", what="the presets")
         self.shot("new-run")
 
+        # A page takes the focus when it opens, so the keyboard's next stop is the page's first control.
+        self.assertEqual(b.evaluate("document.activeElement.id"), "main")
+        b.press("Tab")
+        self.assertTrue(b.evaluate("document.activeElement.closest('main') && "
+                                   "['INPUT', 'SELECT', 'BUTTON'].includes(document.activeElement.tagName)"))
+
         b.set_files("input[type=file]", JFK)
         file_path = b.wait_for(
             "(document.querySelector('input[name=video_path]').value.startsWith('studio/') && "
@@ -195,6 +201,15 @@ class StudioCase:
 
         self.assertEveryControlIsNamed()
         self.assertRequestsStayedOnTheOrigin(origin, file_path)
+        self.assertNoScriptErrorsNorPolicyViolations()
+
+    def assertNoScriptErrorsNorPolicyViolations(self):
+        events = self.browser.events
+        thrown = [e["params"]["exceptionDetails"] for e in events if e["method"] == "Runtime.exceptionThrown"]
+        self.assertEqual(thrown, [], "uncaught exceptions in the page")
+        blocked = [e["params"]["entry"]["text"] for e in events if e["method"] == "Log.entryAdded"
+                   and "Content Security Policy" in e["params"]["entry"]["text"]]
+        self.assertEqual(blocked, [], "the page's policy blocked something it does")
 
     def assertEveryControlIsNamed(self):
         unnamed = self.browser.evaluate(
