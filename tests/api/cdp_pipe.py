@@ -128,6 +128,15 @@ class Browser:
             self.page("Input.dispatchKeyEvent", type=kind, key=key, code=key, windowsVirtualKeyCode=codes[key],
                       text="\r" if key == "Enter" and kind == "keyDown" else "")
 
+    def drop_files(self, selector, *paths):
+        """Files dragged from outside the page and dropped in the middle of the element, as a person does."""
+        box = self.evaluate(f"(() => {{ const e = document.querySelector({json.dumps(selector)}); "
+                            "e.scrollIntoView(); const r = e.getBoundingClientRect(); "
+                            "return [r.x + r.width / 2, r.y + r.height / 2]; })()")
+        data = {"items": [], "files": list(paths), "dragOperationsMask": 1}
+        for kind in ("dragEnter", "dragOver", "drop"):
+            self.page("Input.dispatchDragEvent", type=kind, x=box[0], y=box[1], data=data)
+
     def screenshot(self, path):
         with open(path, "wb") as f:
             size = self.page("Page.getLayoutMetrics")["cssContentSize"]  # the whole page, not the window
