@@ -12,11 +12,11 @@
 namespace yv::http {
 namespace {
 
-// Media may come from blob: URLs (with keys on the studio fetches the input with its key and plays the
-// copy), images from data: URLs; everything else from this origin alone, and never framed.
+// Script, style and calls from this origin alone; media from it or from blob: URLs (with keys on the studio
+// fetches the input and the subtitles with its key and plays the copies); no images, no framing.
 constexpr const char* kStudioPolicy =
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
-    "media-src 'self' blob:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+    "default-src 'none'; script-src 'self'; style-src 'self'; media-src 'self' blob:; connect-src 'self'; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 constexpr const char* kNotBuilt = R"html(<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>YiVideo Studio is not built</title></head>
@@ -27,13 +27,10 @@ it through <code>YIVIDEO_STUDIO_DIR</code>.</p>
 <p>The API answers meanwhile; its documentation is at <a href="/docs">/docs</a>.</p></body></html>
 )html";
 
+// What the build writes besides the page (web/studio/build.mjs); nothing else is served.
 const std::map<std::string, std::string>& media_types() {
   static const std::map<std::string, std::string> types = {{".js", "text/javascript; charset=utf-8"},
-                                                           {".css", "text/css; charset=utf-8"},
-                                                           {".map", "application/json"},
-                                                           {".svg", "image/svg+xml"},
-                                                           {".png", "image/png"},
-                                                           {".woff2", "font/woff2"}};
+                                                           {".css", "text/css; charset=utf-8"}};
   return types;
 }
 
