@@ -601,6 +601,29 @@ yv_ensure_swagger_ui() {
   touch "$dir/.verified"
 }
 
+# The web studio (web/studio, TypeScript, served at /studio/): `npm ci` from its lock file (no package's install
+# scripts run) and `npm run build` into $YV_CACHE/studio-<hash of its sources and lock>, once per change of them.
+# Exports YIVIDEO_STUDIO_DIR, that folder, and points $YV_CACHE/studio (the server's default) at it.
+yv_ensure_studio() {
+  local src=$YV_ROOT/web/studio key out work
+  key=$(cd "$src" && find package.json package-lock.json tsconfig.json build.mjs src -type f -print0 |
+    LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
+  out=$YV_CACHE/studio-$key
+  if [ ! -f "$out/index.html" ]; then
+    yv_log "building the web studio (npm ci, npm run build)"
+    mkdir -p "$YV_CACHE"
+    work=$(mktemp -d "$YV_CACHE/.studio.XXXXXX")
+    cp -r "$src/package.json" "$src/package-lock.json" "$src/tsconfig.json" "$src/build.mjs" "$src/src" "$work/"
+    (cd "$work" && npm ci --ignore-scripts --prefer-offline --no-audit --no-fund --loglevel=error >&2 &&
+      npm run --silent build -- "$out.tmp" >&2) || yv_die "the web studio did not build (web/studio)"
+    rm -rf "$out" "$work"
+    mv "$out.tmp" "$out"
+  fi
+  ln -sfn "$out" "$YV_CACHE/studio"
+  YIVIDEO_STUDIO_DIR=$out
+  export YIVIDEO_STUDIO_DIR
+}
+
 # The shared folder (test fixtures, the quick-start guide): $YIVIDEO_SHARED, else beside the checkout, else beside
 # the repository this one was cloned from (a local `git clone . /tmp/x` leaves ../shared behind).
 yv_shared_dir() {
@@ -650,6 +673,7 @@ yv_prepare() {
   yv_ensure_tts_voices
   yv_ensure_separation_models
   yv_ensure_swagger_ui
+  yv_ensure_studio
   yv_ensure_llm_models
   wait "$opencv_pid" || yv_die "OpenCV was not built; see $YV_CACHE/opencv-build.log"
   wait "$llama_pid" || yv_die "llama-server was not built; see $YV_CACHE/llama-build.log"

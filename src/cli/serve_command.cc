@@ -32,6 +32,7 @@
 #include "http/model_routes.h"
 #include "http/monitoring_routes.h"
 #include "http/openapi.h"
+#include "http/studio_routes.h"
 #include "http/task_routes.h"
 #include "http/workflow_routes.h"
 #include "llm/local_server.h"
@@ -106,6 +107,7 @@ int serve(const ServeOptions& o) {
     http::add_model_routes(routes);
     http::add_audio_routes(routes, tasks, *store, nodes);
     http::add_key_routes(routes, http_options.access->keys());
+    http::add_studio_routes(routes);
     http::add_docs_routes(routes, nodes);  // last: it documents every route
   });
   server.bind();

@@ -145,8 +145,12 @@ ApiServer::ApiServer(ServerOptions options, const std::function<void(Router&)>& 
                 "Liveness",
                 {},
                 nullptr,
-                {{"200", {{"description", "The API is running"}, {"schema", "Message"}}}}},
-               [](const httplib::Request&, httplib::Response& res) {
+                {{"200", {{"description", "The API is running"}, {"schema", "Message"}}},
+                 {"303", "A browser (Accept: text/html) is sent to the web studio, /studio/"}}},
+               [](const httplib::Request& req, httplib::Response& res) {
+                 // Clients of the API (curl, SDKs) keep the contract's answer; a person gets the studio.
+                 if (req.get_header_value("Accept").find("text/html") != std::string::npos)
+                   return res.set_redirect("/studio/", 303);
                  send_json(res, 200, {{"message", "YiVideo AI Workflow Engine API is running."}});
                });
   if (add_routes) add_routes(*router_);

@@ -8,7 +8,7 @@ std::optional<Scope> required_scope(std::string_view method, std::string_view pa
   if (method == "OPTIONS") return std::nullopt;
   const bool read = method == "GET" || method == "HEAD";
   if (read && (path == "/" || path == "/api/v1/monitoring/health" || path == "/openapi.json" ||
-               path == "/docs" || path.starts_with("/docs/")))
+               path == "/docs" || path.starts_with("/docs/") || path.starts_with("/studio/")))
     return std::nullopt;
   if (path == "/api/v1/monitoring/lock/release" || path == "/v1/keys" || path.starts_with("/v1/keys/"))
     return kAdmin;

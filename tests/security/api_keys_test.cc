@@ -137,8 +137,9 @@ TEST_F(ApiKeysTest, EveryRouteButTheOpenOnesAnswers401WithoutAKeyAnd403WithoutIt
     }
   }
   EXPECT_GT(secured, 20);
-  EXPECT_EQ(open, (std::set<std::string>{"GET /", "GET /api/v1/monitoring/health", "GET /docs",
-                                         "GET /docs/{asset}", "GET /openapi.json"}));
+  EXPECT_EQ(open,
+            (std::set<std::string>{"GET /", "GET /api/v1/monitoring/health", "GET /docs", "GET /docs/{asset}",
+                                   "GET /openapi.json", "GET /studio/", "GET /studio/{studio_file}"}));
   // Both headers carry a key.
   EXPECT_EQ(request(*server_, "GET", "/v1/workflows", keys.at("read"), "", {}, true).status, 200);
   EXPECT_EQ(request(*server_, "GET", "/v1/workflows", keys.at("read")).status, 200);
