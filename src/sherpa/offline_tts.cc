@@ -25,6 +25,21 @@ OfflineTts::OfflineTts(const VitsOptions& o) : tts_(nullptr, SherpaOnnxDestroyOf
     throw Error("model_load_failed", "the voice " + o.model.filename().string() + " did not load", 500);
 }
 
+OfflineTts::OfflineTts(const AcousticOptions& o) : tts_(nullptr, SherpaOnnxDestroyOfflineTts) {
+  const std::string model = o.model.string(), tokens = o.tokens.string();
+  SherpaOnnxOfflineTtsConfig config;
+  std::memset(&config, 0, sizeof config);
+  config.model.matcha.acoustic_model = model.c_str();
+  config.model.matcha.tokens = tokens.c_str();
+  config.model.matcha.length_scale = 1.0f;
+  config.model.num_threads = o.threads;
+  config.model.provider = "cpu";
+  config.max_num_sentences = 1;
+  tts_.reset(SherpaOnnxCreateOfflineTts(&config));
+  if (!tts_)
+    throw Error("model_load_failed", "the voice " + o.model.filename().string() + " did not load", 500);
+}
+
 int OfflineTts::sample_rate() const { return SherpaOnnxOfflineTtsSampleRate(tts_.get()); }
 
 std::vector<float> OfflineTts::speak(const std::u32string& symbols, float speed) const {
@@ -37,6 +52,24 @@ std::vector<float> OfflineTts::speak(const std::u32string& symbols, float speed)
   g.phoneme_codepoints = points.data();
   g.phoneme_codepoints_lens = &length;
   g.phoneme_codepoints_num_sentences = 1;
+  return generate(g);
+}
+
+std::vector<float> OfflineTts::speak_tokens(const std::vector<std::string>& tokens, float speed) const {
+  if (tokens.empty()) return {};
+  std::vector<const char*> names;
+  for (const auto& t : tokens) names.push_back(t.c_str());
+  const auto length = int32_t(names.size());
+  SherpaOnnxGenerationConfig g;
+  std::memset(&g, 0, sizeof g);
+  g.speed = speed;
+  g.tokens = names.data();
+  g.tokens_lens = &length;
+  g.tokens_num_sentences = 1;
+  return generate(g);
+}
+
+std::vector<float> OfflineTts::generate(const SherpaOnnxGenerationConfig& g) const {
   std::lock_guard lock(mutex_);
   Handle<SherpaOnnxGeneratedAudio> audio(
       SherpaOnnxOfflineTtsGenerateWithConfig(tts_.get(), "", &g, nullptr, nullptr),
