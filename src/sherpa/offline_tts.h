@@ -19,6 +19,7 @@
 
 struct SherpaOnnxOfflineTts;
 struct SherpaOnnxGenerationConfig;
+struct SherpaOnnxOfflineTtsConfig;
 
 namespace yv::sherpa {
 
@@ -57,6 +58,7 @@ class OfflineTts {
   std::vector<float> speak_tokens(const std::vector<std::string>& tokens, float speed) const;
 
  private:
+  void create(const SherpaOnnxOfflineTtsConfig& config, const std::filesystem::path& model);
   std::vector<float> generate(const SherpaOnnxGenerationConfig& config) const;
 
   Handle<SherpaOnnxOfflineTts> tts_;

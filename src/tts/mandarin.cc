@@ -61,16 +61,28 @@ bool is_han(UChar32 c) {
 
 }  // namespace
 
-MandarinFrontEnd::MandarinFrontEnd(const std::filesystem::path& table) {
-  std::ifstream in(table);
+MandarinFrontEnd::MandarinFrontEnd(const std::filesystem::path& voice_dir) {
+  std::ifstream table(voice_dir / "pinyin.txt");
   std::string line;
-  while (std::getline(in, line)) {
+  while (std::getline(table, line)) {
     std::istringstream fields(line);
     std::string syllable, initial, final;
     if (fields >> syllable >> initial >> final) syllables_[syllable] = {initial, final};
   }
-  if (syllables_.empty())
-    throw Error("model_load_failed", "the pinyin table " + table.string() + " is missing", 500);
+  std::ifstream readings(voice_dir / "readings.txt");
+  while (std::getline(readings, line)) {
+    std::istringstream fields(line);
+    std::string text, syllable;
+    std::vector<std::string> spoken;
+    fields >> text;
+    while (fields >> syllable) spoken.push_back(syllable);
+    const auto length = size_t(icu::UnicodeString::fromUTF8(text).countChar32());
+    if (length == 0 || spoken.size() != length) continue;
+    longest_ = std::max(longest_, length);
+    readings_[text] = std::move(spoken);
+  }
+  if (syllables_.empty() || readings_.empty())
+    throw Error("model_load_failed", "the pinyin tables of " + voice_dir.string() + " are missing", 500);
   UErrorCode status = U_ZERO_ERROR;
   to_pinyin_.reset(
       icu::Transliterator::createInstance("Han-Latin; Latin-NumericPinyin", UTRANS_FORWARD, status));
@@ -104,23 +116,48 @@ std::string MandarinFrontEnd::pinyin(const std::string& character) const {
 std::vector<std::string> MandarinFrontEnd::phones(const std::string& sentence) const {
   const std::string text = read_numbers(sentence);
   const auto breaks = text::word_break_offsets(text);
-  std::vector<Syllable> syllables;
-  bool pause = false;  // clause punctuation since the last syllable
+  // The Han characters, each with where it starts and what came before it since the previous one.
+  struct Character {
+    std::string text;
+    size_t offset;
+    bool pause_before, joined;  // clause punctuation / nothing at all between it and the previous one
+  };
+  std::vector<Character> characters;
+  bool pause = false, gap = false;
   for (int32_t at = 0, next = 0; at < int32_t(text.size()); at = next) {
     UChar32 c;
     U8_NEXT(text.data(), next, int32_t(text.size()), c);
-    if (clause_break(c)) pause = !syllables.empty();
-    if (c < 0 || !is_han(c)) continue;
-    const std::string character = text.substr(size_t(at), size_t(next - at));
-    const std::string spelled = pinyin(character);
-    std::string toneless = spelled.substr(0, spelled.size() - 1);
-    if (toneless == "n" || toneless == "ng" || toneless == "m") toneless = "en";  // 嗯, 呣: Baker's "en"
-    const auto found = syllables_.find(toneless);
-    if (found == syllables_.end()) continue;  // a rare reading outside the corpus's table
-    const bool word_start = std::binary_search(breaks.begin(), breaks.end(), size_t(at));
-    syllables.push_back(
-        {character, found->second.first, found->second.second, spelled.back(), word_start, pause});
-    pause = false;
+    if (c < 0 || !is_han(c)) {
+      pause = pause || (clause_break(c) && !characters.empty());
+      gap = true;
+      continue;
+    }
+    characters.push_back({text.substr(size_t(at), size_t(next - at)), size_t(at), pause, !gap});
+    pause = gap = false;
+  }
+  // Readings: the longest phrase of the table that starts here (within a run of joined characters), else the
+  // character's own reading, else ICU's.
+  std::vector<Syllable> syllables;
+  for (size_t i = 0; i < characters.size();) {
+    std::vector<std::string> spoken;
+    size_t run = 1;
+    while (i + run < characters.size() && characters[i + run].joined && run < longest_) ++run;
+    for (size_t length = run; length >= 1 && spoken.empty(); --length) {
+      std::string key;
+      for (size_t k = i; k < i + length; ++k) key += characters[k].text;
+      if (const auto found = readings_.find(key); found != readings_.end()) spoken = found->second;
+    }
+    if (spoken.empty()) spoken = {pinyin(characters[i].text)};
+    for (const auto& syllable : spoken) {
+      const Character& c = characters[i++];
+      std::string toneless = syllable.substr(0, syllable.size() - 1);
+      if (toneless == "n" || toneless == "ng" || toneless == "m") toneless = "en";  // 嗯, 呣: Baker's "en"
+      const auto found = syllables_.find(toneless);
+      if (found == syllables_.end()) continue;  // a reading outside the corpus's table
+      const bool word_start = std::binary_search(breaks.begin(), breaks.end(), c.offset);
+      syllables.push_back(
+          {c.text, found->second.first, found->second.second, syllable.back(), word_start, c.pause_before});
+    }
   }
   if (syllables.empty()) return {};
   apply_sandhi(syllables);

@@ -21,6 +21,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -32,19 +33,21 @@ namespace yv::tts {
 
 class MandarinFrontEnd {
  public:
-  // Reads the syllable table; throws yv::Error "model_load_failed" (500) when it or ICU's transliterator is
-  // missing.
-  explicit MandarinFrontEnd(const std::filesystem::path& pinyin_table);
+  // Reads the voice folder's pinyin.txt and readings.txt; throws yv::Error "model_load_failed" (500) when
+  // they or ICU's transliterator are missing.
+  explicit MandarinFrontEnd(const std::filesystem::path& voice_dir);
   ~MandarinFrontEnd();
 
   // The phones of one sentence; empty when it has no Han character to speak. Safe from several threads.
   std::vector<std::string> phones(const std::string& sentence) const;
 
-  // The pinyin ICU gives one Han character, with its tone digit ("zhong1", "de5", "lv4").
+  // The pinyin ICU gives one Han character, with its tone digit ("zhong1", "de5", "lv4"): the fallback.
   std::string pinyin(const std::string& character) const;
 
  private:
   std::map<std::string, std::pair<std::string, std::string>> syllables_;  // toneless -> (initial, final)
+  std::unordered_map<std::string, std::vector<std::string>> readings_;    // characters -> syllables
+  size_t longest_ = 1;                                                    // characters in the longest entry
   std::unique_ptr<icu::Transliterator> to_pinyin_;
   mutable std::mutex mutex_;  // ICU transliterators are not thread-safe
 };

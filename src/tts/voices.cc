@@ -35,8 +35,7 @@ class PiperSpeaker : public Speaker {
 class BakerSpeaker : public Speaker {
  public:
   explicit BakerSpeaker(const Voice& v)
-      : front_end_(v.dir / "pinyin.txt"),
-        tts_(sherpa::AcousticOptions{v.dir / "model.onnx", v.dir / "tokens.txt"}) {}
+      : front_end_(v.dir), tts_(sherpa::AcousticOptions{v.dir / "model.onnx", v.dir / "tokens.txt"}) {}
   int sample_rate() const override { return tts_.sample_rate(); }
   std::vector<float> speak(const std::string& sentence, float speed) const override {
     return tts_.speak_tokens(front_end_.phones(sentence), speed);

@@ -37,7 +37,7 @@ TEST(ChineseNumbers, YearsCodesDecimalsAndPercentages) {
 
 class Mandarin : public ::testing::Test {
  protected:
-  Mandarin() : front_end_(whisper::default_model_dir() / "tts" / "baker" / "pinyin.txt") {}
+  Mandarin() : front_end_(whisper::default_model_dir() / "tts" / "baker") {}
   MandarinFrontEnd front_end_;
 };
 
@@ -52,6 +52,16 @@ TEST_F(Mandarin, ASentenceBecomesZhttsPhones) {
   const std::vector<std::string> expected = {"sil", "n",    "i2", "#0", "h",   "ao3", "#3",
                                              "sh",  "iii4", "#0", "j",  "ie4", "sil", "eos"};
   EXPECT_EQ(front_end_.phones("你好，世界！"), expected);
+}
+
+TEST_F(Mandarin, PhrasesDecideThePolyphones) {
+  // 地 is di4 in 房地产 (ICU alone says de); 长 is chang2 in 长城 (zhang3 alone); 几乎 is ji1 hu1 (几 alone
+  // ji3).
+  std::vector<std::string> finals;
+  for (const auto& phone : front_end_.phones("房地产，长城，几乎"))
+    if (phone[0] != '#' && phone.back() >= '1' && phone.back() <= '5') finals.push_back(phone);
+  const std::vector<std::string> expected = {"ang2", "i4", "an3", "ang2", "eng2", "i1", "u1"};
+  EXPECT_EQ(finals, expected);
 }
 
 TEST_F(Mandarin, NumbersAreSpokenAndLettersAreNot) {

@@ -61,9 +61,9 @@ TEST_F(Speech, EnglishVoiceIsTranscribedBackWithinTenPercentWer) {
 
 // Mandarin: the references of five real recordings (the shared fixtures' two and three of tests/data), spoken
 // by the Baker voice chosen for `zh` and heard back by Whisper base in Chinese; CER pooled over their 69
-// characters. The bound is not the 10%: Whisper base hears the five human recordings themselves
-// at 8.7% (6 of 69: 停滞 -> 停制, 滨海新区 -> 冰海星区, ...), the voice at 14.5% (10 of 69; two are ICU
-// readings of polyphones, 甚 as shen2 and 地 as de in 房地产, the rest homophones as in the recordings). See
+// characters. The bound is looser than the 10% because the ASR is the limit here: Whisper base hears
+// the five human recordings of these texts at 8.7% (6 of 69: 停滞 -> 停制, 滨海新区 -> 冰海星区, ...) and the
+// voice at 10.1% (7 of 69, homophones of the same kind: 中介 -> 中界, 滨海新区 -> 冰海鲜区). See
 // docs/architecture.md.
 TEST_F(Speech, MandarinVoiceIsHeardBackByWhisperBase) {
   const std::vector<std::string> texts = {
@@ -86,7 +86,7 @@ TEST_F(Speech, MandarinVoiceIsHeardBackByWhisperBase) {
     std::printf("[tts] baker %s: CER %.3f (%s)\n", texts[i].c_str(), cer.rate, heard.c_str());
   }
   ASSERT_GT(characters, 0);
-  EXPECT_LE(double(errors) / characters, 0.20) << errors << " errors in " << characters << " characters";
+  EXPECT_LE(double(errors) / characters, 0.15) << errors << " errors in " << characters << " characters";
 }
 
 TEST_F(Speech, OutputDescribesTheAudioWritten) {
