@@ -7,6 +7,7 @@
 #include <unicode/utf8.h>
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <sstream>
 
@@ -170,6 +171,33 @@ std::vector<std::string> MandarinFrontEnd::phones(const std::string& sentence) c
   }
   out.push_back("sil");
   out.push_back("eos");
+  return out;
+}
+
+std::vector<std::vector<std::string>> split_phones(const std::vector<std::string>& phones,
+                                                   size_t max_syllables) {
+  std::vector<std::vector<std::string>> out;
+  std::vector<std::string> piece{"sil"};
+  size_t syllables = 0;
+  for (size_t i = 1; i + 2 < phones.size(); ++i) {  // inside the sentence's own sil ... sil eos
+    const std::string& p = phones[i];
+    const bool boundary = p[0] == '#';
+    const bool cut =
+        boundary && ((p != "#0" && syllables >= max_syllables) || syllables >= 2 * max_syllables);
+    if (cut) {
+      out.push_back(piece);
+      out.back().insert(out.back().end(), {"sil", "eos"});
+      piece = {"sil"};
+      syllables = 0;
+      continue;
+    }
+    if (!boundary && std::isdigit(static_cast<unsigned char>(p.back()))) ++syllables;
+    piece.push_back(p);
+  }
+  if (piece.size() > 1) {
+    out.push_back(piece);
+    out.back().insert(out.back().end(), {"sil", "eos"});
+  }
   return out;
 }
 

