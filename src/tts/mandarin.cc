@@ -37,8 +37,8 @@ bool is_numeral(const std::string& character) {
 
 // The tone changes of connected speech, which the corpus's labels carry (its pinyin is what was said: 卡尔普
 // is ka2 er2 pu3), so the voice expects them: a third tone before a third tone becomes a second within a
-// clause; 不 before a fourth tone is bu2; 一 inside a word (not a numeral: 第一, 一九九八) is yi2 before a
-// fourth tone, yi4 before the others.
+// clause; 不 before a fourth tone is bu2; 一 before another syllable of its clause (not in a numeral: 第一,
+// 一九九八) is yi2 before a fourth tone, yi4 before the others.
 void apply_sandhi(std::vector<Syllable>& s) {
   for (size_t i = 0; i + 1 < s.size(); ++i) {
     const Syllable& next = s[i + 1];
