@@ -23,23 +23,9 @@ import json
 import os
 import sys
 
+from onnx_proto import length_delimited, varint  # noqa: F401  (varint: the tests build protobuf with it)
+
 METADATA_PROPS = 14  # ModelProto.metadata_props: StringStringEntryProto {key = 1, value = 2}
-
-
-def varint(value):
-    out = bytearray()
-    while True:
-        byte = value & 0x7F
-        value >>= 7
-        if value:
-            out.append(byte | 0x80)
-        else:
-            out.append(byte)
-            return bytes(out)
-
-
-def length_delimited(number, payload):
-    return varint(number << 3 | 2) + varint(len(payload)) + payload
 
 
 def metadata_entry(key, value):

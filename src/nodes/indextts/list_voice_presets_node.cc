@@ -19,7 +19,7 @@ engine::NodeSpec list_voice_presets_node() {
     nlohmann::json presets = nlohmann::json::object();
     for (const auto& v : tts::neural_voices()) {
       if (language.empty() || v.language == tts::base_language(language))
-        presets[v.name] = v.description + " [" + v.language + ", piper]";
+        presets[v.name] = v.description + " [" + v.language + ", " + v.engine + "]";
     }
     if (language.empty() || !tts::espeak_voice_for(language).empty())
       presets[tts::kEspeakVoice] =
