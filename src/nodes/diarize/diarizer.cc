@@ -167,6 +167,18 @@ double likeness(const std::vector<float>& e, const std::vector<int>& labels) {
   return within > 0 ? across / within : 1;
 }
 
+// Mean cosine similarity of the windows (unit embeddings) to their speaker's centroid: the k-means objective
+// that tells two labellings with the same count apart.
+double fit(const std::vector<float>& e, const std::vector<int>& labels) {
+  const int k = *std::max_element(labels.begin(), labels.end()) + 1;
+  const auto c = centroids(e, kEmbeddingSize, labels, k);
+  double sum = 0;
+  for (size_t w = 0; w < labels.size(); ++w)
+    for (int d = 0; d < kEmbeddingSize; ++d)
+      sum += double(e[w * kEmbeddingSize + d]) * c[size_t(labels[w]) * kEmbeddingSize + size_t(d)];
+  return sum / double(labels.size());
+}
+
 // Clusters the windows, in groups of neighbours (same region) when there are many, then resegments them.
 std::vector<int> cluster_windows(const std::vector<float>& e, const std::vector<Window>& windows,
                                  const DiarizeOptions& options) {
@@ -195,9 +207,21 @@ std::vector<int> cluster_windows(const std::vector<float>& e, const std::vector<
   };
   if (options.num_speakers > 0)
     return by_window(seeded_clusters(points, count, kEmbeddingSize, options.num_speakers));
-  auto found = by_window(
-      spectral_clusters(points, count, kEmbeddingSize, {options.min_speakers, options.max_speakers}));
-  if (*std::max_element(found.begin(), found.end()) > 0 || options.max_speakers < 2) return found;
+  const auto spectral =
+      spectral_clusters(points, count, kEmbeddingSize, {options.min_speakers, options.max_speakers});
+  const int found_count = *std::max_element(spectral.begin(), spectral.end()) + 1;
+  const auto found = by_window(spectral);
+  if (found_count > 1) {
+    // The eigengap counts; of its groups and the seeded clustering's to that count, the ones whose windows
+    // are nearer their centroids name the speakers. Neither wins everywhere: on two-person AMI meetings
+    // spectral groups follow the room and the loudness as much as the voice (dev00 53% -> 43%, dev01 49% ->
+    // 16% seeded), while seeded takes the largest groups as speakers and so splits a talker and misses a
+    // quiet one where four real readers speak apart (13.6% spectral, 50% seeded). The fit picks the better on
+    // each.
+    auto seeded = by_window(seeded_clusters(points, count, kEmbeddingSize, found_count));
+    return fit(e, seeded) > fit(e, found) ? seeded : found;
+  }
+  if (options.max_speakers < 2) return found;
   // One voice found: the eigengap's second group was merged as "the same voice" (clustering.h), which real
   // calls need undone when the two take turns.
   auto two = by_window(seeded_clusters(points, count, kEmbeddingSize, 2));
