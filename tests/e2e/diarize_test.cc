@@ -149,6 +149,15 @@ TEST_F(DiarizeTest, RealMeetingsWithTheCountFoundStayUnderTheirBounds) {
   }
 }
 
+// min_speakers and max_speakers bound the count found on real recordings too: the meeting where two voices
+// are found is given at least three, the call where two are found at most one.
+TEST_F(DiarizeTest, SpeakerBoundsHoldOnRealRecordings) {
+  const json meeting = diarize({{"audio_path", test_data("speech/en/ami_trn08.flac")}, {"min_speakers", 3}});
+  EXPECT_GE(meeting["speaker_count"], 3);
+  const json call = diarize({{"audio_path", pyannote_sample("sample.wav")}, {"max_speakers", 1}});
+  EXPECT_EQ(call["speaker_count"], 1);
+}
+
 // Sparse speech: four real readers apart, between 10 s stretches of real meeting-room tone and kitchen noise
 // (40% speech). Speech claimed in the noise is what an energy detector got wrong (issue 17: 11.4 s claimed
 // where 6.1 s were said); each reader is a speaker of their own.
