@@ -3,8 +3,8 @@
 // 1. Speech regions by Silero VAD (media/vad.h), with short bridging so that a pause between two speakers
 //    splits their regions; the level is normalised to -30 dBFS over the speech, as the encoder was trained.
 // 2. Who: GE2E embeddings (speaker_encoder.h) of 1.6 s windows every 0.2 s inside each region (a region
-//    shorter than a window gets one window centred on it), clustered (clustering.h): the count from the
-//    eigengap of spectral clustering when it is unknown, the speakers from spectral's groups or seeded
+//    shorter than a window gets one window centred on it), clustered (clustering.h): the count given or
+//    found by the eigengap of spectral clustering, the speakers from spectral's groups or seeded
 //    agglomerative clustering to that count, whichever fits its windows closer; long inputs
 //    cluster groups of neighbouring windows (at most ~600 points). Then resegmentation (resegment.h) of those
 //    windows. Where the count is unknown and one voice was found, two are taken instead when their windows
