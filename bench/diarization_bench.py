@@ -15,6 +15,9 @@ and without. Inputs:
   - reading-ljspeech / reading-aishell1: a minute of one real reader each, English and Mandarin, from
     tests/data/speakers (the truth is one speaker over the span above -44 dBFS, pauses included): the count
     found must stay one;
+  - sparse-speech: four real readers (JFK, LibriSpeech 1272, 3536 and 1995) apart, between 10 s stretches of
+    real meeting-room tone and kitchen noise (tests/data/speech/none), 40% speech; the truth is each reader's
+    span above -44 dBFS: what it measures is speech claimed in the noise (false alarm);
   - ami-dev00 / ami-trn05 / ami-trn08: real meeting excerpts (30 s, 2 / 4 / 4 speakers, the last with 11 s of
     overlap) with their RTTM, from tests/data/speech/en (tests/data/SOURCES.md).
 Each input runs with the speaker count found and with it given, for this build and, with --baseline, another
@@ -83,6 +86,12 @@ def loud_span(path):
     return loud[0] / RATE, (loud[-1] + 1) / RATE
 
 
+def flac_to_wav(path, tmp):
+    wav = os.path.join(tmp, os.path.basename(path).rsplit(".", 1)[0] + ".wav")
+    subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-i", path, wav], check=True)
+    return wav
+
+
 def der(reference, hypothesis, collar):
     out = subprocess.run([BIN, "der", reference, hypothesis, "--collar", str(collar)], capture_output=True,
                          text=True, check=True).stdout
@@ -117,10 +126,18 @@ def main():
             real.append((path, [(*loud_span(path), clips[clip])]))
         inputs.append(("real-voices", *join(real, 0.8, "real-voices", tmp)))
         inputs.append(("pyannote-call", *pyannote_call(), 30.0))
+        none = os.path.join(ROOT, "tests", "data", "speech", "none")
+        room = (flac_to_wav(os.path.join(none, "roomtone_ami_trn02.flac"), tmp), [])
+        dishes = (flac_to_wav(os.path.join(none, "noise_doing_the_dishes.flac"), tmp), [])
+        readers = [(os.path.join(SHARED, "fixtures", f"{clip}.wav"), clips[clip]) for clip in clips]
+        readers.append((os.path.join(ROOT, "tests", "data", "speech", "en", "librispeech_1995-1837-0001.wav"),
+                        "READER_1995"))
+        sparse = [room]
+        for (path, speaker), gap in zip(readers, (room, dishes, room, dishes)):
+            sparse += [(path, [(*loud_span(path), speaker)]), gap]
+        inputs.append(("sparse-speech", *join(sparse, 0, "sparse-speech", tmp)))
         for clip in ("ljspeech_LJ001_60s", "aishell1_S0150_60s"):
-            wav = os.path.join(tmp, f"{clip}.wav")
-            subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-i",
-                            os.path.join(ROOT, "tests", "data", "speakers", f"{clip}.flac"), wav], check=True)
+            wav = flac_to_wav(os.path.join(ROOT, "tests", "data", "speakers", f"{clip}.flac"), tmp)
             inputs.append((f"reading-{clip.split('_')[0]}", *join([(wav, [(*loud_span(wav), "READER")])], 0, clip,
                                                                   tmp)))
         for clip in ("ami_dev00", "ami_trn05", "ami_trn08"):

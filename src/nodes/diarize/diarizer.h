@@ -3,8 +3,9 @@
 // 1. Speech regions by Silero VAD (media/vad.h), with short bridging so that a pause between two speakers
 //    splits their regions; the level is normalised to -30 dBFS over the speech, as the encoder was trained.
 // 2. Who: GE2E embeddings (speaker_encoder.h) of 1.6 s windows every 0.2 s inside each region (a region
-//    shorter than a window gets one window centred on it), clustered (clustering.h): spectral with the
-//    eigengap when the count is unknown, seeded agglomerative to the given count otherwise; long inputs
+//    shorter than a window gets one window centred on it), clustered (clustering.h): the count given or
+//    found by the eigengap of spectral clustering, the speakers from spectral's groups or seeded
+//    agglomerative clustering to that count, whichever fits its windows closer; long inputs
 //    cluster groups of neighbouring windows (at most ~600 points). Then resegmentation (resegment.h) of those
 //    windows. Where the count is unknown and one voice was found, two are taken instead when their windows
 //    take turns (at least A B A B after resegmentation) and each voice is more like itself, half against
@@ -16,7 +17,9 @@
 //    runs. Measured on real recordings (pyannote's sample call, AMI meeting excerpts): see bench/RESULTS.md.
 //
 // One speaker at a time: overlapping speech is given to whichever voice dominates its windows; a second voice
-// under the first is not reported (pyannote's overlap detection has no counterpart here). Silence-only and
+// under the first is not reported (pyannote's overlap detection has no counterpart here; a GE2E cue for it,
+// a window nearer the mean of two speakers' centroids than its own speaker's, was measured and is no cue:
+// docs/architecture.md, "Speaker diarization"). Silence-only and
 // empty inputs give no turns and no speakers; speech shorter than a window gives one speaker.
 #pragma once
 
