@@ -9,6 +9,51 @@ namespace {
 
 using nlohmann::json;
 
+// Issue 21's dub: the video's speech transcribed, translated cue by cue, spoken again in the target language,
+// laid on the cues, mixed over the video's sound and muxed beside the untouched picture with both languages'
+// subtitles as soft tracks; `burn` also draws the translation into the picture.
+Preset dub(bool burn) {
+  const std::string source_srt = "${{ stages.wservice.generate_subtitle_files.output.srt_path }}";
+  const std::string target_srt = "${{ stages.wservice.translate_subtitles.output.srt_path }}";
+  Preset p;
+  p.name = burn ? "dub_burned" : "dub";
+  p.description =
+      "Dub a video into another language: speech transcribed, translated cue by cue by the configured LLM "
+      "provider, spoken by a voice of target_language (indextts.list_voice_presets), fitted to the cues, "
+      "mixed "
+      "over the video's sound to -16 LUFS and muxed beside the copied picture with soft subtitles in both "
+      "languages" +
+      std::string(burn ? "; the translation is also burnt into the picture (re-encoded)" : "");
+  p.chain = {
+      "ffmpeg.extract_audio",
+      // Vocal separation goes here: "audio_separator.separate_vocals" (issue 21, being built on its own
+      // branch). Its accompaniment then becomes the mix's bed (mix_audio takes all_audio_files before
+      // the video's sound), so the original voice no longer stays audible, ducked, under the dub.
+      "faster_whisper.transcribe_audio", "wservice.generate_subtitle_files", "wservice.translate_subtitles",
+      "wservice.prepare_tts_segments", "indextts.generate_speech", "ffmpeg.fit_dubbing", "ffmpeg.mix_audio",
+      "ffmpeg.mux_video"};
+  p.node_params = {{"ffmpeg.mux_video",
+                    {{"subtitle_tracks", json::array({{{"path", source_srt}, {"title", "Original"}},
+                                                      {{"path", target_srt}, {"title", "Dub"}}})}}}};
+  if (burn) {
+    p.chain.push_back("ffmpeg.burn_subtitles");
+    p.node_params["ffmpeg.burn_subtitles"] = {{"subtitle_path", target_srt}};
+  }
+  p.parameters = {
+      {"target_language",
+       "Language of the dub and its subtitles (zh, es, de, ...)",
+       "zh",
+       {"/ffmpeg.mux_video/audio_language", "/wservice.translate_subtitles/target_language",
+        "/indextts.generate_speech/language", "/ffmpeg.mux_video/subtitle_tracks/1/language"}},
+      {"source_language",
+       "Language spoken in the video",
+       "en",
+       {"/ffmpeg.mux_video/original_language", "/faster_whisper.transcribe_audio/language",
+        "/wservice.translate_subtitles/source_language", "/ffmpeg.mux_video/subtitle_tracks/0/language"}},
+  };
+  return p;
+}
+
 const std::vector<Preset>& all_presets() {
   static const std::vector<Preset> presets = {
       {"subtitles",
@@ -28,6 +73,8 @@ const std::vector<Preset>& all_presets() {
        "recognition, SRT",
        {"ffmpeg.extract_keyframes", "paddleocr.detect_subtitle_area", "ffmpeg.crop_subtitle_images",
         "paddleocr.create_stitched_images", "paddleocr.perform_ocr", "paddleocr.postprocess_and_finalize"}},
+      dub(false),
+      dub(true),
   };
   return presets;
 }
@@ -53,6 +100,26 @@ Preset find_preset(const NodeRegistry& nodes, const std::string& name) {
     names += (names.empty() ? "" : ", ") + p.name;
   }
   throw Error("unknown_preset", "no preset named '" + name + "'; the presets are " + names, 400);
+}
+
+std::vector<PresetParameter> preset_parameters(const NodeRegistry& nodes) {
+  std::vector<PresetParameter> out;
+  for (const Preset& p : available_presets(nodes)) {
+    for (const PresetParameter& parameter : p.parameters) {
+      const auto same = [&](const PresetParameter& q) { return q.name == parameter.name; };
+      if (std::none_of(out.begin(), out.end(), same)) out.push_back(parameter);
+    }
+  }
+  return out;
+}
+
+json expand_node_params(const Preset& preset, const json& values) {
+  json params = preset.node_params;
+  for (const PresetParameter& parameter : preset.parameters) {
+    const json& value = values.contains(parameter.name) ? values[parameter.name] : parameter.default_value;
+    for (const std::string& target : parameter.targets) params[json::json_pointer(target)] = value;
+  }
+  return params;
 }
 
 }  // namespace yv::engine
