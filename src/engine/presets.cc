@@ -32,9 +32,17 @@ Preset dub(bool burn) {
       "faster_whisper.transcribe_audio", "wservice.generate_subtitle_files", "wservice.translate_subtitles",
       "wservice.prepare_tts_segments", "indextts.generate_speech", "ffmpeg.fit_dubbing", "ffmpeg.mix_audio",
       "ffmpeg.mux_video"};
-  p.node_params = {{"ffmpeg.mux_video",
-                    {{"subtitle_tracks", json::array({{{"path", source_srt}, {"title", "Original"}},
-                                                      {{"path", target_srt}, {"title", "Dub"}}})}}}};
+  // Two subtitle lines: the translation is told a cue's budget (lines x 42 characters), and one line is too
+  // few for a speaker's 5-7 s cue. A translation still runs long now and then (the small local model does
+  // not always keep the budget), so speech may be sped up to 2x with atempo, which keeps words better than
+  // rubberband past 1.5x (docs/architecture.md, "Dubbing assembly"), and a segment is kept up to 3 s over its
+  // slot, reported, rather than failing the dub after the translation's minutes; beyond, fit_dubbing refuses.
+  p.node_params = {
+      {"wservice.translate_subtitles", {{"max_lines", 2}}},
+      {"ffmpeg.fit_dubbing", {{"max_speed", 2.0}, {"stretcher", "atempo"}, {"max_overflow", 3.0}}},
+      {"ffmpeg.mux_video",
+       {{"subtitle_tracks", json::array({{{"path", source_srt}, {"title", "Original"}},
+                                         {{"path", target_srt}, {"title", "Dub"}}})}}}};
   if (burn) {
     p.chain.push_back("ffmpeg.burn_subtitles");
     p.node_params["ffmpeg.burn_subtitles"] = {{"subtitle_path", target_srt}};
