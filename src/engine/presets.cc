@@ -18,12 +18,12 @@ Preset dub(bool burn) {
   Preset p;
   p.name = burn ? "dub_burned" : "dub";
   p.description =
-      "Dub a video into another language: speech transcribed, translated cue by cue by the configured LLM "
-      "provider, spoken by a voice of target_language (indextts.list_voice_presets), fitted to the cues, "
-      "mixed "
-      "over the video's sound to -16 LUFS and muxed beside the copied picture with soft subtitles in both "
-      "languages" +
-      std::string(burn ? "; the translation is also burnt into the picture (re-encoded)" : "");
+      std::string(
+          "Dub a video into another language: speech transcribed, translated cue by cue by the "
+          "configured LLM provider, spoken by a voice of target_language, fitted to the cues, mixed "
+          "over the video's sound to -16 LUFS and muxed beside the copied picture with soft "
+          "subtitles in both languages") +
+      (burn ? "; the translation is also burnt into the picture (re-encoded)" : "");
   p.chain = {
       "ffmpeg.extract_audio",
       // Vocal separation goes here: "audio_separator.separate_vocals" (issue 21, being built on its own
@@ -54,7 +54,7 @@ Preset dub(bool burn) {
        {"/ffmpeg.mux_video/audio_language", "/wservice.translate_subtitles/target_language",
         "/indextts.generate_speech/language", "/ffmpeg.mux_video/subtitle_tracks/1/language"}},
       {"source_language",
-       "Language spoken in the video",
+       "Language spoken in the video (the transcription's: give this rather than the global language)",
        "en",
        {"/ffmpeg.mux_video/original_language", "/faster_whisper.transcribe_audio/language",
         "/wservice.translate_subtitles/source_language", "/ffmpeg.mux_video/subtitle_tracks/0/language"}},

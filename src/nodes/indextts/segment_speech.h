@@ -23,14 +23,15 @@ namespace yv::indextts {
 nlohmann::json prepared_segment_schema();
 
 // A sentence for every segment of `segments` that cannot be spoken into a slot: not an object, start or end
-// not a number >= 0, end not after start, text missing or with nothing to speak. Empty when all are fine.
+// not a number >= 0, end not after start, text missing or with nothing to speak. Empty when all are fine
+// (an empty list too: the API document allows it, and speak_segments refuses it when the stage runs).
 std::vector<std::string> segment_problems(const nlohmann::json& segments);
 
 // Speaks r.params["prepared_segments"] with `speaker`, one file per segment named after output_path
 // (speech.wav: segments/speech_0000.wav, ...), and returns the outputs of this mode (tts_segments,
 // audio_files, segments_count, duration, text_length, segments: sentences spoken). Throws yv::Error
-// "invalid_parameter" (400) naming every bad segment (segment_problems) before speaking any, "cancelled"
-// (409) when cancelled.
+// "invalid_parameter" (400) naming every bad segment (segment_problems) before speaking any,
+// "invalid_input" (400) for no segments, "cancelled" (409) when cancelled.
 nlohmann::json speak_segments(const engine::NodeRun& r, const tts::Speaker& speaker);
 
 }  // namespace yv::indextts
