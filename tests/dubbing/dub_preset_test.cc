@@ -47,7 +47,7 @@ struct Target {
   double max_mix_wer;     // of the MP4's dub track (the original voice ducked under it)
 };
 
-const std::map<std::string, Target> kTargets = {{"es", {"es", "spa", 0.6, 0.85}}};
+const std::map<std::string, Target> kTargets = {{"es", {"es", "spa", 0.7, 0.85}}};
 
 // The server's local LLM: the llama-server scripts/test built and the instruct model it installed.
 std::vector<std::string> local_llm_env() {
