@@ -1,6 +1,8 @@
 #include "engine/planner.h"
 
 #include <algorithm>
+#include <functional>
+#include <optional>
 #include <set>
 
 #include "core/error.h"
@@ -34,9 +36,9 @@ MergeStrategy parse_merge(const std::optional<std::string>& strategy) {
   throw bad_request("param_merge_strategy must be merge, override or strict, not '" + *strategy + "'");
 }
 
-// The chain workflow_config asks for: its workflow_chain, or its preset's, whose node parameters are put in
-// `preset_params` (the request's own parameters override them).
-std::vector<std::string> parse_chain(const json& body, const NodeRegistry& nodes, json& preset_params) {
+// The chain workflow_config asks for: its workflow_chain, or its preset's (the preset is put in `preset`).
+std::vector<std::string> parse_chain(const json& body, const NodeRegistry& nodes,
+                                     std::optional<Preset>& preset) {
   std::vector<std::string> chain;
   if (!body.contains("workflow_config") || body["workflow_config"].is_null()) return chain;
   const json& config = body["workflow_config"];
@@ -46,11 +48,10 @@ std::vector<std::string> parse_chain(const json& body, const NodeRegistry& nodes
       throw bad_request("unknown key '" + key + "' in workflow_config");
   }
   const bool has_chain = config.contains("workflow_chain") && !config["workflow_chain"].is_null();
-  if (const auto preset = optional_string(config, "preset")) {
+  if (const auto name = optional_string(config, "preset")) {
     if (has_chain) throw bad_request("workflow_config takes a workflow_chain or a preset, not both");
-    Preset p = find_preset(nodes, *preset);
-    preset_params = std::move(p.node_params);
-    return p.chain;
+    preset = find_preset(nodes, *name);
+    return preset->chain;
   }
   if (!has_chain) return chain;
   if (!config["workflow_chain"].is_array())
@@ -123,15 +124,22 @@ WorkflowRequest parse_workflow_request(const json& body, const NodeRegistry& nod
   r.merge = parse_merge(optional_string(body, "param_merge_strategy"));
   r.workflow_id = optional_string(body, "workflow_id");
   r.callback = requested_callback(body);
-  json preset_params = json::object();
-  r.spec.chain = parse_chain(body, nodes, preset_params);
+  std::optional<Preset> preset;
+  r.spec.chain = parse_chain(body, nodes, preset);
+  const auto preset_takes = [](const Preset& p, const std::string& key) {
+    return std::any_of(p.parameters.begin(), p.parameters.end(),
+                       [&](const PresetParameter& q) { return q.name == key; });
+  };
 
   std::vector<std::string> unknown;
+  json preset_values = json::object();
   for (const auto& [key, value] : body.items()) {
     if (kReserved.contains(key) || value.is_null()) continue;
     if (const NodeSpec* node = nodes.find(key)) {
       nodes.check_params(*node, value);
       r.spec.node_params[key] = value;
+    } else if (preset && preset_takes(*preset, key)) {
+      preset_values[key] = value;  // checked as the node parameters it is written into
     } else if (const ParamSpec* p = nodes.find_global(key)) {
       NodeSpec holder;  // check the global's type with the rules of the node parameter it feeds
       holder.name = "global parameters";
@@ -139,9 +147,19 @@ WorkflowRequest parse_workflow_request(const json& body, const NodeRegistry& nod
       nodes.check_params(holder, json{{key, value}});
       r.spec.globals[key] = value;
     } else {
+      std::string presets;
+      for (const Preset& p : available_presets(nodes))
+        if (preset_takes(p, key)) presets += (presets.empty() ? "" : ", ") + p.name;
+      if (!presets.empty()) {
+        throw Error("invalid_parameter",
+                    "'" + key + "' is a parameter of the preset(s) " + presets +
+                        ": give it with workflow_config.preset",
+                    400);
+      }
       unknown.push_back(key);
     }
   }
+  const json preset_params = preset ? expand_node_params(*preset, preset_values) : json::object();
   for (const auto& [node, params] : preset_params.items()) {
     json& own = r.spec.node_params[node];
     for (const auto& [name, value] : params.items()) {
@@ -234,9 +252,15 @@ void check_references(const WorkflowSpec& spec, const NodeRegistry& nodes) {
     const auto last = std::find(spec.chain.rbegin(), spec.chain.rend(), node_name);
     const std::set<std::string> before(spec.chain.begin(),
                                        last == spec.chain.rend() ? spec.chain.end() : std::prev(last.base()));
-    for (const auto& [key, value] : params.items()) {
+    // References stand anywhere in a value, inside lists and objects too (stage_inputs.h).
+    const std::function<void(const std::string&, const json&)> check = [&](const std::string& key,
+                                                                           const json& value) {
+      if (value.is_structured()) {
+        for (const auto& item : value) check(key, item);
+        return;
+      }
       const auto ref = parse_reference(value);
-      if (!ref) continue;
+      if (!ref) return;
       const NodeSpec* source = nodes.find(ref->node);
       const auto where = node_name + "." + key + ": ";
       if (!source) throw Error("invalid_reference", where + "unknown node '" + ref->node + "'", 400);
@@ -246,7 +270,8 @@ void check_references(const WorkflowSpec& spec, const NodeRegistry& nodes) {
       if (last != spec.chain.rend() && !before.contains(ref->node)) {
         throw Error("invalid_reference", where + ref->node + " does not run before " + node_name, 400);
       }
-    }
+    };
+    for (const auto& [key, value] : params.items()) check(key, value);
   }
 }
 

@@ -1,5 +1,7 @@
 #include "engine/stage_inputs.h"
 
+#include <functional>
+
 #include "core/error.h"
 
 namespace yv::engine {
@@ -40,13 +42,17 @@ std::optional<StageReference> parse_reference(const nlohmann::json& value) {
 
 nlohmann::json stage_inputs(const NodeRegistry& nodes, const NodeSpec& node, const nlohmann::json& own_params,
                             const nlohmann::json& globals, const std::vector<EarlierStage>& earlier) {
-  nlohmann::json given = nlohmann::json::object();
-  for (const auto& [key, value] : own_params.items()) {
-    const auto ref = parse_reference(value);
-    if (!ref) {
-      given[key] = value;
-      continue;
+  // A reference may stand anywhere in a parameter's value, inside lists and objects too (a subtitle track's
+  // path in mux_video's subtitle_tracks).
+  const std::function<nlohmann::json(const std::string&, const nlohmann::json&)> resolved =
+      [&](const std::string& key, const nlohmann::json& value) -> nlohmann::json {
+    if (value.is_structured()) {
+      nlohmann::json out = value;
+      for (auto& item : out) item = resolved(key, item);
+      return out;
     }
+    const auto ref = parse_reference(value);
+    if (!ref) return value;
     const EarlierStage* source = latest(earlier, ref->node);
     if (!source || !source->output.contains(ref->field)) {
       throw Error("unresolved_reference",
@@ -54,8 +60,10 @@ nlohmann::json stage_inputs(const NodeRegistry& nodes, const NodeSpec& node, con
                       ", which no earlier stage produced",
                   400);
     }
-    given[key] = source->output[ref->field];
-  }
+    return source->output[ref->field];
+  };
+  nlohmann::json given = nlohmann::json::object();
+  for (const auto& [key, value] : own_params.items()) given[key] = resolved(key, value);
   for (const auto& p : node.params) {
     if (given.contains(p.name) || (p.global && globals.contains(p.name))) continue;
     for (auto it = earlier.rbegin(); it != earlier.rend(); ++it) {

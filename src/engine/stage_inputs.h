@@ -2,9 +2,10 @@
 //
 // A node reads its inputs from, in order: its own parameters in the request (the top-level block named after
 // it), the workflow's globals (for parameters that accept them), then the outputs of earlier stages. An own
-// parameter may be a reference "${{ stages.<node>.output.<field> }}" (the whole string), resolved from the
-// latest earlier stage of that node; a parameter given by neither the request nor a global is taken from the
-// latest earlier stage whose output has a field of the same name (upstream fallback).
+// parameter may be a reference "${{ stages.<node>.output.<field> }}" (a whole string, the value itself or one
+// inside its lists and objects), resolved from the latest earlier stage of that node; a parameter given by
+// neither the request nor a global is taken from the latest earlier stage whose output has a field of the
+// same name (upstream fallback), unless the parameter opts out of it (ParamSpec::from_earlier_stages).
 #pragma once
 
 #include <nlohmann/json.hpp>

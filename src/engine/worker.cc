@@ -223,13 +223,10 @@ void Worker::process(const store::Job& job) {
         std::lock_guard lock(attempt.mutex);
         attempt.gpu = lease;
       }
-      const nlohmann::json queued = params;
-      storage::fetch_inputs(options_.store, params, scratch / "in", urls_);
-      for (const auto& [key, value] : params.items()) {  // a fetched copy is named as its source was given
-        if (value == queued[key]) continue;
-        const std::string source = queued[key];
-        given_names[value.get<std::string>()] = given_names.value(source, source);
-      }
+      // A fetched copy is named as its source was given.
+      const nlohmann::json fetched = storage::fetch_inputs(options_.store, params, scratch / "in", urls_);
+      for (const auto& [local, source] : fetched.items())
+        given_names[local] = given_names.value(source.get<std::string>(), source);
       std::filesystem::create_directories(work_dir);
       const std::function<void(double)> progress = [&attempt](double f) { attempt.progress = f; };
       output = node.run(NodeRun{params, progress, attempt.lost, work_dir,

@@ -219,11 +219,17 @@ json response_schemas() {
       shape({"task_id", "status", "message"}, {{"task_id", text}, {"status", text}, {"message", text}});
   s["NodeList"] =
       shape({"tasks", "count"}, {{"tasks", {{"type", "array"}, {"items", object}}}, {"count", integer}});
-  const json preset =
-      shape({"name", "description", "chain", "node_params"}, {{"name", text},
-                                                              {"description", text},
-                                                              {"chain", {{"type", "array"}, {"items", text}}},
-                                                              {"node_params", object}});
+  const json preset_parameter = shape({"name", "description", "default", "targets"},
+                                      {{"name", text},
+                                       {"description", text},
+                                       {"default", json::object()},
+                                       {"targets", {{"type", "array"}, {"items", text}}}});
+  const json preset = shape({"name", "description", "chain", "node_params", "parameters"},
+                            {{"name", text},
+                             {"description", text},
+                             {"chain", {{"type", "array"}, {"items", text}}},
+                             {"node_params", object},
+                             {"parameters", {{"type", "array"}, {"items", preset_parameter}}}});
   s["PresetList"] =
       shape({"presets", "count"}, {{"presets", {{"type", "array"}, {"items", preset}}}, {"count", integer}});
   s["FileStored"] = shape({"file_path", "bucket", "download_url", "size", "uploaded_at", "content_type"},
@@ -447,6 +453,19 @@ json components(const engine::NodeRegistry& nodes) {
     for (const auto& p : node.params) {
       if (p.global && !workflow.contains(p.name)) workflow[p.name] = workflow_param_schema(p);
     }
+  }
+  // A preset's own parameters are top-level keys too, with the rules of the node parameter they are first
+  // written into (presets.h).
+  for (const auto& q : engine::preset_parameters(nodes)) {
+    if (workflow.contains(q.name)) continue;
+    const json::json_pointer target(q.targets.at(0));
+    const engine::NodeSpec& node = nodes.get(target.parent_pointer().back());
+    const auto spec = std::find_if(node.params.begin(), node.params.end(),
+                                   [&](const engine::ParamSpec& p) { return p.name == target.back(); });
+    json schema = param_schema(*spec);
+    schema["description"] =
+        q.description + " (a parameter of workflow_config.preset, default " + q.default_value.dump() + ")";
+    workflow[q.name] = nullable(schema);
   }
   // Which keys a request needs depends on its execution mode.
   const json full = {{"title", "full: a new workflow"},

@@ -48,10 +48,18 @@ void add_task_routes(Router& router, engine::TaskService& tasks, const engine::N
       [&nodes](const httplib::Request&, httplib::Response& res) {
         nlohmann::json list = nlohmann::json::array();
         for (const engine::Preset& p : engine::available_presets(nodes)) {
+          nlohmann::json parameters = nlohmann::json::array();
+          for (const auto& q : p.parameters) {
+            parameters.push_back({{"name", q.name},
+                                  {"description", q.description},
+                                  {"default", q.default_value},
+                                  {"targets", q.targets}});
+          }
           list.push_back({{"name", p.name},
                           {"description", p.description},
                           {"chain", p.chain},
-                          {"node_params", p.node_params}});
+                          {"node_params", p.node_params},
+                          {"parameters", parameters}});
         }
         send_json(res, 200, {{"presets", list}, {"count", list.size()}});
       });

@@ -11,8 +11,8 @@
 namespace yv::storage {
 namespace fs = std::filesystem;
 
-void fetch_inputs(const BlobStore* store, nlohmann::json& params, const fs::path& dir,
-                  const net::DownloadPolicy& urls) {
+nlohmann::json fetch_inputs(const BlobStore* store, nlohmann::json& params, const fs::path& dir,
+                            const net::DownloadPolicy& urls) {
   static std::atomic<uint64_t> counter{0};
   // Named after the source (FFmpeg looks at extensions), numbered so that two inputs never collide.
   const auto local_name = [&](const std::string& name) {
@@ -20,53 +20,55 @@ void fetch_inputs(const BlobStore* store, nlohmann::json& params, const fs::path
     return dir / (std::to_string(counter++) + "-" + (name.empty() ? "input" : name));
   };
   const bool remote = store && !store->local();
-  for (auto& [name, value] : params.items()) {
-    if (!value.is_string()) continue;
+  nlohmann::json fetched = nlohmann::json::object();
+  const auto stage = [&](nlohmann::json& value) {
     const std::string given = value;
-    // Parameters that name folders (keyframe_dir) get earlier stages' "/share/..." names too.
-    const auto shared = share_key(given);
-    if (!names_file(name) && !shared) continue;
     if (given.starts_with("http://") || given.starts_with("https://")) {
       std::string file = given.substr(0, given.find_first_of("?#"));
       file = file.substr(file.find_last_of('/') + 1);
       const fs::path local = local_name(file.find("..") == std::string::npos ? file : "");
       net::download(given, local, urls);
       value = local.string();
-      continue;
-    }
-    if (!store) continue;  // a run without a store (yivideo run) has local paths only
-    std::string bucket = kDefaultBucket, key;
-    if (given.starts_with("s3://")) {
-      const auto slash = given.find('/', 5);
-      if (slash == std::string::npos)
-        throw Error("invalid_path", "give s3://<bucket>/<key>, not " + given, 400);
-      bucket = given.substr(5, slash - 5);
-      key = given.substr(slash + 1);
-    } else if (shared) {
-      key = *shared;
-    } else {
-      continue;  // a local path, already checked against the allowed roots
-    }
-    check_bucket(bucket);
-    check_key(key);
-    if (!remote) {
-      value = store->local_file(bucket, key)->string();
-      continue;
-    }
-    const fs::path local = local_name(fs::path(key).filename().string());
-    if (given.ends_with('/')) {  // a folder of an earlier stage (key frames, cropped images)
-      bool truncated = false;
-      for (const auto& o : store->list(bucket, key + "/", SIZE_MAX, truncated)) {
-        const fs::path file = local / fs::path(o.key.substr(key.size() + 1));
-        fs::create_directories(file.parent_path());
-        store->get_file(bucket, o.key, file);
+    } else if (store && (given.starts_with("s3://") || share_key(given))) {
+      std::string bucket = kDefaultBucket, key;
+      if (given.starts_with("s3://")) {
+        const auto slash = given.find('/', 5);
+        if (slash == std::string::npos)
+          throw Error("invalid_path", "give s3://<bucket>/<key>, not " + given, 400);
+        bucket = given.substr(5, slash - 5);
+        key = given.substr(slash + 1);
+      } else {
+        key = *share_key(given);
       }
-      value = local.string() + "/";
-      continue;
+      check_bucket(bucket);
+      check_key(key);
+      if (!remote) {
+        value = store->local_file(bucket, key)->string();
+      } else if (given.ends_with('/')) {  // a folder of an earlier stage (key frames, cropped images)
+        const fs::path local = local_name(fs::path(key).filename().string());
+        bool truncated = false;
+        for (const auto& o : store->list(bucket, key + "/", SIZE_MAX, truncated)) {
+          const fs::path file = local / fs::path(o.key.substr(key.size() + 1));
+          fs::create_directories(file.parent_path());
+          store->get_file(bucket, o.key, file);
+        }
+        value = local.string() + "/";
+      } else {
+        const fs::path local = local_name(fs::path(key).filename().string());
+        store->get_file(bucket, key, local);
+        value = local.string();
+      }
     }
-    store->get_file(bucket, key, local);
-    value = local.string();
+    // Otherwise a local path, already checked against the allowed roots (or a run without a store, yivideo
+    // run, which has local paths only).
+    if (value != given) fetched[value.get<std::string>()] = given;
+  };
+  // Parameters that name folders (keyframe_dir) get earlier stages' "/share/..." names too.
+  for (auto& [name, value] : params.items()) {
+    if (value.is_string() && !names_file(name) && share_key(value.get<std::string>())) stage(value);
   }
+  for_each_input_file(params, [&](const std::string&, nlohmann::json& value) { stage(value); });
+  return fetched;
 }
 
 void publish_outputs(const BlobStore& store, nlohmann::json& output, const fs::path& work_dir,

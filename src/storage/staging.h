@@ -17,14 +17,17 @@
 
 namespace yv::storage {
 
-// Replaces each *_path or *_file string parameter (an earlier stage's segments_file, ...), and any other that
-// is a "/share/..." name (an earlier stage's keyframe_dir), by a local file or folder:
+// Replaces each string that names an input file (for_each_input_file: *_path and *_file parameters, the items
+// of *_files lists, and *_path or "path" fields of objects inside lists, such as tts_segments[].audio_path
+// and audio_tracks[].path), and any other top-level parameter that is a "/share/..." name (an earlier
+// stage's keyframe_dir), by a local file or folder:
 // an http(s) URL by a copy downloaded into `dir` (created when needed; within `urls`' limits); a store object
 // ("s3://<bucket>/<key>", "/share/<key>") by its own file with the local store, by a copy in `dir` with a
-// remote one (a "/share/<key>/" folder by a copy of every object in it). Throws "file_not_found" (404) when
-// an object is gone, "invalid_path" (400) for a malformed name, and what net::download throws.
-void fetch_inputs(const BlobStore* store, nlohmann::json& params, const std::filesystem::path& dir,
-                  const net::DownloadPolicy& urls);
+// remote one (a "/share/<key>/" folder by a copy of every object in it). Returns what it replaced, as
+// {"<local file>": "<name it replaced>"}. Throws "file_not_found" (404) when an object is gone,
+// "invalid_path" (400) for a malformed name, and what net::download throws.
+nlohmann::json fetch_inputs(const BlobStore* store, nlohmann::json& params, const std::filesystem::path& dir,
+                            const net::DownloadPolicy& urls);
 
 // Uploads every file under `work_dir` to the default bucket as <prefix>/<path relative to work_dir> when the
 // store is remote (with the local store `work_dir` is that folder already), and rewrites each output string

@@ -35,6 +35,8 @@ STATE_DEPENDENT_REFUSALS = {
     # Local paths must lie inside the configured allowed roots.
     ("POST /v1/workflows", "invalid_path", "outside the allowed roots"): "configuration",
     ("POST /v1/tasks", "invalid_path", "outside the allowed roots"): "configuration",
+    # A preset's own parameters (target_language, ...) are top-level keys only beside that preset.
+    ("POST /v1/workflows", "invalid_parameter", "is a parameter of the preset"): "a rule across fields",
     # A reference must name a node that runs earlier in this request's own chain.
     ("POST /v1/workflows", "invalid_reference", ""): "the order of the chain",
     # Rules between two parameters of a node (NodeSpec::cross_check).

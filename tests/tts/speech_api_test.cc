@@ -48,8 +48,17 @@ TEST_F(SpeechApi, MistakesAreRefusedAtSubmitWithTheirReason) {
   EXPECT_NE(refusal({{"text", "Hi."}, {"voice", "nobody"}}).find("no voice 'nobody'"), std::string::npos);
   EXPECT_NE(refusal({{"text", "你好"}, {"voice", "joe"}, {"language", "zh"}}).find("not 'zh'"),
             std::string::npos);
-  EXPECT_NE(refusal({{"voice", "joe"}}).find("text"), std::string::npos);
   server_->get("/v1/tasks/tts-refused/status", 404);  // nothing was queued
+}
+
+// Neither text nor prepared_segments: in a workflow an earlier stage may give either, so the node learns it
+// when it runs, and says what it needs.
+TEST_F(SpeechApi, NothingToSpeakFailsTheTaskNamingWhatIsNeeded) {
+  server_->post("/v1/tasks", task("tts-nothing", {{"voice", "joe"}}));
+  const json status = server_->wait_for_task("tts-nothing", 120);
+  EXPECT_EQ(status["status"], "failed") << status.dump();
+  EXPECT_NE(status.dump().find("missing_input"), std::string::npos) << status.dump();
+  EXPECT_NE(status.dump().find("prepared_segments"), std::string::npos) << status.dump();
 }
 
 }  // namespace

@@ -7,12 +7,14 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "core/error.h"
 #include "core/wer.h"
+#include "engine/stage_inputs.h"
 #include "media/audio_decoder.h"
 #include "support/fixtures.h"
 #include "support/node_test.h"
@@ -21,6 +23,7 @@ namespace yv::indextts {
 namespace {
 
 using nlohmann::json;
+namespace fs = std::filesystem;
 
 class Speech : public test::NodeTest {
  protected:
@@ -162,6 +165,95 @@ TEST_F(Speech, BadRequestsAreRefusedWithAReason) {
   refused({{"text", "Hello."}, {"output_path", "speech.ogg"}}, "output_path");
   refused({{"text", "Hello."}, {"speed", 5}}, "speed");
   refused({{"text", std::string(100001, 'a')}}, "longer than");
+}
+
+// Batch mode: the dubbing segments of wservice.prepare_tts_segments, one file each, listed in the form
+// ffmpeg.fit_dubbing reads.
+const json kPrepared = json::array(
+    {{{"id", 0},
+      {"start", 0.5},
+      {"end", 3.0},
+      {"text", "Good morning, everyone."},
+      {"speaker", "SPEAKER_00"}},
+     {{"id", 1}, {"start", 4.0}, {"end", 7.5}, {"text", "The meeting starts at ten. Please be on time."}}});
+
+TEST_F(Speech, WithoutTextEachPreparedSegmentIsSpokenIntoAFileOfItsOwn) {
+  const auto out = run({{"prepared_segments", kPrepared}, {"voice", "joe"}});
+  ASSERT_EQ(out["tts_segments"].size(), 2u) << out.dump();
+  EXPECT_EQ(out["segments_count"], 2);
+  EXPECT_EQ(out["segments"], 3);  // sentences spoken
+  EXPECT_EQ(out["audio_files"].size(), 2u);
+  EXPECT_FALSE(out.contains("audio_path"));
+  double total = 0;
+  for (size_t i = 0; i < 2; ++i) {
+    const json& s = out["tts_segments"][i];
+    EXPECT_EQ(s["start"], kPrepared[i]["start"]);
+    EXPECT_EQ(s["end"], kPrepared[i]["end"]);
+    EXPECT_EQ(s["text"], kPrepared[i]["text"]);
+    EXPECT_EQ(s["audio_path"], out["audio_files"][i]);
+    const media::AudioReader reader(s["audio_path"].get<std::string>(), 22050, 1, -1);
+    EXPECT_NEAR(reader.duration(), s["duration"].get<double>(), 0.05);
+    EXPECT_GT(reader.duration(), 1.0);
+    total += s["duration"].get<double>();
+  }
+  EXPECT_EQ(out["tts_segments"][0]["speaker"], "SPEAKER_00");
+  EXPECT_NEAR(out["duration"].get<double>(), total, 1e-6);
+  EXPECT_EQ(fs::path(out["audio_files"][1].get<std::string>()).filename(), "speech_0001.wav");
+}
+
+// A dub chain's transcription outputs `text` (the source language's words), which the speech stage is also
+// given by the upstream fallback: the prepared segments are what it speaks.
+TEST_F(Speech, PreparedSegmentsComeBeforeAnEarlierStagesText) {
+  const std::vector<engine::EarlierStage> earlier = {
+      {"faster_whisper.transcribe_audio", {{"text", "This is the source language."}, {"language", "en"}}},
+      {"wservice.prepare_tts_segments", {{"prepared_segments", kPrepared}}}};
+  const auto& node = nodes_.get(node_);
+  // A transcript longer than a text the node would speak whole does not matter either.
+  const std::string transcript(200000, 'a');
+  const std::vector<engine::EarlierStage> long_text = {
+      earlier[1], {"faster_whisper.transcribe_audio", {{"text", transcript}}}};
+  const json params = engine::stage_inputs(nodes_, node, {{"voice", "joe"}}, json::object(), long_text);
+  ASSERT_TRUE(params.contains("text"));
+  const std::function<void(double)> progress = [](double) {};
+  const std::atomic<bool> cancelled{false};
+  const json out = node.run({params, progress, cancelled, dir_});
+  EXPECT_EQ(out["segments_count"], 2);
+  EXPECT_FALSE(out.contains("audio_path"));
+}
+
+TEST_F(Speech, BadSegmentsAreRefusedTogetherBeforeAnyIsSpoken) {
+  json segments = kPrepared;
+  segments.push_back({{"start", 9.0}, {"end", 8.0}, {"text", "Backwards."}});
+  segments.push_back({{"start", 10.0}, {"end", 12.0}, {"text", "... !!!"}});
+  segments.push_back({{"start", 13.0}, {"end", 14.0}});
+  try {
+    run({{"prepared_segments", segments}, {"voice", "joe"}});
+    ADD_FAILURE() << "accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), "invalid_parameter");
+    for (const char* says :
+         {"prepared_segments[2] needs end >= start", "prepared_segments[3]: 'text' has nothing",
+          "prepared_segments[4]: 'text' has nothing"})
+      EXPECT_NE(e.detail().find(says), std::string::npos) << e.detail();
+    EXPECT_EQ(e.detail().find("prepared_segments[0]"), std::string::npos) << e.detail();
+  }
+  EXPECT_TRUE(fs::is_empty(dir_)) << "files were written for a refused batch";
+  EXPECT_EQ(error_code(json::object()), "missing_input");  // neither text nor segments
+}
+
+// Cancelled after the first segment: the files already spoken go too, so no later stage finds half a dub.
+TEST_F(Speech, ABatchStoppedHalfWayLeavesNoFiles) {
+  const auto& node = nodes_.get(node_);
+  const json params = nodes_.resolve_params(node, {{"prepared_segments", kPrepared}, {"voice", "joe"}});
+  std::atomic<bool> cancelled{false};
+  const std::function<void(double)> progress = [&](double f) { cancelled = cancelled || f >= 0.5; };
+  try {
+    node.run({params, progress, cancelled, dir_});
+    ADD_FAILURE() << "not cancelled";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), "cancelled");
+  }
+  EXPECT_TRUE(fs::is_empty(dir_)) << "a cancelled batch left files";
 }
 
 class VoicePresets : public test::NodeTest {

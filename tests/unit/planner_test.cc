@@ -92,6 +92,32 @@ TEST(Planner, APresetExpandsToItsChainUnderTheRequestsParameters) {
   }
 }
 
+// A preset's own parameter is given once and written into every node parameter that must agree with it; a
+// node block of the request still wins, and the parameter means nothing beside another chain.
+TEST(Planner, APresetsParameterIsWrittenWhereverItMustAgree) {
+  const NodeRegistry r = yv::builtin_nodes();
+  json b = {{"video_path", "/in/a.mp4"}, {"workflow_config", {{"preset", "dub"}}}, {"target_language", "es"}};
+  json params = parse_workflow_request(b, r).spec.node_params;
+  EXPECT_EQ(params["wservice.translate_subtitles"]["target_language"], "es");
+  EXPECT_EQ(params["indextts.generate_speech"]["language"], "es");
+  EXPECT_EQ(params["ffmpeg.mux_video"]["audio_language"], "es");
+  EXPECT_EQ(params["ffmpeg.mux_video"]["subtitle_tracks"][1]["language"], "es");
+  EXPECT_EQ(params["ffmpeg.mux_video"]["subtitle_tracks"][0]["language"], "en");  // source_language's default
+  EXPECT_EQ(params["faster_whisper.transcribe_audio"]["language"], "en");
+  EXPECT_FALSE(parse_workflow_request(b, r).spec.globals.contains("target_language"));
+
+  b["ffmpeg.mux_video"] = {{"audio_language", "spa"}};
+  params = parse_workflow_request(b, r).spec.node_params;
+  EXPECT_EQ(params["ffmpeg.mux_video"]["audio_language"], "spa");
+  EXPECT_EQ(params["ffmpeg.mux_video"]["subtitle_tracks"][1]["language"], "es");
+
+  b["target_language"] = "not a language";  // checked as the node parameters it is written into
+  EXPECT_EQ(code_of([&] { parse_workflow_request(b, r); }), "invalid_parameter 400");
+  json chain = body({"ffmpeg.extract_audio"});
+  chain["target_language"] = "es";
+  EXPECT_EQ(code_of([&] { parse_workflow_request(chain, r); }), "invalid_parameter 400");
+}
+
 TEST(Planner, RefusesWhatCannotRun) {
   const NodeRegistry r = registry();
   EXPECT_EQ(code_of([&] { parse_workflow_request(body({}), r); }), "empty_workflow_chain 400");
@@ -268,6 +294,28 @@ TEST(StageInputs, ReferencesResolveFromTheLatestEarlierStageOfThatNode) {
   const json ref = {{"audio_path", "${{ stages.media.extract.output.audio_path }}"}};
   EXPECT_EQ(stage_inputs(r, asr, ref, json::object(), earlier)["audio_path"], "/second.wav");
   EXPECT_EQ(code_of([&] { stage_inputs(r, asr, ref, json::object(), {}); }), "unresolved_reference 400");
+}
+
+// A reference may stand inside a list or an object (a subtitle track's path), and is checked at submit there
+// too.
+TEST(StageInputs, ReferencesInsideListsAndObjectsResolve) {
+  const NodeRegistry r = yv::builtin_nodes();
+  const NodeSpec& mux = r.get("ffmpeg.mux_video");
+  const std::vector<EarlierStage> earlier = {{"wservice.translate_subtitles", {{"srt_path", "/w/3/es.srt"}}}};
+  const json own = {
+      {"subtitle_tracks",
+       {{{"path", "${{ stages.wservice.translate_subtitles.output.srt_path }}"}, {"language", "es"}}}}};
+  const json in = stage_inputs(r, mux, own, {{"video_path", "/in/a.mp4"}}, earlier);
+  EXPECT_EQ(in["subtitle_tracks"][0]["path"], "/w/3/es.srt");
+  EXPECT_EQ(in["subtitle_tracks"][0]["language"], "es");
+  EXPECT_EQ(code_of([&] {
+              stage_inputs(r, mux, own, {{"video_path", "/in/a.mp4"}}, {});
+            }),
+            "unresolved_reference 400");
+  WorkflowSpec spec;
+  spec.chain = {"ffmpeg.mux_video"};
+  spec.node_params = {{"ffmpeg.mux_video", own}};
+  EXPECT_EQ(code_of([&] { check_references(spec, r); }), "invalid_reference 400");  // runs after, not before
 }
 
 }  // namespace

@@ -1,11 +1,9 @@
 #include "nodes/indextts/generate_speech_node.h"
 
-#include <algorithm>
-#include <cctype>
-
 #include "core/error.h"
-#include "media/audio_writer.h"
-#include "nodes/wservice/sentences.h"
+#include "nodes/indextts/segment_speech.h"
+#include "nodes/indextts/spoken_file.h"
+#include "nodes/subtitles/cues.h"
 #include "tts/voices.h"
 
 namespace yv::indextts {
@@ -14,14 +12,7 @@ namespace {
 using engine::ParamType;
 using nlohmann::json;
 
-constexpr double kPauseSeconds = 0.25;  // between sentences, about a speaker's pause at a full stop
 constexpr size_t kMaxTextBytes = 100000;
-
-size_t code_points(const std::string& s) {
-  size_t n = 0;
-  for (const unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
 
 std::vector<std::string> check(const json& p) {
   std::vector<std::string> problems;
@@ -30,16 +21,19 @@ std::vector<std::string> check(const json& p) {
         "'spk_audio_prompt' (voice cloning) needs a zero-shot cloning model, and no package registry ships "
         "one; "
         "leave it out and choose a voice from indextts.list_voice_presets");
-  if (p.contains("text")) {
+  // The text is what is spoken only without segments; beside them it may be an earlier transcription's.
+  if (p.contains("text") && !p.contains("prepared_segments")) {
     const std::string text = p["text"];
     if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
       problems.push_back("'text' is empty");
-    } else if (std::none_of(text.begin(), text.end(),
-                            [](unsigned char c) { return c >= 0x80 || std::isalnum(c); })) {
+    } else if (!speakable(text)) {
       problems.push_back("'text' has nothing to speak (only punctuation or symbols)");
     }
     if (text.size() > kMaxTextBytes)
       problems.push_back("'text' is longer than " + std::to_string(kMaxTextBytes) + " bytes; split it");
+  }
+  if (p.contains("prepared_segments")) {
+    for (auto& problem : segment_problems(p["prepared_segments"])) problems.push_back(std::move(problem));
   }
   try {
     tts::choose_voice(p.value("voice", ""), p.value("language", ""));
@@ -49,44 +43,40 @@ std::vector<std::string> check(const json& p) {
   return problems;
 }
 
-json run(const engine::NodeRun& r) {
+// One text into output_path.
+json speak_text(const engine::NodeRun& r, const tts::Speaker& speaker) {
   const auto& p = r.params;
   const std::string text = p["text"];
+  const auto path = r.work_dir / p["output_path"].get<std::string>();
+  const SpokenFile spoken = speak_to_file(speaker, text, p["speed"].get<float>(),
+                                          p["max_text_tokens_per_segment"], path, r.cancelled, r.progress);
+  return {{"audio_path", path.string()},
+          {"duration", double(spoken.frames) / speaker.sample_rate()},
+          {"text_length", subtitles::length(text)},
+          {"segments", spoken.sentences}};
+}
+
+// Prepared segments (an earlier wservice.prepare_tts_segments', or given inline) are spoken one file each;
+// else the text, whole. The segments come first because a stage is also given the latest earlier output of
+// each name it takes: in a dub chain, `text` is the transcription's whole text, in the source language.
+json run(const engine::NodeRun& r) {
+  const auto& p = r.params;
+  if (!p.contains("text") && !p.contains("prepared_segments")) {
+    throw Error("missing_input",
+                "give 'text', or run wservice.prepare_tts_segments before this stage (or give "
+                "prepared_segments) to speak one file per dubbing segment");
+  }
   const std::string requested = p.value("voice", "");
   const auto voice = tts::choose_voice(requested, p.value("language", ""));
   const auto speaker = tts::load_speaker(voice);
-  const float speed = p["speed"].get<float>();
-  const auto sentences = wservice::subtitle_segments(text, p["max_text_tokens_per_segment"].get<int>());
-
-  const std::string file = p["output_path"];
-  const auto path = r.work_dir / file;
-  const int rate = speaker->sample_rate();
-  media::AudioWriter writer(path, file.substr(file.rfind('.') + 1), rate, 1);
-  const std::vector<float> pause(size_t(kPauseSeconds * rate), 0.0f);
-  size_t frames = 0, spoken = 0;
-  for (size_t i = 0; i < sentences.size(); ++i) {
-    if (r.cancelled) throw Error("cancelled", "speech synthesis was cancelled", 409);
-    const auto samples = speaker->speak(sentences[i], speed);
-    if (!samples.empty()) {
-      if (spoken++ > 0) writer.write(pause.data(), pause.size()), frames += pause.size();
-      writer.write(samples.data(), samples.size());
-      frames += samples.size();
-    }
-    r.progress(double(i + 1) / double(sentences.size()));
-  }
-  if (frames == 0)
-    throw Error("invalid_parameter", "the text has nothing to speak (only punctuation or symbols)");
-  writer.finish();
-  return {{"audio_path", path.string()},
-          {"duration", double(frames) / rate},
-          {"text_length", code_points(text)},
-          {"status", "success"},
-          {"voice", voice.name},
-          {"engine", voice.engine},
-          {"language", voice.language},
-          {"fallback", requested.empty() && voice.engine == "espeak-ng"},
-          {"sample_rate", rate},
-          {"segments", spoken}};
+  json out = p.contains("prepared_segments") ? speak_segments(r, *speaker) : speak_text(r, *speaker);
+  out.update({{"status", "success"},
+              {"voice", voice.name},
+              {"engine", voice.engine},
+              {"language", voice.language},
+              {"fallback", requested.empty() && voice.engine == "espeak-ng"},
+              {"sample_rate", speaker->sample_rate()}});
+  return out;
 }
 
 }  // namespace
@@ -97,8 +87,12 @@ engine::NodeSpec generate_speech_node() {
   n.description =
       "Speak a text with an installed voice (Piper voices on sherpa-onnx; espeak-ng for other languages)";
   n.params = {
-      {"text", ParamType::kString, nullptr, true, false,
-       "The text to speak (sentences are spoken one by one)"},
+      {"text", ParamType::kString, nullptr, false, false,
+       "The text to speak (sentences are spoken one by one), when there are no prepared_segments"},
+      {"prepared_segments", ParamType::kArray, nullptr, false, false,
+       "Dubbing segments {start, end, text} (from wservice.prepare_tts_segments), spoken one file each "
+       "instead of text",
+       nullptr, nullptr, nullptr, "", prepared_segment_schema()},
       {"output_path", ParamType::kString, "speech.wav", false, false,
        "Name of the audio file to write: wav, flac, mp3 or m4a", nullptr, nullptr, nullptr,
        R"(^[A-Za-z0-9_-][A-Za-z0-9._-]{0,120}\.(wav|flac|mp3|m4a)$)"},
@@ -115,9 +109,10 @@ engine::NodeSpec generate_speech_node() {
        "Longest piece spoken at once, in characters; longer sentences are cut at clauses", 20, 1000},
   };
   n.cross_check = check;
-  n.outputs = {"audio_path", "duration", "text_length", "status",      "voice",
-               "engine",     "language", "fallback",    "sample_rate", "segments"};
-  n.time_limit_seconds = 1800;
+  n.outputs = {"audio_path",   "duration",    "text_length",   "status",      "voice",
+               "engine",       "language",    "fallback",      "sample_rate", "segments",
+               "tts_segments", "audio_files", "segments_count"};
+  n.time_limit_seconds = 7200;  // a film's dub is spoken in one stage
   n.run = run;
   return n;
 }

@@ -4,9 +4,13 @@
 // voices that do: neural Piper voices on sherpa-onnx, espeak-ng for every other language. A request without
 // `voice` gets the first neural voice of its `language`, else espeak-ng, reported as `fallback: true` with
 // the voice used. `spk_audio_prompt` (voice cloning) is kept for the original's clients and refused at submit
-// with a sentence saying why. Long text is cut into sentences (wservice/sentences.h, CJK punctuation
-// included; a sentence over max_text_tokens_per_segment code points at its clauses), spoken one by one and
-// joined with a short pause, streamed to the output file.
+// with a sentence saying why. Long text is cut into sentences, spoken one by one and joined with a short
+// pause, streamed to the output file (spoken_file.h).
+//
+// With `prepared_segments` (an earlier wservice.prepare_tts_segments', or given inline) the node speaks each
+// dubbing segment into a file of its own for ffmpeg.fit_dubbing (segment_speech.h) instead of `text`: a stage
+// is given the latest earlier output of every name it takes, and in a dub chain the latest `text` is the
+// transcription's, in the source language (which is why `text` is checked only where it is spoken).
 #pragma once
 
 #include "engine/node_registry.h"
