@@ -3,7 +3,9 @@
 RapidOCR's Python pipeline (rapidocr-onnxruntime: the same PP-OCRv4 ONNX networks on ONNX Runtime) on the same
 stitched crops of a 2-minute 720p video with subtitles burnt in (tools/ocr_fixture.py), in one run. Both
 results go through our postprocess_and_finalize and are scored against the SRT that was burnt in: character
-error rate and events found within 2 frames. Also the six-node chain's real-time factor on the video.
+error rate and events found within 2 frames. Also the six-node chain's real-time factor on the video, in wall
+time and in CPU time (user + sys, which the other work on a shared machine inflates far less than wall time).
+With --chain-only, only the chain (for a 10-minute video, where the side-by-side run would add nothing).
 Prints a Markdown section for bench/RESULTS.md.
 """
 
@@ -11,6 +13,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -68,22 +71,40 @@ def finalize(results, video, out):
     return srt_events(os.path.join(out, "stage_0", os.path.splitext(os.path.basename(video))[0] + ".srt"))
 
 
+def cpu_seconds():
+    """User + sys CPU seconds of this process's finished children (and theirs)."""
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=int, default=120)
+    ap.add_argument("--chain-only", action="store_true", help="only the six-node chain, no side-by-side OCR")
     args = ap.parse_args()
-    python = deps(f"yv_ensure_venv ocrbench '{ROOT}/third_party/ocr-bench-requirements.txt' 'RapidOCR (benchmark)'")
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run([sys.executable, os.path.join(ROOT, "tools", "ocr_fixture.py"), tmp, "--seconds",
                         str(args.seconds)], check=True, capture_output=True)
         video = os.path.join(tmp, "subs.mp4")
         reference = srt_events(os.path.join(tmp, "subs.srt"))
         chain_dir = os.path.join(tmp, "chain")
+        cpu = cpu_seconds()
         wall, rss, _ = measure([BIN, "run", video, "--chain", ",".join(CHAIN), "--output-dir", chain_dir])
+        cpu = cpu_seconds() - cpu
         stages = {n: os.path.join(chain_dir, f"stage_{i}") for i, n in enumerate(CHAIN)}
         manifest = os.path.join(stages["paddleocr.create_stitched_images"], "stitched", "manifest.json")
         crops = sum(len(i["crops"]) for i in json.load(open(manifest))["images"])
         frames = int(round(args.seconds * 25))
+        chain = score(reference, srt_events(os.path.join(stages["paddleocr.postprocess_and_finalize"], "subs.srt")), 25)
+        chain_line = (f"Whole six-node chain on the {args.seconds} s video ({crops} crops of its {frames} frames): "
+                      f"{wall:.1f} s wall, real-time factor {wall / args.seconds:.2f}; {cpu:.1f} s of CPU (user + "
+                      f"sys), CPU-time real-time factor {cpu / args.seconds:.3f}; peak RSS {rss:.0f} MiB; CER "
+                      f"{chain[0] * 100:.2f}%, {chain[1]}/{chain[2]} events within 2 frames.")
+        if args.chain_only:
+            print(chain_line)
+            return
+        python = deps(f"yv_ensure_venv ocrbench '{ROOT}/third_party/ocr-bench-requirements.txt' "
+                      "'RapidOCR (benchmark)'")
         ours_dir = os.path.join(tmp, "ours")
         ours_wall, ours_rss, _ = measure([BIN, "run", video, "--chain", "paddleocr.perform_ocr", "--param",
                                           f"manifest_path={manifest}", "--param",
@@ -94,7 +115,6 @@ def main():
         peer_wall, peer_rss, peer_out = measure([python, os.path.join(ROOT, "bench", "rapidocr_peer.py"), manifest,
                                                  peer_results])
         peer = score(reference, finalize(peer_results, video, os.path.join(tmp, "peer_final")), 25)
-        chain = score(reference, srt_events(os.path.join(stages["paddleocr.postprocess_and_finalize"], "subs.srt")), 25)
 
     print(f"### Hard subtitles: OCR side by side ({machine()})\n")
     print(f"`bench/run ocr`: a {args.seconds} s 1280x720 25 fps video, {len(reference)} subtitles burnt in "
@@ -109,8 +129,7 @@ def main():
         print(f"| {name} | {w:.1f} | {crops / w:.1f} | {r:.0f} | {s[0] * 100:.2f}% | {s[1]}/{s[2]} |")
     print(f"\nSpeed ratio (ours / RapidOCR, crops per second): {peer_wall / ours_wall:.2f}x. RapidOCR's own time "
           f"inside its calls: {float(peer_out.split()[-1]):.1f} s.\n")
-    print(f"Whole six-node chain on the video: {wall:.1f} s, real-time factor {wall / args.seconds:.2f}, peak RSS "
-          f"{rss:.0f} MiB; CER {chain[0] * 100:.2f}%, {chain[1]}/{chain[2]} events within 2 frames.")
+    print(chain_line)
 
 
 if __name__ == "__main__":

@@ -1,10 +1,12 @@
 // Nodes ffmpeg.crop_subtitle_images and paddleocr.create_stitched_images on burnt-in subtitle videos: the
-// crops are the frames' band pixel for pixel, repeated pictures are written once with their time kept, the
-// stitched images hold the crops where the manifest says; broken inputs give their own errors.
+// crops are the frames' band pixel for pixel, a crop is taken where the text changes (not where the
+// background moves), repeated pictures are written once with their time kept, the stitched images hold the
+// crops where the manifest says; broken inputs give their own errors.
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 #include "core/files.h"
 #include "media/video_frames.h"
@@ -29,25 +31,49 @@ class CropSubtitleImagesTest : public NodeTest {
   }
 };
 
-TEST_F(CropSubtitleImagesTest, EveryFrameOfAMovingVideoIsCroppedExactly) {
+// short.mp4 is a moving background without subtitles: no frame repeats the last, none holds outlined text,
+// so a crop is taken every 0.2 s (kStrokelessSeconds), each the frame's band pixel for pixel.
+TEST_F(CropSubtitleImagesTest, AMovingVideoWithoutSubtitlesIsCroppedFiveTimesASecondExactly) {
   const json out = run({{"video_path", ocr_media("short.mp4")}, {"subtitle_area", {0, 560, 1280, 720}}});
   const json crops = crops_of(out);
-  ASSERT_EQ(out["cropped_images_files_count"], 50);  // 2 s at 25 fps, every frame differs
+  ASSERT_EQ(out["cropped_images_files_count"], 10);  // 2 s at 25 fps, a crop every 5 frames
   EXPECT_DOUBLE_EQ(crops["fps"].get<double>(), 25.0);
   media::VideoReader video(ocr_media("short.mp4"));
-  for (int i : {0, 17, 49}) {
+  for (int i : {0, 3, 9}) {
     const auto& c = crops["crops"][size_t(i)];
-    EXPECT_EQ(c["index"], i);
-    EXPECT_NEAR(c["start"].get<double>(), i / 25.0, 1e-6);
-    EXPECT_NEAR(c["end"].get<double>(), (i + 1) / 25.0, 1e-6);
+    EXPECT_EQ(c["index"], 5 * i);
+    EXPECT_NEAR(c["start"].get<double>(), 5 * i / 25.0, 1e-6);
+    EXPECT_NEAR(c["end"].get<double>(), (5 * i + 5) / 25.0, 1e-6);
     media::VideoFrame frame;
-    ASSERT_TRUE(video.frame_at(i / 25.0, frame));
+    ASSERT_TRUE(video.frame_at(5 * i / 25.0, frame));
     const media::VideoFrame crop =
         load_picture(fs::path(out["cropped_images_path"].get<std::string>()) / c["file"]);
     ASSERT_EQ(crop.width, 1280);
     ASSERT_EQ(crop.height, 160);
     EXPECT_EQ(crop.bgr, band(frame, 560, 720)) << "PNG is lossless";
   }
+}
+
+// subs.mp4's background moves in every frame under its subtitles: a crop is taken where the text changes
+// (each subtitle's first frame, and the first frame after it), not for every frame.
+TEST_F(CropSubtitleImagesTest, ACropStartsWhereTheTextChangesNotWhereTheBackgroundMoves) {
+  const json out = run({{"video_path", ocr_media("subs.mp4")}, {"subtitle_area", {0, 560, 1280, 720}}});
+  const json crops = crops_of(out)["crops"];
+  std::set<int> starts;
+  for (const auto& c : crops) starts.insert(c["index"].get<int>());
+  const std::string srt = read_file(ocr_media("subs.srt"));
+  int events = 0;
+  for (size_t at = srt.find(" --> "); at != std::string::npos; at = srt.find(" --> ", at + 1), ++events) {
+    for (const std::string& t : {srt.substr(at - 12, 12), srt.substr(at + 5, 12)}) {
+      const int ms = std::stoi(t.substr(0, 2)) * 3600000 + std::stoi(t.substr(3, 2)) * 60000 +
+                     std::stoi(t.substr(6, 2)) * 1000 + std::stoi(t.substr(9, 3));
+      EXPECT_TRUE(starts.count(ms * 25 / 1000)) << t;
+    }
+  }
+  EXPECT_GT(events, 5);
+  // 500 frames; per subtitle and the gap after it, a crop for the text, one for the gap's start and one
+  // every 0.2 s of the gap, and an encoder's settling frame or two.
+  EXPECT_LE(crops.size(), size_t(events) * 6) << crops.dump();
 }
 
 TEST_F(CropSubtitleImagesTest, RepeatedPicturesAreWrittenOnceAndKeepTheirTime) {

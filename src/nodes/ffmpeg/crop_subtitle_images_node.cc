@@ -5,11 +5,13 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 
 #include "core/error.h"
 #include "core/files.h"
 #include "media/image_file.h"
 #include "media/video_frames.h"
+#include "nodes/ffmpeg/text_strokes.h"
 
 namespace yv::ffmpeg {
 namespace {
@@ -41,6 +43,22 @@ bool same_band(const std::vector<uint8_t>& a, const std::vector<uint8_t>& b, int
   return true;
 }
 
+// A crop written, what later frames are compared with.
+struct Written {
+  double time;
+  std::vector<uint8_t> bgr;  // the whole frame
+  TextStrokes strokes;
+};
+
+// Whether frame `f` shows what `last` shows, as far as the OCR nodes care: the same outlined text, or, when
+// neither has any, the same picture, or a picture less than kStrokelessSeconds on (see the header).
+bool same_crop(const Written& last, const media::VideoFrame& f, const TextStrokes& strokes,
+               const Area& area) {
+  if (last.strokes.has_text() && strokes.has_text()) return last.strokes.same_text(strokes);
+  if (last.strokes.has_text() || strokes.has_text()) return false;
+  return f.time - last.time < kStrokelessSeconds - 1e-6 || same_band(last.bgr, f.bgr, f.width, area);
+}
+
 json run(const engine::NodeRun& r) {
   const std::string path = r.params["video_path"];
   const auto& a = r.params["subtitle_area"];
@@ -62,23 +80,30 @@ json run(const engine::NodeRun& r) {
     return std::floor(double(index) / step) != std::floor(double(index - 1) / step);
   };
   const double span = step / info.fps;  // the time one taken frame stands for
+  // The stroke mask's scales follow the frame's height (subtitle text is a fixed share of it), set for 720p:
+  // strokes of 40-pixel characters with a 3-pixel outline, 32-pixel blocks.
+  const double scale = info.height / 720.0;
+  const int reach = std::max(2, int(std::lround(8 * scale))),
+            block = std::max(8, int(std::lround(32 * scale)));
+  const int min_text = std::max(20, int(std::lround(200 * scale * scale)));
   json crops = json::array();
-  std::vector<uint8_t> last;  // the frame whose band was written last
+  std::optional<Written> last;
   reader.read(
       [&](const media::VideoFrame& f) {
         if (r.cancelled) return false;
-        if (!last.empty() && same_band(last, f.bgr, f.width, area)) {
+        const size_t offset = (size_t(area.y1) * size_t(f.width) + size_t(area.x1)) * 3;
+        const media::BgrImage band{area.x2 - area.x1, area.y2 - area.y1, f.bgr.data() + offset, f.width * 3};
+        TextStrokes strokes(band, reach, block, min_text);
+        if (last && same_crop(*last, f, strokes, area)) {
           crops.back()["end"] = f.time + span;
           return true;
         }
         if (!crops.empty()) crops.back()["end"] = f.time;
         char name[32];
         std::snprintf(name, sizeof name, "crop_%06lld.png", static_cast<long long>(f.index));
-        const size_t offset = (size_t(area.y1) * size_t(f.width) + size_t(area.x1)) * 3;
-        media::write_image(dir / name,
-                           {area.x2 - area.x1, area.y2 - area.y1, f.bgr.data() + offset, f.width * 3});
+        media::write_image(dir / name, band);
         crops.push_back({{"file", name}, {"index", f.index}, {"start", f.time}, {"end", f.time + span}});
-        last = f.bgr;
+        last.emplace(Written{f.time, f.bgr, std::move(strokes)});
         if (info.duration > 0) r.progress(std::min(0.99, f.time / info.duration));
         return true;
       },

@@ -70,15 +70,16 @@ std::vector<TextBox> TextDetector::detect(const cv::Mat& bgr, double scale) {
         image;
     if (box.width > 3 && box.height > 3) boxes.push_back({box, score});
   }
-  // Reading order: by vertical centre, then each row (boxes whose centres are within half a line of the row's
-  // first) left to right.
+  // Reading order: by vertical centre, then each row left to right. A row is the boxes whose centres fall
+  // within the rows its boxes so far cover: a small piece high in the line (closing quotation marks) comes
+  // first by centre and must not cut the row under it in two, or the line's pieces are read out of order.
   const auto centre_y = [](const TextBox& b) { return b.box.y + b.box.height / 2; };
   std::sort(boxes.begin(), boxes.end(),
             [&](const TextBox& a, const TextBox& b) { return centre_y(a) < centre_y(b); });
   for (size_t row = 0; row < boxes.size();) {
     size_t end = row + 1;
-    while (end < boxes.size() && centre_y(boxes[end]) - centre_y(boxes[row]) <= boxes[row].box.height / 2)
-      ++end;
+    for (int bottom = boxes[row].box.br().y; end < boxes.size() && centre_y(boxes[end]) <= bottom; ++end)
+      bottom = std::max(bottom, boxes[end].box.br().y);
     std::sort(boxes.begin() + long(row), boxes.begin() + long(end),
               [](const TextBox& a, const TextBox& b) { return a.box.x < b.box.x; });
     row = end;
