@@ -25,12 +25,19 @@ Preset dub(bool burn) {
           "subtitles in both languages") +
       (burn ? "; the translation is also burnt into the picture (re-encoded)" : "");
   p.chain = {
+      // Separation first: with no audio before it, it reads the video's own sound at its full rate (the
+      // extracted 16 kHz mono would leave Spleeter nothing above 8 kHz). Its accompaniment is the mix's bed
+      // (mix_audio takes all_audio_files before the video's sound), so the original voice does not stay
+      // audible, ducked, under the dub; transcription still hears extract_audio's audio_path.
+      "audio_separator.separate_vocals",
       "ffmpeg.extract_audio",
-      // Vocal separation goes here: "audio_separator.separate_vocals" (issue 21, being built on its own
-      // branch). Its accompaniment then becomes the mix's bed (mix_audio takes all_audio_files before
-      // the video's sound), so the original voice no longer stays audible, ducked, under the dub.
-      "faster_whisper.transcribe_audio", "wservice.generate_subtitle_files", "wservice.translate_subtitles",
-      "wservice.prepare_tts_segments", "indextts.generate_speech", "ffmpeg.fit_dubbing", "ffmpeg.mix_audio",
+      "faster_whisper.transcribe_audio",
+      "wservice.generate_subtitle_files",
+      "wservice.translate_subtitles",
+      "wservice.prepare_tts_segments",
+      "indextts.generate_speech",
+      "ffmpeg.fit_dubbing",
+      "ffmpeg.mix_audio",
       "ffmpeg.mux_video"};
   // Two subtitle lines: the translation is told a cue's budget (lines x 42 characters), and one line is too
   // few for a speaker's 5-7 s cue. A translation still runs long now and then (the small local model does

