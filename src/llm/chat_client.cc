@@ -7,7 +7,6 @@
 #include <cmath>
 #include <memory>
 #include <sstream>
-#include <string_view>
 #include <thread>
 
 #include "core/error.h"
@@ -109,19 +108,6 @@ int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
   return t->cancelled && t->cancelled->load() ? 1 : 0;
 }
 
-// The JSON of an answer, without the Markdown code fence (```json ... ```) many models put around it even in
-// JSON mode.
-json parse_answer(const std::string& answer) {
-  std::string_view text = answer;
-  const size_t first = text.find_first_not_of(" \t\r\n");
-  if (first != std::string_view::npos && text.substr(first).starts_with("```")) {
-    text.remove_prefix(first);
-    const size_t open = text.find('\n'), close = text.rfind("```");
-    if (open != std::string_view::npos && close > open) text = text.substr(open + 1, close - open - 1);
-  }
-  return json::parse(text, nullptr, false);
-}
-
 }  // namespace
 
 ChatClient::ChatClient(Provider provider, ChatOptions options, const std::atomic<bool>* cancelled)
@@ -174,7 +160,7 @@ std::string ChatClient::attempt(const std::string& body, const std::string& key,
   return std::move(t.body);
 }
 
-std::string ChatClient::request(const std::vector<Message>& messages, bool json_mode) const {
+std::string ChatClient::request(const std::vector<Message>& messages, const json& schema) const {
   const std::string key = api_key(provider_);
   json body = {{"model", provider_.model},
                {"messages", json::array()},
@@ -182,7 +168,13 @@ std::string ChatClient::request(const std::vector<Message>& messages, bool json_
                {"max_tokens", options_.max_tokens},
                {"stream", true}};
   for (const auto& m : messages) body["messages"].push_back({{"role", m.role}, {"content", m.content}});
-  if (json_mode) body["response_format"] = {{"type", "json_object"}};
+  if (!schema.is_null()) {
+    body["response_format"] =
+        provider_.json_schema
+            ? json{{"type", "json_schema"},
+                   {"json_schema", {{"name", "answer"}, {"strict", true}, {"schema", schema}}}}
+            : json{{"type", "json_object"}};
+  }
   const std::string payload = body.dump();
   const std::string who = "LLM provider " + provider_.name;
   double wait = options_.backoff_seconds;
@@ -213,17 +205,17 @@ std::string ChatClient::request(const std::vector<Message>& messages, bool json_
 }
 
 std::string ChatClient::complete(const std::vector<Message>& messages) const {
-  return request(messages, false);
+  return request(messages, nullptr);
 }
 
-json ChatClient::complete_json(const std::vector<Message>& messages,
+json ChatClient::complete_json(const std::vector<Message>& messages, const json& schema,
                                const std::function<std::string(const json&)>& check) const {
   std::vector<Message> conversation = messages;
   for (int round = 0;; ++round) {
     std::string problem, answer;
     try {
-      answer = request(conversation, true);
-      const json parsed = parse_answer(answer);
+      answer = request(conversation, schema);
+      const json parsed = json::parse(answer, nullptr, false);
       problem = parsed.is_discarded() ? "the answer is not valid JSON (" + answer.substr(0, 120) + ")"
                                       : check(parsed);
       if (problem.empty()) return parsed;

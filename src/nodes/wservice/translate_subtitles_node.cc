@@ -53,6 +53,15 @@ json context(const Transcript& t, size_t i, int from, int to) {
   return out;
 }
 
+// {"translation": "..."}, the answer's shape (the provider holds the model to it where it can).
+const json& translation_schema() {
+  static const json kSchema = {{"type", "object"},
+                               {"properties", {{"translation", {{"type", "string"}}}}},
+                               {"required", {"translation"}},
+                               {"additionalProperties", false}};
+  return kSchema;
+}
+
 std::string check_translation(const json& answer) {
   if (!answer.contains("translation") || !answer["translation"].is_string())
     return "it has no \"translation\" string";
@@ -78,7 +87,8 @@ Translated translate_cue(const llm::ChatClient& client, const std::string& promp
   std::vector<llm::Message> conversation = {{"system", prompt}, {"user", request.dump()}};
   Translated best;
   for (int ask = 0; ask <= max_retries; ++ask) {
-    const std::string text = trimmed(client.complete_json(conversation, check_translation)["translation"]);
+    const std::string text =
+        trimmed(client.complete_json(conversation, translation_schema(), check_translation)["translation"]);
     ++best.asks;
     if (best.text.empty() || subtitles::length(text) < subtitles::length(best.text)) best.text = text;
     if (fits(text, s, limits)) return {text, best.asks, true};
