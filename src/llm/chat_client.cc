@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cmath>
 #include <memory>
 #include <sstream>
 #include <thread>
@@ -82,6 +81,10 @@ struct Transfer {
   std::string body;
   double retry_after = -1;
   const std::atomic<bool>* cancelled = nullptr;
+  double idle_seconds = 60;
+  curl_off_t received = 0;  // body bytes, when last seen to grow
+  std::chrono::steady_clock::time_point grew = std::chrono::steady_clock::now();
+  bool went_idle = false;
 };
 
 size_t on_body(char* data, size_t size, size_t n, void* user) {
@@ -103,9 +106,21 @@ size_t on_header(char* data, size_t size, size_t n, void* user) {
   return size * n;
 }
 
-int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
-  const auto* t = static_cast<Transfer*>(user);
-  return t->cancelled && t->cancelled->load() ? 1 : 0;
+// Stops the transfer when cancelled, or when an answer that has begun stops for idle_seconds. Before the
+// first byte only the whole-call timeout applies: a local server working through a long prompt on a busy CPU
+// sends nothing until its first token.
+int on_progress(void* user, curl_off_t, curl_off_t received, curl_off_t, curl_off_t) {
+  auto* t = static_cast<Transfer*>(user);
+  if (t->cancelled && t->cancelled->load()) return 1;
+  const auto now = std::chrono::steady_clock::now();
+  if (received != t->received) {
+    t->received = received;
+    t->grew = now;
+  } else if (received > 0 && now - t->grew > std::chrono::duration<double>(t->idle_seconds)) {
+    t->went_idle = true;
+    return 1;
+  }
+  return 0;
 }
 
 }  // namespace
@@ -127,6 +142,7 @@ std::string ChatClient::attempt(const std::string& body, const std::string& key,
   if (!key.empty()) add("Authorization: Bearer " + key);
   Transfer t;
   t.cancelled = cancelled_;
+  t.idle_seconds = options_.idle_seconds;
   curl_easy_setopt(c, CURLOPT_URL, url.c_str());
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
@@ -135,8 +151,6 @@ std::string ChatClient::attempt(const std::string& body, const std::string& key,
   curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.size()));
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, long(options_.timeout_seconds * 1000));
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, long(std::min(options_.timeout_seconds, 10.0) * 1000));
-  curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
-  curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, long(std::max(1.0, std::ceil(options_.idle_seconds))));
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
@@ -146,6 +160,10 @@ std::string ChatClient::attempt(const std::string& body, const std::string& key,
   curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
   const CURLcode rc = curl_easy_perform(c);
   const std::string who = "LLM provider " + provider_.name + " (" + provider_.base_url + ")";
+  if (t.went_idle) {
+    throw Error("llm_timeout",
+                who + " stopped sending its answer for " + std::to_string(int(t.idle_seconds)) + " s", 504);
+  }
   if (rc == CURLE_ABORTED_BY_CALLBACK) throw Error("cancelled", "cancelled while waiting for " + who, 409);
   if (rc == CURLE_OPERATION_TIMEDOUT) {
     throw Error("llm_timeout", who + " did not answer in time (" + curl_easy_strerror(rc) + ")", 504);

@@ -1,8 +1,10 @@
 // One client for every provider's OpenAI-compatible chat-completions endpoint (POST <base>/chat/completions),
 // a thin wrapper over libcurl.
 //
-// Answers are streamed (server-sent events): a server that stops sending for `idle_seconds` is taken as hung
-// and the call fails then, instead of waiting for the whole-call timeout. What fails, and what is retried:
+// Answers are streamed (server-sent events): a server that stops sending for `idle_seconds` once its answer
+// has begun is taken as hung and the call fails then, instead of waiting for the whole-call timeout. Before
+// the first byte only the whole-call timeout applies, since a local server reading a long prompt on a busy
+// CPU sends nothing until its first token. What fails, and what is retried:
 //
 //   no key for a provider that needs one     llm_not_configured (400)  not retried
 //   401/403                                  llm_auth_failed (502)     not retried: the key is wrong
