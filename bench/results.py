@@ -31,6 +31,7 @@ BENCHES = {
     "files": ["files_bench.py", "--gigabytes", "2"],
     "ocr": ["ocr_bench.py", "--seconds", "120"],
     "tts": ["tts_bench.py", "--repeats", "3"],
+    "translate": ["translate_bench.py"],
 }
 
 

