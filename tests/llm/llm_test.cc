@@ -300,15 +300,17 @@ TEST_F(LlmNodeTest, ProviderFailuresFailTheStageClearlyAndRetryOnlyWhereItHelps)
   const json given = {{"segments_data", cues}, {"target_language", "fr"}, {"max_retries", 2}};
   const auto mode = [&](const std::string& m) { use_local(misbehaving().url("/" + m + "/v1")); };
 
-  mode("garbage");  // not a completion at all: asked once more, then refused
+  // Not a completion at all: each ask is re-asked once (the client), the cue asked anew max_retries times
+  // (the node), then refused.
+  mode("garbage");
   Error e = failure("wservice.translate_subtitles", given);
   EXPECT_EQ(e.code(), "llm_bad_answer");
   EXPECT_NE(e.detail().find("local"), std::string::npos) << e.detail();
-  EXPECT_EQ(requests("garbage"), 2);
+  EXPECT_EQ(requests("garbage"), 2 * 3);
 
   mode("bad_json");  // a completion whose text is not the JSON asked for: the same
   EXPECT_EQ(failure("wservice.translate_subtitles", given).code(), "llm_bad_answer");
-  EXPECT_EQ(requests("bad_json"), 2);
+  EXPECT_EQ(requests("bad_json"), 2 * 3);
 
   mode("bad_once");  // one malformed answer per cue, each put right by the re-ask
   const json out = run_node("wservice.translate_subtitles", given);

@@ -113,10 +113,17 @@ Translated translate_cue(const llm::ChatClient& client, const std::string& promp
   if (!glossary.empty()) request["glossary"] = glossary;
   Translated best;
   for (int ask = 0; ask <= max_retries; ++ask) {
-    const std::string text =
-        trimmed(client.complete_json({{"system", prompt}, {"user", request.dump()}}, translation_schema(),
-                                     check_translation)["translation"]);
+    std::string text;
     ++best.asks;
+    try {
+      text = trimmed(client.complete_json({{"system", prompt}, {"user", request.dump()}},
+                                          translation_schema(), check_translation)["translation"]);
+    } catch (const Error& e) {
+      // An answer cut off by max_tokens (a model repeating itself inside the string) is unusable JSON even
+      // under the schema's grammar: another ask samples anew. Only a cue with no usable answer at all fails.
+      if (e.code() != "llm_bad_answer" || (ask == max_retries && best.text.empty())) throw;
+      continue;
+    }
     const bool in_script = in_target_script(text, target);
     if (best.text.empty() || (in_script && !best.in_target_script) ||
         (in_script == best.in_target_script && subtitles::length(text) < subtitles::length(best.text))) {
