@@ -120,8 +120,10 @@ Translated translate_cue(const llm::ChatClient& client, const std::string& promp
                                           translation_schema(), check_translation)["translation"]);
     } catch (const Error& e) {
       // An answer cut off by max_tokens (a model repeating itself inside the string) is unusable JSON even
-      // under the schema's grammar: another ask samples anew. Only a cue with no usable answer at all fails.
+      // under the schema's grammar. The next ask says so: the same request would sample the same answer from
+      // a server with a fixed seed. Only a cue with no usable answer at all fails.
       if (e.code() != "llm_bad_answer" || (ask == max_retries && best.text.empty())) throw;
+      request["refused"].push_back({{"translation", nullptr}, {"why", "it never ended: far too long"}});
       continue;
     }
     const bool in_script = in_target_script(text, target);
