@@ -32,6 +32,7 @@ BENCHES = {
     "ocr": ["ocr_bench.py", "--seconds", "120"],
     "tts": ["tts_bench.py", "--repeats", "3"],
     "separation": ["separation_bench.py", "--repeats", "2"],
+    "translate": ["translate_bench.py"],
 }
 
 

@@ -446,10 +446,10 @@ yv_ensure_gguf() { # file sha256 parts what
   rm -rf "$tmp"
 }
 
-# The local LLM provider's models: Qwen2.5-Coder 0.5B Instruct (the default) and Gemma 3 270M (a base model, for
+# The local LLM provider's models: Qwen2.5-Coder 1.5B Instruct (the default) and Gemma 3 270M (a base model, for
 # protocol tests).
 yv_ensure_llm_models() {
-  yv_ensure_gguf "$LLM_QWEN_FILE" "$LLM_QWEN_SHA256" "$LLM_QWEN_PARTS" "the local LLM's weights (Qwen2.5-Coder 0.5B Instruct)"
+  yv_ensure_gguf "$LLM_QWEN_FILE" "$LLM_QWEN_SHA256" "$LLM_QWEN_PARTS" "the local LLM's weights (Qwen2.5-Coder 1.5B Instruct, 1.1 GB)"
   yv_ensure_gguf "$LLM_GEMMA_FILE" "$LLM_GEMMA_SHA256" "$LLM_GEMMA_PARTS" "Gemma 3 270M (base model, protocol tests)"
 }
 

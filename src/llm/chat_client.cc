@@ -4,10 +4,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cmath>
 #include <memory>
 #include <sstream>
-#include <string_view>
 #include <thread>
 
 #include "core/error.h"
@@ -83,6 +81,10 @@ struct Transfer {
   std::string body;
   double retry_after = -1;
   const std::atomic<bool>* cancelled = nullptr;
+  double idle_seconds = 60;
+  curl_off_t received = 0;  // body bytes, when last seen to grow
+  std::chrono::steady_clock::time_point grew = std::chrono::steady_clock::now();
+  bool went_idle = false;
 };
 
 size_t on_body(char* data, size_t size, size_t n, void* user) {
@@ -104,22 +106,21 @@ size_t on_header(char* data, size_t size, size_t n, void* user) {
   return size * n;
 }
 
-int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
-  const auto* t = static_cast<Transfer*>(user);
-  return t->cancelled && t->cancelled->load() ? 1 : 0;
-}
-
-// The JSON of an answer, without the Markdown code fence (```json ... ```) many models put around it even in
-// JSON mode.
-json parse_answer(const std::string& answer) {
-  std::string_view text = answer;
-  const size_t first = text.find_first_not_of(" \t\r\n");
-  if (first != std::string_view::npos && text.substr(first).starts_with("```")) {
-    text.remove_prefix(first);
-    const size_t open = text.find('\n'), close = text.rfind("```");
-    if (open != std::string_view::npos && close > open) text = text.substr(open + 1, close - open - 1);
+// Stops the transfer when cancelled, or when an answer that has begun stops for idle_seconds. Before the
+// first byte only the whole-call timeout applies: a local server working through a long prompt on a busy CPU
+// sends nothing until its first token.
+int on_progress(void* user, curl_off_t, curl_off_t received, curl_off_t, curl_off_t) {
+  auto* t = static_cast<Transfer*>(user);
+  if (t->cancelled && t->cancelled->load()) return 1;
+  const auto now = std::chrono::steady_clock::now();
+  if (received != t->received) {
+    t->received = received;
+    t->grew = now;
+  } else if (received > 0 && now - t->grew > std::chrono::duration<double>(t->idle_seconds)) {
+    t->went_idle = true;
+    return 1;
   }
-  return json::parse(text, nullptr, false);
+  return 0;
 }
 
 }  // namespace
@@ -141,6 +142,7 @@ std::string ChatClient::attempt(const std::string& body, const std::string& key,
   if (!key.empty()) add("Authorization: Bearer " + key);
   Transfer t;
   t.cancelled = cancelled_;
+  t.idle_seconds = options_.idle_seconds;
   curl_easy_setopt(c, CURLOPT_URL, url.c_str());
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
@@ -149,8 +151,6 @@ std::string ChatClient::attempt(const std::string& body, const std::string& key,
   curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.size()));
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, long(options_.timeout_seconds * 1000));
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, long(std::min(options_.timeout_seconds, 10.0) * 1000));
-  curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
-  curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, long(std::max(1.0, std::ceil(options_.idle_seconds))));
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
@@ -160,6 +160,10 @@ std::string ChatClient::attempt(const std::string& body, const std::string& key,
   curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
   const CURLcode rc = curl_easy_perform(c);
   const std::string who = "LLM provider " + provider_.name + " (" + provider_.base_url + ")";
+  if (t.went_idle) {
+    throw Error("llm_timeout",
+                who + " stopped sending its answer for " + std::to_string(int(t.idle_seconds)) + " s", 504);
+  }
   if (rc == CURLE_ABORTED_BY_CALLBACK) throw Error("cancelled", "cancelled while waiting for " + who, 409);
   if (rc == CURLE_OPERATION_TIMEDOUT) {
     throw Error("llm_timeout", who + " did not answer in time (" + curl_easy_strerror(rc) + ")", 504);
@@ -174,7 +178,7 @@ std::string ChatClient::attempt(const std::string& body, const std::string& key,
   return std::move(t.body);
 }
 
-std::string ChatClient::request(const std::vector<Message>& messages, bool json_mode) const {
+std::string ChatClient::request(const std::vector<Message>& messages, const json& schema) const {
   const std::string key = api_key(provider_);
   json body = {{"model", provider_.model},
                {"messages", json::array()},
@@ -182,7 +186,13 @@ std::string ChatClient::request(const std::vector<Message>& messages, bool json_
                {"max_tokens", options_.max_tokens},
                {"stream", true}};
   for (const auto& m : messages) body["messages"].push_back({{"role", m.role}, {"content", m.content}});
-  if (json_mode) body["response_format"] = {{"type", "json_object"}};
+  if (!schema.is_null()) {
+    body["response_format"] =
+        provider_.json_schema
+            ? json{{"type", "json_schema"},
+                   {"json_schema", {{"name", "answer"}, {"strict", true}, {"schema", schema}}}}
+            : json{{"type", "json_object"}};
+  }
   const std::string payload = body.dump();
   const std::string who = "LLM provider " + provider_.name;
   double wait = options_.backoff_seconds;
@@ -213,17 +223,17 @@ std::string ChatClient::request(const std::vector<Message>& messages, bool json_
 }
 
 std::string ChatClient::complete(const std::vector<Message>& messages) const {
-  return request(messages, false);
+  return request(messages, nullptr);
 }
 
-json ChatClient::complete_json(const std::vector<Message>& messages,
+json ChatClient::complete_json(const std::vector<Message>& messages, const json& schema,
                                const std::function<std::string(const json&)>& check) const {
   std::vector<Message> conversation = messages;
   for (int round = 0;; ++round) {
     std::string problem, answer;
     try {
-      answer = request(conversation, true);
-      const json parsed = parse_answer(answer);
+      answer = request(conversation, schema);
+      const json parsed = json::parse(answer, nullptr, false);
       problem = parsed.is_discarded() ? "the answer is not valid JSON (" + answer.substr(0, 120) + ")"
                                       : check(parsed);
       if (problem.empty()) return parsed;

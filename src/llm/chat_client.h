@@ -1,8 +1,10 @@
 // One client for every provider's OpenAI-compatible chat-completions endpoint (POST <base>/chat/completions),
 // a thin wrapper over libcurl.
 //
-// Answers are streamed (server-sent events): a server that stops sending for `idle_seconds` is taken as hung
-// and the call fails then, instead of waiting for the whole-call timeout. What fails, and what is retried:
+// Answers are streamed (server-sent events): a server that stops sending for `idle_seconds` once its answer
+// has begun is taken as hung and the call fails then, instead of waiting for the whole-call timeout. Before
+// the first byte only the whole-call timeout applies, since a local server reading a long prompt on a busy
+// CPU sends nothing until its first token. What fails, and what is retried:
 //
 //   no key for a provider that needs one     llm_not_configured (400)  not retried
 //   401/403                                  llm_auth_failed (502)     not retried: the key is wrong
@@ -17,6 +19,12 @@
 //                                            and each retry would cost the full timeout
 //   a JSON-mode answer that does not parse   llm_bad_answer (502)      asked once more, with the problem
 //   or fails the caller's check                                        stated, then this
+//
+// JSON mode sends the answer's JSON Schema as response_format json_schema to providers that take it
+// (Provider::json_schema). llama-server compiles that schema into a grammar that restricts sampling to it;
+// its json_object mode does not: an empty schema counts as none with a chat template
+// (common/chat-auto-parser-generator.cpp), so the model wrote whatever it liked, Markdown code fences
+// included. Providers that document json_object only get that, and the schema is for the caller's check.
 //
 // Every detail names the provider; none contains the key (a provider's message is redacted of it).
 #pragma once
@@ -53,10 +61,11 @@ class ChatClient {
   // The assistant's answer to `messages`. Throws yv::Error as above.
   std::string complete(const std::vector<Message>& messages) const;
 
-  // The answer in JSON mode (response_format json_object), parsed and given to `check`, which returns what
-  // is wrong with it (empty: nothing). An answer that does not parse or that `check` rejects is asked for
-  // once more, the problem appended to the conversation; a second bad answer throws llm_bad_answer.
-  nlohmann::json complete_json(const std::vector<Message>& messages,
+  // The answer in JSON mode, held to `schema` (a JSON Schema object) where the provider takes one, parsed
+  // and given to `check`, which returns what is wrong with it (empty: nothing). An answer that does not
+  // parse or that `check` rejects is asked for once more, the problem appended to the conversation; a
+  // second bad answer throws llm_bad_answer.
+  nlohmann::json complete_json(const std::vector<Message>& messages, const nlohmann::json& schema,
                                const std::function<std::string(const nlohmann::json&)>& check) const;
 
   const Provider& provider() const { return provider_; }
@@ -64,7 +73,8 @@ class ChatClient {
  private:
   std::string attempt(const std::string& body, const std::string& key, int& http_status,
                       double& retry_after) const;
-  std::string request(const std::vector<Message>& messages, bool json_mode) const;
+  // `schema`: null for plain text, else JSON mode as described above.
+  std::string request(const std::vector<Message>& messages, const nlohmann::json& schema) const;
 
   Provider provider_;
   ChatOptions options_;

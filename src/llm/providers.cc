@@ -10,13 +10,13 @@ namespace {
 
 const std::vector<Provider>& known() {
   static const std::vector<Provider> kKnown = {
-      {"deepseek", "https://api.deepseek.com/v1", "deepseek-chat", "DEEPSEEK_API_KEY", true},
+      {"deepseek", "https://api.deepseek.com/v1", "deepseek-chat", "DEEPSEEK_API_KEY", true, false},
       {"gemini", "https://generativelanguage.googleapis.com/v1beta/openai", "gemini-2.0-flash",
-       "GEMINI_API_KEY", true},
-      {"zhipu", "https://open.bigmodel.cn/api/paas/v4", "glm-4-flash", "ZHIPU_API_KEY", true},
-      {"volcengine", "https://ark.cn-beijing.volces.com/api/v3", "", "VOLCENGINE_API_KEY", true},
-      {"openai", "https://api.openai.com/v1", "gpt-4o-mini", "OPENAI_API_KEY", true},
-      {"local", "http://127.0.0.1:8081/v1", "local", "YIVIDEO_LLM_LOCAL_API_KEY", false},
+       "GEMINI_API_KEY", true, true},
+      {"zhipu", "https://open.bigmodel.cn/api/paas/v4", "glm-4-flash", "ZHIPU_API_KEY", true, false},
+      {"volcengine", "https://ark.cn-beijing.volces.com/api/v3", "", "VOLCENGINE_API_KEY", true, false},
+      {"openai", "https://api.openai.com/v1", "gpt-4o-mini", "OPENAI_API_KEY", true, true},
+      {"local", "http://127.0.0.1:8081/v1", "local", "YIVIDEO_LLM_LOCAL_API_KEY", false, true},
   };
   return kKnown;
 }

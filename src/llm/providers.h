@@ -28,6 +28,9 @@ struct Provider {
   std::string model;
   std::string key_variable;  // the environment variable holding the key
   bool key_required = true;
+  // Whether it takes response_format json_schema (structured output: OpenAI, Gemini, llama-server and the
+  // other local servers). DeepSeek, Zhipu and Volcengine document json_object only.
+  bool json_schema = false;
 };
 
 // The provider names above, for parameter choices.

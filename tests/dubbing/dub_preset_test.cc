@@ -19,13 +19,12 @@
 #include <map>
 
 #include "core/files.h"
-#include "core/paths.h"
 #include "core/wer.h"
 #include "dubbing/dubbing_media.h"
 #include "nodes/builtin_nodes.h"
-#include "nodes/whisper/model_store.h"
 #include "support/fixtures.h"
 #include "support/live_server.h"
+#include "support/local_llm.h"
 #include "support/subprocess.h"
 
 namespace yv::test {
@@ -50,10 +49,8 @@ const std::map<std::string, Target> kTargets = {{"es", {"es", "spa", 0.7, 0.85}}
 
 // The server's local LLM: the llama-server scripts/test built and the instruct model it installed.
 std::vector<std::string> local_llm_env() {
-  const std::string model =
-      (whisper::default_model_dir() / "llm" / "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf").string();
-  const std::string binary = read_text((cache_dir() / ".llama-server-path").string());
-  return {"YIVIDEO_LLM_LOCAL_MODEL=" + model, "YIVIDEO_LLAMA_SERVER=" + binary,
+  return {"YIVIDEO_LLM_LOCAL_MODEL=" + llm_model(kLocalInstructModel),
+          "YIVIDEO_LLAMA_SERVER=" + llama_server_binary(),
           "YIVIDEO_LLM_LOCAL_PORT=" + std::to_string(free_port()), "YIVIDEO_LLM_LOCAL_THREADS=1"};
 }
 

@@ -1,10 +1,12 @@
 // The LLM nodes (wservice.ai_optimize_text, wservice.translate_subtitles) and the chat client behind them, on
 // a real llama-server started by the test on loopback with the real models scripts/test installs, on real
-// outputs of the earlier nodes (jfk.wav and a Mandarin clip transcribed by Whisper); and the client's failure
-// handling against a second local server of ours that misbehaves on purpose (misbehaving_provider.py).
+// outputs of the earlier nodes (English and Mandarin recordings transcribed by Whisper); and the client's
+// failure handling against a second local server of ours that misbehaves on purpose
+// (misbehaving_provider.py).
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -17,12 +19,12 @@
 
 #include "core/error.h"
 #include "core/files.h"
-#include "core/paths.h"
 #include "core/wer.h"
 #include "llm/chat_client.h"
 #include "nodes/subtitles/cues.h"
 #include "support/fixtures.h"
 #include "support/live_server.h"
+#include "support/local_llm.h"
 #include "support/node_test.h"
 #include "support/subprocess.h"
 
@@ -30,29 +32,6 @@ namespace yv::test {
 namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-std::string env_or(const char* name, const std::string& fallback) {
-  const char* value = std::getenv(name);
-  return value && *value ? value : fallback;
-}
-
-// The llama-server scripts/lib/deps.sh built: $YIVIDEO_LLAMA_SERVER, else the path it recorded in the cache.
-std::string llama_server_binary() {
-  const std::string path = env_or("YIVIDEO_LLAMA_SERVER", "");
-  if (!path.empty()) return path;
-  const fs::path recorded = cache_dir() / ".llama-server-path";
-  if (!fs::exists(recorded)) throw std::runtime_error("no llama-server: run scripts/test, which builds it");
-  return read_text(recorded.string());
-}
-
-std::string llm_model(const std::string& file) {
-  const fs::path path =
-      fs::path(env_or("YIVIDEO_MODEL_DIR", (cache_dir() / "models").string())) / "llm" / file;
-  if (!fs::exists(path)) throw std::runtime_error(path.string() + " is missing: run scripts/test");
-  return path.string();
-}
-
-const std::string kInstruct = "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf", kBase = "gemma-3-270m-q4_k_m.gguf";
 
 // A server process on a loopback port of its own, for the whole test binary (killed at exit), ready once GET
 // `ready_path` answers 200.
@@ -122,15 +101,17 @@ class LlmNodeTest : public NodeTest {
     node_ = name;
     return run(given);
   }
-  // A real transcription's segments file (Whisper on the shared fixture).
-  std::string transcribe(const std::string& fixture, const std::string& language) {
+  // A real transcription's segments file (Whisper on the recording).
+  std::string transcribe(const std::string& audio, const std::string& language) {
     return run_node("faster_whisper.transcribe_audio",
-                    {{"audio_path", shared_fixture(fixture)}, {"language", language}})["segments_file"];
+                    {{"audio_path", audio}, {"language", language}})["segments_file"];
   }
-  // The real transcription cut into subtitle cues of at most 42 characters (wservice.segment_subtitles).
-  std::string cues(const std::string& fixture, const std::string& language) {
-    return run_node("wservice.segment_subtitles", {{"segments_file", transcribe(fixture, language)},
-                                                   {"language", language}})["segments_file"];
+  // The real transcription cut into subtitle cues of at most `max_chars` characters
+  // (wservice.segment_subtitles).
+  std::string cues(const std::string& audio, const std::string& language, int max_chars) {
+    return run_node("wservice.segment_subtitles", {{"segments_file", transcribe(audio, language)},
+                                                   {"language", language},
+                                                   {"max_chars", max_chars}})["segments_file"];
   }
   // The yv::Error running `name` on `given` throws.
   Error failure(const std::string& name, const json& given) {
@@ -161,8 +142,10 @@ struct Tally {
 };
 
 // Checks that the translation of `segments` (`out`) has the same cues with the same times, and counts its
-// cues within 42 characters (one line) and 18 per second, and those in the target language, into `tally`.
-void count_translation(const std::string& segments, const json& out, bool to_chinese, Tally& tally) {
+// cues within the limits (at most `lines` lines of 42 characters, 18 characters per second), and those in the
+// target language, into `tally`.
+void count_translation(const std::string& segments, const json& out, bool to_chinese, int lines,
+                       Tally& tally) {
   const json source = read_json_file(segments), translated = read_json_file(out["translated_segments_file"]);
   ASSERT_EQ(translated["segments"].size(), source["segments"].size());
   size_t within = 0;
@@ -173,7 +156,11 @@ void count_translation(const std::string& segments, const json& out, bool to_chi
     const std::string text = b["text"];
     const double seconds = b["end"].get<double>() - b["start"].get<double>();
     const size_t chars = subtitles::length(text);
-    if (chars <= 42 && chars <= std::max(1.0, seconds * 18)) ++within;
+    const auto broken = subtitles::break_lines(text, 42, lines);
+    if (chars <= size_t(42 * lines) && chars <= std::max(1.0, seconds * 18) &&
+        broken.size() <= size_t(lines) &&
+        std::all_of(broken.begin(), broken.end(), [](const auto& l) { return subtitles::length(l) <= 42; }))
+      ++within;
     if (has_cjk(text) == to_chinese) ++tally.in_target;
     std::cout << "  [" << a["start"] << "-" << a["end"] << "] " << b["original_text"].get<std::string>()
               << "\n   -> " << text << "\n";
@@ -184,16 +171,19 @@ void count_translation(const std::string& segments, const json& out, bool to_chi
   tally.within += within;
 }
 
+// Four real English recordings (a speech and LibriSpeech read speech) into Chinese.
 TEST_F(LlmNodeTest, TranslatesRealEnglishSubtitlesIntoChineseKeepingCuesTimingAndLimits) {
-  use_local(llama(kInstruct).url("/v1"));
+  use_local(llama(kLocalInstructModel).url("/v1"));
   Tally tally;
-  for (const char* clip : {"jfk.wav", "1272-128104-0000.wav", "another_door.wav"}) {
-    const std::string segments = cues(clip, "en");
+  for (const std::string& clip :
+       {shared_fixture("jfk.wav"), shared_fixture("1272-128104-0000.wav"), shared_fixture("another_door.wav"),
+        test_data("speech/en/librispeech_1995-1837-0001.wav")}) {
+    const std::string segments = cues(clip, "en", 42);
     const json out = run_node("wservice.translate_subtitles", {{"segments_file", segments},
                                                                {"target_language", "zh"},
                                                                {"glossary", {{"country", "国家"}}},
                                                                {"bilingual", true}});
-    count_translation(segments, out, true, tally);
+    count_translation(segments, out, true, 1, tally);
     EXPECT_EQ(out["provider"], "local");
     EXPECT_EQ(progress_.back(), 1.0);
     // Bilingual files: every cue with the original line above its translation.
@@ -206,31 +196,39 @@ TEST_F(LlmNodeTest, TranslatesRealEnglishSubtitlesIntoChineseKeepingCuesTimingAn
   }
   std::cout << tally.within << " of " << tally.cues << " cues within the limits, " << tally.in_target
             << " in Chinese\n";
-  EXPECT_GE(tally.cues, 6u);
+  EXPECT_GE(tally.cues, 10u);
   EXPECT_GE(double(tally.within) / double(tally.cues), 0.95);
   EXPECT_GE(double(tally.in_target) / double(tally.cues), 0.95);
 }
 
-// Mandarin into English: a 0.5B model cannot be relied on to fit English into cues cut for Chinese, so the
-// limits are only counted here (the node lists the cues over them), while count, timing and language must
-// hold.
+// A minute of AISHELL-1 news read by one speaker, and the two shared Mandarin clips, into English: cut into
+// cues of 16 characters (the style guide's CJK line) and translated into at most two lines, since the same
+// speech takes about three times as many characters in English as in Chinese. The 1.5B model does not reach
+// the 95% it reaches into Chinese: cut mid-sentence, a cue's translation takes in its neighbours' meaning and
+// stays too long through the re-asks (9 of 14 within the limits, 13 of 14 in English, measured; the cues and
+// answers are in bench/RESULTS.md). The bounds below guard that level with a margin (another CPU's kernels
+// may sample other tokens); the goal is the 95%.
 TEST_F(LlmNodeTest, TranslatesRealMandarinSubtitlesIntoEnglishKeepingCuesAndTiming) {
-  use_local(llama(kInstruct).url("/v1"));
+  use_local(llama(kLocalInstructModel).url("/v1"));
   Tally tally;
-  for (const char* clip : {"zh/BAC009S0764W0121.wav", "zh/TEST_NET_Y0000000000_-KTKHdZ2fb8_S00000.wav"}) {
-    const std::string segments = cues(clip, "zh");
-    const json out =
-        run_node("wservice.translate_subtitles", {{"segments_file", segments}, {"target_language", "en"}});
-    count_translation(segments, out, false, tally);
+  for (const std::string& clip :
+       {test_data("speakers/aishell1_S0150_60s.flac"), shared_fixture("zh/BAC009S0764W0121.wav"),
+        shared_fixture("zh/TEST_NET_Y0000000000_-KTKHdZ2fb8_S00000.wav")}) {
+    const std::string segments = cues(clip, "zh", 16);
+    const json out = run_node("wservice.translate_subtitles",
+                              {{"segments_file", segments}, {"target_language", "en"}, {"max_lines", 2}});
+    count_translation(segments, out, false, 2, tally);
   }
-  std::cout << tally.within << " of " << tally.cues << " cues within the limits\n";
-  EXPECT_GE(tally.cues, 2u);
-  EXPECT_GE(double(tally.in_target) / double(tally.cues), 0.95);
+  std::cout << tally.within << " of " << tally.cues << " cues within the limits, " << tally.in_target
+            << " in English\n";
+  EXPECT_GE(tally.cues, 10u);
+  EXPECT_GE(double(tally.within) / double(tally.cues), 0.5);
+  EXPECT_GE(double(tally.in_target) / double(tally.cues), 0.9);
 }
 
 TEST_F(LlmNodeTest, OptimizesARealTranscriptWithoutChangingItsMeaningAndFeedsTheRebuild) {
-  use_local(llama(kInstruct).url("/v1"));
-  const std::string segments = transcribe("jfk.wav", "en");
+  use_local(llama(kLocalInstructModel).url("/v1"));
+  const std::string segments = transcribe(shared_fixture("jfk.wav"), "en");
   const json out = run_node("wservice.ai_optimize_text", {{"segments_file", segments}});
   const json source = read_json_file(segments);
   std::vector<std::string> lines;
@@ -251,19 +249,25 @@ TEST_F(LlmNodeTest, OptimizesARealTranscriptWithoutChangingItsMeaningAndFeedsThe
 }
 
 TEST(LlmClientTest, StreamsAnAnswerFromARealBaseModel) {
-  setenv("YIVIDEO_LLM_LOCAL_BASE_URL", llama(kBase).url("/v1").c_str(), 1);
+  setenv("YIVIDEO_LLM_LOCAL_BASE_URL", llama(kLocalBaseModel).url("/v1").c_str(), 1);
   const llm::ChatClient client(llm::provider("local"), {.max_tokens = 16});
   EXPECT_FALSE(client.complete({{"user", "The capital of France is"}}).empty());
 }
 
-TEST(LlmClientTest, JsonModeAnswersOfARealInstructModelParseAndPassTheCheck) {
-  setenv("YIVIDEO_LLM_LOCAL_BASE_URL", llama(kInstruct).url("/v1").c_str(), 1);
+// The schema is what llama-server holds the model to, not the prompt: asked for a key "capital", the model
+// can only write the key "city" the schema requires, and nothing around the object (no Markdown code fence).
+TEST(LlmClientTest, JsonModeHoldsARealInstructModelToTheSchema) {
+  setenv("YIVIDEO_LLM_LOCAL_BASE_URL", llama(kLocalInstructModel).url("/v1").c_str(), 1);
   const llm::ChatClient client(llm::provider("local"), {.max_tokens = 64});
-  // llama-server constrains the model's tokens to JSON in this mode.
+  const json schema = {{"type", "object"},
+                       {"properties", {{"city", {{"type", "string"}}}}},
+                       {"required", {"city"}},
+                       {"additionalProperties", false}};
   const json answer = client.complete_json(
-      {{"user", "Answer with a JSON object whose key \"capital\" holds the capital of France."}},
-      [](const json& a) { return a.contains("capital") ? "" : "no \"capital\""; });
-  EXPECT_TRUE(answer["capital"].is_string());
+      {{"user", "Answer with a JSON object whose key \"capital\" holds the capital of France."}}, schema,
+      [](const json&) { return ""; });
+  ASSERT_EQ(answer.size(), 1u) << answer.dump();
+  EXPECT_TRUE(answer["city"].is_string()) << answer.dump();
 }
 
 // Every failure names the provider and is retried only where that can help.
@@ -273,15 +277,17 @@ TEST_F(LlmNodeTest, ProviderFailuresFailTheStageClearlyAndRetryOnlyWhereItHelps)
   const json given = {{"segments_data", cues}, {"target_language", "fr"}, {"max_retries", 2}};
   const auto mode = [&](const std::string& m) { use_local(misbehaving().url("/" + m + "/v1")); };
 
-  mode("garbage");  // not a completion at all: asked once more, then refused
+  // Not a completion at all: each ask is re-asked once (the client), the cue asked anew max_retries times
+  // (the node), then refused.
+  mode("garbage");
   Error e = failure("wservice.translate_subtitles", given);
   EXPECT_EQ(e.code(), "llm_bad_answer");
   EXPECT_NE(e.detail().find("local"), std::string::npos) << e.detail();
-  EXPECT_EQ(requests("garbage"), 2);
+  EXPECT_EQ(requests("garbage"), 2 * 3);
 
   mode("bad_json");  // a completion whose text is not the JSON asked for: the same
   EXPECT_EQ(failure("wservice.translate_subtitles", given).code(), "llm_bad_answer");
-  EXPECT_EQ(requests("bad_json"), 2);
+  EXPECT_EQ(requests("bad_json"), 2 * 3);
 
   mode("bad_once");  // one malformed answer per cue, each put right by the re-ask
   const json out = run_node("wservice.translate_subtitles", given);
@@ -338,7 +344,7 @@ TEST_F(LlmNodeTest, ProviderFailuresFailTheStageClearlyAndRetryOnlyWhereItHelps)
 // Through the API: both nodes listed, run after the quick-start chain (on `yivideo serve`'s own supervised
 // llama-server) and as single tasks.
 TEST(LlmApiTest, BothNodesRunAfterTheQuickStartChainAndAsSingleTasks) {
-  LiveServer server("yivideo-llm-api", {.env = {"YIVIDEO_LLM_LOCAL_MODEL=" + llm_model(kInstruct),
+  LiveServer server("yivideo-llm-api", {.env = {"YIVIDEO_LLM_LOCAL_MODEL=" + llm_model(kLocalInstructModel),
                                                 "YIVIDEO_LLAMA_SERVER=" + llama_server_binary(),
                                                 "YIVIDEO_LLM_LOCAL_PORT=" + std::to_string(free_port()),
                                                 "YIVIDEO_LLM_LOCAL_THREADS=1"}});

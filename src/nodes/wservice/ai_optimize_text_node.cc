@@ -58,8 +58,18 @@ json run(const engine::NodeRun& r) {
   for (size_t b = 0; b < ranges.size(); ++b) {
     const auto [begin, end] = ranges[b];
     const std::vector<std::string> given(lines.begin() + long(begin), lines.begin() + long(end));
+    // As many lines as were given, which the provider holds the model to where it takes a schema.
+    const json schema = {{"type", "object"},
+                         {"properties",
+                          {{"lines",
+                            {{"type", "array"},
+                             {"items", {{"type", "string"}}},
+                             {"minItems", given.size()},
+                             {"maxItems", given.size()}}}}},
+                         {"required", {"lines"}},
+                         {"additionalProperties", false}};
     const json answer = client.complete_json({{"system", prompt}, {"user", json{{"lines", given}}.dump()}},
-                                             [&](const json& a) -> std::string {
+                                             schema, [&](const json& a) -> std::string {
                                                if (!a.contains("lines") || !a["lines"].is_array())
                                                  return "it has no \"lines\" list";
                                                if (a["lines"].size() != given.size())

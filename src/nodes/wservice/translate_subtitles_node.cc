@@ -1,10 +1,14 @@
 #include "nodes/wservice/translate_subtitles_node.h"
 
+#include <unicode/utf8.h>
+
 #include <algorithm>
+#include <cstdint>
 
 #include "core/error.h"
 #include "core/files.h"
 #include "nodes/subtitles/formats.h"
+#include "nodes/wservice/align.h"
 #include "nodes/wservice/llm_params.h"
 #include "nodes/wservice/params.h"
 #include "nodes/wservice/segments.h"
@@ -20,10 +24,10 @@ constexpr int kContextCues = 2;  // on each side
 const char* kPrompt =
     "You translate film subtitles from {source_language} into {target_language}. Translate only the cue in "
     "\"text\"; \"before\" and \"after\" are the neighbouring cues, given for context only. Use the "
-    "glossary's "
-    "translations for its terms. Keep the meaning; be concise: the translation must fit in "
-    "\"max_characters\" "
-    "characters. Answer JSON {\"translation\": \"...\"} in {target_language} only.";
+    "glossary's translations for its terms. Keep the meaning; be concise: the translation must fit in "
+    "\"max_characters\" characters. \"refused\", when given, lists translations of this cue already refused "
+    "and why: give a different one without that fault. Answer JSON {\"translation\": \"...\"} in "
+    "{target_language} only.";
 
 struct Limits {
   int cpl = 42, lines = 1;
@@ -53,6 +57,15 @@ json context(const Transcript& t, size_t i, int from, int to) {
   return out;
 }
 
+// {"translation": "..."}, the answer's shape (the provider holds the model to it where it can).
+const json& translation_schema() {
+  static const json kSchema = {{"type", "object"},
+                               {"properties", {{"translation", {{"type", "string"}}}}},
+                               {"required", {"translation"}},
+                               {"additionalProperties", false}};
+  return kSchema;
+}
+
 std::string check_translation(const json& answer) {
   if (!answer.contains("translation") || !answer["translation"].is_string())
     return "it has no \"translation\" string";
@@ -60,33 +73,72 @@ std::string check_translation(const json& answer) {
   return "";
 }
 
+// What shows, by its script alone, that `text` is not in the `target` language: Chinese and Japanese are
+// written with Han or kana characters, other languages without them. A small model sometimes copies the cue
+// or answers in the cue's language; this catches that. Korean (Hangul, sometimes Han) is not checked.
+bool in_target_script(const std::string& text, const std::string& target) {
+  bool han_or_kana = false;
+  const auto* bytes = reinterpret_cast<const uint8_t*>(text.data());
+  for (int32_t i = 0, size = int32_t(text.size()); i < size && !han_or_kana;) {
+    UChar32 c;
+    U8_NEXT(bytes, i, size, c);
+    han_or_kana = c >= 0 && unspaced(c);
+  }
+  const bool needs =
+      target == "zh" || target == "ja" || target.starts_with("zh-") || target.starts_with("ja-");
+  return target == "ko" || target.starts_with("ko-") || han_or_kana == needs;
+}
+
 struct Translated {
   std::string text;
   int asks = 0;
   bool fits = false;
+  bool in_target_script = false;
 };
 
+// Asks until an answer in the target language's script fits the cue, at most max_retries times more; else
+// the best answer: one in the target script before one that is not, then the shorter. Each ask is a fresh
+// conversation whose request lists the answers refused so far and why: told in a message of their own, small
+// models translated the complaint itself ("That is not in English.") as if it were the cue.
 Translated translate_cue(const llm::ChatClient& client, const std::string& prompt, const Transcript& t,
-                         size_t i, const json& glossary, const Limits& limits, int max_retries) {
+                         size_t i, const json& glossary, const std::string& target, const Limits& limits,
+                         int max_retries) {
   const Segment& s = t.segments[i];
+  const size_t budget = max_characters(s, limits);
   json request = {{"text", trimmed(s.text)},
                   {"before", context(t, i, -kContextCues, -1)},
                   {"after", context(t, i, 1, kContextCues)},
-                  {"max_characters", max_characters(s, limits)}};
+                  {"max_characters", budget}};
   if (s.speaker) request["speaker"] = *s.speaker;
   if (!glossary.empty()) request["glossary"] = glossary;
-  std::vector<llm::Message> conversation = {{"system", prompt}, {"user", request.dump()}};
   Translated best;
   for (int ask = 0; ask <= max_retries; ++ask) {
-    const std::string text = trimmed(client.complete_json(conversation, check_translation)["translation"]);
+    std::string text;
     ++best.asks;
-    if (best.text.empty() || subtitles::length(text) < subtitles::length(best.text)) best.text = text;
-    if (fits(text, s, limits)) return {text, best.asks, true};
-    conversation.push_back({"assistant", json{{"translation", text}}.dump()});
-    conversation.push_back(
-        {"user", "That translation has " + std::to_string(subtitles::length(text)) +
-                     " characters; the cue holds at most " + std::to_string(max_characters(s, limits)) +
-                     ". Shorten it, keeping the meaning. Answer JSON {\"translation\": \"...\"}."});
+    try {
+      text = trimmed(client.complete_json({{"system", prompt}, {"user", request.dump()}},
+                                          translation_schema(), check_translation)["translation"]);
+    } catch (const Error& e) {
+      // An answer cut off by max_tokens (a model repeating itself inside the string) is unusable JSON even
+      // under the schema's grammar. The next ask says so: the same request would sample the same answer from
+      // a server with a fixed seed. Only a cue with no usable answer at all fails.
+      if (e.code() != "llm_bad_answer" || (ask == max_retries && best.text.empty())) throw;
+      request["refused"].push_back({{"translation", nullptr}, {"why", "it never ended: far too long"}});
+      continue;
+    }
+    const bool in_script = in_target_script(text, target);
+    if (best.text.empty() || (in_script && !best.in_target_script) ||
+        (in_script == best.in_target_script && subtitles::length(text) < subtitles::length(best.text))) {
+      best.text = text;
+      best.in_target_script = in_script;
+      best.fits = fits(text, s, limits);
+    }
+    if (in_script && best.fits) return best;
+    request["refused"].push_back(
+        {{"translation", text},
+         {"why", !in_script ? "not in " + language_name(target)
+                            : "too long: " + std::to_string(subtitles::length(text)) +
+                                  " characters, at most " + std::to_string(budget)}});
   }
   return best;
 }
@@ -127,7 +179,7 @@ json run(const engine::NodeRun& r) {
   json over = json::array();
   size_t asks = 0;
   for (size_t i = 0; i < source.segments.size(); ++i) {
-    const Translated t = translate_cue(client, prompt, source, i, glossary, limits, max_retries);
+    const Translated t = translate_cue(client, prompt, source, i, glossary, target, limits, max_retries);
     asks += size_t(t.asks);
     if (!t.fits) {
       over.push_back({{"index", i},
