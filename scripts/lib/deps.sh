@@ -724,10 +724,11 @@ yv_prepare() {
   yv_ensure_studio
   yv_ensure_llm_models
   wait "$opencv_pid" || yv_die "OpenCV was not built; see $YV_CACHE/opencv-build.log"
+  opencv=$(cat "$opencv_out")
+  rm -f "$opencv_out"
+  # YiVideo does not link llama-server (it runs it), so on a cold machine its build overlaps llama-server's.
+  yv_build "$whisper;$opencv;$sherpa"
   wait "$llama_pid" || yv_die "llama-server was not built; see $YV_CACHE/llama-build.log"
   YIVIDEO_LLAMA_SERVER=$(cat "$llama_out")
   export YIVIDEO_LLAMA_SERVER
-  opencv=$(cat "$opencv_out")
-  rm -f "$opencv_out"
-  yv_build "$whisper;$opencv;$sherpa"
 }
