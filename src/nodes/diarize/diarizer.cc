@@ -10,6 +10,7 @@
 #include "media/vad.h"
 #include "nodes/diarize/clustering.h"
 #include "nodes/diarize/mel.h"
+#include "nodes/diarize/overlap.h"
 #include "nodes/diarize/resegment.h"
 
 namespace yv::diarize {
@@ -17,6 +18,7 @@ namespace {
 
 constexpr size_t kMaxClusterPoints = 600;  // beyond this, neighbouring windows are clustered as one point
 constexpr int kMinRunFrames = 30;          // 0.3 s: shorter runs of a speaker join their neighbours
+constexpr int kMinOverlapFrames = 10;      // 0.1 s: shorter stretches of two voices are not reported
 constexpr size_t kEmbedChunk = 128;        // windows per progress report and cancellation check
 constexpr double kTargetDbfs = -30;
 // A second voice is accepted where the eigengap found one only if the two take turns (at least this many runs
@@ -278,7 +280,8 @@ void check(const DiarizeOptions& o) {
   }
 }
 
-Diarization diarize(const SpeakerEncoder& encoder, const media::Audio& audio, const DiarizeOptions& options,
+Diarization diarize(const SpeakerEncoder& encoder, const SpeakerSegmentation& segmentation,
+                    const media::Audio& audio, const DiarizeOptions& options,
                     const std::function<void(double)>& progress) {
   check(options);
   if (audio.sample_rate != kSampleRate) {
@@ -319,7 +322,9 @@ Diarization diarize(const SpeakerEncoder& encoder, const media::Audio& audio, co
       resegment(embeddings, windows.size(), kEmbeddingSize, region_openings(windows), std::move(initial), k,
                 {.switch_penalty = kPlacementSwitchPenalty, .rounds = 1});
 
-  // Each frame of speech takes the speaker of the window whose centre is nearest (windows are in time order).
+  // Each frame of speech takes the speaker of the window whose centre is nearest (windows are in time order);
+  // -1: no speech.
+  std::vector<int> who(size_t(frames), -1);
   size_t w = 0;
   for (int r = 0; r < int(regions.size()); ++r) {
     const auto [first, last] = regions[r];
@@ -329,6 +334,7 @@ Diarization diarize(const SpeakerEncoder& encoder, const media::Audio& audio, co
       speaker[size_t(t - first)] = labels[w];
     }
     absorb_short_runs(speaker);
+    for (long t = first; t < std::min(last, frames); ++t) who[size_t(t)] = speaker[size_t(t - first)];
     for (size_t t = 0; t < speaker.size();) {
       size_t e = t;
       while (e < speaker.size() && speaker[e] == speaker[t]) ++e;
@@ -337,6 +343,18 @@ Diarization diarize(const SpeakerEncoder& encoder, const media::Audio& audio, co
       t = e;
     }
   }
+  // Where two voices speak at once, the second one's turns too (they overlap the first one's).
+  const auto second = second_speakers(
+      who, overlap_probability(segmentation, audio, frames, options.cancelled, progress, 0.95, 0.05), k);
+  for (size_t t = 0; t < second.size();) {
+    size_t e = t;
+    while (e < second.size() && second[e] == second[t]) ++e;
+    if (second[t] >= 0 && e - t >= size_t(kMinOverlapFrames))
+      out.turns.push_back({double(t) / 100, double(e) / 100, std::to_string(second[t])});
+    t = e;
+  }
+  std::stable_sort(out.turns.begin(), out.turns.end(),
+                   [](const Turn& a, const Turn& b) { return a.start < b.start; });
   // Labels SPEAKER_00... in order of first appearance; adjacent turns of one speaker (across a short pause)
   // stay separate turns, as the pause is real.
   std::vector<std::string> seen;
