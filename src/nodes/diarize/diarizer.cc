@@ -9,8 +9,8 @@
 #include "core/error.h"
 #include "media/vad.h"
 #include "nodes/diarize/clustering.h"
+#include "nodes/diarize/local_activity.h"
 #include "nodes/diarize/mel.h"
-#include "nodes/diarize/overlap.h"
 #include "nodes/diarize/resegment.h"
 
 namespace yv::diarize {
@@ -325,27 +325,32 @@ Diarization diarize(const SpeakerEncoder& encoder, const SpeakerSegmentation& se
   // Each frame of speech takes the speaker of the window whose centre is nearest (windows are in time order);
   // -1: no speech.
   std::vector<int> who(size_t(frames), -1);
-  size_t w = 0;
-  for (int r = 0; r < int(regions.size()); ++r) {
-    const auto [first, last] = regions[r];
-    std::vector<int> speaker(size_t(last - first), 0);
-    for (long t = first; t < last; ++t) {
-      w = nearest_window(windows, w, r, t);
-      speaker[size_t(t - first)] = labels[w];
+  for (size_t r = 0, w = 0; r < regions.size(); ++r)
+    for (long t = regions[r].first; t < std::min(regions[r].last, frames); ++t) {
+      w = nearest_window(windows, w, int(r), t);
+      who[size_t(t)] = labels[w];
     }
-    absorb_short_runs(speaker);
-    for (long t = first; t < std::min(last, frames); ++t) who[size_t(t)] = speaker[size_t(t - first)];
-    for (size_t t = 0; t < speaker.size();) {
-      size_t e = t;
-      while (e < speaker.size() && speaker[e] == speaker[t]) ++e;
-      out.turns.push_back(
-          {double(first + long(t)) / 100, double(first + long(e)) / 100, std::to_string(speaker[t])});
-      t = e;
+  const auto activity = local_activity(segmentation, audio, frames, options.cancelled, progress, 0.95, 0.05);
+  follow_local_speakers(who, activity, k);
+  // Turns follow the runs of one speaker, once runs too short to be a turn have joined their neighbours.
+  for (size_t t = 0; t < who.size();) {
+    size_t e = t;
+    while (e < who.size() && (who[e] >= 0) == (who[t] >= 0)) ++e;
+    if (who[t] >= 0) {
+      std::vector<int> speaker(who.begin() + long(t), who.begin() + long(e));
+      absorb_short_runs(speaker);
+      for (size_t i = 0; i < speaker.size();) {
+        size_t j = i;
+        while (j < speaker.size() && speaker[j] == speaker[i]) ++j;
+        out.turns.push_back({double(t + i) / 100, double(t + j) / 100, std::to_string(speaker[i])});
+        std::fill(who.begin() + long(t + i), who.begin() + long(t + j), speaker[i]);
+        i = j;
+      }
     }
+    t = e;
   }
   // Where two voices speak at once, the second one's turns too (they overlap the first one's).
-  const auto second = second_speakers(
-      who, overlap_probability(segmentation, audio, frames, options.cancelled, progress, 0.95, 0.05), k);
+  const auto second = second_speakers(who, activity.overlap, k);
   for (size_t t = 0; t < second.size();) {
     size_t e = t;
     while (e < second.size() && second[e] == second[t]) ++e;
