@@ -126,7 +126,6 @@ void follow_local_speakers(std::vector<int>& labels, const LocalActivity& activi
   // Chunks are in order of start and all of one length, so the ones covering a frame are a sliding range.
   size_t from = 0;
   for (size_t t = 0; t < labels.size(); ++t) {
-    if (labels[t] < 0) continue;
     while (from < chunks && activity.starts[from] + activity.length <= t * kHop) ++from;
     int agreed = -1;
     bool unanimous = true;

@@ -1,5 +1,5 @@
-// What pyannote's segmentation network (segmentation.h) hears, put to two uses: overlapped speech (two people
-// at once), and speaker changes too quick for the embeddings.
+// What pyannote's segmentation network (segmentation.h) hears, put to three uses: overlapped speech (two
+// people at once), speaker changes too quick for the embeddings, and speech Silero missed.
 //
 // The network runs over 10 s chunks every 5 s (the last one ends with the input; shorter inputs are one
 // chunk); each 10 ms frame takes the probability of the two-voice classes at the nearest frame of every chunk
@@ -39,10 +39,11 @@ LocalActivity local_activity(const SpeakerSegmentation& network, const media::Au
 std::vector<int> second_speakers(const std::vector<int>& labels, const std::vector<float>& overlap,
                                  int speakers);
 
-// Speaker changes the embeddings are too coarse for (a "Hello?" of half a second each way): in every chunk
-// each local speaker is matched to the speaker (0..speakers-1) its single-voice frames carry most in
-// `labels`, one local speaker per speaker, largest shares first; a frame of speech (label >= 0) that every
-// chunk covering it hears as one matched local voice, all naming the same other speaker, takes that speaker.
+// Speaker changes the embeddings are too coarse for (turns of half a second), and speech Silero missed (far
+// from the microphone): in every chunk each local speaker is matched to the speaker (0..speakers-1) its
+// single-voice frames carry most in `labels` (-1: no speech), one local speaker per speaker, largest shares
+// first; a frame that every chunk covering it hears as one matched local voice, all naming the same speaker,
+// takes that speaker, speech or not before.
 void follow_local_speakers(std::vector<int>& labels, const LocalActivity& activity, int speakers);
 
 }  // namespace yv::diarize
