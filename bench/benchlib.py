@@ -16,13 +16,21 @@ SHARED = os.environ.get("YIVIDEO_SHARED", os.path.join(os.path.dirname(ROOT), "s
 
 def measure(cmd):
     """Runs cmd in a child process; returns (wall seconds, peak RSS in MiB, its stdout)."""
+    wall, _, rss, stdout = measure_cpu(cmd)
+    return wall, rss, stdout
+
+
+def measure_cpu(cmd):
+    """Runs cmd in a child process; returns (wall seconds, CPU seconds (user + system), peak RSS in MiB, its
+    stdout)."""
     script = ("import resource, subprocess, sys, time; t = time.time(); "
               "r = subprocess.run(sys.argv[1:], check=True, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL); "
-              "sys.stderr.write(f'{time.time() - t} {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}\\n'); "
+              "u = resource.getrusage(resource.RUSAGE_CHILDREN); "
+              "sys.stderr.write(f'{time.time() - t} {u.ru_utime + u.ru_stime} {u.ru_maxrss}\\n'); "
               "sys.stdout.write(r.stdout.decode())")
     done = subprocess.run(["python3", "-c", script, *cmd], capture_output=True, text=True, check=True)
-    wall, rss = done.stderr.split()[-2:]
-    return float(wall), int(rss) / 1024, done.stdout
+    wall, cpu, rss = done.stderr.split()[-3:]
+    return float(wall), float(cpu), int(rss) / 1024, done.stdout
 
 
 def machine():

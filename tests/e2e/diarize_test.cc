@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "core/error.h"
 #include "core/files.h"
@@ -79,13 +80,17 @@ TEST_F(DiarizeTest, OutputFilesAgree) {
   const json file = json::parse(read_file(out["diarization_file"].get<std::string>()));
   const auto rttm = diarize::parse_rttm(read_file(out["rttm_file"].get<std::string>()));
   ASSERT_EQ(file["segments"].size(), rttm.size());
-  double talk = 0, previous_end = 0;
+  double talk = 0, previous_start = 0, previous_end = 0;
+  std::map<std::string, double> speaker_end;
   for (size_t i = 0; i < rttm.size(); ++i) {
     EXPECT_NEAR(file["segments"][i]["start"].get<double>(), rttm[i].start, 1e-3);
     EXPECT_EQ(file["segments"][i]["speaker"], rttm[i].speaker);
-    EXPECT_GE(rttm[i].start, previous_end);  // in time order, never overlapping
+    EXPECT_GE(rttm[i].start, previous_start);                // in order of start
+    EXPECT_GE(rttm[i].start, speaker_end[rttm[i].speaker]);  // one speaker's turns never overlap
     EXPECT_GT(rttm[i].end, rttm[i].start);
-    previous_end = rttm[i].end;
+    previous_start = rttm[i].start;
+    speaker_end[rttm[i].speaker] = rttm[i].end;
+    previous_end = std::max(previous_end, rttm[i].end);
     talk += rttm[i].end - rttm[i].start;
   }
   double reported = 0;
@@ -135,18 +140,42 @@ TEST_F(DiarizeTest, ARealCallWithTheCountFoundHasBothVoicesAndIsUnderTwentyPerce
   EXPECT_LE(der.der(), 0.20) << "confusion " << der.confusion << " s, missed " << der.missed << " s";
 }
 
-// Real meeting excerpts (AMI, tests/data/SOURCES.md) with the count found: two people (dev00), four with one
-// holding the floor (trn05), four with heavy overlap (trn08, where 44% is the floor for one voice at a time).
-// Bounds a little over what bench/RESULTS.md measured (43%, 9.7%, 58%), so that a regression shows; before
-// issue 17's work they were 59%, 27% and 71%.
-TEST_F(DiarizeTest, RealMeetingsWithTheCountFoundStayUnderTheirBounds) {
+// Real meeting excerpts (AMI, tests/data/SOURCES.md), with the count found: two people (dev00), four with one
+// holding the floor (trn05), four with heavy overlap (trn08, where 42% is the floor for one voice at a time).
+// Bounds a little over what bench/RESULTS.md measured (27%, 2.1%, 49%), so that a regression shows; before
+// issue 17's work they were 59%, 27% and 71%. trn05 with its four speakers given was 70% before the
+// segmentation network's local speakers corrected spectral clustering's split of its main talker (41%).
+TEST_F(DiarizeTest, RealMeetingsStayUnderTheirBounds) {
+  const json given = diarize({{"audio_path", test_data("speech/en/ami_trn05.flac")}, {"speaker_count", 4}});
+  EXPECT_LE(score(given, test_data("speech/en/ami_trn05.rttm")).der(), 0.46);
   for (const auto& [clip, bound] : std::vector<std::pair<std::string, double>>{
-           {"ami_dev00", 0.48}, {"ami_trn05", 0.15}, {"ami_trn08", 0.62}}) {
+           {"ami_dev00", 0.32}, {"ami_trn05", 0.06}, {"ami_trn08", 0.53}}) {
     const json out = diarize({{"audio_path", test_data("speech/en/" + clip + ".flac")}});
     const auto r = score(out, test_data("speech/en/" + clip + ".rttm"));
     EXPECT_LE(r.der(), bound) << clip << ": missed " << r.missed << " false alarm " << r.false_alarm
                               << " confusion " << r.confusion;
   }
+}
+
+// Overlapped speech on the real meeting with heavy overlap (AMI trn08, 11.1 s where two or more talk at
+// once): the segmentation network's two-voice frames give a second speaker there. Measured: 4.0 s given to
+// two speakers, all of it inside the reference's overlap.
+TEST_F(DiarizeTest, OverlapOnARealMeetingIsGivenToTwoSpeakers) {
+  const json out = diarize({{"audio_path", test_data("speech/en/ami_trn08.flac")}});
+  const auto truth = diarize::parse_rttm(read_file(test_data("speech/en/ami_trn08.rttm")));
+  const auto found = diarize::parse_rttm(read_file(out["rttm_file"].get<std::string>()));
+  const auto voices = [](const std::vector<diarize::Turn>& turns, double t) {
+    return std::count_if(turns.begin(), turns.end(),
+                         [&](const auto& x) { return x.start <= t && t < x.end; });
+  };
+  double claimed = 0, right = 0;
+  for (double t = 0.005; t < 30; t += 0.01) {
+    if (voices(found, t) < 2) continue;
+    claimed += 0.01;
+    right += voices(truth, t) >= 2 ? 0.01 : 0;
+  }
+  EXPECT_GE(right, 3.0);
+  EXPECT_GE(right, 0.8 * claimed);
 }
 
 // min_speakers and max_speakers bound the count found on real recordings too: the meeting where two voices

@@ -19,14 +19,14 @@ namespace {
 using engine::ParamType;
 using nlohmann::json;
 
-// The encoder stays loaded for the life of the worker process, like the Whisper models.
-const SpeakerEncoder& cached_encoder() {
+// The networks stay loaded for the life of the worker process, like the Whisper models.
+template <class Network>
+const Network& cached(const char* file) {
   static std::mutex mutex;
-  static std::unique_ptr<SpeakerEncoder> encoder;
+  static std::unique_ptr<Network> network;
   std::lock_guard lock(mutex);
-  if (!encoder)
-    encoder = std::make_unique<SpeakerEncoder>(whisper::default_model_dir() / "ge2e-speaker-encoder.bin");
-  return *encoder;
+  if (!network) network = std::make_unique<Network>(whisper::default_model_dir() / file);
+  return *network;
 }
 
 int count_param(const json& p, const char* name, int fallback) {
@@ -58,7 +58,8 @@ json run(const engine::NodeRun& r) {
   } else {
     const media::Audio audio = media::decode_audio(input, kSampleRate);
     duration = audio.duration();
-    d = diarize(cached_encoder(), audio, o, r.progress);
+    d = diarize(cached<SpeakerEncoder>("ge2e-speaker-encoder.bin"),
+                cached<SpeakerSegmentation>("speaker-segmentation.bin"), audio, o, r.progress);
   }
 
   json segments = json::array();
@@ -87,7 +88,9 @@ json run(const engine::NodeRun& r) {
 engine::NodeSpec diarize_node() {
   engine::NodeSpec n;
   n.name = "pyannote_audio.diarize_speakers";
-  n.description = "Find who spoke when (GE2E speaker embeddings, spectral clustering), as JSON and RTTM";
+  n.description =
+      "Find who spoke when (GE2E speaker embeddings, spectral clustering; overlapped speech from pyannote's "
+      "segmentation network), as JSON and RTTM";
   n.params = {
       {"audio_path", ParamType::kString, nullptr, false, false,
        "Audio to diarize (from ffmpeg.extract_audio)"},

@@ -9,6 +9,7 @@
 #include "core/error.h"
 #include "media/vad.h"
 #include "nodes/diarize/clustering.h"
+#include "nodes/diarize/local_activity.h"
 #include "nodes/diarize/mel.h"
 #include "nodes/diarize/resegment.h"
 
@@ -17,6 +18,7 @@ namespace {
 
 constexpr size_t kMaxClusterPoints = 600;  // beyond this, neighbouring windows are clustered as one point
 constexpr int kMinRunFrames = 30;          // 0.3 s: shorter runs of a speaker join their neighbours
+constexpr int kMinOverlapFrames = 10;      // 0.1 s: shorter stretches of two voices are not reported
 constexpr size_t kEmbedChunk = 128;        // windows per progress report and cancellation check
 constexpr double kTargetDbfs = -30;
 // A second voice is accepted where the eigengap found one only if the two take turns (at least this many runs
@@ -278,7 +280,8 @@ void check(const DiarizeOptions& o) {
   }
 }
 
-Diarization diarize(const SpeakerEncoder& encoder, const media::Audio& audio, const DiarizeOptions& options,
+Diarization diarize(const SpeakerEncoder& encoder, const SpeakerSegmentation& segmentation,
+                    const media::Audio& audio, const DiarizeOptions& options,
                     const std::function<void(double)>& progress) {
   check(options);
   if (audio.sample_rate != kSampleRate) {
@@ -319,24 +322,44 @@ Diarization diarize(const SpeakerEncoder& encoder, const media::Audio& audio, co
       resegment(embeddings, windows.size(), kEmbeddingSize, region_openings(windows), std::move(initial), k,
                 {.switch_penalty = kPlacementSwitchPenalty, .rounds = 1});
 
-  // Each frame of speech takes the speaker of the window whose centre is nearest (windows are in time order).
-  size_t w = 0;
-  for (int r = 0; r < int(regions.size()); ++r) {
-    const auto [first, last] = regions[r];
-    std::vector<int> speaker(size_t(last - first), 0);
-    for (long t = first; t < last; ++t) {
-      w = nearest_window(windows, w, r, t);
-      speaker[size_t(t - first)] = labels[w];
+  // Each frame of speech takes the speaker of the window whose centre is nearest (windows are in time order);
+  // -1: no speech.
+  std::vector<int> who(size_t(frames), -1);
+  for (size_t r = 0, w = 0; r < regions.size(); ++r)
+    for (long t = regions[r].first; t < std::min(regions[r].last, frames); ++t) {
+      w = nearest_window(windows, w, int(r), t);
+      who[size_t(t)] = labels[w];
     }
-    absorb_short_runs(speaker);
-    for (size_t t = 0; t < speaker.size();) {
-      size_t e = t;
-      while (e < speaker.size() && speaker[e] == speaker[t]) ++e;
-      out.turns.push_back(
-          {double(first + long(t)) / 100, double(first + long(e)) / 100, std::to_string(speaker[t])});
-      t = e;
+  const auto activity = local_activity(segmentation, audio, frames, options.cancelled, progress, 0.95, 0.05);
+  follow_local_speakers(who, activity, k);
+  // Turns follow the runs of one speaker, once runs too short to be a turn have joined their neighbours.
+  for (size_t t = 0; t < who.size();) {
+    size_t e = t;
+    while (e < who.size() && (who[e] >= 0) == (who[t] >= 0)) ++e;
+    if (who[t] >= 0) {
+      std::vector<int> speaker(who.begin() + long(t), who.begin() + long(e));
+      absorb_short_runs(speaker);
+      for (size_t i = 0; i < speaker.size();) {
+        size_t j = i;
+        while (j < speaker.size() && speaker[j] == speaker[i]) ++j;
+        out.turns.push_back({double(t + i) / 100, double(t + j) / 100, std::to_string(speaker[i])});
+        std::fill(who.begin() + long(t + i), who.begin() + long(t + j), speaker[i]);
+        i = j;
+      }
     }
+    t = e;
   }
+  // Where two voices speak at once, the second one's turns too (they overlap the first one's).
+  const auto second = second_speakers(who, activity.overlap, k);
+  for (size_t t = 0; t < second.size();) {
+    size_t e = t;
+    while (e < second.size() && second[e] == second[t]) ++e;
+    if (second[t] >= 0 && e - t >= size_t(kMinOverlapFrames))
+      out.turns.push_back({double(t) / 100, double(e) / 100, std::to_string(second[t])});
+    t = e;
+  }
+  std::stable_sort(out.turns.begin(), out.turns.end(),
+                   [](const Turn& a, const Turn& b) { return a.start < b.start; });
   // Labels SPEAKER_00... in order of first appearance; adjacent turns of one speaker (across a short pause)
   // stay separate turns, as the pause is real.
   std::vector<std::string> seen;

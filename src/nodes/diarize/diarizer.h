@@ -13,14 +13,17 @@
 //    halves on a short clip, and its measure of likeness depends on how many windows are averaged.
 // 3. When: 0.5 s windows every 0.1 s, each starting with the speaker of the nearest long window, resegmented
 //    once against the centroids that gives, with a switch penalty; every 10 ms frame of speech takes the
-//    speaker of the nearest short window, runs shorter than 0.3 s join their neighbours, and turns follow the
-//    runs. Measured on real recordings (pyannote's sample call, AMI meeting excerpts): see bench/RESULTS.md.
-//
-// One speaker at a time: overlapping speech is given to whichever voice dominates its windows; a second voice
-// under the first is not reported (pyannote's overlap detection has no counterpart here; a GE2E cue for it,
-// a window nearer the mean of two speakers' centroids than its own speaker's, was measured and is no cue:
-// docs/architecture.md, "Speaker diarization"). Silence-only and
-// empty inputs give no turns and no speakers; speech shorter than a window gives one speaker.
+//    speaker of the nearest short window. Then pyannote's segmentation network (local_activity.h) corrects
+//    that where every 10 s chunk around a frame hears one local voice there that it matches to another
+//    speaker, and adds the frames Silero missed that way; runs shorter than 0.3 s join their neighbours, and
+//    turns follow the runs. A speaker can vanish that way, so a count given is an upper bound.
+// 4. Overlap: where the network finds two voices at once inside speech, the speaker of the nearest turn of
+//    another voice gets those frames too (stretches of 0.1 s or more), so turns may overlap there. A GE2E cue
+//    for overlap (a window nearer the mean of two speakers' centroids than its own speaker's) was measured
+//    first and is no cue: docs/architecture.md, "Speaker diarization".
+// Measured on real recordings (pyannote's sample call, AMI meeting excerpts): see bench/RESULTS.md.
+// Silence-only and empty inputs give no turns and no speakers; speech shorter than a window gives one
+// speaker.
 #pragma once
 
 #include <atomic>
@@ -29,6 +32,7 @@
 #include <vector>
 
 #include "media/audio_decoder.h"
+#include "nodes/diarize/segmentation.h"
 #include "nodes/diarize/speaker_encoder.h"
 #include "nodes/diarize/turns.h"
 
@@ -42,7 +46,7 @@ struct DiarizeOptions {
 };
 
 struct Diarization {
-  // In time order; never overlapping here (one voice at a time), but they may in diarize_channels.
+  // In order of start; two speakers' turns overlap where both talk at once.
   std::vector<Turn> turns;            // speakers SPEAKER_00, SPEAKER_01, ...
   std::vector<std::string> speakers;  // in order of first appearance
 };
@@ -53,7 +57,8 @@ void check(const DiarizeOptions& options);
 
 // `audio` must be 16 kHz mono. Throws yv::Error "invalid_parameter" (400) for inconsistent speaker counts,
 // "invalid_media" (400) for another sample rate, "cancelled" (409).
-Diarization diarize(const SpeakerEncoder& encoder, const media::Audio& audio, const DiarizeOptions& options,
+Diarization diarize(const SpeakerEncoder& encoder, const SpeakerSegmentation& segmentation,
+                    const media::Audio& audio, const DiarizeOptions& options,
                     const std::function<void(double fraction)>& progress = nullptr);
 
 }  // namespace yv::diarize

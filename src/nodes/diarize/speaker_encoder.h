@@ -3,12 +3,13 @@
 //
 // Weights: Resemblyzer's pretrained encoder, converted by tools/ge2e_convert.py (whose header documents the
 // file). Network: mel frames (mel.h) -> 3 LSTM layers of 256 units -> linear 256 -> ReLU -> L2 normalisation.
-// The forward pass runs many windows at once: each layer's input projection for every frame of every window
-// is one matrix product, and each time step's recurrent product covers the whole batch (OpenBLAS sgemm).
+// The forward pass runs many windows at once (lstm.h).
 #pragma once
 
 #include <filesystem>
 #include <vector>
+
+#include "nodes/diarize/lstm.h"
 
 namespace yv::diarize {
 
@@ -25,12 +26,7 @@ class SpeakerEncoder {
   std::vector<float> embed(const float* windows, size_t count, size_t frames) const;
 
  private:
-  struct Layer {
-    int inputs = 0;
-    std::vector<float> w_ih, w_hh,
-        bias;  // [4H][inputs], [4H][H], b_ih + b_hh; gates in PyTorch's order i f g o
-  };
-  std::vector<Layer> layers_;
+  std::vector<LstmWeights> layers_;
   std::vector<float> linear_w_, linear_b_;
   void embed_batch(const float* windows, size_t count, size_t frames, float* out) const;
 };

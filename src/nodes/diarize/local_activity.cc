@@ -1,0 +1,143 @@
+#include "nodes/diarize/local_activity.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "core/error.h"
+
+namespace yv::diarize {
+namespace {
+
+constexpr size_t kChunkStep = kSegmentationChunk / 2;  // 5 s: every frame is seen by two chunks
+constexpr size_t kChunksPerCall = 16;                  // bounds the audio copied for one forward pass
+constexpr size_t kHop = 160;                           // samples per 10 ms frame
+constexpr size_t kMinSamples = 991;                    // the network's receptive field
+
+// The frame of the chunk starting at sample `start` whose centre is nearest the centre of 10 ms frame `t`.
+size_t frame_of(const LocalActivity& a, size_t start, size_t t) {
+  const double at = (double(t * kHop + kHop / 2) - double(start + kFrameCentre)) / double(kFrameStep);
+  return size_t(std::clamp(std::lround(at), 0L, long(a.chunk_frames) - 1));
+}
+
+// The local speaker (0-2) a powerset class is when it is one voice, else -1.
+int single_voice(uint8_t cls) { return cls >= 1 && cls < kFirstOverlapClass ? cls - 1 : -1; }
+
+}  // namespace
+
+LocalActivity local_activity(const SpeakerSegmentation& network, const media::Audio& audio, long frames,
+                             const std::atomic<bool>* cancelled, const std::function<void(double)>& progress,
+                             double done, double share) {
+  LocalActivity out;
+  std::vector<float> seen(size_t(std::max(0L, frames)), 0.0f);
+  out.overlap.assign(seen.size(), 0.0f);
+  const size_t n = audio.samples.size();
+  if (n < kMinSamples || seen.empty()) return out;
+  out.length = std::min(n, kSegmentationChunk);
+  for (size_t s = 0; s + out.length < n; s += kChunkStep) out.starts.push_back(s);
+  out.starts.push_back(n - out.length);  // the last chunk ends with the input
+  out.chunk_frames = SpeakerSegmentation::frames(out.length);
+  out.classes.resize(out.starts.size() * out.chunk_frames);
+  std::vector<float> batch;
+  for (size_t first = 0; first < out.starts.size(); first += kChunksPerCall) {
+    if (cancelled && cancelled->load()) throw Error("cancelled", "diarization was cancelled", 409);
+    const size_t count = std::min(kChunksPerCall, out.starts.size() - first);
+    batch.resize(count * out.length);
+    for (size_t c = 0; c < count; ++c)
+      std::copy_n(&audio.samples[out.starts[first + c]], out.length, &batch[c * out.length]);
+    const auto lp = network.log_probabilities(batch.data(), count, out.length);
+    for (size_t c = 0; c < count; ++c) {
+      const float* chunk = &lp[c * out.chunk_frames * kPowersetClasses];
+      for (size_t f = 0; f < out.chunk_frames; ++f) {
+        const float* p = &chunk[f * kPowersetClasses];
+        out.classes[(first + c) * out.chunk_frames + f] =
+            uint8_t(std::max_element(p, p + kPowersetClasses) - p);
+      }
+      const size_t start = out.starts[first + c];
+      for (size_t t = start / kHop; t < std::min(seen.size(), (start + out.length) / kHop); ++t) {
+        const size_t f = frame_of(out, start, t);
+        float p = 0;
+        for (int k = kFirstOverlapClass; k < kPowersetClasses; ++k)
+          p += std::exp(chunk[f * kPowersetClasses + size_t(k)]);
+        out.overlap[t] += p;
+        seen[t] += 1;
+      }
+    }
+    if (progress) progress(done + share * double(first + count) / double(out.starts.size()));
+  }
+  for (size_t t = 0; t < seen.size(); ++t) out.overlap[t] = seen[t] > 0 ? out.overlap[t] / seen[t] : 0.0f;
+  return out;
+}
+
+std::vector<int> second_speakers(const std::vector<int>& labels, const std::vector<float>& overlap,
+                                 int speakers) {
+  const size_t n = labels.size();
+  std::vector<int> out(n, -1);
+  if (speakers < 2) return out;
+  constexpr long kNone = std::numeric_limits<long>::max() / 2;
+  // The nearest frame of each speaker before (and then after) every frame, in one sweep each way.
+  std::vector<long> distance(n, kNone);
+  std::vector<long> last(size_t(speakers), -kNone);
+  const auto consider = [&](size_t t) {
+    if (labels[t] < 0 || overlap[t] <= 0.5f) return;
+    for (int s = 0; s < speakers; ++s) {
+      if (s == labels[t] || last[size_t(s)] == -kNone) continue;
+      const long d = std::abs(long(t) - last[size_t(s)]);
+      if (d < distance[t]) {
+        distance[t] = d;
+        out[t] = s;
+      }
+    }
+  };
+  for (size_t t = 0; t < n; ++t) {
+    consider(t);
+    if (labels[t] >= 0) last[size_t(labels[t])] = long(t);
+  }
+  std::fill(last.begin(), last.end(), -kNone);
+  for (size_t t = n; t-- > 0;) {
+    consider(t);
+    if (labels[t] >= 0) last[size_t(labels[t])] = long(t);
+  }
+  return out;
+}
+
+void follow_local_speakers(std::vector<int>& labels, const LocalActivity& activity, int speakers) {
+  constexpr int kLocal = kFirstOverlapClass - 1;
+  const size_t chunks = activity.starts.size();
+  // Per chunk, the speaker each local speaker is matched to (-1: none).
+  std::vector<int> named(chunks * kLocal, -1);
+  std::vector<long> carried(size_t(kLocal * speakers));
+  for (size_t c = 0; c < chunks; ++c) {
+    const size_t start = activity.starts[c];
+    std::fill(carried.begin(), carried.end(), 0);
+    for (size_t t = start / kHop; t < std::min(labels.size(), (start + activity.length) / kHop); ++t) {
+      const int j = single_voice(activity.classes[c * activity.chunk_frames + frame_of(activity, start, t)]);
+      if (j >= 0 && labels[t] >= 0) ++carried[size_t(j * speakers + labels[t])];
+    }
+    for (int matched = 0; matched < kLocal; ++matched) {
+      const auto top = std::max_element(carried.begin(), carried.end());
+      if (*top <= 0) break;
+      const int j = int(top - carried.begin()) / speakers, g = int(top - carried.begin()) % speakers;
+      named[c * kLocal + size_t(j)] = g;
+      for (int s = 0; s < speakers; ++s) carried[size_t(j * speakers + s)] = 0;
+      for (int l = 0; l < kLocal; ++l) carried[size_t(l * speakers + g)] = 0;
+    }
+  }
+  // Chunks are in order of start and all of one length, so the ones covering a frame are a sliding range.
+  size_t from = 0;
+  for (size_t t = 0; t < labels.size(); ++t) {
+    while (from < chunks && activity.starts[from] + activity.length <= t * kHop) ++from;
+    int agreed = -1;
+    bool unanimous = true;
+    for (size_t c = from; c < chunks && activity.starts[c] <= t * kHop && unanimous; ++c) {
+      const int j = single_voice(
+          activity.classes[c * activity.chunk_frames + frame_of(activity, activity.starts[c], t)]);
+      const int g = j >= 0 ? named[c * kLocal + size_t(j)] : -1;
+      unanimous = g >= 0 && (agreed < 0 || agreed == g);
+      agreed = g;
+    }
+    if (unanimous && agreed >= 0) labels[t] = agreed;
+  }
+}
+
+}  // namespace yv::diarize
