@@ -42,7 +42,8 @@ std::vector<engine::ParamSpec> llm_params() {
   };
 }
 
-llm::ChatClient llm_client(const json& params, const std::atomic<bool>& cancelled, int max_tokens) {
+llm::ChatClient llm_client(const json& params, const std::atomic<bool>& cancelled, int max_tokens,
+                           double temperature) {
   const std::string name =
       params.contains("provider") ? params["provider"].get<std::string>() : llm::default_provider();
   const llm::Provider provider = llm::provider(name, params.value("model", ""));
@@ -51,6 +52,7 @@ llm::ChatClient llm_client(const json& params, const std::atomic<bool>& cancelle
   options.idle_seconds = std::min(options.timeout_seconds, 60.0);
   options.max_retries = params["max_retries"];
   options.max_tokens = max_tokens;
+  options.temperature = temperature;
   return llm::ChatClient(provider, options, &cancelled);
 }
 

@@ -17,8 +17,10 @@ namespace yv::wservice {
 std::vector<engine::ParamSpec> llm_params();
 
 // The client `params` ask for. max_retries is both the client's retries on 429/5xx and what a node allows
-// itself for re-asking. Throws what llm::provider throws.
-llm::ChatClient llm_client(const nlohmann::json& params, const std::atomic<bool>& cancelled, int max_tokens);
+// itself for re-asking. `temperature`: low for the most faithful answer; higher where re-asks must sample
+// different answers to choose from. Throws what llm::provider throws.
+llm::ChatClient llm_client(const nlohmann::json& params, const std::atomic<bool>& cancelled, int max_tokens,
+                           double temperature = llm::ChatOptions().temperature);
 
 // The system prompt: prompt_file_path's text when given (UTF-8, at most 64 KiB), else `fallback`; every
 // {source_language} and {target_language} in it replaced by those languages' English names (language_name).

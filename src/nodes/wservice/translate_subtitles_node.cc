@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <tuple>
 
 #include "core/error.h"
 #include "core/files.h"
@@ -20,6 +21,12 @@ using engine::ParamType;
 using nlohmann::json;
 
 constexpr int kContextCues = 2;  // on each side
+// Re-asks after a translation too long sample at this temperature: from 0.7 on, the 1.5B model's
+// translations of one cue differed in length by up to a third from ask to ask (a 6 s cue: 65-106 characters).
+constexpr double kResampleTemperature = 0.8;
+// The share of a cue's budget stated to the model once it has answered too long: it overshoots what it is
+// told. Four samples of a 6 s cue told 84 characters: 76-102; told 58: 75-84.
+constexpr double kTighterBudget = 0.7;
 
 const char* kPrompt =
     "You translate film subtitles from {source_language} into {target_language}. Translate only the cue in "
@@ -94,15 +101,51 @@ struct Translated {
   int asks = 0;
   bool fits = false;
   bool in_target_script = false;
+
+  // Better: in the target script, then fitting the cue, then shorter.
+  bool better_than(const Translated& other) const {
+    return other.text.empty() ||
+           std::tuple(in_target_script, fits, -long(subtitles::length(text))) >
+               std::tuple(other.in_target_script, other.fits, -long(subtitles::length(other.text)));
+  }
+};
+
+// The re-ask of a cue alone (the user message is its text), sampled at kResampleTemperature, with how long
+// the answers refused as too long were but not their text, and then a budget of kTighterBudget of the real
+// one. Measured with the 1.5B model on Mandarin cues cut mid-sentence (bench/RESULTS.md): with the neighbours
+// in view it translated them too (260 characters for a 5 s cue, the same answer on every re-ask, the refused
+// ones listed or not), and shown a refused answer to shorten it copied it word for word; given the cue alone
+// it translated just that (64 characters).
+std::string alone_prompt(const std::string& from, const std::string& target, size_t budget,
+                         const std::vector<size_t>& too_long) {
+  std::string lengths;
+  for (size_t n : too_long) lengths += (lengths.empty() ? "" : ", ") + std::to_string(n);
+  if (!too_long.empty()) budget = std::max<size_t>(1, size_t(double(budget) * kTighterBudget));
+  return "Translate a " + language_name(from) + " film subtitle cue into " + language_name(target) +
+         ". The cue is a piece of speech cut at a time mark, so it may begin or end in the middle of a "
+         "sentence: translate exactly its words, nothing before or after them. Keep it short: at most " +
+         std::to_string(budget) + " characters" +
+         (lengths.empty() ? "" : "; translations of " + lengths + " characters were too long") +
+         ". Answer JSON {\"translation\": \"...\"} in " + language_name(target) + " only.";
+}
+
+// The clients of one translation: `faithful` for the asks with context, `sampling` for the asks of a cue
+// alone, where a low temperature gave the same answer on every ask.
+struct Clients {
+  const llm::ChatClient& faithful;
+  const llm::ChatClient& sampling;
 };
 
 // Asks until an answer in the target language's script fits the cue, at most max_retries times more; else
-// the best answer: one in the target script before one that is not, then the shorter. Each ask is a fresh
-// conversation whose request lists the answers refused so far and why: told in a message of their own, small
-// models translated the complaint itself ("That is not in English.") as if it were the cue.
-Translated translate_cue(const llm::ChatClient& client, const std::string& prompt, const Transcript& t,
-                         size_t i, const json& glossary, const std::string& target, const Limits& limits,
-                         int max_retries) {
+// the best answer (Translated::better_than). The first ask gives the cue with its context. An answer too
+// long is asked for again alone (alone_prompt). One not in the target script (or unusable) is asked for
+// once more with the context, in a fresh conversation whose request lists the answers refused so far and why
+// (told in a message of their own, small models translated the complaint itself, "That is not in English.",
+// as if it were the cue), and alone after that: the 1.5B model answered one Mandarin cue in Chinese four
+// times over with its context, and in English alone.
+Translated translate_cue(const Clients& clients, const std::string& prompt, const Transcript& t, size_t i,
+                         const json& glossary, const std::string& from, const std::string& target,
+                         const Limits& limits, int max_retries) {
   const Segment& s = t.segments[i];
   const size_t budget = max_characters(s, limits);
   json request = {{"text", trimmed(s.text)},
@@ -112,33 +155,43 @@ Translated translate_cue(const llm::ChatClient& client, const std::string& promp
   if (s.speaker) request["speaker"] = *s.speaker;
   if (!glossary.empty()) request["glossary"] = glossary;
   Translated best;
+  std::vector<size_t> too_long;  // the lengths of the answers in the target script refused as too long
+  bool last_too_long = false;
   for (int ask = 0; ask <= max_retries; ++ask) {
-    std::string text;
+    Translated answer;
     ++best.asks;
     try {
-      text = trimmed(client.complete_json({{"system", prompt}, {"user", request.dump()}},
-                                          translation_schema(), check_translation)["translation"]);
+      const json got =
+          last_too_long || ask >= 2
+              ? clients.sampling.complete_json(
+                    {{"system", alone_prompt(from, target, budget, too_long)}, {"user", trimmed(s.text)}},
+                    translation_schema(), check_translation)
+              : clients.faithful.complete_json({{"system", prompt}, {"user", request.dump()}},
+                                               translation_schema(), check_translation);
+      answer.text = trimmed(got["translation"]);
     } catch (const Error& e) {
       // An answer cut off by max_tokens (a model repeating itself inside the string) is unusable JSON even
       // under the schema's grammar. The next ask says so: the same request would sample the same answer from
       // a server with a fixed seed. Only a cue with no usable answer at all fails.
       if (e.code() != "llm_bad_answer" || (ask == max_retries && best.text.empty())) throw;
       request["refused"].push_back({{"translation", nullptr}, {"why", "it never ended: far too long"}});
+      last_too_long = false;
       continue;
     }
-    const bool in_script = in_target_script(text, target);
-    if (best.text.empty() || (in_script && !best.in_target_script) ||
-        (in_script == best.in_target_script && subtitles::length(text) < subtitles::length(best.text))) {
-      best.text = text;
-      best.in_target_script = in_script;
-      best.fits = fits(text, s, limits);
+    answer.in_target_script = in_target_script(answer.text, target);
+    answer.fits = fits(answer.text, s, limits);
+    if (answer.better_than(best)) {
+      answer.asks = best.asks;
+      best = answer;
     }
-    if (in_script && best.fits) return best;
-    request["refused"].push_back(
-        {{"translation", text},
-         {"why", !in_script ? "not in " + language_name(target)
-                            : "too long: " + std::to_string(subtitles::length(text)) +
-                                  " characters, at most " + std::to_string(budget)}});
+    if (best.in_target_script && best.fits) return best;
+    last_too_long = answer.in_target_script;
+    if (last_too_long) {
+      too_long.push_back(subtitles::length(answer.text));
+    } else {
+      request["refused"].push_back(
+          {{"translation", answer.text}, {"why", "not in " + language_name(target)}});
+    }
   }
   return best;
 }
@@ -171,6 +224,7 @@ json run(const engine::NodeRun& r) {
   const int max_retries = p["max_retries"];
   const json glossary = p.value("glossary", json::object());
   const llm::ChatClient client = llm_client(p, r.cancelled, 512);
+  const llm::ChatClient sampling = llm_client(p, r.cancelled, 512, kResampleTemperature);
   const std::string prompt = system_prompt(p, kPrompt, from, target);
 
   Transcript out;
@@ -179,7 +233,8 @@ json run(const engine::NodeRun& r) {
   json over = json::array();
   size_t asks = 0;
   for (size_t i = 0; i < source.segments.size(); ++i) {
-    const Translated t = translate_cue(client, prompt, source, i, glossary, target, limits, max_retries);
+    const Translated t =
+        translate_cue({client, sampling}, prompt, source, i, glossary, from, target, limits, max_retries);
     asks += size_t(t.asks);
     if (!t.fits) {
       over.push_back({{"index", i},
