@@ -106,6 +106,16 @@ json run(const engine::NodeRun& r) {
                        {"confidence", f.read.confidence},
                        {"box", {box.x, box.y, box.br().x, box.br().y}}});
       }
+      if (crops[c].contains("reading_of")) {  // another reading of the frame before it
+        if (frames.empty() || frames.back()["index"] != crops[c]["reading_of"]) {
+          throw Error("invalid_input",
+                      r.params["manifest_path"].get<std::string>() +
+                          " lists a reread that does not follow the crop it reads again",
+                      400);
+        }
+        frames.back()["rereads"].push_back({{"index", crops[c]["index"]}, {"lines", out}});
+        continue;
+      }
       frames.push_back({{"index", crops[c]["index"]},
                         {"start", crops[c]["start"]},
                         {"end", crops[c]["end"]},
@@ -114,10 +124,11 @@ json run(const engine::NodeRun& r) {
     r.progress(double(n + 1) / double(list.size()));
   }
   const auto path = r.work_dir / "ocr_results.json";
-  write_file_atomically(
-      path,
-      json{{"fps", manifest["fps"]}, {"subtitle_area", manifest["subtitle_area"]}, {"frames", frames}}.dump(
-          1));
+  write_file_atomically(path, json{{"fps", manifest["fps"]},
+                                   {"subtitle_area", manifest["subtitle_area"]},
+                                   {"orientation", manifest.value("orientation", "horizontal")},
+                                   {"frames", frames}}
+                                  .dump(1));
   return {{"ocr_results_path", path.string()}, {"ocr_results_count", frames.size()}};
 }
 
