@@ -1,7 +1,7 @@
 """The peer of bench/ocr_bench.py, run by the RapidOCR virtual environment's python: RapidOCR's own pipeline
 (text detection and recognition, no angle classifier: subtitles stand upright, and ours has none) on each
-stitched image of paddleocr.create_stitched_images' manifest, its lines mapped back to the crops the way
-perform_ocr maps ours, written as perform_ocr's results file so that our postprocess_and_finalize judges both
+stitched image of paddleocr.create_stitched_images' manifest, its lines mapped back to the crops (a reread to the crop it
+reads again) the way perform_ocr maps ours, written as perform_ocr's results file so that our postprocess_and_finalize judges both
 alike.
 
     python rapidocr_peer.py MANIFEST OUT_JSON    (prints the seconds spent in RapidOCR)
@@ -54,7 +54,11 @@ def main(manifest_path, out_path):
                                              int(max(xs)) + area_x, int(min(max(ys), top + c["height"])) - top + area_y]})
                     break
         for k, c in enumerate(crops):
-            frames.append({"index": c["index"], "start": c["start"], "end": c["end"], "lines": reading_order(lines[k])})
+            if "reading_of" in c:  # a reread: listed with the crop it reads again, for the vote
+                frames[-1].setdefault("rereads", []).append({"index": c["index"], "lines": reading_order(lines[k])})
+            else:
+                frames.append({"index": c["index"], "start": c["start"], "end": c["end"],
+                               "lines": reading_order(lines[k])})
     json.dump({"fps": manifest["fps"], "subtitle_area": manifest["subtitle_area"], "frames": frames},
               open(out_path, "w"), ensure_ascii=False)
     print(spent)

@@ -1,9 +1,11 @@
 // Nodes ffmpeg.crop_subtitle_images and paddleocr.create_stitched_images on burnt-in subtitle videos: the
 // crops are the frames' band pixel for pixel, a crop is taken where the text changes (not where the
-// background moves), repeated pictures are written once with their time kept, the stitched images hold the
-// crops where the manifest says; broken inputs give their own errors.
+// background moves), a subtitle is read again from other frames, repeated pictures are written once with
+// their time kept, the stitched images hold the crops where the manifest says; broken inputs give their own
+// errors.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -74,6 +76,31 @@ TEST_F(CropSubtitleImagesTest, ACropStartsWhereTheTextChangesNotWhereTheBackgrou
   // 500 frames; per subtitle and the gap after it, a crop for the text, one for the gap's start and one
   // every 0.2 s of the gap, and an encoder's settling frame or two.
   EXPECT_LE(crops.size(), size_t(events) * 6) << crops.dump();
+}
+
+// Each subtitle of subs.mp4 (2 s over a moving background) is one crop, read again from its middle and last
+// frames: the rereads are frames of the crop's own span, written as they are, and not taken for the gaps
+// between subtitles.
+TEST_F(CropSubtitleImagesTest, ASubtitleIsReadAgainFromItsMiddleAndLastFrames) {
+  const json out = run({{"video_path", ocr_media("subs.mp4")}, {"subtitle_area", {0, 560, 1280, 720}}});
+  const json crops = crops_of(out)["crops"];
+  const fs::path dir = out["cropped_images_path"].get<std::string>();
+  size_t files = crops.size(), reread = 0;
+  media::VideoReader video(ocr_media("subs.mp4"));
+  for (const auto& c : crops) {
+    if (!c.contains("rereads")) continue;
+    ASSERT_EQ(c["rereads"].size(), 2u) << c.dump();
+    files += 2;
+    ++reread;
+    const int first = c["index"], last = int(std::lround(c["end"].get<double>() * 25)) - 1;
+    EXPECT_NEAR(c["rereads"][0]["index"].get<int>(), (first + last) / 2, 2) << c.dump();
+    EXPECT_EQ(c["rereads"][1]["index"], last) << c.dump();
+    media::VideoFrame frame;
+    ASSERT_TRUE(video.frame_at(last / 25.0, frame));
+    EXPECT_EQ(load_picture(dir / c["rereads"][1]["file"]).bgr, band(frame, 560, 720));
+  }
+  EXPECT_EQ(reread, 8u) << "the 8 subtitles, 50 frames each";
+  EXPECT_EQ(out["cropped_images_files_count"], files);
 }
 
 TEST_F(CropSubtitleImagesTest, RepeatedPicturesAreWrittenOnceAndKeepTheirTime) {

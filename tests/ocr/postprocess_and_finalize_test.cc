@@ -1,5 +1,6 @@
 // Node paddleocr.postprocess_and_finalize: per-frame readings in perform_ocr's format become the SRT and JSON
-// of their events; nothing read gives empty files; input that is not OCR results is refused.
+// of their events, a crop read again gets its readings' vote; nothing read gives empty files; input that is
+// not OCR results is refused.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -69,6 +70,20 @@ TEST_F(PostprocessAndFinalizeTest, PiecesOfARowAreJoinedOnceFlickerIsDropped) {
             {{"text", "你好"}, {"confidence", 0.97}, {"box", {620, 641, 700, 689}}}});
   EXPECT_EQ(read_file(run({{"ocr_results_path", results()}})["srt_file"]),
             "1\n00:00:00,000 --> 00:00:01,240\nHello, world!你好\n\n");
+}
+
+// A subtitle's one crop read a patch of moving background as a line of its own; its two rereads (other
+// frames of the same text) did not, and the vote drops it.
+TEST_F(PostprocessAndFinalizeTest, ACropsRereadsOutvoteItsSlip) {
+  const json subtitle = {
+      {"text", "Hello, world! 你好，世界！"}, {"confidence", 0.99}, {"box", {360, 640, 920, 690}}};
+  add_read(0, 0, {{{"text", "07"}, {"confidence", 0.91}, {"box", {600, 580, 640, 610}}}, subtitle});
+  frames_[0]["end"] = 2.0;
+  frames_[0]["rereads"] = {{{"index", 25}, {"lines", {subtitle}}}, {{"index", 49}, {"lines", {subtitle}}}};
+  const json out = run({{"ocr_results_path", results()}});
+  EXPECT_EQ(read_file(out["srt_file"]), "1\n00:00:00,000 --> 00:00:02,000\nHello, world! 你好，世界！\n\n");
+  frames_[0]["rereads"] = 3;
+  EXPECT_EQ(error_code({{"ocr_results_path", results()}}), "invalid_input");
 }
 
 TEST_F(PostprocessAndFinalizeTest, NothingReadGivesEmptyFiles) {

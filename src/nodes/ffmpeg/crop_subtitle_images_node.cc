@@ -59,6 +59,55 @@ bool same_crop(const Written& last, const media::VideoFrame& f, const TextStroke
   return f.time - last.time < kStrokelessSeconds - 1e-6 || same_band(last.bgr, f.bgr, f.width, area);
 }
 
+// A copy of a band, to write later.
+struct Band {
+  int64_t index = -1;
+  std::vector<uint8_t> bgr;  // packed rows
+};
+
+Band copy_band(int64_t index, const media::BgrImage& band) {
+  Band b{index, std::vector<uint8_t>(size_t(band.width) * size_t(band.height) * 3)};
+  for (int y = 0; y < band.height; ++y) {
+    std::copy_n(band.bgr + ptrdiff_t(y) * band.stride, size_t(band.width) * 3,
+                b.bgr.begin() + ptrdiff_t(y) * band.width * 3);
+  }
+  return b;
+}
+
+// The frames after a crop's first that may be read again (see the header): samples every `stride` frames,
+// thinned when kRereadSamples are held, and the latest.
+class Rereads {
+ public:
+  void add(int64_t index, const media::BgrImage& band) {
+    if (++seen_ % stride_ == 0) {
+      samples_.push_back(copy_band(index, band));
+      if (samples_.size() == kRereadSamples) {
+        for (size_t i = 0; i < kRereadSamples / 2; ++i) samples_[i] = std::move(samples_[2 * i + 1]);
+        samples_.resize(kRereadSamples / 2);
+        stride_ *= 2;
+      }
+    }
+    latest_ = copy_band(index, band);
+  }
+  // The sample nearest the middle of the crop's frames, and the last frame.
+  std::vector<const Band*> picked() const {
+    if (seen_ == 0) return {};
+    const Band* middle = nullptr;
+    for (const Band& b : samples_) {  // offsets from the crop's first frame: stride_, 2 * stride_, ...
+      const auto offset = [&](const Band& s) { return double(&s - samples_.data() + 1) * double(stride_); };
+      if (!middle || std::abs(offset(b) - double(seen_) / 2) < std::abs(offset(*middle) - double(seen_) / 2))
+        middle = &b;
+    }
+    if (!middle || middle->index == latest_.index) return {&latest_};
+    return {middle, &latest_};
+  }
+
+ private:
+  int64_t seen_ = 0, stride_ = 1;
+  std::vector<Band> samples_;
+  Band latest_;
+};
+
 json run(const engine::NodeRun& r) {
   const std::string path = r.params["video_path"];
   const auto& a = r.params["subtitle_area"];
@@ -86,29 +135,61 @@ json run(const engine::NodeRun& r) {
   const int reach = std::max(2, int(std::lround(8 * scale))),
             block = std::max(8, int(std::lround(32 * scale)));
   const int min_text = std::max(20, int(std::lround(200 * scale * scale)));
+  const int band_width = area.x2 - area.x1, band_height = area.y2 - area.y1;
+  const auto write = [&](int64_t index, const media::BgrImage& band) {
+    char name[32];
+    std::snprintf(name, sizeof name, "crop_%06lld.png", static_cast<long long>(index));
+    media::write_image(dir / name, band);
+    return std::string(name);
+  };
   json crops = json::array();
+  size_t files = 0;
   std::optional<Written> last;
+  Rereads rereads;
+  // The last crop is done: its rereads, when its text stayed long enough and they show another picture.
+  const auto finish = [&] {
+    if (!last || !last->strokes.has_text()) return;
+    auto& crop = crops.back();
+    if (crop["end"].get<double>() - crop["start"].get<double>() < kRereadSeconds - 1e-6) return;
+    const size_t offset = (size_t(area.y1) * size_t(info.width) + size_t(area.x1)) * 3;
+    const Area whole{0, 0, band_width, band_height};
+    std::vector<uint8_t> first(size_t(band_width) * size_t(band_height) * 3);
+    for (int y = 0; y < band_height; ++y) {
+      std::copy_n(last->bgr.begin() + ptrdiff_t(offset) + ptrdiff_t(y) * info.width * 3,
+                  size_t(band_width) * 3, first.begin() + ptrdiff_t(y) * band_width * 3);
+    }
+    for (const Band* b : rereads.picked()) {
+      if (same_band(first, b->bgr, band_width, whole)) continue;
+      crop["rereads"].push_back(
+          {{"file", write(b->index, {band_width, band_height, b->bgr.data(), band_width * 3})},
+           {"index", b->index}});
+      ++files;
+    }
+  };
   reader.read(
       [&](const media::VideoFrame& f) {
         if (r.cancelled) return false;
         const size_t offset = (size_t(area.y1) * size_t(f.width) + size_t(area.x1)) * 3;
-        const media::BgrImage band{area.x2 - area.x1, area.y2 - area.y1, f.bgr.data() + offset, f.width * 3};
+        const media::BgrImage band{band_width, band_height, f.bgr.data() + offset, f.width * 3};
         TextStrokes strokes(band, reach, block, min_text);
         if (last && same_crop(*last, f, strokes, area)) {
           crops.back()["end"] = f.time + span;
+          if (strokes.has_text()) rereads.add(f.index, band);
           return true;
         }
         if (!crops.empty()) crops.back()["end"] = f.time;
-        char name[32];
-        std::snprintf(name, sizeof name, "crop_%06lld.png", static_cast<long long>(f.index));
-        media::write_image(dir / name, band);
-        crops.push_back({{"file", name}, {"index", f.index}, {"start", f.time}, {"end", f.time + span}});
+        finish();
+        crops.push_back(
+            {{"file", write(f.index, band)}, {"index", f.index}, {"start", f.time}, {"end", f.time + span}});
+        ++files;
         last.emplace(Written{f.time, f.bgr, std::move(strokes)});
+        rereads = Rereads();
         if (info.duration > 0) r.progress(std::min(0.99, f.time / info.duration));
         return true;
       },
       wanted);
   if (r.cancelled) throw Error("cancelled", "cropping was cancelled", 409);
+  finish();
   const json manifest = {{"fps", info.fps},
                          {"frame_width", info.width},
                          {"frame_height", info.height},
@@ -116,7 +197,7 @@ json run(const engine::NodeRun& r) {
                          {"orientation", r.params["orientation"]},
                          {"crops", crops}};
   write_file_atomically(dir / "crops.json", manifest.dump(1));
-  return {{"cropped_images_path", dir.string()}, {"cropped_images_files_count", crops.size()}};
+  return {{"cropped_images_path", dir.string()}, {"cropped_images_files_count", files}};
 }
 
 std::vector<std::string> check_area(const json& p) {

@@ -26,11 +26,20 @@ json read_crops(const fs::path& dir) {
                 dir.string() + " holds no crops.json (ffmpeg.crop_subtitle_images writes it)", 400);
   }
   json crops = json::parse(read_file(file), nullptr, false);
-  const bool valid = crops.is_object() && crops.contains("crops") && crops["crops"].is_array() &&
-                     crops.contains("fps") && crops.contains("frame_width") &&
-                     crops.contains("frame_height") && crops.contains("subtitle_area") &&
-                     (!crops.contains("orientation") || crops["orientation"] == "horizontal" ||
-                      crops["orientation"] == "vertical");
+  const auto picture = [](const json& c) {
+    return c.is_object() && c.contains("file") && c["file"].is_string() && c.contains("index");
+  };
+  bool valid = crops.is_object() && crops.contains("crops") && crops["crops"].is_array() &&
+               crops.contains("fps") && crops.contains("frame_width") && crops.contains("frame_height") &&
+               crops.contains("subtitle_area") &&
+               (!crops.contains("orientation") || crops["orientation"] == "horizontal" ||
+                crops["orientation"] == "vertical");
+  for (const auto& c : valid ? crops["crops"] : json::array()) {
+    valid = valid && picture(c) && c.contains("start") && c.contains("end") &&
+            (!c.contains("rereads") || c["rereads"].is_array());
+    for (const auto& again : valid ? c.value("rereads", json::array()) : json::array())
+      valid = valid && picture(again);
+  }
   if (!valid)
     throw Error("invalid_input", file.string() + " is not a crops.json of ffmpeg.crop_subtitle_images", 400);
   return crops;
@@ -51,7 +60,17 @@ json run(const engine::NodeRun& r) {
   const fs::path in = r.params["cropped_images_path"].get<std::string>();
   const int batch = r.params["batch_size"];
   const json crops = read_crops(in);
-  const auto& list = crops.at("crops");
+  json list = json::array();  // every picture to place: the crops, each followed by its rereads
+  for (const auto& c : crops.at("crops")) {
+    list.push_back(c);
+    for (const auto& again : c.value("rereads", json::array())) {
+      list.push_back({{"file", again.at("file")},
+                      {"index", again.at("index")},
+                      {"start", c.at("start")},
+                      {"end", c.at("end")},
+                      {"reading_of", c.at("index")}});
+    }
+  }
   const std::string orientation = crops.value("orientation", "horizontal");
   const bool vertical = parse_orientation(orientation) == Orientation::kVertical;
   const auto out = r.work_dir / "stitched";
@@ -94,6 +113,7 @@ json run(const engine::NodeRun& r) {
                         {"y", y},
                         {"width", p.width},
                         {"height", p.height}});
+      if (c.contains("reading_of")) placed.back()["reading_of"] = c["reading_of"];
       if (vertical) {
         x += p.width + gap;
       } else {

@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "core/files.h"
+#include "nodes/paddleocr/line_boxes.h"
 #include "nodes/paddleocr/ocr_models.h"
 #include "nodes/paddleocr/subtitle_area.h"
 #include "nodes/paddleocr/text_detector.h"
@@ -78,16 +79,18 @@ json run(const engine::NodeRun& r) {
     const double scale = std::min(1.0, kCropRows / std::min(first.width, first.height));
     std::vector<cv::Mat> lines;
     std::vector<std::pair<size_t, size_t>> owner;  // (crop, position in per_crop) of each line
-    auto found = detector.detect(image, scale);
+    std::vector<cv::Rect> found;
+    for (const TextBox& b : detector.detect(image, scale)) found.push_back(b.box);
+    tidy_line_boxes(found, vertical);
     if (vertical) {  // columns right to left
       std::stable_sort(found.begin(), found.end(),
-                       [](const TextBox& a, const TextBox& b) { return a.box.x > b.box.x; });
+                       [](const cv::Rect& a, const cv::Rect& b) { return a.x > b.x; });
     }
-    for (const TextBox& b : found) {
-      const cv::Point middle(b.box.x + b.box.width / 2, b.box.y + b.box.height / 2);
+    for (const cv::Rect& b : found) {
+      const cv::Point middle(b.x + b.width / 2, b.y + b.height / 2);
       for (size_t c = 0; c < crops.size(); ++c) {
         if (!place(c).contains(middle)) continue;
-        const cv::Rect box = b.box & place(c);
+        const cv::Rect box = b & place(c);
         if (box.area() == 0) break;
         owner.emplace_back(c, per_crop[c].size());
         per_crop[c].push_back({box, {}});
@@ -106,6 +109,16 @@ json run(const engine::NodeRun& r) {
                        {"confidence", f.read.confidence},
                        {"box", {box.x, box.y, box.br().x, box.br().y}}});
       }
+      if (crops[c].contains("reading_of")) {  // another reading of the frame before it
+        if (frames.empty() || frames.back()["index"] != crops[c]["reading_of"]) {
+          throw Error("invalid_input",
+                      r.params["manifest_path"].get<std::string>() +
+                          " lists a reread that does not follow the crop it reads again",
+                      400);
+        }
+        frames.back()["rereads"].push_back({{"index", crops[c]["index"]}, {"lines", out}});
+        continue;
+      }
       frames.push_back({{"index", crops[c]["index"]},
                         {"start", crops[c]["start"]},
                         {"end", crops[c]["end"]},
@@ -114,10 +127,11 @@ json run(const engine::NodeRun& r) {
     r.progress(double(n + 1) / double(list.size()));
   }
   const auto path = r.work_dir / "ocr_results.json";
-  write_file_atomically(
-      path,
-      json{{"fps", manifest["fps"]}, {"subtitle_area", manifest["subtitle_area"]}, {"frames", frames}}.dump(
-          1));
+  write_file_atomically(path, json{{"fps", manifest["fps"]},
+                                   {"subtitle_area", manifest["subtitle_area"]},
+                                   {"orientation", manifest.value("orientation", "horizontal")},
+                                   {"frames", frames}}
+                                  .dump(1));
   return {{"ocr_results_path", path.string()}, {"ocr_results_count", frames.size()}};
 }
 

@@ -7,9 +7,11 @@
 // read without confidence). With the manifest's "orientation" "vertical", each line is a column, turned
 // into a horizontal line of its characters (vertical_text.h) before recognition, and columns are listed
 // right to left, the order vertical text is read in. The results file, ocr_results.json beside the manifest's
-// images in this run's folder, lists every crop, read or not, so that the next stage sees gaps:
-//   {"fps", "subtitle_area", "frames": [{"index", "start", "end",
-//     "lines": [{"text", "confidence", "box": [x1, y1, x2, y2]}, ...]}, ...]}   (boxes in frame pixels)
+// images in this run's folder, lists every crop, read or not, so that the next stage sees gaps; a crop's
+// rereads (manifest "reading_of") are listed with it, for the next stage to vote over:
+//   {"fps", "subtitle_area", "orientation", "frames": [{"index", "start", "end",
+//     "lines": [{"text", "confidence", "box": [x1, y1, x2, y2]}, ...],
+//     "rereads": [{"index", "lines": [...]}, ...] (crops read again only)}, ...]}   (boxes in frame pixels)
 // A manifest that is not create_stitched_images' is `invalid_input`.
 #pragma once
 

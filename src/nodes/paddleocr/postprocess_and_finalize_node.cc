@@ -5,6 +5,7 @@
 
 #include "core/error.h"
 #include "core/files.h"
+#include "nodes/paddleocr/reading_vote.h"
 #include "nodes/paddleocr/subtitle_events.h"
 #include "nodes/subtitles/formats.h"
 
@@ -14,23 +15,24 @@ namespace {
 using engine::ParamType;
 using nlohmann::json;
 
-// A line read in a frame, with its box's rows.
+// A line read in a frame, with its box's extent across the text: its rows (horizontal text) or columns
+// (vertical text).
 struct Read {
   std::string text;
   float confidence;
-  int y1, y2;
+  int from, to;
 };
 
 // The lines of one frame read with at least `min_confidence`, pieces of one row (the detector splits a row at
-// wide spaces; a piece continues the row when its vertical centre is inside the row's rows) joined by a
-// space.
+// wide spaces; a piece continues the row when its centre across the text is inside the row's extent) joined
+// by a space; for vertical text the "rows" are columns, side by side.
 FrameText join_rows(double start, double end, const std::vector<Read>& reads, float min_confidence) {
   FrameText t{start, end, {}, {}};
-  int row_y1 = 0, row_y2 = -1;
+  int row_from = 0, row_to = -1;
   for (const Read& r : reads) {
     if (r.confidence < min_confidence) continue;
-    const int centre = (r.y1 + r.y2) / 2;
-    if (!t.lines.empty() && centre >= row_y1 && centre < row_y2) {
+    const int centre = (r.from + r.to) / 2;
+    if (!t.lines.empty() && centre >= row_from && centre < row_to) {
       // Chinese has no spaces between words; a space is kept only between two pieces of Latin script.
       const bool latin = static_cast<unsigned char>(t.lines.back().back()) < 0x80 &&
                          static_cast<unsigned char>(r.text.front()) < 0x80;
@@ -40,8 +42,8 @@ FrameText join_rows(double start, double end, const std::vector<Read>& reads, fl
     }
     t.lines.push_back(r.text);
     t.confidences.push_back(r.confidence);
-    row_y1 = r.y1;
-    row_y2 = r.y2;
+    row_from = r.from;
+    row_to = r.to;
   }
   return t;
 }
@@ -53,21 +55,35 @@ std::vector<FrameText> read_frames(const std::string& path, float min_confidence
     return Error("invalid_input", path + " is not an OCR result of paddleocr.perform_ocr", 400);
   };
   if (!results.is_object() || !results.contains("frames") || !results["frames"].is_array()) throw invalid();
-  std::vector<FrameText> frames;
-  for (const auto& f : results["frames"]) {
-    const bool frame = f.is_object() && f.contains("start") && f["start"].is_number() && f.contains("end") &&
-                       f["end"].is_number() && f.contains("lines") && f["lines"].is_array();
-    if (!frame) throw invalid();
+  // The box's sides across the text: top and bottom, or left and right for columns.
+  const bool vertical = results.contains("orientation") && results["orientation"] == "vertical";
+  const size_t from = vertical ? 0 : 1, to = vertical ? 2 : 3;
+  // One reading of a frame: its lines, rows joined.
+  const auto reading = [&](const json& lines, double start, double end) {
+    if (!lines.is_array()) throw invalid();
     std::vector<Read> reads;
-    for (const auto& line : f["lines"]) {
+    for (const auto& line : lines) {
       const bool valid = line.is_object() && line.contains("text") && line["text"].is_string() &&
                          line.contains("confidence") && line["confidence"].is_number() &&
                          line.contains("box") && line["box"].is_array() && line["box"].size() == 4 &&
-                         line["box"][1].is_number_integer() && line["box"][3].is_number_integer();
+                         line["box"][from].is_number_integer() && line["box"][to].is_number_integer();
       if (!valid) throw invalid();
-      reads.push_back({line["text"], line["confidence"], line["box"][1], line["box"][3]});
+      reads.push_back({line["text"], line["confidence"], line["box"][from], line["box"][to]});
     }
-    frames.push_back(join_rows(f["start"], f["end"], reads, min_confidence));
+    return join_rows(start, end, reads, min_confidence);
+  };
+  std::vector<FrameText> frames;
+  for (const auto& f : results["frames"]) {
+    const bool frame = f.is_object() && f.contains("start") && f["start"].is_number() && f.contains("end") &&
+                       f["end"].is_number() && f.contains("lines") &&
+                       (!f.contains("rereads") || f["rereads"].is_array());
+    if (!frame) throw invalid();
+    std::vector<FrameText> readings = {reading(f["lines"], f["start"], f["end"])};
+    for (const auto& again : f.value("rereads", json::array())) {
+      if (!again.is_object() || !again.contains("lines")) throw invalid();
+      readings.push_back(reading(again["lines"], f["start"], f["end"]));
+    }
+    frames.push_back(vote(readings));
   }
   return frames;
 }

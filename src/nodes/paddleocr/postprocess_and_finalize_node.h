@@ -1,6 +1,7 @@
 // Node paddleocr.postprocess_and_finalize: the per-frame OCR results of paddleocr.perform_ocr turned into
 // subtitle events (subtitle_events.h) and written as SRT and JSON. Lines read with less than min_confidence
-// are dropped first, then the pieces of one row are joined (with a space between Latin letters only).
+// are dropped first, then the pieces of one row are joined (with a space between Latin letters only), and a
+// crop read more than once (its "rereads") gets the text its readings vote for (reading_vote.h).
 //
 // The files are named after the video (<stem>.srt, <stem>.json; "subtitles" without a video path). The JSON
 // is [{"start", "end", "text"}, ...] with times in seconds and lines joined by "\n". A video without
