@@ -69,13 +69,14 @@ std::string cardinal(const std::string& digits) {
 
 // Words that count what a number before them counts, where 2 is said 两 (两个, 两天, 两千): measure words,
 // the units of time, money and size, and the large numerals. Ordinal-like ones are left out, where 2 is 二:
-// 月, 日 and 号 (dates), 楼 and 级 (floors, grades).
+// 月, 日 and 号 (dates), 楼, 级 and 年级 (floors, grades).
 bool counts(const std::string& text, size_t at) {
   static constexpr std::array<const char*, 53> kCounted = {
       "个", "位", "名", "人", "次", "回", "遍", "天", "年", "岁", "周", "星期", "小时", "分",
       "秒", "度", "种", "样", "件", "本", "张", "只", "条", "块", "台", "辆",   "架",   "家",
       "座", "所", "元", "倍", "杯", "瓶", "碗", "双", "对", "部", "篇", "首",   "段",   "句",
       "页", "点", "斤", "公", "米", "份", "层", "百", "千", "万", "亿"};
+  if (starts_with(text, at, "年级")) return false;  // a grade: 二年级
   for (const char* word : kCounted) {
     if (starts_with(text, at, word)) return true;
   }

@@ -46,6 +46,7 @@ TEST(ChineseNumbers, TwoIsLiangWhereItCounts) {
   EXPECT_EQ(read_numbers("2.5倍"), "二点五倍");
   EXPECT_EQ(read_numbers("2026年"), "二零二六年");
   EXPECT_EQ(read_numbers("12个"), "十二个");
+  EXPECT_EQ(read_numbers("2年级"), "二年级");
 }
 
 TEST(ChineseNumbers, AMinusBeforeANumberIsFu) {
