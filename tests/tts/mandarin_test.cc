@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "nodes/whisper/model_store.h"
@@ -27,26 +28,13 @@ TEST(ChineseNumbers, CardinalsAreReadWithTheirUnits) {
 
 // 两 where a 2 counts something, 二 where it is a digit of a larger number, an ordinal or a code.
 TEST(ChineseNumbers, TwoIsLiangWhereItCounts) {
-  EXPECT_EQ(read_numbers("2个人"), "两个人");
-  EXPECT_EQ(read_numbers("2天"), "两天");
-  EXPECT_EQ(read_numbers("2万"), "两万");
-  EXPECT_EQ(read_numbers("2000"), "两千");
-  EXPECT_EQ(read_numbers("200"), "两百");
-  EXPECT_EQ(read_numbers("1200"), "一千两百");
-  EXPECT_EQ(read_numbers("22000"), "两万两千");
-  EXPECT_EQ(read_numbers("200000000"), "两亿");
-  EXPECT_EQ(read_numbers("12"), "十二");
-  EXPECT_EQ(read_numbers("20"), "二十");
-  EXPECT_EQ(read_numbers("2"), "二");
-  EXPECT_EQ(read_numbers("120000"), "十二万");
-  EXPECT_EQ(read_numbers("1020"), "一千零二十");
-  EXPECT_EQ(read_numbers("10200"), "一万零二百");
-  EXPECT_EQ(read_numbers("第2个"), "第二个");
-  EXPECT_EQ(read_numbers("2月2日"), "二月二日");
-  EXPECT_EQ(read_numbers("2.5倍"), "二点五倍");
-  EXPECT_EQ(read_numbers("2026年"), "二零二六年");
-  EXPECT_EQ(read_numbers("12个"), "十二个");
-  EXPECT_EQ(read_numbers("2年级"), "二年级");
+  const std::vector<std::pair<std::string, std::string>> readings = {
+      {"2个人", "两个人"},    {"2天", "两天"},          {"2万", "两万"},       {"2000", "两千"},
+      {"200", "两百"},        {"1200", "一千两百"},     {"22000", "两万两千"}, {"200000000", "两亿"},
+      {"12", "十二"},         {"20", "二十"},           {"2", "二"},           {"120000", "十二万"},
+      {"1020", "一千零二十"}, {"10200", "一万零二百"},  {"第2个", "第二个"},   {"2月2日", "二月二日"},
+      {"2.5倍", "二点五倍"},  {"2026年", "二零二六年"}, {"12个", "十二个"},    {"2年级", "二年级"}};
+  for (const auto& [written, spoken] : readings) EXPECT_EQ(read_numbers(written), spoken) << written;
 }
 
 TEST(ChineseNumbers, AMinusBeforeANumberIsFu) {
