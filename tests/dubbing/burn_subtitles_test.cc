@@ -1,6 +1,6 @@
 // ffmpeg.burn_subtitles on real footage (Big Buck Bunny with a dubbed track, tests/data/video) and Chinese
 // subtitles: the picture changes where the text is drawn and only there, the text reads back, the audio
-// stream is copied.
+// stream is copied and the soft subtitles kept.
 #include <gtest/gtest.h>
 
 #include "core/error.h"
@@ -23,16 +23,18 @@ class BurnSubtitles : public NodeTest {
   const std::string video_ = test_data("video/bbb_8s.mp4");
   const std::string chinese_ = test_data("video/bbb_8s.zh.srt");
 
-  // Big Buck Bunny with an audio track (JFK's speech), as ffmpeg.mux_video makes it.
+  // Big Buck Bunny with an audio track (JFK's speech) and the cues as soft subtitles, as ffmpeg.mux_video
+  // makes it.
   std::string with_audio() {
-    return run_in(
-        nodes_, "ffmpeg.mux_video",
-        {{"video_path", video_}, {"audio_tracks", json::array({{{"path", shared_fixture("jfk.wav")}}})}},
-        dir_ / "mux")["muxed_video_path"];
+    return run_in(nodes_, "ffmpeg.mux_video",
+                  {{"video_path", video_},
+                   {"audio_tracks", json::array({{{"path", shared_fixture("jfk.wav")}}})},
+                   {"subtitle_tracks", json::array({{{"path", chinese_}}})}},
+                  dir_ / "mux")["muxed_video_path"];
   }
 };
 
-TEST_F(BurnSubtitles, TextIsDrawnInTheSubtitleAreaOnlyAndTheAudioIsCopied) {
+TEST_F(BurnSubtitles, TextIsDrawnInTheSubtitleAreaOnlyAndTheAudioAndSoftSubtitlesAreKept) {
   const std::string source = with_audio();
   const json out = run({{"muxed_video_path", source}, {"subtitle_path", chinese_}, {"preset", "veryfast"}});
   const std::string burned = out["burned_video_path"];
@@ -42,6 +44,8 @@ TEST_F(BurnSubtitles, TextIsDrawnInTheSubtitleAreaOnlyAndTheAudioIsCopied) {
   ASSERT_EQ(video.size(), 1u);
   EXPECT_EQ(video[0]["codec_name"], "h264");
   EXPECT_EQ(packet_hashes(burned, "v:0").size(), packet_hashes(video_, "v:0").size());  // every frame
+  ASSERT_EQ(streams_of(burned, "subtitle").size(), 1u) << "the soft subtitles were dropped";
+  EXPECT_EQ(subtitles_as_srt(burned, "s:0"), subtitles_as_srt(source, "s:0"));
 
   // While a cue shows (1.5 s) the bottom fifth differs from the original and the rest is only re-encoded;
   // between cues (4.9 s) nothing differs beyond encoding.

@@ -5,6 +5,7 @@
 // - a playable MP4 whose picture is re-encoded as H.264, every frame of the input kept;
 // - the dubbed MP4's audio tracks (the dub, default, then the original), packets copied and tags kept, so the
 //   sound is what the dub preset's test checks on the unburned file, at -16 +- 1 LUFS;
+// - its soft subtitles in both languages, the same cues;
 // - in the middle of each translated cue, the bottom fifth of the picture differs from the unburned dub's and
 //   the rest does not, and the text read there by OCR is the cue's.
 // Spanish: the Latin script of the other languages; Chinese text in the picture is
@@ -71,6 +72,15 @@ TEST(DubBurnedPreset, TheTranslationIsDrawnIntoTheDubbedVideo) {
     EXPECT_EQ(audio[i]["disposition"]["default"], dubbed_audio[i]["disposition"]["default"]) << selector;
   }
   EXPECT_EQ(audio[0]["tags"]["language"], "spa");
+  // The soft subtitles in both languages, as in the unburned dub.
+  const auto subtitles = streams_of(burned, "subtitle"), dubbed_subtitles = streams_of(muxed, "subtitle");
+  ASSERT_EQ(subtitles.size(), 2u);
+  ASSERT_EQ(dubbed_subtitles.size(), 2u);
+  for (size_t i = 0; i < 2; ++i) {
+    const std::string selector = "s:" + std::to_string(i);
+    EXPECT_EQ(subtitles[i]["tags"]["language"], dubbed_subtitles[i]["tags"]["language"]) << selector;
+    EXPECT_EQ(subtitles_as_srt(burned, selector), subtitles_as_srt(muxed, selector)) << selector;
+  }
   const double loudness = integrated_loudness(burned);
   EXPECT_NEAR(loudness, -16.0, 1.0);
 
