@@ -127,7 +127,6 @@ std::string MandarinFrontEnd::pinyin(const std::string& character) const {
 std::vector<std::string> MandarinFrontEnd::phones(const std::string& sentence) const {
   const std::string text = read_numbers(sentence);
   const auto breaks = text::word_break_offsets(text);
-  // The Han characters, each with where it starts and what came before it since the previous one.
   // The Han characters and Latin letters, each with where it starts and what came before it since the
   // previous one.
   struct Character {
@@ -162,9 +161,13 @@ std::vector<std::string> MandarinFrontEnd::phones(const std::string& sentence) c
       const Character& c = characters[i++];
       std::istringstream name(kLetterNames[size_t(std::toupper(c.text[0]) - 'A')]);
       std::string syllable;
-      for (bool first = true; name >> syllable; first = false) {
-        const auto& [initial, final] = syllables_.at(syllable.substr(0, syllable.size() - 1));
-        syllables.push_back({c.text, initial, final, syllable.back(), first, first && c.pause_before});
+      const size_t first = syllables.size();
+      while (name >> syllable) {
+        const auto found = syllables_.find(syllable.substr(0, syllable.size() - 1));
+        if (found == syllables_.end()) continue;  // a voice whose table lacks it
+        const auto& [initial, final] = found->second;
+        const bool starts = syllables.size() == first;
+        syllables.push_back({c.text, initial, final, syllable.back(), starts, starts && c.pause_before});
       }
       continue;
     }
