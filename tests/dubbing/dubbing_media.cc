@@ -5,6 +5,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "support/fixtures.h"
 #include "support/subprocess.h"
 
 namespace yv::test {
@@ -74,6 +75,32 @@ std::string subtitles_as_srt(const std::string& path, const std::string& selecto
       run_process({"/usr/bin/ffmpeg", "-v", "error", "-i", path, "-map", "0:" + selector, "-f", "srt", "-"});
   if (r.exit_code != 0) throw std::runtime_error("ffmpeg " + path + ": " + r.err);
   return r.out;
+}
+
+void make_english_video(const std::filesystem::path& out) {
+  output_of({"/usr/bin/ffmpeg",
+             "-v",
+             "error",
+             "-y",
+             "-stream_loop",
+             "7",
+             "-i",
+             test_data("video/bbb_8s.mp4"),
+             "-i",
+             test_data("speakers/ljspeech_LJ001_60s.flac"),
+             "-map",
+             "0:v",
+             "-map",
+             "1:a",
+             "-c:v",
+             "copy",
+             "-c:a",
+             "aac",
+             "-b:a",
+             "128k",
+             "-t",
+             "60",
+             out.string()});
 }
 
 double level_db(const media::Audio& audio, double from, double to) {

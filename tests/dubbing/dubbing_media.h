@@ -30,6 +30,10 @@ double integrated_loudness(const std::string& path);
 // The subtitle stream `selector` ("s:0") of `path` as SRT text, by ffmpeg.
 std::string subtitles_as_srt(const std::string& path, const std::string& selector);
 
+// A minute of real English speech over real footage, the dub presets' input: Big Buck Bunny's 8 s opening
+// looped (its packets copied) and LJSpeech's reader, 60 s of one chapter, as AAC, written as MP4 to `out`.
+void make_english_video(const std::filesystem::path& out);
+
 // RMS level in dBFS of samples [from, to) seconds of `audio` (-200 for silence).
 double level_db(const media::Audio& audio, double from, double to);
 // The first time at or after `from` where a 1 ms window reaches `threshold_db` (RMS), or -1.

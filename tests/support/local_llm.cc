@@ -6,6 +6,7 @@
 
 #include "core/paths.h"
 #include "support/fixtures.h"
+#include "support/subprocess.h"
 
 namespace yv::test {
 
@@ -34,6 +35,12 @@ std::string llm_model(const std::string& file) {
       fs::path(env_or("YIVIDEO_MODEL_DIR", (cache_dir() / "models").string())) / "llm" / file;
   if (!fs::exists(path)) throw std::runtime_error(path.string() + " is missing: run scripts/test");
   return path.string();
+}
+
+std::vector<std::string> local_llm_env() {
+  return {"YIVIDEO_LLM_LOCAL_MODEL=" + llm_model(kLocalInstructModel),
+          "YIVIDEO_LLAMA_SERVER=" + llama_server_binary(),
+          "YIVIDEO_LLM_LOCAL_PORT=" + std::to_string(free_port()), "YIVIDEO_LLM_LOCAL_THREADS=1"};
 }
 
 }  // namespace yv::test

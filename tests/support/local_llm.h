@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace yv::test {
 
@@ -15,5 +16,9 @@ std::string llm_model(const std::string& file);
 // The instruct model the server uses by default (versions.lock's LLM_QWEN_FILE) and the base model kept for
 // protocol tests (LLM_GEMMA_FILE): file names, for llm_model().
 extern const std::string kLocalInstructModel, kLocalBaseModel;
+
+// The environment of a LiveServer whose translation runs on the local llama-server with the instruct model,
+// on a free port and one thread (the dub presets' tests).
+std::vector<std::string> local_llm_env();
 
 }  // namespace yv::test

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "nodes/whisper/model_store.h"
@@ -18,11 +19,31 @@ TEST(ChineseNumbers, CardinalsAreReadWithTheirUnits) {
   EXPECT_EQ(read_numbers("10"), "十");
   EXPECT_EQ(read_numbers("12"), "十二");
   EXPECT_EQ(read_numbers("105"), "一百零五");
-  EXPECT_EQ(read_numbers("2024"), "二千零二十四");
+  EXPECT_EQ(read_numbers("2024"), "两千零二十四");
   EXPECT_EQ(read_numbers("10010"), "一万零一十");
   EXPECT_EQ(read_numbers("100005"), "十万零五");
   EXPECT_EQ(read_numbers("100001000"), "一亿零一千");
   EXPECT_EQ(read_numbers("0"), "零");
+}
+
+// 两 where a 2 counts something, 二 where it is a digit of a larger number, an ordinal or a code.
+TEST(ChineseNumbers, TwoIsLiangWhereItCounts) {
+  const std::vector<std::pair<std::string, std::string>> readings = {
+      {"2个人", "两个人"},    {"2天", "两天"},          {"2万", "两万"},       {"2000", "两千"},
+      {"200", "两百"},        {"1200", "一千两百"},     {"22000", "两万两千"}, {"200000000", "两亿"},
+      {"12", "十二"},         {"20", "二十"},           {"2", "二"},           {"120000", "十二万"},
+      {"1020", "一千零二十"}, {"10200", "一万零二百"},  {"第2个", "第二个"},   {"2月2日", "二月二日"},
+      {"2.5倍", "二点五倍"},  {"2026年", "二零二六年"}, {"12个", "十二个"},    {"2年级", "二年级"}};
+  for (const auto& [written, spoken] : readings) EXPECT_EQ(read_numbers(written), spoken) << written;
+}
+
+TEST(ChineseNumbers, AMinusBeforeANumberIsFu) {
+  EXPECT_EQ(read_numbers("气温-5度"), "气温负五度");
+  EXPECT_EQ(read_numbers("−3.5"), "负三点五");
+  EXPECT_EQ(read_numbers("降到－12"), "降到负十二");
+  EXPECT_EQ(read_numbers("2020-2021"), "两千零二十-两千零二十一");
+  EXPECT_EQ(read_numbers("GPT-4"), "GPT-四");
+  EXPECT_EQ(read_numbers("a-b"), "a-b");
 }
 
 TEST(ChineseNumbers, YearsCodesDecimalsAndPercentages) {
@@ -64,11 +85,30 @@ TEST_F(Mandarin, PhrasesDecideThePolyphones) {
   EXPECT_EQ(finals, expected);
 }
 
-TEST_F(Mandarin, NumbersAreSpokenAndLettersAreNot) {
-  const auto phones = front_end_.phones("第3 ABC");
-  const std::vector<std::string> expected = {"sil", "d", "i4", "#0", "s", "an1", "sil", "eos"};
-  EXPECT_EQ(phones, expected);
+TEST_F(Mandarin, NumbersAndLettersAreSpoken) {
+  // 第3 and the letters of ABC named one by one (A ei1, B bi4, C xi1), each a word of its own (#1).
+  const std::vector<std::string> expected = {"sil", "d", "i4", "#0", "s", "an1", "#1",  "^",  "ei1",
+                                             "#1",  "b", "i4", "#1", "x", "i1",  "sil", "eos"};
+  EXPECT_EQ(front_end_.phones("第3 ABC"), expected);
+  // A letter of more than one syllable keeps them in one word (#0): W is da2 bu5 liu5. Case does not matter.
+  const std::vector<std::string> w = {"sil", "d",    "a2", "#0", "b",    "u5",  "#0",
+                                      "l",   "iou5", "#1", "ch", "ang3", "sil", "eos"};
+  EXPECT_EQ(front_end_.phones("w场"), w);
+}
+
+TEST_F(Mandarin, LettersAloneAreNothingToSpeak) {
+  // An untranslated English line is refused as nothing to speak, not spelled out.
   EXPECT_TRUE(front_end_.phones("Hello!").empty());
+  EXPECT_TRUE(front_end_.phones("GPU, OK?").empty());
+}
+
+TEST_F(Mandarin, LiangIsReadLiang) {
+  std::vector<std::string> finals;
+  for (const auto& phone : front_end_.phones("2个，2000，12"))
+    if (phone[0] != '#' && phone.back() >= '1' && phone.back() <= '5') finals.push_back(phone);
+  // liang3 ge4, liang3 qian1 (sandhi: a third tone before a first stays), shi2 er4.
+  const std::vector<std::string> expected = {"iang3", "e4", "iang3", "ian1", "iii2", "er4"};
+  EXPECT_EQ(finals, expected);
 }
 
 TEST(SplitPhones, ALongSentenceIsCutAtWordBoundariesAndEachPieceIsFramed) {

@@ -18,6 +18,7 @@
 #include "media/audio_decoder.h"
 #include "support/fixtures.h"
 #include "support/node_test.h"
+#include "tts/chinese_numbers.h"
 
 namespace yv::indextts {
 namespace {
@@ -89,6 +90,33 @@ TEST_F(Speech, MandarinVoiceIsHeardBackByWhisperBase) {
     std::printf("[tts] baker %s: CER %.3f (%s)\n", texts[i].c_str(), cer.rate, heard.c_str());
   }
   ASSERT_GT(characters, 0);
+  EXPECT_LE(double(errors) / characters, 0.15) << errors << " errors in " << characters << " characters";
+}
+
+// What Baker used to leave out or misread: Latin letters (named as Mandarin speakers name them), a minus, and
+// 2 said 两 where it counts. Sentences of the kind a translated subtitle holds, heard back by Whisper base;
+// digits in what it heard are read by the same rules as the text (tts/chinese_numbers.h), since Whisper
+// writes numbers either way (两千 or 2000). That 两 is liang3 and not er4 is checked on the phones
+// (mandarin_test.cc): the ASR writes both as 2. Measured: 8 errors in 82 characters (9.8%): GPU, AI, CEO,
+// 两天, 2000元 heard right; 英伟达 -> 因为达 and 橘子 -> 局贞 (the ASR's kind of error, as above), and 负五度
+// -> 覆度, where the voice runs fu4 into the initial-less wu3. With G as ji4 rather than ji1, GPU was heard
+// as 及PU.
+TEST_F(Speech, MandarinLettersMinusAndLiangAreHeardBack) {
+  const std::vector<std::string> texts = {
+      "英伟达的GPU几乎垄断了AI训练市场。", "他们只用了2天就做完了这个项目。", "今天夜里最低气温-5度。",
+      "这台电脑的价格是2000元。",          "我们公司的CEO下周会去北京。",     "她买了2个苹果和12个橘子。"};
+  int errors = 0, characters = 0;
+  for (size_t i = 0; i < texts.size(); ++i) {
+    const auto out =
+        run({{"text", texts[i]}, {"language", "zh"}, {"output_path", "mixed" + std::to_string(i) + ".wav"}});
+    const std::string heard = hear(out["audio_path"], "zh");
+    const auto cer = character_error_rate(tts::read_numbers(texts[i]), tts::read_numbers(heard));
+    errors += cer.substitutions + cer.deletions + cer.insertions;
+    characters += cer.reference_units;
+    std::printf("[tts] baker %s: CER %.3f (%s)\n", texts[i].c_str(), cer.rate, heard.c_str());
+  }
+  ASSERT_GT(characters, 0);
+  std::printf("[tts] baker, letters, minus and 两: %d errors in %d characters\n", errors, characters);
   EXPECT_LE(double(errors) / characters, 0.15) << errors << " errors in " << characters << " characters";
 }
 

@@ -44,6 +44,13 @@ json run(const engine::NodeRun& r) {
   std::vector<media::TrackSource> tracks = {{picture.string(), media::TrackKind::kVideo, -1, "", "", true}};
   const int audio = media::count_streams(video, media::TrackKind::kAudio);
   for (int i = 0; i < audio; ++i) tracks.push_back({video, media::TrackKind::kAudio, i, "", "", i == 0});
+  // Soft subtitles stay selectable beside the burned ones (a dub's original and translation): MP4 takes any
+  // as mov_text, Matroska only those it holds as they are.
+  const int soft = media::count_streams(video, media::TrackKind::kSubtitle);
+  for (int i = 0; i < soft; ++i) {
+    if (container == "mp4" || media::can_hold(container, video, media::TrackKind::kSubtitle, i))
+      tracks.push_back({video, media::TrackKind::kSubtitle, i, "", "", false});
+  }
   const fs::path out = r.work_dir / ("burned." + container);
   media::mux_tracks(tracks, out, container);
   fs::remove(picture);
