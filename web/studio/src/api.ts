@@ -12,6 +12,31 @@ export function apiKey(): string | null {
 export function setApiKey(key: string | null): void {
   if (key) sessionStorage.setItem(KEY, key);
   else sessionStorage.removeItem(KEY);
+  who = null;
+}
+
+// What the server says of the caller (GET /v1/whoami, open to all): whether keys are on and the scopes this
+// tab's key holds (every scope with keys off).
+export interface Whoami {
+  keys_enabled: boolean;
+  key: { id: string; name: string } | null;
+  scopes: string[];
+}
+
+let who: Promise<Whoami> | null = null;
+
+// Asked once per key; a failed answer is asked again next time.
+export function whoami(): Promise<Whoami> {
+  who ??= getJson<Whoami>("/v1/whoami").catch((e) => {
+    who = null;
+    throw e;
+  });
+  return who;
+}
+
+// Whether the caller may see the fleet (monitoring is for admin keys; the server refuses the others too).
+export async function isAdmin(): Promise<boolean> {
+  return (await whoami()).scopes.includes("admin");
 }
 
 export class ApiError extends Error {
@@ -62,9 +87,9 @@ export async function request(method: string, path: string, body?: unknown): Pro
   return res;
 }
 
-// Whether the server wants a key: an anonymous request is refused with 401 only when keys are on.
+// Whether the server wants a key.
 export async function keysRequired(): Promise<boolean> {
-  return (await fetch("/v1/workflows?limit=1")).status === 401;
+  return (await whoami()).keys_enabled;
 }
 
 export async function getJson<T>(path: string): Promise<T> {
