@@ -19,6 +19,7 @@ std::optional<Scope> required_scope(std::string_view method, std::string_view pa
       path == "/api/v1/monitoring/gpu-lock/status" || path == "/api/v1/monitoring/timeout/config")
     return kAdmin;
   if (path.starts_with("/v1/files/")) return method == "DELETE" ? kAdmin : kFiles;
+  if (path == "/v1/uploads" || path.starts_with("/v1/uploads/")) return kFiles;  // a key's own sessions
   return read ? kRead : kSubmit;
 }
 

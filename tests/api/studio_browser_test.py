@@ -24,6 +24,7 @@ import time
 import unittest
 import urllib.error
 import urllib.request
+import wave
 
 from cdp_pipe import Browser
 from live_api import Served, free_port
@@ -337,6 +338,43 @@ class StudioWithoutKeysTest(StudioCase, unittest.TestCase):
                 return text
             time.sleep(0.2)
         self.fail(f"no {suffix} file was downloaded")
+
+    def test_big_upload_resumes_after_a_dropped_part_and_a_reload(self):
+        """A file from the studio's resumable size on (JFK 30 times over, a real recording of about 10 MB) goes up
+        in 4 MiB parts. The second part's connection is reset: the studio asks the server for the offset and
+        sends the part again. That retry is held and the page reloaded; choosing the same file again resumes
+        the session after the first part, and the stored file is the file chosen."""
+        b = self.browser
+        big = os.path.join(self.folder, "big.wav")
+        with wave.open(JFK, "rb") as jfk, wave.open(big, "wb") as out:
+            out.setparams(jfk.getparams())
+            out.writeframes(jfk.readframes(jfk.getnframes()) * 30)
+        part = 4 << 20
+        self.open_page("/studio/#/new")
+        b.wait_for("!!document.querySelector('input[type=file]')", what="the new-run page")
+        b.page("Fetch.enable", patterns=[{"urlPattern": f"*/parts?offset={part}"}])
+        try:
+            b.set_files("input[type=file]", big)
+            dropped = b.wait_event("Fetch.requestPaused")["requestId"]
+            b.page("Fetch.failRequest", requestId=dropped, errorReason="ConnectionReset")
+            b.wait_event("Fetch.requestPaused", lambda p: p["requestId"] != dropped)
+            self.assertTrue(any("/v1/uploads/" in u and "/parts" not in u for u in b.requested_urls()),
+                            "after the reset the studio asked for the offset")
+            self.shot("upload-held")
+            before_reload = len(b.requested_urls())
+            self.open_page("/studio/#/new")
+        finally:
+            b.page("Fetch.disable")
+        b.wait_for("!!document.querySelector('input[type=file]')", what="the new-run page again")
+        b.set_files("input[type=file]", big)
+        file_path = b.wait_for("document.querySelector('input[name=video_path]').value.startsWith('studio/') && "
+                               "document.querySelector('input[name=video_path]').value", what="the resumed upload")
+        parts = [int(u.rsplit("=", 1)[1]) for u in b.requested_urls()[before_reload:] if "/parts?offset=" in u]
+        self.assertTrue(parts and parts[0] >= part, f"the upload resumed after the first part: {parts}")
+        self.assertNotIn(0, parts)
+        with open(big, "rb") as f, urllib.request.urlopen(f"{self.server.base}/v1/files/download/{file_path}") as got:
+            self.assertTrue(f.read() == got.read(), "the stored file is the file chosen")
+        self.assertEqual(b.evaluate("localStorage.getItem('yivideo.uploads')"), "{}", "the session is forgotten")
 
     def upload_jfk(self):
         with open(JFK, "rb") as f:

@@ -108,34 +108,44 @@ export async function getText(path: string): Promise<string> {
   return (await request("GET", path)).text();
 }
 
-// Uploads with progress (fetch reports none for request bodies, XMLHttpRequest does). One request per file:
-// the API has no resumable uploads, so an interrupted upload starts again.
+// POSTs a body with progress (fetch reports none for request bodies, XMLHttpRequest does); the JSON answer,
+// or an ApiError (status 0 when the network failed).
+export function postWithProgress<T>(
+  path: string,
+  body: FormData | Blob,
+  onProgress: (sent: number, total: number) => void,
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", path);
+    for (const [name, value] of Object.entries(authHeaders())) xhr.setRequestHeader(name, value);
+    if (body instanceof Blob) xhr.setRequestHeader("Content-Type", "application/octet-stream");
+    xhr.upload.onprogress = (e) => onProgress(e.loaded, e.total);
+    xhr.onerror = () => reject(new ApiError(0, "network_error", "the upload was interrupted"));
+    xhr.onload = () => {
+      let answer: { code?: string; detail?: string } = {};
+      try {
+        answer = JSON.parse(xhr.responseText);
+      } catch {
+        // not JSON: reported below with the status
+      }
+      if (xhr.status >= 200 && xhr.status < 300) resolve(answer as T);
+      else reject(new ApiError(xhr.status, answer.code ?? "error", answer.detail ?? xhr.statusText));
+    };
+    xhr.send(body);
+  });
+}
+
+// Uploads a file in one request (small files; big ones go in parts: resumable.ts).
 export function upload(
   file: File,
   filePath: string,
   onProgress: (sent: number, total: number) => void,
 ): Promise<{ file_path: string }> {
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open("POST", "/v1/files/upload");
-    for (const [name, value] of Object.entries(authHeaders())) xhr.setRequestHeader(name, value);
-    xhr.upload.onprogress = (e) => onProgress(e.loaded, e.total);
-    xhr.onerror = () => reject(new ApiError(0, "network_error", "the upload was interrupted"));
-    xhr.onload = () => {
-      let body: { code?: string; detail?: string; file_path?: string } = {};
-      try {
-        body = JSON.parse(xhr.responseText);
-      } catch {
-        // not JSON: reported below with the status
-      }
-      if (xhr.status === 200 && body.file_path) resolve({ file_path: body.file_path });
-      else reject(new ApiError(xhr.status, body.code ?? "error", body.detail ?? xhr.statusText));
-    };
-    const form = new FormData();
-    form.append("file_path", filePath);
-    form.append("file", file);
-    xhr.send(form);
-  });
+  const form = new FormData();
+  form.append("file_path", filePath);
+  form.append("file", file);
+  return postWithProgress("/v1/files/upload", form, onProgress);
 }
 
 // What to tell the user about a failure: the server's own sentence (in the page's language) and its code.

@@ -26,7 +26,8 @@ const en = {
   upload_choose: "File",
   upload_start: "Upload",
   upload_done: "Uploaded as",
-  upload_note: "One request per file: an interrupted upload starts again (the API has no resumable uploads).",
+  upload_note:
+    "Files of 8 MB and more go up in parts: after a dropped connection the upload goes on by itself, and after a reload choosing the same file again resumes it.",
   upload_progress: "Upload progress",
   input_path: "Or an input already in the store (key or URL)",
   language: "Language",
@@ -118,7 +119,7 @@ const zh: Record<Key, string> = {
   upload_choose: "文件",
   upload_start: "上传",
   upload_done: "已上传为",
-  upload_note: "每个文件一次请求：上传中断后需重新开始（API 不支持断点续传）。",
+  upload_note: "8 MB 及以上的文件分块上传：连接中断后自动继续，页面重新加载后再次选择同一文件即可续传。",
   upload_progress: "上传进度",
   input_path: "或使用存储中已有的输入（键或 URL）",
   language: "语言",
