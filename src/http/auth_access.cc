@@ -29,6 +29,7 @@ std::vector<std::pair<std::string, std::string>> path_params(const RouteDoc& rou
 Error not_found(const std::string& kind, const std::string& id) {
   if (kind == "workflow") return Error("workflow_not_found", "workflow " + id + " not found", 404);
   if (kind == "task") return Error("task_not_found", "task " + id + " not found", 404);
+  if (kind == "upload") return Error("upload_not_found", "upload session " + id + " not found", 404);
   return Error("file_not_found", "文件不存在: " + id, 404);
 }
 
@@ -139,6 +140,7 @@ void AccessControl::before(const RouteDoc& route, const httplib::Request& req) {
     // Monitoring's heartbeat/task/{task_id} takes a workflow's id too.
     if (name == "task_id" && !owns(*key, "task", value) && !owns(*key, "workflow", value))
       throw not_found("task", value);
+    if (name == "upload_id" && !owns(*key, "upload", value)) throw not_found("upload", value);
     if (name == "file_path")
       check_object_read(
           *key, req.has_param("bucket") ? req.get_param_value("bucket") : storage::kDefaultBucket, value);
@@ -190,7 +192,10 @@ void AccessControl::after(const RouteDoc& route, const httplib::Request& req, ht
   if (route.path == "/v1/workflows" && body.contains("workflow_id"))
     owners_.record("workflow", body["workflow_id"], key->id);
   if (route.path == "/v1/tasks" && body.contains("task_id")) owners_.record("task", body["task_id"], key->id);
-  if (route.path == "/v1/files/upload" && body.contains("file_path"))
+  if (route.path == "/v1/uploads" && body.contains("upload_id"))
+    owners_.record("upload", body["upload_id"], key->id);
+  if ((route.path == "/v1/files/upload" || route.path == "/v1/uploads/{upload_id}/complete") &&
+      body.contains("file_path"))
     owners_.record("file",
                    body.value("bucket", storage::kDefaultBucket) + "/" + body["file_path"].get<std::string>(),
                    key->id);

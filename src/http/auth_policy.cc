@@ -7,12 +7,19 @@ namespace yv::http::auth {
 std::optional<Scope> required_scope(std::string_view method, std::string_view path) {
   if (method == "OPTIONS") return std::nullopt;
   const bool read = method == "GET" || method == "HEAD";
-  if (read && (path == "/" || path == "/api/v1/monitoring/health" || path == "/openapi.json" ||
-               path == "/docs" || path.starts_with("/docs/") || path.starts_with("/studio/")))
+  if (read && (path == "/" || path == "/api/v1/monitoring/health" || path == "/v1/whoami" ||
+               path == "/openapi.json" || path == "/docs" || path.starts_with("/docs/") ||
+               path == "/studio" || path.starts_with("/studio/")))
     return std::nullopt;
   if (path == "/api/v1/monitoring/lock/release" || path == "/v1/keys" || path.starts_with("/v1/keys/"))
     return kAdmin;
+  // The fleet as a whole (every worker, every node's statistics, the GPU leases, the limits) is the
+  // operators'; a key's own task's heartbeat stays readable by it.
+  if (path == "/api/v1/monitoring/heartbeat/all" || path == "/api/v1/monitoring/statistics" ||
+      path == "/api/v1/monitoring/gpu-lock/status" || path == "/api/v1/monitoring/timeout/config")
+    return kAdmin;
   if (path.starts_with("/v1/files/")) return method == "DELETE" ? kAdmin : kFiles;
+  if (path == "/v1/uploads" || path.starts_with("/v1/uploads/")) return kFiles;  // a key's own sessions
   return read ? kRead : kSubmit;
 }
 

@@ -18,12 +18,13 @@ enum Scope : unsigned {
   kRead = 1,    // status, lists, results, monitoring reads
   kSubmit = 2,  // workflows and tasks: submit and cancel
   kFiles = 4,   // upload and download
-  kAdmin = 8,   // lock release, deletes, key management, and every key's records
+  kAdmin = 8,   // lock release, deletes, key management, fleet monitoring, and every key's records
 };
 
 // The scope `method` on `path` needs; nullopt for the routes anyone may call: GET / and the health check
-// (probes and load balancers carry no key), the CORS preflight, and the documentation (it describes the API
-// but holds no data, and Swagger UI must load it before the user can enter a key).
+// (probes and load balancers carry no key), the CORS preflight, the documentation and the studio (they
+// describe the API but hold no data, and Swagger UI must load it before the user can enter a key), and
+// /v1/whoami (which checks a key given to it itself).
 std::optional<Scope> required_scope(std::string_view method, std::string_view path);
 
 // "read", "submit", "files", "admin".

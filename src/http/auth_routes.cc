@@ -44,6 +44,48 @@ const json kKeySchema = {
 }  // namespace
 
 void add_key_routes(Router& router, auth::KeyStore& keys) {
+  // Open to all, like the documentation: a client (the studio) learns whether keys are on and what its key
+  // may do before it calls anything that would refuse it. The key given, if any, must be valid.
+  router.add(
+      {"GET",
+       "/v1/whoami",
+       "keys",
+       "Whether API keys are on, and the calling key with the scopes it holds",
+       {},
+       nullptr,
+       {{"200",
+         {{"description",
+           "keys_enabled; key: the caller's key (null with keys off or none given); scopes: what the "
+           "caller may do (every scope with keys off, none without a key)"},
+          {"schema",
+           {{"type", "object"},
+            {"required", {"keys_enabled", "key", "scopes"}},
+            {"properties",
+             {{"keys_enabled", {{"type", "boolean"}}},
+              {"key", {{"allOf", {kKeySchema}}, {"nullable", true}}},
+              {"scopes", {{"type", "array"}, {"items", {{"type", "string"}}}}}}}}}}},
+        {"401", "The key given is unknown or revoked"}}},
+      [&keys](const httplib::Request& req, httplib::Response& res) {
+        if (!keys.enabled())
+          return send_json(
+              res, 200,
+              {{"keys_enabled", false},
+               {"key", nullptr},
+               {"scopes", auth::scope_names(auth::kRead | auth::kSubmit | auth::kFiles | auth::kAdmin)}});
+        const std::string authorization = req.get_header_value("Authorization"),
+                          x_api_key = req.get_header_value("X-API-Key");
+        const auto given = [](const std::string& v) {
+          return v.empty() ? std::nullopt : std::optional<std::string_view>(v);
+        };
+        const std::string_view presented = auth::presented_key(given(authorization), given(x_api_key));
+        if (presented.empty())
+          return send_json(res, 200, {{"keys_enabled", true}, {"key", nullptr}, {"scopes", json::array()}});
+        const auto key = keys.identify(presented);
+        if (!key) throw Error("invalid_api_key", "the API key is unknown or revoked", 401);
+        send_json(
+            res, 200,
+            {{"keys_enabled", true}, {"key", key_json(*key)}, {"scopes", auth::scope_names(key->scopes)}});
+      });
   const json scopes = {{"type", "array"},
                        {"minItems", 1},
                        {"items", {{"type", "string"}, {"enum", {"read", "submit", "files", "admin"}}}}};

@@ -13,6 +13,7 @@
 #include "http/object_download.h"
 #include "http/public_url.h"
 #include "http/query_params.h"
+#include "http/upload_session_routes.h"
 #include "storage/download_urls.h"
 #include "storage/object_keys.h"
 
@@ -40,16 +41,7 @@ void upload(const Router& router, const storage::BlobStore& store, uint64_t limi
   storage::check_bucket(bucket);
   storage::check_key(key);
   router.check_object_write(req, bucket, key);
-  const storage::ObjectInfo info = form.file.commit(bucket, key);
-  send_json(
-      res, 200,
-      {{"file_path", key},
-       {"bucket", bucket},
-       {"download_url",
-        store.presigned_url(bucket, key).value_or(storage::download_url(public_base(req), bucket, key))},
-       {"size", info.size},
-       {"uploaded_at", iso8601(info.modified)},
-       {"content_type", info.content_type}});
+  send_json(res, 200, stored_json(store, req, bucket, key, form.file.commit(bucket, key)));
 }
 
 // The key a download or listing names: a key, or its "/share/..." name as stage outputs show it.
@@ -85,9 +77,21 @@ void list(const storage::BlobStore& store, const httplib::Request& req, httplib:
 
 }  // namespace
 
+json stored_json(const storage::BlobStore& store, const httplib::Request& req, const std::string& bucket,
+                 const std::string& key, const storage::ObjectInfo& info) {
+  return {{"file_path", key},
+          {"bucket", bucket},
+          {"download_url",
+           store.presigned_url(bucket, key).value_or(storage::download_url(public_base(req), bucket, key))},
+          {"size", info.size},
+          {"uploaded_at", iso8601(info.modified)},
+          {"content_type", info.content_type}};
+}
+
 void add_file_routes(Router& router, const storage::BlobStore& store) {
   uint64_t limit = uint64_t(10) << 30;
   if (const char* env = std::getenv("YIVIDEO_MAX_UPLOAD_BYTES")) limit = std::strtoull(env, nullptr, 10);
+  add_upload_session_routes(router, store, limit);
   const std::vector<QueryParam> bucket = {{"bucket", R"({"$ref": "#/components/schemas/Bucket"})", "Bucket"}};
   // The form fields may also come as query parameters (the quick-start sends -F).
   const nlohmann::json upload_form = {

@@ -4,12 +4,19 @@
 // named by key or by the "/share/<key>" name stage outputs carry (storage/object_keys.h).
 #pragma once
 
+#include <nlohmann/json.hpp>
+
 #include "http/router.h"
 #include "storage/blob_store.h"
 
 namespace yv::http {
 
-// REQUIRES: store outlives the server.
+// Also the resumable uploads' routes (upload_session_routes.h). REQUIRES: store outlives the server.
 void add_file_routes(Router& router, const storage::BlobStore& store);
+
+// What a stored upload answers (the FileStored schema): its key, bucket, URL, size, time and type.
+nlohmann::json stored_json(const storage::BlobStore& store, const httplib::Request& req,
+                           const std::string& bucket, const std::string& key,
+                           const storage::ObjectInfo& info);
 
 }  // namespace yv::http

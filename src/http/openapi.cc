@@ -605,6 +605,8 @@ std::string operation_id(const RouteDoc& r) {
     }
     any = true;
   }
+  // A folder's page (GET /studio/) beside the same path without the slash (its redirect).
+  if (any && r.path.ends_with('/')) id += "_index";
   return any ? id : id + "_root";
 }
 

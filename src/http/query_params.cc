@@ -19,4 +19,11 @@ int int_param(const httplib::Request& req, const std::string& name, int fallback
               name + " must be an integer from " + std::to_string(min) + " to " + std::to_string(max), 400);
 }
 
+uint64_t count_param(const httplib::Request& req, const std::string& name) {
+  const std::string text = req.has_param(name) ? req.get_param_value(name) : "";
+  if (!text.empty() && text.size() <= 19 && text.find_first_not_of("0123456789") == std::string::npos)
+    return std::stoull(text);
+  throw Error("invalid_request", name + " must be given as a whole number of bytes", 400);
+}
+
 }  // namespace yv::http

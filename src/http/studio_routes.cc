@@ -53,6 +53,16 @@ std::filesystem::path studio_dir() {
 }
 
 void add_studio_routes(Router& router) {
+  // The page's relative asset names resolve against /studio/, so the address people type without the slash
+  // is sent there rather than answered with the page.
+  router.add({"GET",
+              "/studio",
+              "studio",
+              "The web studio's address without its trailing slash: sent to /studio/",
+              {},
+              nullptr,
+              {{"301", "Moved to /studio/ (Location)"}}},
+             [](const httplib::Request&, httplib::Response& res) { res.set_redirect("/studio/", 301); });
   router.add({"GET",
               "/studio/",
               "studio",

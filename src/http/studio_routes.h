@@ -20,8 +20,9 @@ namespace yv::http {
 // its latest build).
 std::filesystem::path studio_dir();
 
-// Adds GET /studio/ and GET /studio/{asset}, open to all as the docs are (the page holds no data; every call
-// it makes carries the user's key). REQUIRES: router outlives the server.
+// Adds GET /studio (a redirect to /studio/), GET /studio/ and GET /studio/{asset}, open to all as the docs
+// are (the page holds no data; every call it makes carries the user's key). REQUIRES: router outlives the
+// server.
 void add_studio_routes(Router& router);
 
 }  // namespace yv::http

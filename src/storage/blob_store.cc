@@ -59,9 +59,10 @@ int create_locked(const fs::path& path) {
 void remove_abandoned(const fs::path& spool) {
   std::error_code ec;
   for (fs::directory_iterator it(spool, ec), end; !ec && it != end; it.increment(ec)) {
+    std::error_code ignored;
+    if (!it->is_regular_file(ignored)) continue;  // the resumable sessions' folder (resumable_uploads.h)
     const int fd = ::open(it->path().c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0) continue;
-    std::error_code ignored;
     if (flock(fd, LOCK_EX | LOCK_NB) == 0) fs::remove(it->path(), ignored);
     ::close(fd);
   }
@@ -113,12 +114,32 @@ void BlobStore::get_file(const std::string& bucket, const std::string& key, cons
     throw Error("storage_error", "cannot copy " + key + " to " + file.string(), 507);
 }
 
+void BlobStore::check_room(uint64_t bytes) const {
+  if (min_free_bytes_ > 0 && free_bytes() < min_free_bytes_ + bytes) below_reserve();
+}
+
+ObjectInfo BlobStore::commit_spooled(const fs::path& file, const std::string& bucket,
+                                     const std::string& key) const {
+  std::ifstream in(file, std::ios::binary);
+  std::string head(64, '\0');
+  in.read(head.data(), std::streamsize(head.size()));
+  head.resize(size_t(in.gcount()));
+  std::error_code ec;
+  const uint64_t size = fs::file_size(file, ec);
+  if (!in.good() && !in.eof()) disk_error("cannot read the upload", file, std::errc::io_error);
+  if (ec) disk_error("cannot read the upload", file, std::errc(ec.value()));
+  const std::string type = content_type(key, head);
+  ObjectInfo info = commit_file(file, size, type, bucket, key);
+  info.content_type = type;
+  return info;
+}
+
 BlobStore::Upload BlobStore::begin_upload(uint64_t expected_bytes) const {
   static std::atomic<uint64_t> counter{0};
   std::error_code ec;
   fs::create_directories(spool_, ec);
   if (ec) disk_error("cannot store the upload", spool_, std::errc(ec.value()));
-  if (min_free_bytes_ > 0 && free_bytes() < min_free_bytes_ + expected_bytes) below_reserve();
+  check_room(expected_bytes);
   const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
   return Upload(*this, spool_ / (std::to_string(getpid()) + "-" + std::to_string(now) + "-" +
                                  std::to_string(counter++)));
@@ -141,17 +162,13 @@ BlobStore::Upload::~Upload() {
   fs::remove(temp_, ec);  // committed: the backend moved or copied it; otherwise the upload is abandoned
 }
 
-void BlobStore::Upload::check_reserve() const {
-  if (store_->min_free_bytes_ > 0 && store_->free_bytes() < store_->min_free_bytes_) below_reserve();
-}
-
 void BlobStore::Upload::write(const char* data, size_t n) {
   if (head_.size() < 64) head_.append(data, std::min(n, 64 - head_.size()));
   unchecked_ += n;
   if (unchecked_ >= kCheckEvery) {
     unchecked_ = 0;
     out_.flush();  // so that the free space counts what was written
-    check_reserve();
+    store_->check_room(0);
   }
   out_.write(data, std::streamsize(n));
   if (!out_) disk_error("cannot store the upload", temp_, std::errc::no_space_on_device);

@@ -76,9 +76,6 @@ class BlobStore {
       ~Lock();
     };
     Upload(const BlobStore& store, std::filesystem::path temp);
-    // Throws "disk_full" when the spool's disk has less than the reserve free.
-    void check_reserve() const;
-
     const BlobStore* store_;
     std::filesystem::path temp_;
     Lock lock_;
@@ -92,6 +89,17 @@ class BlobStore {
   // spool's disk has less than the reserve plus expected_bytes free, "storage_error" (507) when the spool
   // file cannot be created. Error details never name the server's paths (the log does).
   Upload begin_upload(uint64_t expected_bytes = 0) const;
+
+  // The spool folder (resumable upload sessions keep their parts beside the spool files:
+  // resumable_uploads.h).
+  const std::filesystem::path& spool() const { return spool_; }
+  // Throws yv::Error "disk_full" (507) unless `bytes` more would leave the reserve free on the spool's disk.
+  void check_room(uint64_t bytes) const;
+  // Makes a complete file on the spool's disk the object bucket/key, as an upload's commit does (the content
+  // type recognised from its first bytes and the key). The file may be consumed; the caller removes what is
+  // left. Throws as Upload::commit.
+  ObjectInfo commit_spooled(const std::filesystem::path& file, const std::string& bucket,
+                            const std::string& key) const;
 
   // The object, or nothing when absent. Throws yv::Error "invalid_path" (400) for invalid names.
   virtual std::optional<ObjectInfo> stat(const std::string& bucket, const std::string& key) const = 0;

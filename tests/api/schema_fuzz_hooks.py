@@ -89,6 +89,11 @@ STATE_DEPENDENT_REFUSALS = {
     ("POST /v1/tasks", "invalid_parameter", "no package registry ships"): "what registries ship",
     # The local store keeps objects as files: a key cannot run through an object that exists.
     ("POST /v1/files/upload", "invalid_path", "is an existing object"): "the objects stored",
+    ("POST /v1/uploads/{upload_id}/complete", "invalid_path", "is an existing object"): "the objects stored",
+    # ... and its file system limits a name's parts to 255 bytes (an S3 store does not).
+    ("POST /v1/uploads", "invalid_path", "longer than 255 bytes"): "the store's file system",
+    # A resumable upload's parts may not pass the size its session announced.
+    ("POST /v1/uploads/{upload_id}/parts", "payload_too_large", "was announced as"): "the session's size",
 }
 
 # The upload's form fields. They travel as text: a number, null or object there arrives as its JSON text,

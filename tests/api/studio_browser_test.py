@@ -11,6 +11,7 @@ YIVIDEO_STUDIO_DIR or the cache's studio/ link (scripts/lib/deps.sh, yv_ensure_s
 """
 
 import gzip
+import http.client
 import json
 import os
 import re
@@ -23,6 +24,7 @@ import time
 import unittest
 import urllib.error
 import urllib.request
+import wave
 
 from cdp_pipe import Browser
 from live_api import Served, free_port
@@ -39,6 +41,15 @@ PROVIDER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "llm",
 
 def js(value):
     return json.dumps(value)
+
+
+def http_status(base, path):
+    """The status and Location of a GET, redirects not followed."""
+    connection = http.client.HTTPConnection(base.split("//", 1)[1], timeout=30)
+    connection.request("GET", path, headers={"Host": "localhost"})
+    answer = connection.getresponse()
+    connection.close()
+    return answer.status, answer.getheader("Location")
 
 
 class StudioCase:
@@ -190,10 +201,19 @@ class StudioCase:
         b.wait_for(f"[...document.querySelectorAll('tbody a')].some(a => a.textContent === {js(workflow)})",
                    what="the workflow in the list")
         self.shot("workflows")
+        # Monitoring is for admin keys: with keys off everyone is one; this test's key (read, submit, files) is
+        # not, so its header has no link there and the page, reached by its address, says why.
+        monitor_link = "document.querySelector('header a[href=\"#/monitor\"]')"
+        b.wait_for(f"{monitor_link}.hidden === {js(self.KEYS)}", what="the monitoring link shown to admins only")
         b.evaluate("location.hash = '#/monitor'")
-        b.wait_for("[...document.querySelectorAll('pre')].every(p => p.textContent !== 'Loading…')",
-                   what="monitoring")
-        self.assertIn('"status"', b.evaluate("document.querySelector('pre').textContent"))
+        if self.KEYS:
+            b.wait_for("/admin keys/.test(document.querySelector('main').textContent)", what="the admin-only note")
+            self.assertEqual(b.evaluate("document.querySelectorAll('main pre').length"), 0)
+        else:
+            b.wait_for("document.querySelectorAll('pre').length > 0 && "
+                       "[...document.querySelectorAll('pre')].every(p => p.textContent !== 'Loading…')",
+                       what="monitoring")
+            self.assertIn('"status"', b.evaluate("document.querySelector('pre').textContent"))
         self.shot("monitoring")
         self.click("中文")
         self.assertEqual(self.heading(), "监控")
@@ -286,6 +306,76 @@ class StudioWithoutKeysTest(StudioCase, unittest.TestCase):
                    what="a translated cue with its original under it")
         self.shot("bilingual")
 
+        # Correct the translated cue: the rebuild re-times the corrected translation on the translation's own
+        # segments (it has no word times), the subtitle files are written again, and the bilingual view keeps
+        # the original under the corrected cue.
+        translated = ("[...document.querySelectorAll('.cues li')].find(li => "
+                      "/country/.test(li.querySelector('.original')?.textContent ?? ''))")
+        b.evaluate(f"{translated}.querySelector('button:last-of-type').click()")
+        b.wait_for("document.activeElement?.name === 'cue_text'", what="the translated cue's editor")
+        text = b.evaluate("document.activeElement.value")
+        self.set_value("textarea[name=cue_text]", text.replace("country", "homeland", 1))
+        self.click("Save")
+        b.wait_for(f"/homeland/.test({translated}?.querySelector('.text').firstChild.textContent ?? '')",
+                   timeout=300, what="the corrected translation, with its original under it")
+        self.shot("bilingual-edited")
+        srt = self.download("SRT", ".srt")
+        self.assertIn("homeland", srt)
+
+    def download(self, button, suffix):
+        """Clicks a download button and returns the text of the file it saved (then removed, so that a later
+        download of the same name keeps its name)."""
+        before = set(os.listdir(self.downloads))
+        self.click(button)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            new = [f for f in set(os.listdir(self.downloads)) - before if f.endswith(suffix)]
+            if new:
+                path = os.path.join(self.downloads, new[0])
+                with open(path, encoding="utf-8") as f:
+                    text = f.read()
+                os.remove(path)
+                return text
+            time.sleep(0.2)
+        self.fail(f"no {suffix} file was downloaded")
+
+    def test_big_upload_resumes_after_a_dropped_part_and_a_reload(self):
+        """A file from the studio's resumable size on (JFK 30 times over, a real recording of about 10 MB) goes up
+        in 4 MiB parts. The second part's connection is reset: the studio asks the server for the offset and
+        sends the part again. That retry is held and the page reloaded; choosing the same file again resumes
+        the session after the first part, and the stored file is the file chosen."""
+        b = self.browser
+        big = os.path.join(self.folder, "big.wav")
+        with wave.open(JFK, "rb") as jfk, wave.open(big, "wb") as out:
+            out.setparams(jfk.getparams())
+            out.writeframes(jfk.readframes(jfk.getnframes()) * 30)
+        part = 4 << 20
+        self.open_page("/studio/#/new")
+        b.wait_for("!!document.querySelector('input[type=file]')", what="the new-run page")
+        b.page("Fetch.enable", patterns=[{"urlPattern": f"*/parts?offset={part}"}])
+        try:
+            b.set_files("input[type=file]", big)
+            dropped = b.wait_event("Fetch.requestPaused")["requestId"]
+            b.page("Fetch.failRequest", requestId=dropped, errorReason="ConnectionReset")
+            b.wait_event("Fetch.requestPaused", lambda p: p["requestId"] != dropped)
+            self.assertTrue(any("/v1/uploads/" in u and "/parts" not in u for u in b.requested_urls()),
+                            "after the reset the studio asked for the offset")
+            self.shot("upload-held")
+            before_reload = len(b.requested_urls())
+            self.open_page("/studio/#/new")
+        finally:
+            b.page("Fetch.disable")
+        b.wait_for("!!document.querySelector('input[type=file]')", what="the new-run page again")
+        b.set_files("input[type=file]", big)
+        file_path = b.wait_for("document.querySelector('input[name=video_path]').value.startsWith('studio/') && "
+                               "document.querySelector('input[name=video_path]').value", what="the resumed upload")
+        parts = [int(u.rsplit("=", 1)[1]) for u in b.requested_urls()[before_reload:] if "/parts?offset=" in u]
+        self.assertTrue(parts and parts[0] >= part, f"the upload resumed after the first part: {parts}")
+        self.assertNotIn(0, parts)
+        with open(big, "rb") as f, urllib.request.urlopen(f"{self.server.base}/v1/files/download/{file_path}") as got:
+            self.assertTrue(f.read() == got.read(), "the stored file is the file chosen")
+        self.assertEqual(b.evaluate("localStorage.getItem('yivideo.uploads')"), "{}", "the session is forgotten")
+
     def upload_jfk(self):
         with open(JFK, "rb") as f:
             body = (b"--b\r\nContent-Disposition: form-data; name=\"file_path\"\r\n\r\nvideos/jfk.wav\r\n"
@@ -358,6 +448,9 @@ class StudioServingTest(unittest.TestCase):
         self.assertIn(b"is running", self.get(base + "/").read())
         root = self.get(base + "/", accept="text/html,application/xhtml+xml")
         self.assertEqual(root.url, base + "/studio/")
+        # The address without its slash is sent to the page (whose relative asset names need the slash).
+        self.assertEqual(self.get(base + "/studio").url, base + "/studio/")
+        self.assertEqual(http_status(base, "/studio"), (301, "/studio/"))
 
     def test_missing_build_is_a_page_saying_how_to_build_it(self):
         base = self.serve(os.path.join(tempfile.gettempdir(), "yivideo-no-studio-here"))

@@ -7,14 +7,13 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <map>
-#include <memory>
 #include <nlohmann/json.hpp>
 #include <thread>
 
 #include "support/fixtures.h"
 #include "support/live_server.h"
 #include "support/moto_server.h"
+#include "support/store_servers.h"
 
 namespace yv::test {
 namespace {
@@ -37,25 +36,10 @@ std::string query_escape(const std::string& s) {
 // small multipart parts and presigned URLs turned on, so that both paths are exercised).
 class FileApiTest : public ::testing::TestWithParam<std::string> {
  protected:
-  static void TearDownTestSuite() {
-    servers_.clear();
-    moto_.reset();
-  }
+  static void TearDownTestSuite() { servers_.clear(); }
   void SetUp() override {
-    auto& server = servers_[GetParam()];
-    if (!server) {
-      std::vector<std::string> env = {"YIVIDEO_MAX_UPLOAD_BYTES=12000000"};
-      if (GetParam() == "s3") {
-        if (!moto_) moto_ = std::make_unique<MotoServer>();
-        const auto store = moto_->store_env();
-        env.insert(env.end(), store.begin(), store.end());
-        env.insert(env.end(), {"YIVIDEO_S3_PART_BYTES=5242880", "YIVIDEO_S3_PRESIGN_SECONDS=600"});
-      }
-      server =
-          std::make_unique<LiveServer>("yivideo-file-api-" + GetParam(),
-                                       LiveServer::Options{.workers = 0, .lease_seconds = 0, .env = env});
-    }
-    server_ = server.get();
+    server_ = &servers_.get(GetParam(), "yivideo-file-api", {"YIVIDEO_MAX_UPLOAD_BYTES=12000000"},
+                            {"YIVIDEO_S3_PART_BYTES=5242880", "YIVIDEO_S3_PRESIGN_SECONDS=600"});
   }
   bool s3() const { return GetParam() == "s3"; }
 
@@ -77,8 +61,7 @@ class FileApiTest : public ::testing::TestWithParam<std::string> {
     return !fs::exists(spool) || fs::is_empty(spool);
   }
 
-  static inline std::unique_ptr<MotoServer> moto_;
-  static inline std::map<std::string, std::unique_ptr<LiveServer>> servers_;
+  static inline StoreServers servers_;
   static inline LiveServer* server_ = nullptr;
 };
 
@@ -219,7 +202,8 @@ TEST_P(FileApiTest, SharedNamesAndListingsStayInsideTheStore) {
     const std::string url = f["download_url"];
     // Presigned on S3 (to moto), the gateway's own route otherwise.
     const std::string path = url.substr(url.find('/', url.find("//") + 2));
-    auto res = s3() ? httplib::Client(moto_->endpoint()).Get(path.c_str()) : client().Get(path.c_str());
+    auto res =
+        s3() ? httplib::Client(servers_.moto().endpoint()).Get(path.c_str()) : client().Get(path.c_str());
     ASSERT_TRUE(res) << url;
     EXPECT_EQ(res->status, 200) << url;
     EXPECT_EQ(res->body.size(), f["size"].get<size_t>()) << url;
@@ -270,7 +254,7 @@ TEST_P(FileApiTest, ObjectPutThereByAnotherWriterIsNotServedAsAPage) {
   const std::string page = "<html><script>alert(document.cookie)</script></html>";
   if (s3()) {
     ASSERT_EQ(upload("any", "planted/first.txt")->status, 200);  // the bucket exists from here on
-    const auto put = httplib::Client(moto_->endpoint())
+    const auto put = httplib::Client(servers_.moto().endpoint())
                          .Put("/yivideo/planted/page.html", page, "text/html; charset=utf-8");
     ASSERT_TRUE(put && put->status == 200) << (put ? put->body : "no answer");
   } else {

@@ -137,12 +137,34 @@ TEST_F(ApiKeysTest, EveryRouteButTheOpenOnesAnswers401WithoutAKeyAnd403WithoutIt
     }
   }
   EXPECT_GT(secured, 20);
-  EXPECT_EQ(open,
-            (std::set<std::string>{"GET /", "GET /api/v1/monitoring/health", "GET /docs", "GET /docs/{asset}",
-                                   "GET /openapi.json", "GET /studio/", "GET /studio/{studio_file}"}));
+  EXPECT_EQ(open, (std::set<std::string>{"GET /", "GET /api/v1/monitoring/health", "GET /docs",
+                                         "GET /docs/{asset}", "GET /openapi.json", "GET /studio",
+                                         "GET /studio/", "GET /studio/{studio_file}", "GET /v1/whoami"}));
   // Both headers carry a key.
   EXPECT_EQ(request(*server_, "GET", "/v1/workflows", keys.at("read"), "", {}, true).status, 200);
   EXPECT_EQ(request(*server_, "GET", "/v1/workflows", keys.at("read")).status, 200);
+}
+
+// The studio asks who it is before it shows monitoring: only admin keys see the fleet, and the server holds
+// the same line.
+TEST_F(ApiKeysTest, WhoamiTellsTheKeysScopesAndFleetMonitoringIsAdminOnly) {
+  const std::string read = create_key(*server_, {"read", "files"})["key"];
+  const json anonymous = request(*server_, "GET", "/v1/whoami", "").parsed();
+  EXPECT_EQ(anonymous, (json{{"keys_enabled", true}, {"key", nullptr}, {"scopes", json::array()}}));
+  const json reader = request(*server_, "GET", "/v1/whoami", read, "", {}, true).parsed();
+  EXPECT_EQ(reader["scopes"], (json{"read", "files"}));
+  EXPECT_EQ(reader["key"]["name"], "test");
+  EXPECT_FALSE(reader["key"].contains("sha256"));
+  EXPECT_EQ(request(*server_, "GET", "/v1/whoami", kAdminKey).parsed()["scopes"], json{"admin"});
+  const Answer unknown = request(*server_, "GET", "/v1/whoami", "yv_not-a-key");
+  EXPECT_EQ(unknown.status, 401);
+  EXPECT_EQ(unknown.code(), "invalid_api_key");
+  for (const std::string path : {"/api/v1/monitoring/heartbeat/all", "/api/v1/monitoring/statistics",
+                                 "/api/v1/monitoring/gpu-lock/status", "/api/v1/monitoring/timeout/config"}) {
+    EXPECT_EQ(request(*server_, "GET", path, read).code(), "insufficient_scope") << path;
+    EXPECT_EQ(request(*server_, "GET", path, kAdminKey).status, 200) << path;
+  }
+  EXPECT_EQ(request(*server_, "GET", "/api/v1/monitoring/health", read).status, 200);
 }
 
 TEST_F(ApiKeysTest, OneKeyCannotReachAnothersWorkflowTaskOrFileButAdminCan) {

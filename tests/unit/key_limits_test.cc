@@ -65,6 +65,10 @@ TEST(ScopePolicy, RoutesNeedTheScopeTheirFamilyNames) {
   EXPECT_EQ(required_scope("DELETE", "/v1/files/a/b.wav"), kAdmin);
   EXPECT_EQ(required_scope("DELETE", "/v1/files/directories"), kAdmin);
   EXPECT_EQ(required_scope("POST", "/api/v1/monitoring/lock/release"), kAdmin);
+  EXPECT_EQ(required_scope("GET", "/api/v1/monitoring/heartbeat/all"), kAdmin);
+  EXPECT_EQ(required_scope("GET", "/api/v1/monitoring/heartbeat/task/x"), kRead);
+  EXPECT_FALSE(required_scope("GET", "/v1/whoami"));
+  EXPECT_FALSE(required_scope("GET", "/studio"));
   EXPECT_EQ(required_scope("GET", "/v1/keys"), kAdmin);
   EXPECT_TRUE(allows(kAdmin, kFiles));
   EXPECT_FALSE(allows(kRead | kFiles, kSubmit));

@@ -12,6 +12,31 @@ export function apiKey(): string | null {
 export function setApiKey(key: string | null): void {
   if (key) sessionStorage.setItem(KEY, key);
   else sessionStorage.removeItem(KEY);
+  who = null;
+}
+
+// What the server says of the caller (GET /v1/whoami, open to all): whether keys are on and the scopes this
+// tab's key holds (every scope with keys off).
+export interface Whoami {
+  keys_enabled: boolean;
+  key: { id: string; name: string } | null;
+  scopes: string[];
+}
+
+let who: Promise<Whoami> | null = null;
+
+// Asked once per key; a failed answer is asked again next time.
+export function whoami(): Promise<Whoami> {
+  who ??= getJson<Whoami>("/v1/whoami").catch((e) => {
+    who = null;
+    throw e;
+  });
+  return who;
+}
+
+// Whether the caller may see the fleet (monitoring is for admin keys; the server refuses the others too).
+export async function isAdmin(): Promise<boolean> {
+  return (await whoami()).scopes.includes("admin");
 }
 
 export class ApiError extends Error {
@@ -62,9 +87,9 @@ export async function request(method: string, path: string, body?: unknown): Pro
   return res;
 }
 
-// Whether the server wants a key: an anonymous request is refused with 401 only when keys are on.
+// Whether the server wants a key.
 export async function keysRequired(): Promise<boolean> {
-  return (await fetch("/v1/workflows?limit=1")).status === 401;
+  return (await whoami()).keys_enabled;
 }
 
 export async function getJson<T>(path: string): Promise<T> {
@@ -83,34 +108,44 @@ export async function getText(path: string): Promise<string> {
   return (await request("GET", path)).text();
 }
 
-// Uploads with progress (fetch reports none for request bodies, XMLHttpRequest does). One request per file:
-// the API has no resumable uploads, so an interrupted upload starts again.
+// POSTs a body with progress (fetch reports none for request bodies, XMLHttpRequest does); the JSON answer,
+// or an ApiError (status 0 when the network failed).
+export function postWithProgress<T>(
+  path: string,
+  body: FormData | Blob,
+  onProgress: (sent: number, total: number) => void,
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", path);
+    for (const [name, value] of Object.entries(authHeaders())) xhr.setRequestHeader(name, value);
+    if (body instanceof Blob) xhr.setRequestHeader("Content-Type", "application/octet-stream");
+    xhr.upload.onprogress = (e) => onProgress(e.loaded, e.total);
+    xhr.onerror = () => reject(new ApiError(0, "network_error", "the upload was interrupted"));
+    xhr.onload = () => {
+      let answer: { code?: string; detail?: string } = {};
+      try {
+        answer = JSON.parse(xhr.responseText);
+      } catch {
+        // not JSON: reported below with the status
+      }
+      if (xhr.status >= 200 && xhr.status < 300) resolve(answer as T);
+      else reject(new ApiError(xhr.status, answer.code ?? "error", answer.detail ?? xhr.statusText));
+    };
+    xhr.send(body);
+  });
+}
+
+// Uploads a file in one request (small files; big ones go in parts: resumable.ts).
 export function upload(
   file: File,
   filePath: string,
   onProgress: (sent: number, total: number) => void,
 ): Promise<{ file_path: string }> {
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open("POST", "/v1/files/upload");
-    for (const [name, value] of Object.entries(authHeaders())) xhr.setRequestHeader(name, value);
-    xhr.upload.onprogress = (e) => onProgress(e.loaded, e.total);
-    xhr.onerror = () => reject(new ApiError(0, "network_error", "the upload was interrupted"));
-    xhr.onload = () => {
-      let body: { code?: string; detail?: string; file_path?: string } = {};
-      try {
-        body = JSON.parse(xhr.responseText);
-      } catch {
-        // not JSON: reported below with the status
-      }
-      if (xhr.status === 200 && body.file_path) resolve({ file_path: body.file_path });
-      else reject(new ApiError(xhr.status, body.code ?? "error", body.detail ?? xhr.statusText));
-    };
-    const form = new FormData();
-    form.append("file_path", filePath);
-    form.append("file", file);
-    xhr.send(form);
-  });
+  const form = new FormData();
+  form.append("file_path", filePath);
+  form.append("file", file);
+  return postWithProgress("/v1/files/upload", form, onProgress);
 }
 
 // What to tell the user about a failure: the server's own sentence (in the page's language) and its code.

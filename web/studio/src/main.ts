@@ -1,7 +1,7 @@
 // The studio's shell: header, language switch and a hash router (#/new, #/workflows, #/workflow/<id>,
 // #/monitor, #/login), so the server serves one page and the API key never appears in a URL. Each page draws
 // into <main> and may return a function that stops what it started (an event stream) when the user leaves.
-import { apiKey, keysRequired } from "./api";
+import { apiKey, isAdmin, keysRequired } from "./api";
 import { h, show } from "./dom";
 import { language, setLanguage, t, type Key } from "./i18n";
 import { renderLogin } from "./pages/login";
@@ -35,6 +35,12 @@ function render(): void {
   const page = pages[route] ?? renderNewRun;
   const main = h("main", { id: "main", tabindex: "-1" });
   const other = language() === "zh" ? "en" : "zh";
+  // Shown once the server says the key is an admin's (with keys off, everyone is).
+  const monitor = nav("monitor", "nav_monitor");
+  monitor.hidden = true;
+  isAdmin()
+    .then((admin) => (monitor.hidden = !admin))
+    .catch(() => undefined);
   show(
     app,
     h("a", { class: "skip", href: "#main", onclick: skipToMain }, t("skip")),
@@ -47,7 +53,7 @@ function render(): void {
         { "aria-label": t("title") },
         nav("new", "nav_new"),
         nav("workflows", "nav_workflows"),
-        nav("monitor", "nav_monitor"),
+        monitor,
         nav("login", "nav_login"),
         h("a", { href: "/docs" }, t("nav_docs")),
       ),

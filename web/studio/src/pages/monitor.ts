@@ -1,7 +1,7 @@
 // Monitoring (api-contract §6) for operators: health with its components, workers and orphaned jobs, each
 // node's statistics, the first GPU lease and the time limits. Each part shows the server's answer as it is;
-// a key without the scope gets the server's refusal in that part's place.
-import { errorText, getJson } from "../api";
+// it is for admin keys (the server refuses the fleet's routes to the others), so another key is told so.
+import { errorText, getJson, isAdmin } from "../api";
 import { h, show } from "../dom";
 import { type Key, t } from "../i18n";
 
@@ -15,6 +15,19 @@ const PARTS: [Key, string][] = [
 
 export function renderMonitor(main: HTMLElement): void {
   show(main, h("h1", {}, t("monitor_title")), h("p", {}, t("monitor_intro")));
+  const note = h("p", { role: "status" }, t("loading"));
+  main.append(note);
+  isAdmin().then(
+    (admin) => {
+      if (!admin) return void (note.textContent = t("monitor_admin_only"));
+      note.remove();
+      showParts(main);
+    },
+    (e) => (note.textContent = errorText(e)),
+  );
+}
+
+function showParts(main: HTMLElement): void {
   for (const [key, path] of PARTS) {
     const body = h("pre", {}, t("loading"));
     main.append(h("section", {}, h("h2", {}, t(key)), body));

@@ -2,6 +2,7 @@
 // server), the language, and what to run: a preset from GET /v1/presets or a chain composed node by node, each
 // with its parameter form from /openapi.json. Submitting opens the workflow's page.
 import { errorText, getJson, postJson, upload } from "../api";
+import { RESUMABLE_FROM, resumableUpload } from "../resumable";
 import { field, h, show } from "../dom";
 import { t } from "../i18n";
 import { paramsForm, type Collect, type Schema } from "../params_form";
@@ -29,7 +30,8 @@ export function renderNewRun(main: HTMLElement): void {
     // A folder of the studio's own, and a time stamp, so a second upload of the same name is a new object.
     const key = `studio/${Date.now()}-${file.name.replace(/[^\w.-]+/g, "_")}`;
     try {
-      const { file_path } = await upload(file, key, (sent, total) => (bar.value = total ? sent / total : 0));
+      const send = file.size >= RESUMABLE_FROM ? resumableUpload : upload;
+      const { file_path } = await send(file, key, (sent, total) => (bar.value = total ? sent / total : 0));
       pathInput.value = file_path;
       status.textContent = `${t("upload_done")} ${file_path}`;
     } catch (e) {
