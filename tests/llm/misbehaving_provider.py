@@ -14,9 +14,10 @@ The first path segment chooses the behaviour, so one process serves every case: 
   hang         accepts the request and never answers
   rewrite      a proper answer whose every line is replaced by another sentence (a model that changes meaning)
 
-A proper answer is the JSON object {"translation": "<the request's text>", "lines": <the request's lines>}, which
-both LLM nodes accept; which content it has is not what these tests look at. GET /<mode>/count gives how many
-chat requests that mode received (retries show there), and GET /<mode>/last the last request's body.
+A proper answer is the JSON object {"translation": "<the request's text, or the bare cue>", "lines": <the
+request's lines>}, which both LLM nodes accept; which content it has is not what these tests look at.
+GET /<mode>/count gives how many chat requests that mode received (retries show there), and GET /<mode>/last
+the last request's body.
 """
 
 import json
@@ -31,10 +32,18 @@ lock = threading.Lock()
 
 
 def answer_for(body):
+    # A request's user message is JSON ({"text", "lines", ...}), or the bare cue when the translation asks for a
+    # cue alone: either way the answer is its text.
     try:
-        user = json.loads(body["messages"][1]["content"])
-    except (KeyError, IndexError, ValueError):
-        user = {}
+        content = body["messages"][1]["content"]
+    except (KeyError, IndexError):
+        content = ""
+    try:
+        user = json.loads(content)
+    except ValueError:
+        user = {"text": content}
+    if not isinstance(user, dict):
+        user = {"text": content}
     return {"translation": user.get("text", "x"), "lines": user.get("lines", [])}
 
 
