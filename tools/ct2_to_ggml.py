@@ -44,19 +44,32 @@ class Variable:
         return struct.unpack(fmt, self.data)[0]
 
 
-def read_ct2(buf):
-    """Parse CTranslate2's model.bin (binary versions 5 and 6) into {name: Variable}, aliases resolved."""
+def ct2_layout(buf):
+    """The layout of CTranslate2's model.bin (binary versions 5 and 6): a list of (name, shape, dtype, offset,
+    size) and one of (alias, target). Only numbers and names are read out of `buf`, so that a refused file leaves no
+    view into it behind (an open view would keep a mapping from closing, and that error would hide the reason).
+    A file that ends early is refused: the usual cause is a model split over several packages with a part
+    missing."""
     pos = 0
 
-    def take(fmt):
+    def truncated(needed, what):
+        raise SystemExit(f"model.bin is truncated: {what} needs {needed:,} bytes and the file has {len(buf):,} "
+                         "(for a model split over several parts: is one missing?)")
+
+    def take(fmt, what="the header"):
         nonlocal pos
+        size = struct.calcsize("<" + fmt)
+        if pos + size > len(buf):
+            truncated(pos + size, what)
         values = struct.unpack_from("<" + fmt, buf, pos)
-        pos += struct.calcsize("<" + fmt)
+        pos += size
         return values
 
-    def string():
+    def string(what="the header"):
         nonlocal pos
-        (length,) = take("H")
+        (length,) = take("H", what)
+        if pos + length > len(buf):
+            truncated(pos + length, what)
         text = bytes(buf[pos : pos + length - 1]).decode()  # stored with a trailing NUL
         pos += length
         return text
@@ -69,18 +82,32 @@ def read_ct2(buf):
         raise SystemExit(f"not a Whisper model: spec is {spec!r}")
     take("I")  # spec revision
     (count,) = take("I")
-    variables = {}
-    for _ in range(count):
-        name = string()
-        (rank,) = take("B")
-        shape = take("I" * rank)
-        (dtype,) = take("B")
-        (nbytes,) = take("I")
-        variables[name] = Variable(shape, dtype, buf[pos : pos + nbytes])
+    entries = []
+    for i in range(count):
+        what = f"variable {i + 1} of {count}"
+        name = string(what)
+        what += f" ({name})"
+        (rank,) = take("B", what)
+        shape = take("I" * rank, what)
+        (dtype,) = take("B", what)
+        (nbytes,) = take("I", what)
+        if pos + nbytes > len(buf):
+            truncated(pos + nbytes, what)
+        entries.append((name, shape, dtype, pos, nbytes))
         pos += nbytes
-    (aliases,) = take("I")
-    for _ in range(aliases):
-        alias, target = string(), string()
+    (count,) = take("I", "the list of aliases")
+    aliases = [(string("the list of aliases"), string("the list of aliases")) for _ in range(count)]
+    return entries, aliases
+
+
+def read_ct2(buf):
+    """Parse CTranslate2's model.bin (`buf`: its bytes or its mapping) into {name: Variable}, aliases resolved.
+    Exits with the reason when the file is not a whole Whisper model (ct2_layout)."""
+    entries, aliases = ct2_layout(buf)
+    view = memoryview(buf)
+    variables = {name: Variable(shape, dtype, view[offset : offset + size])
+                 for name, shape, dtype, offset, size in entries}
+    for alias, target in aliases:
         variables[alias] = variables[target]
     return variables
 
@@ -265,8 +292,10 @@ def count_layers(v, prefix):
 
 
 def convert(model_dir, out_path):
+    # Read before model.bin is mapped: an exit while views into the mapping are open would end in its BufferError.
+    tokens = read_tokens(model_dir)
     with open(os.path.join(model_dir, "model.bin"), "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as buf:
-        v = read_ct2(memoryview(buf))
+        v = read_ct2(buf)
         n_audio_layer, n_text_layer = count_layers(v, "encoder"), count_layers(v, "decoder")
         n_vocab, n_text_state = v["decoder/embeddings/weight"].shape
         n_audio_ctx, n_audio_state = v["encoder/position_encodings/encodings"].shape
@@ -274,7 +303,6 @@ def convert(model_dir, out_path):
         n_mels = v["encoder/conv1/weight"].shape[1]
         header = [n_vocab, n_audio_ctx, n_audio_state, v["encoder/num_heads"].scalar(), n_audio_layer,
                   n_text_ctx, n_text_state, v["decoder/num_heads"].scalar(), n_text_layer, n_mels, 1]
-        tokens = read_tokens(model_dir)
         bank = mel_filters(n_mels)
 
         tmp = out_path + ".partial"

