@@ -68,7 +68,9 @@ TEST_F(FitDubbing, SegmentsStartOnTheirCuesAndEndWithinTheirSlots) {
         << "sound after segment " << i;
     const json& r = out["fit_report"][i];
     EXPECT_LE(r["speed"].get<double>(), 1.5);
-    EXPECT_LE(r["fitted_duration"].get<double>(), end - start + 0.0005) << r.dump();
+    // Sped up, a segment ends on the pause (0.1 s) before its slot's end, give or take the stretcher's
+    // rounding; one that fitted as it was ends where its speech does.
+    EXPECT_LE(r["fitted_duration"].get<double>(), end - start - 0.09) << r.dump();
     std::cout << "segment " << i << ": needed " << r["needed_ratio"] << ", speed " << r["speed"]
               << ", fitted " << r["fitted_duration"] << " s of " << r["slot"] << " s\n";
   }

@@ -197,7 +197,10 @@ Fitted fit(const Segment& s, const json& p, int rate) {
   if (speech.empty())
     throw Error("invalid_input", fmt::format("segment {} ({}) holds no sound", s.id, s.audio));
   const double slot = s.end - s.start, spoken = double(speech.size()) / rate;
-  const double needed = spoken / slot;
+  // The pause is left at the end of a slot that the speech must be stretched to fill: sentences do not run
+  // into each other, and the stretcher's rounding (atempo ends up to ~10 ms long) stays inside the slot.
+  const double pause = std::min(p["pause"].get<double>(), slot / 4);
+  const double needed = spoken / (slot - pause);
   const double speed = std::clamp(needed, min_speed, max_speed);
   if (std::fabs(speed - 1.0) > 1e-3) {
     speech = media::filter_all(stretch_graph(p["stretcher"], speed), speech.data(), speech.size(), {rate, 1});
@@ -210,6 +213,7 @@ Fitted fit(const Segment& s, const json& p, int rate) {
                  {"start", s.start},
                  {"end", s.end},
                  {"slot", slot},
+                 {"pause", pause},
                  {"audio_path", s.audio},
                  {"source_duration", source_seconds},
                  {"speech_duration", spoken},
@@ -277,6 +281,7 @@ json run(const engine::NodeRun& r) {
                                           {"stretcher", p["stretcher"]},
                                           {"max_speed", p["max_speed"]},
                                           {"min_speed", p["min_speed"]},
+                                          {"pause", p["pause"]},
                                           {"segments", report}}
                                              .dump(2) +
                                          "\n");
@@ -333,6 +338,10 @@ engine::NodeSpec fit_dubbing_node() {
       {"audio_files", ParamType::kArray, nullptr, false, false, "One synthesised file per prepared segment",
        nullptr, nullptr, nullptr, "", json{{"type", "string"}}},
       {"max_speed", ParamType::kNumber, 1.5, false, false, "Fastest speed-up (1.5: 50% faster)", 1.0, 4.0},
+      {"pause", ParamType::kNumber, 0.1, false, false,
+       "Seconds of silence kept at the end of a slot that speech is stretched to fill (at most a quarter of "
+       "the slot)",
+       0, 2},
       {"min_speed", ParamType::kNumber, 1.0, false, false,
        "Slowest speed (below 1 slows short segments towards their slot)", 0.5, 1.0},
       {"max_overflow", ParamType::kNumber, 1.0, false, false,

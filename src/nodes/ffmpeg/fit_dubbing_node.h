@@ -4,12 +4,14 @@
 // Segments come as a list of {audio_path, start, end} (inline `tts_segments` or `tts_segments_file`), or as
 // wservice.prepare_tts_segments' `prepared_segments` paired by index with `audio_files` (one synthesis per
 // segment). Each segment's leading and trailing silence is trimmed (a voice's own padding would otherwise
-// push the words off the cue), then it is sped up to end with its slot, but never faster than max_speed;
-// with min_speed < 1 a short one is also slowed towards its slot. It starts on its cue (to the sample); what
-// is still too long runs over into the time after its slot and is reported per segment (needed ratio,
-// applied speed, overflow in seconds). A segment that would run over by more than max_overflow is refused
-// (400, naming every such segment) and the track is not written (it only appears when complete): shorter
-// text or a faster voice is needed, which only the caller can give.
+// push the words off the cue), then it is sped up to end `pause` (0.1 s) before its slot's end, but never
+// faster than max_speed; with min_speed < 1 a short one is also slowed towards that point. Speech that fits
+// its slot but not the pause is sped up only as much as the pause needs: two sentences stretched end to end
+// would run into each other, and a listener (or an onset detector) hears no break between them. It starts on
+// its cue (to the sample); what is still too long runs over into the time after its slot and is reported per
+// segment (needed ratio, applied speed, overflow in seconds). A segment that would run over by more than
+// max_overflow is refused (400, naming every such segment) and the track is not written (it only appears when
+// complete): shorter text or a faster voice is needed, which only the caller can give.
 //
 // The stretcher is libavfilter's `rubberband` (Debian's libavfilter is built with librubberband): a phase
 // vocoder that keeps pitch and formants, as the issue asks where it is available. `stretcher: atempo` (WSOLA)
