@@ -23,12 +23,13 @@ OUTPUT.bin (read by src/nodes/diarize/speaker_encoder.cc), all little-endian:
 computed by the plain forward pass below, so that the C++ encoder can be checked against the original weights.
 """
 
-import collections
 import json
 import math
 import pickle
 import struct
 import sys
+
+import torch_zip
 
 MAGIC = b"YVSE"
 VERSION = 1
@@ -37,41 +38,6 @@ TENSORS = [name for layer in range(LAYERS) for name in (
     f"lstm.weight_ih_l{layer}", f"lstm.weight_hh_l{layer}", f"lstm.bias_ih_l{layer}", f"lstm.bias_hh_l{layer}")]
 TENSORS += ["linear.weight", "linear.bias"]
 TORCH_MAGIC = 0x1950A86A20F9469CFC6C
-
-
-class Tensor:
-    """A float32 tensor: its storage key, offset (elements), shape and strides, filled in after the storages."""
-
-    def __init__(self, storage, offset, shape, stride):
-        self.key, self.offset, self.shape, self.stride = storage[2], offset, tuple(shape), tuple(stride)
-        self.values = None  # flat row-major list of floats
-
-    def fill(self, storages):
-        count = math.prod(self.shape)
-        expected = tuple(math.prod(self.shape[i + 1:]) for i in range(len(self.shape)))
-        if self.stride != expected:
-            raise ValueError(f"tensor with strides {self.stride} is not contiguous")
-        data = storages[self.key]
-        self.values = list(struct.unpack_from(f"<{count}f", data, self.offset * 4))
-
-
-class _Unpickler(pickle.Unpickler):
-    """Builds Tensor stubs instead of torch objects; refuses every other class (a checkpoint is only data)."""
-
-    def find_class(self, module, name):
-        if (module, name) == ("collections", "OrderedDict"):
-            return collections.OrderedDict
-        if (module, name) == ("torch._utils", "_rebuild_tensor_v2"):
-            return lambda storage, offset, shape, stride, *_: Tensor(storage, offset, shape, stride)
-        if module == "torch" and name == "FloatStorage":
-            return name
-        raise pickle.UnpicklingError(f"unexpected class {module}.{name} in checkpoint")
-
-    def persistent_load(self, pid):
-        # ('storage', storage type, key, location, element count, view metadata)
-        if pid[0] != "storage" or pid[1] != "FloatStorage":
-            raise pickle.UnpicklingError(f"unexpected storage {pid[:2]}")
-        return pid
 
 
 def read_checkpoint(path):
@@ -83,7 +49,7 @@ def read_checkpoint(path):
         info = pickle.load(f)
         if not info.get("little_endian", False):
             raise ValueError(f"{path}: big-endian checkpoints are not supported")
-        checkpoint = _Unpickler(f).load()
+        checkpoint = torch_zip.Unpickler(f).load()
         keys = pickle.load(f)
         storages = {}
         for key in keys:
@@ -94,7 +60,7 @@ def read_checkpoint(path):
     if missing:
         raise ValueError(f"{path}: missing tensors {missing}")
     for name in TENSORS:
-        state[name].fill(storages)
+        state[name].fill(storages[state[name].key])
     return {name: state[name] for name in TENSORS}
 
 

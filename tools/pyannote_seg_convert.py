@@ -29,15 +29,12 @@ OUTPUT.bin (read by src/nodes/diarize/segmentation.cc), all little-endian:
 samples: 4 frames), computed by the plain forward pass below, so that the C++ network can be checked against it.
 """
 
-import io
 import json
 import math
-import pickle
 import struct
 import sys
-import zipfile
 
-import silero_to_ggml  # its unpickler reads a zip archive's tensors and refuses every class it does not name
+import torch_zip
 
 MAGIC = b"YVSG"
 VERSION = 1
@@ -79,7 +76,7 @@ class _Stub:
         self.state = state
 
 
-class _Unpickler(silero_to_ggml._Unpickler):
+class _Unpickler(torch_zip.Unpickler):
     def find_class(self, module, name):
         if (module, name) in {("pyannote.audio.core.task", "Specifications"), ("pyannote.audio.core.task", "Problem"),
                               ("pyannote.audio.core.task", "Resolution"), ("torch.torch_version", "TorchVersion")}:
@@ -87,24 +84,11 @@ class _Unpickler(silero_to_ggml._Unpickler):
         return super().find_class(module, name)
 
 
-def _values(t):
-    return list(struct.unpack(f"<{len(t.data) // 4}f", t.data))
-
-
 def read_state(path):
     """The checkpoint's state_dict, by name, as (shape, flat list of floats)."""
     with open(path, "rb") as f:
-        archive = zipfile.ZipFile(io.BytesIO(f.read()))
-    pickles = [n for n in archive.namelist() if n.endswith("/data.pkl") and n.count("/") == 1]
-    if len(pickles) != 1:
-        raise ValueError("not a PyTorch zip archive (no data.pkl)")
-    root = pickles[0].split("/")[0]
-    checkpoint = _Unpickler(archive.open(pickles[0])).load()
-    state = {}
-    for name, t in checkpoint["state_dict"].items():
-        t.fill(archive, root)
-        state[name] = (t.shape, _values(t))
-    return state
+        checkpoint = torch_zip.read_archive(f.read(), _Unpickler)
+    return {name: (t.shape, t.values) for name, t in checkpoint["state_dict"].items()}
 
 
 def sinc_filters(state):

