@@ -330,7 +330,9 @@ Diarization diarize(const SpeakerEncoder& encoder, const SpeakerSegmentation& se
       w = nearest_window(windows, w, int(r), t);
       who[size_t(t)] = labels[w];
     }
-  const auto activity = local_activity(segmentation, audio, frames, options.cancelled, progress, 0.95, 0.05);
+  const auto activity =
+      local_activity(segmentation, audio, frames, size_t(regions.front().first) * kHopSamples,
+                     options.cancelled, progress, 0.95, 0.05);
   follow_local_speakers(who, activity, k);
   // Turns follow the runs of one speaker, once runs too short to be a turn have joined their neighbours.
   for (size_t t = 0; t < who.size();) {

@@ -1,10 +1,10 @@
 // What pyannote's segmentation network (segmentation.h) hears, put to three uses: overlapped speech (two
 // people at once), speaker changes too quick for the embeddings, and speech Silero missed.
 //
-// The network runs over 10 s chunks every 5 s (the last one ends with the input; shorter inputs are one
-// chunk); each 10 ms frame takes the probability of the two-voice classes at the nearest frame of every chunk
-// that covers it, averaged. The network's local speakers are numbered afresh in every chunk; who they are
-// comes from the speakers the diarizer found with the embeddings (diarizer.h).
+// The network runs over 10 s chunks every 2 s from just before the first speech (the last one ends with the
+// input; shorter inputs are one chunk); each 10 ms frame takes the probability of the two-voice classes at
+// the nearest frame of every chunk that covers it, averaged. The network's local speakers are numbered afresh
+// in every chunk; who they are comes from the speakers the diarizer found with the embeddings (diarizer.h).
 #pragma once
 
 #include <atomic>
@@ -25,12 +25,13 @@ struct LocalActivity {
   std::vector<float> overlap;           // per 10 ms frame: the probability of two voices at once
 };
 
-// The network over `audio` (16 kHz mono, `frames` 10 ms frames); no chunks and overlap 0 where the input is
-// shorter than the network's receptive field. Throws yv::Error "cancelled" (409) when `cancelled` is set and
-// true; progress runs from `done` to `done + share`.
+// The network over `audio` (16 kHz mono, `frames` 10 ms frames) whose first speech starts at sample
+// `first_speech`; no chunks and overlap 0 where the input is shorter than the network's receptive field.
+// Throws yv::Error "cancelled" (409) when `cancelled` is set and true; progress runs from `done` to `done +
+// share`.
 LocalActivity local_activity(const SpeakerSegmentation& network, const media::Audio& audio, long frames,
-                             const std::atomic<bool>* cancelled, const std::function<void(double)>& progress,
-                             double done, double share);
+                             size_t first_speech, const std::atomic<bool>* cancelled,
+                             const std::function<void(double)>& progress, double done, double share);
 
 // Who speaks second in each frame: for every frame whose `labels` entry is a speaker (>= 0) and whose overlap
 // probability is over one half, the speaker of the nearest frame in time labelled with another speaker (the
@@ -42,8 +43,9 @@ std::vector<int> second_speakers(const std::vector<int>& labels, const std::vect
 // Speaker changes the embeddings are too coarse for (turns of half a second), and speech Silero missed (far
 // from the microphone): in every chunk each local speaker is matched to the speaker (0..speakers-1) its
 // single-voice frames carry most in `labels` (-1: no speech), one local speaker per speaker, largest shares
-// first; a frame that every chunk covering it hears as one matched local voice, all naming the same speaker,
-// takes that speaker, speech or not before.
+// first; a frame takes the speaker that the chunks covering it name by more than half their weight (each
+// chunk's reading weighed by a Hamming window over the chunk; a chunk hearing no voice, two voices or an
+// unmatched one names nobody), speech or not before.
 void follow_local_speakers(std::vector<int>& labels, const LocalActivity& activity, int speakers);
 
 }  // namespace yv::diarize
