@@ -9,7 +9,8 @@ Mandarin) and scored by WER (CER for Mandarin) against the text; for Mandarin th
 transcribed too, the ASR's own floor on that text. Speed: a voice's texts LONG_REPEATS times over as one text
 (about a minute of speech), in a fresh process each run (the voice loads each time); synthesis RTF = (wall time
 - wall time of speaking "Hi."/"你好。" the same way, which is the process start and the voice's loading) / seconds
-of audio; fastest of the repeats.
+of audio; fastest of the repeats. With baker: Mandarin sentences holding an English word (MIXED), the word said by
+the English voice, heard back, and their length against the same sentence spelled (no English voice installed).
 
 Usage: bench/tts_bench.py [--repeats N] [--voices NAME...]. Prints a Markdown section for bench/RESULTS.md.
 """
@@ -22,7 +23,7 @@ import wave
 
 from benchlib import BIN, ROOT, SHARED, machine, measure
 from asr_bench import ours_text
-from speech import cer, wer
+from speech import cer, edit_distance, wer
 
 ENGLISH = [os.path.join(SHARED, "fixtures", f) for f in ("jfk", "1272-128104-0000", "another_door")]
 MANDARIN = [os.path.join(SHARED, "fixtures", "zh", f) for f in
@@ -31,6 +32,11 @@ MANDARIN = [os.path.join(SHARED, "fixtures", "zh", f) for f in
             ("aishell1_BAC009S0724W0121", "funasr_asr_example", "funasr_binhai_query")]
 VOICES = [("joe", "en", ENGLISH), ("espeak-ng", "en", ENGLISH), ("baker", "zh", MANDARIN)]
 GREETING = {"en": "Hi.", "zh": "你好。"}
+# Mandarin sentences with an English word, as a dub's translation keeps them, spoken by baker with the word said by
+# the English voice (src/tts/code_switch.h); the last two are words the English voice or the ASR gets wrong.
+MIXED = [("我用iPhone拍了这段视频。", "iPhone"), ("他每天都在YouTube上看新闻。", "YouTube"),
+         ("我们明天去Starbucks喝咖啡。", "Starbucks"), ("这本书出版于几个centuries之前。", "centuries"),
+         ("我们用Gutenberg印刷机印书。", "Gutenberg"), ("她在Netflix上看了一部纪录片。", "Netflix")]
 LONG_REPEATS = {"en": 4, "zh": 5}  # about a minute of speech
 
 
@@ -53,13 +59,39 @@ def hear(audio, language):
     return ours_text(stdout)
 
 
+def mixed(tmp):
+    """For each MIXED sentence: its seconds spoken (the English word by the English voice), what Whisper base hears,
+    whether the word came back (its letters within one edit, case aside), the CER of the Mandarin around it, and its
+    seconds spelled (a model folder holding only baker, so no English voice: the fallback)."""
+    only_baker = os.path.join(tmp, "only-baker")
+    os.makedirs(os.path.join(only_baker, "tts"))
+    models = os.environ.get("YIVIDEO_MODEL_DIR", os.path.expanduser("~/.cache/yivideo/models"))
+    os.symlink(os.path.join(models, "tts", "baker"), os.path.join(only_baker, "tts", "baker"))
+    rows = []
+    for i, (text, word) in enumerate(MIXED):
+        _, audio, duration = speak("baker", "zh", text, os.path.join(tmp, f"mixed{i}"), 1)
+        os.environ["YIVIDEO_MODEL_DIR"] = only_baker  # for the child process
+        try:
+            _, _, spelled = speak("baker", "zh", text, os.path.join(tmp, f"spelled{i}"), 1)
+        finally:
+            os.environ["YIVIDEO_MODEL_DIR"] = models
+        heard = hear(audio, "zh")
+        latin = "".join(c for c in heard.lower() if "a" <= c <= "z")
+        rest = "".join(c for c in heard if not c.isascii() or not c.isalpha())
+        rows.append((text, duration, spelled, heard, edit_distance(word.lower(), latin) <= 1,
+                     cer(text.replace(word, ""), rest)))
+    return rows
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--voices", nargs="*", default=[v for v, _, _ in VOICES], help="only these voices")
     args = ap.parse_args()
-    heard, speed = [], []
+    heard, speed, code_switched = [], [], []
     with tempfile.TemporaryDirectory() as tmp:
+        if "baker" in args.voices:
+            code_switched = mixed(tmp)
         for voice, language, recordings in (v for v in VOICES if v[0] in args.voices):
             score = wer if language == "en" else cer
             texts = [(os.path.basename(r), open(r + ".txt", encoding="utf-8").read().strip()) for r in recordings]
@@ -88,6 +120,15 @@ def main():
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
     for voice, load, duration, wall, rtf in speed:
         print(f"| {voice} | {load:.2f} | {duration:.1f} | {wall:.2f} | {wall / duration:.3f} | {rtf:.3f} |")
+    if code_switched:
+        print("\nEnglish words inside Mandarin: baker speaks the Mandarin and the English voice the word; heard back "
+              "by Whisper base (zh), the word counted as heard when its letters come back within one edit; the "
+              "same sentence spelled letter by letter (no English voice installed) beside it:\n")
+        print("| sentence | audio (s) | spelled (s) | word heard | CER of the Mandarin | heard |")
+        print("| --- | ---: | ---: | --- | ---: | --- |")
+        for text, duration, spelled, heard_text, word_heard, mandarin_cer in code_switched:
+            print(f"| {text} | {duration:.2f} | {spelled:.2f} | {'yes' if word_heard else 'no'} | "
+                  f"{mandarin_cer * 100:.1f}% | {heard_text} |")
 
 
 if __name__ == "__main__":

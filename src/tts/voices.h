@@ -8,10 +8,15 @@
 // intelligible, for every language it knows and no neural voice speaks. Choosing (choose_voice): a named
 // voice must exist and speak the requested language; with no voice named, the first neural voice of the
 // language, else espeak-ng (the fallback, which the node reports), else the language is refused.
+//
+// A Mandarin voice speaks the English words inside its text with an English neural voice (english_voice_for,
+// tts/code_switch.h); without one installed, it spells them letter by letter (tts/mandarin.h), which the node
+// reports as `english_voice: null`.
 #pragma once
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -45,6 +50,12 @@ std::string espeak_voice_for(const std::string& language);
 // language, "unsupported_language" (400) when no voice speaks `language`.
 Voice choose_voice(const std::string& voice, const std::string& language);
 
+// The voice that speaks the English words inside the text of `voice` when `voice` is a Mandarin voice
+// ("baker"): the first installed neural English voice (the one a request for "en" gets). None for other
+// voices, and when no neural English voice is installed: espeak-ng's formant English would be a second,
+// robotic speaker inside a sentence, so the Mandarin voice keeps spelling (documented fallback).
+std::optional<Voice> english_voice_for(const Voice& voice);
+
 // A loaded voice: speaks one sentence at a time. Neural voices are loaded once per process and kept.
 class Speaker {
  public:
@@ -54,6 +65,8 @@ class Speaker {
   virtual std::vector<float> speak(const std::string& sentence, float speed) const = 0;
 };
 
+// The voice loaded (neural voices once per process); a Mandarin voice with english_voice_for's voice
+// speaking its English words (tts/code_switch.h) when there is one.
 std::shared_ptr<const Speaker> load_speaker(const Voice& voice);
 
 }  // namespace yv::tts

@@ -97,7 +97,8 @@ TEST_F(Mandarin, NumbersAndLettersAreSpoken) {
 }
 
 TEST_F(Mandarin, LettersAloneAreNothingToSpeak) {
-  // An untranslated English line is refused as nothing to speak, not spelled out.
+  // An untranslated English line is not spelled out by the front end: the English voice says it
+  // (tts/code_switch.h), and without one the node refuses it as nothing to speak (speech_test.cc).
   EXPECT_TRUE(front_end_.phones("Hello!").empty());
   EXPECT_TRUE(front_end_.phones("GPU, OK?").empty());
 }

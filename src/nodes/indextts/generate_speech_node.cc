@@ -76,6 +76,12 @@ json run(const engine::NodeRun& r) {
               {"language", voice.language},
               {"fallback", requested.empty() && voice.engine == "espeak-ng"},
               {"sample_rate", speaker->sample_rate()}});
+  // A Mandarin voice says which voice spoke the English words in its text; null: none is installed, so they
+  // were spelled letter by letter (tts/voices.h english_voice_for).
+  if (voice.engine == "baker") {
+    const auto english = tts::english_voice_for(voice);
+    out["english_voice"] = english ? json(english->name) : json(nullptr);
+  }
   return out;
 }
 
@@ -109,9 +115,9 @@ engine::NodeSpec generate_speech_node() {
        "Longest piece spoken at once, in characters; longer sentences are cut at clauses", 20, 1000},
   };
   n.cross_check = check;
-  n.outputs = {"audio_path",   "duration",    "text_length",   "status",      "voice",
-               "engine",       "language",    "fallback",      "sample_rate", "segments",
-               "tts_segments", "audio_files", "segments_count"};
+  n.outputs = {"audio_path",   "duration",    "text_length",    "status",       "voice",
+               "engine",       "language",    "fallback",       "sample_rate",  "segments",
+               "tts_segments", "audio_files", "segments_count", "english_voice"};
   n.time_limit_seconds = 7200;  // a film's dub is spoken in one stage
   n.run = run;
   return n;

@@ -3,7 +3,9 @@
 // IndexTTS itself (a zero-shot cloning model) ships in no package registry, so the node speaks with the
 // voices that do: neural Piper voices on sherpa-onnx, espeak-ng for every other language. A request without
 // `voice` gets the first neural voice of its `language`, else espeak-ng, reported as `fallback: true` with
-// the voice used. `spk_audio_prompt` (voice cloning) is kept for the original's clients and refused at submit
+// the voice used. A Mandarin voice speaks the English words inside its text with the installed English voice
+// and names it as `english_voice` (null: none installed, the words are spelled; tts/code_switch.h).
+// `spk_audio_prompt` (voice cloning) is kept for the original's clients and refused at submit
 // with a sentence saying why. Long text is cut into sentences, spoken one by one and joined with a short
 // pause, streamed to the output file (spoken_file.h).
 //

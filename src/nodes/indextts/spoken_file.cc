@@ -38,7 +38,10 @@ SpokenFile speak_to_file(const tts::Speaker& speaker, const std::string& text, f
     progress(double(i + 1) / double(sentences.size()));
   }
   if (spoken.frames == 0)
-    throw Error("invalid_parameter", "the text has nothing to speak (only punctuation or symbols)");
+    throw Error(
+        "invalid_parameter",
+        "the text has nothing to speak (only punctuation or symbols; for a Mandarin voice, Latin letters "
+        "alone when no English voice is installed)");
   writer.finish();
   return spoken;
 }
