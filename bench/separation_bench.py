@@ -35,6 +35,7 @@ MIXES = [
 ]
 MODES = ["fast", "default", "high_quality"]
 RATE = 16000
+SOUNDTRACK_DB = 7  # speech over music in Divide and Remaster's soundtracks
 
 
 def decode(path):
@@ -63,6 +64,13 @@ def sdr(reference, estimate):
     return 10 * math.log10(signal / max(error, 1e-20))
 
 
+def mix(speech, music, speech_over_music_db):
+    """(music scaled to the speech's RMS less `speech_over_music_db`, the mixture)."""
+    gain = rms(speech) / rms(music) / 10 ** (speech_over_music_db / 20)
+    music = array.array("f", (v * gain for v in music))
+    return music, array.array("f", (a + b for a, b in zip(speech, music)))
+
+
 def separate(path, out_dir, mode, repeats=1):
     """(best wall seconds, peak RSS MiB, vocal stem, accompaniment) of separating `path` in `mode`."""
     best, peak = None, 0.0
@@ -78,22 +86,22 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeats", type=int, default=2)
     args = ap.parse_args()
-    rows, speed = [], []
+    rows, soundtrack, speed = [], [], []
     with tempfile.TemporaryDirectory() as tmp:
         for name, speech_path, music_path in MIXES:
             speech, music = decode(speech_path), decode(music_path)
             n = min(len(speech), len(music))
             speech, music = speech[:n], music[:n]
-            gain = rms(speech) / rms(music)
-            music = array.array("f", (v * gain for v in music))
-            mixture = array.array("f", (a + b for a, b in zip(speech, music)))
-            path = os.path.join(tmp, "mix.wav")
-            write(path, mixture)
-            scores = []
-            for mode in MODES:
-                _, _, vocals, accompaniment = separate(path, os.path.join(tmp, mode), mode)
-                scores.append((sdr(speech, decode(vocals)), sdr(music, decode(accompaniment))))
-            rows.append((name, n / RATE, sdr(speech, mixture), sdr(music, mixture), scores))
+            for db, modes, table in ((0, MODES, rows), (SOUNDTRACK_DB, ["default"], soundtrack)):
+                scaled, mixture = mix(speech, music, db)
+                path = os.path.join(tmp, f"mix{db}.wav")
+                write(path, mixture)
+                scores = []
+                for mode in modes:
+                    _, _, vocals, accompaniment = separate(path, os.path.join(tmp, f"{mode}{db}"), mode)
+                    scores.append((sdr(speech, decode(vocals)), sdr(scaled, decode(accompaniment))))
+                table.append((name, n / RATE, sdr(speech, mixture), sdr(scaled, mixture), scores))
+            path = os.path.join(tmp, "mix0.wav")
             if name == MIXES[0][0]:
                 for minutes in (1, 5):
                     looped = os.path.join(tmp, f"long{minutes}.wav")
@@ -102,7 +110,7 @@ def main():
                     wall, rss, _, _ = separate(looped, os.path.join(tmp, "long"), "default", args.repeats)
                     speed.append((times * n / RATE, wall, rss))
     print(f"### Vocal separation: SDR of the stems, speed and memory ({time.strftime('%Y-%m-%d')})\n")
-    print(f"{machine()}, shared with other builds; `bench/run separation` (bench/separation_bench.py). Real speech "
+    print(f"{machine()}; `bench/run separation` (bench/separation_bench.py). Real speech "
           "over real music at 0 dB (equal RMS), 16 kHz mono; plain SDR in dB (no gain or filter forgiven) of "
           "the vocal stem against the speech and of the accompaniment against the music, the mixture's own "
           "beside them, for each quality mode:\n")
@@ -112,6 +120,12 @@ def main():
     for name, seconds, mix_voice, mix_music, scores in rows:
         cells = " | ".join(f"{v:.1f} / {a:.1f}" for v, a in scores)
         print(f"| {name} | {seconds:.1f} | {mix_voice:.1f} / {mix_music:.1f} | {cells} |")
+    print(f"\nThe same mixes with the speech {SOUNDTRACK_DB} dB over the music, default mode:\n")
+    print("| mixture | mixture (voice / music) | default (vocals / accompaniment) | vocal stem's gain over the mixture |")
+    print("| --- | ---: | ---: | ---: |")
+    for name, _, mix_voice, mix_music, [(vocals, accompaniment)] in soundtrack:
+        print(f"| {name} | {mix_voice:.1f} / {mix_music:.1f} | {vocals:.1f} / {accompaniment:.1f} | "
+              f"{vocals - mix_voice:+.1f} |")
     (short, short_wall, _), (long, long_wall, _) = speed
     print(f"\nSpeed and memory: the first mixture looped, default mode, `yivideo run` in a fresh process (best of "
           f"{args.repeats}); the RTF of the extra {long - short:.0f} s, (wall - wall of the shorter) / "
