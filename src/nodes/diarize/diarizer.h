@@ -15,9 +15,9 @@
 //    once against the centroids that gives, with a switch penalty; every 10 ms frame of speech takes the
 //    speaker of the nearest short window. Then pyannote's segmentation network (local_activity.h) corrects
 //    that where most of the 10 s chunks around a frame (weighed) hear one local voice there that they match
-//    to another speaker, and adds the frames Silero missed that way; runs shorter than 0.3 s join their
-//    neighbours, and turns follow the runs. A speaker can vanish that way, so a count given is an upper
-//    bound.
+//    to another speaker, and adds the frames Silero missed that way (a speaker who would keep less than a
+//    quarter of its frames keeps them); runs shorter than 0.3 s join their neighbours, and turns follow the
+//    runs.
 // 4. Overlap: where the network finds two voices at once inside speech, the speaker of the nearest turn of
 //    another voice gets those frames too (stretches of 0.1 s or more), so turns may overlap there. A GE2E cue
 //    for overlap (a window nearer the mean of two speakers' centroids than its own speaker's) was measured

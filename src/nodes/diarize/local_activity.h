@@ -45,7 +45,8 @@ std::vector<int> second_speakers(const std::vector<int>& labels, const std::vect
 // single-voice frames carry most in `labels` (-1: no speech), one local speaker per speaker, largest shares
 // first; a frame takes the speaker that the chunks covering it name by more than half their weight (each
 // chunk's reading weighed by a Hamming window over the chunk; a chunk hearing no voice, two voices or an
-// unmatched one names nobody), speech or not before.
+// unmatched one names nobody), speech or not before. A speaker that would keep less than a quarter of its
+// frames that way keeps them all (the network does not decide who is there).
 void follow_local_speakers(std::vector<int>& labels, const LocalActivity& activity, int speakers);
 
 }  // namespace yv::diarize
