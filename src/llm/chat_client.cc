@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "core/error.h"
+#include "core/utf8.h"
 
 namespace yv::llm {
 namespace {
@@ -34,7 +35,7 @@ std::string error_message(const std::string& body) {
     if (e.is_string()) return e;
     if (e.is_object() && e.contains("message") && e["message"].is_string()) return e["message"];
   }
-  return body.substr(0, 200);
+  return utf8_prefix(body, 200);
 }
 
 // The text of a chat completion: the concatenated deltas of a server-sent event stream, or the message of an
@@ -58,12 +59,12 @@ std::string answer_text(const std::string& raw, const std::string& who) {
   for (std::string line; std::getline(lines, line);) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty() || line.starts_with(':')) continue;
-    if (!line.starts_with("data:")) throw bad("a stream line that is not an event: " + line.substr(0, 80));
+    if (!line.starts_with("data:")) throw bad("a stream line that is not an event: " + utf8_prefix(line, 80));
     std::string payload = line.substr(5);
     if (payload.starts_with(' ')) payload.erase(0, 1);
     if (payload == "[DONE]") break;
     const json event = json::parse(payload, nullptr, false);
-    if (!event.is_object()) throw bad("an event that is not JSON: " + payload.substr(0, 80));
+    if (!event.is_object()) throw bad("an event that is not JSON: " + utf8_prefix(payload, 80));
     if (event.contains("error")) throw bad("an error in its stream: " + error_message(payload));
     if (!event.contains("choices") || !event["choices"].is_array()) throw bad("an event without choices");
     any = true;
@@ -234,7 +235,7 @@ json ChatClient::complete_json(const std::vector<Message>& messages, const json&
     try {
       answer = request(conversation, schema);
       const json parsed = json::parse(answer, nullptr, false);
-      problem = parsed.is_discarded() ? "the answer is not valid JSON (" + answer.substr(0, 120) + ")"
+      problem = parsed.is_discarded() ? "the answer is not valid JSON (" + utf8_prefix(answer, 120) + ")"
                                       : check(parsed);
       if (problem.empty()) return parsed;
     } catch (const Error& e) {

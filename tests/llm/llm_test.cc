@@ -81,11 +81,13 @@ const Served& misbehaving() {
   return served;
 }
 
-// How many chat requests the misbehaving server's `mode` has had.
-int requests(const std::string& mode) {
+// What the misbehaving server says about a `mode`'s requests: "count" (how many) or "last" (the last body).
+json misbehaving_record(const std::string& mode, const std::string& what) {
   httplib::Client client("127.0.0.1", misbehaving().port());
-  return json::parse(client.Get("/" + mode + "/count")->body)["count"];
+  return json::parse(client.Get("/" + mode + "/" + what)->body);
 }
+
+int requests(const std::string& mode) { return misbehaving_record(mode, "count")["count"]; }
 
 class LlmNodeTest : public NodeTest {
  protected:
@@ -288,6 +290,12 @@ TEST_F(LlmNodeTest, ProviderFailuresFailTheStageClearlyAndRetryOnlyWhereItHelps)
   const json out = run_node("wservice.translate_subtitles", given);
   EXPECT_EQ(out["segments_count"], 2);
   EXPECT_EQ(requests("bad_once"), 4);
+  // The re-ask quotes the answer it refuses, cut short on a character boundary: cut inside a character, the
+  // request could not be written as JSON and the stage failed (the zh dub preset in CI).
+  const json reask = misbehaving_record("bad_once", "last");
+  EXPECT_NE(reask["messages"].back()["content"].get<std::string>().find("not valid JSON (OK, 这是您要的翻译"),
+            std::string::npos)
+      << reask.dump();
 
   mode("500_once");  // a server error is retried
   EXPECT_EQ(run_node("wservice.ai_optimize_text", {{"segments_data", cues}})["segments_count"], 2);

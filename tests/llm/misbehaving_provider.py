@@ -6,7 +6,8 @@
 The first path segment chooses the behaviour, so one process serves every case: POST /<mode>/v1/chat/completions.
 
   garbage      200 with bytes that are neither a completion nor an event stream
-  bad_json     200, a well-formed event stream whose answer is not JSON (every time)
+  bad_json     200, a well-formed event stream whose answer is not JSON (every time): Chinese prose
+               that the client's complaint quotes, cut by bytes inside a character
   bad_once     the same for every odd-numbered request, a proper answer for the others (each re-ask succeeds)
   429          429 Too Many Requests with Retry-After: 0, always
   401          401 with an error that echoes the key it was given (the client must redact it)
@@ -29,6 +30,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 counts = {}
 last = {}
 lock = threading.Lock()
+# "OK, " then three-byte characters: the client's 120-byte quote of it ends inside one.
+NOT_JSON = "OK, 这是您要的翻译，我尽量让它简短又忠实于原文的意思，希望这个版本能够满足字幕的长度限制和阅读速度的要求。"
 
 
 def answer_for(body):
@@ -90,7 +93,7 @@ class Handler(BaseHTTPRequestHandler):
         if mode == "garbage":
             self.send(200, "<html>\x00\x01 definitely not a completion", "text/plain")
         elif mode == "bad_json" or (mode == "bad_once" and n % 2 == 1):
-            self.stream("Sure! Here is the translation you asked for.")
+            self.stream(NOT_JSON)
         elif mode == "429":
             self.send(429, json.dumps({"error": {"message": "rate limit reached"}}), headers=[("Retry-After", "0")])
         elif mode == "401":
