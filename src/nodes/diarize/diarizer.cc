@@ -333,7 +333,8 @@ Diarization diarize(const SpeakerEncoder& encoder, const SpeakerSegmentation& se
   const auto activity =
       local_activity(segmentation, audio, frames, size_t(regions.front().first) * kHopSamples,
                      options.cancelled, progress, 0.95, 0.05);
-  follow_local_speakers(who, activity, k);
+  const auto named = name_local_speakers(who, activity, k);
+  follow_local_speakers(who, activity, named, k);
   // Turns follow the runs of one speaker, once runs too short to be a turn have joined their neighbours.
   for (size_t t = 0; t < who.size();) {
     size_t e = t;
@@ -352,7 +353,7 @@ Diarization diarize(const SpeakerEncoder& encoder, const SpeakerSegmentation& se
     t = e;
   }
   // Where two voices speak at once, the second one's turns too (they overlap the first one's).
-  const auto second = second_speakers(who, activity.overlap, k);
+  const auto second = second_speakers(who, activity, named, k);
   for (size_t t = 0; t < second.size();) {
     size_t e = t;
     while (e < second.size() && second[e] == second[t]) ++e;

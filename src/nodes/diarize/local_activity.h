@@ -33,20 +33,29 @@ LocalActivity local_activity(const SpeakerSegmentation& network, const media::Au
                              size_t first_speech, const std::atomic<bool>* cancelled,
                              const std::function<void(double)>& progress, double done, double share);
 
+// Who each chunk's local speakers are: per chunk (in `activity.starts` order), for local speakers 0-2, the
+// speaker (0..speakers-1) whose frames in `labels` (-1: no speech) that local speaker's single-voice frames
+// carry most, one local speaker per speaker, largest shares first; -1 for a local speaker matched to nobody.
+std::vector<int> name_local_speakers(const std::vector<int>& labels, const LocalActivity& activity,
+                                     int speakers);
+
 // Who speaks second in each frame: for every frame whose `labels` entry is a speaker (>= 0) and whose overlap
-// probability is over one half, the speaker of the nearest frame in time labelled with another speaker (the
-// voice of the turn before or after, which is who interrupts or is interrupted: Otterson and Ostendorf,
-// 2007); -1 elsewhere and where only one speaker was found.
-std::vector<int> second_speakers(const std::vector<int>& labels, const std::vector<float>& overlap,
-                                 int speakers);
+// probability is over kOverlapProbability, the speaker other than the frame's own that the chunks hearing two
+// voices there name most (each chunk's two local speakers, as `named` matches them, weighed as in
+// follow_local_speakers: pyannote's own reading of overlap); where no chunk names one, the speaker of the
+// nearest frame in time labelled with another speaker (the voice of the turn before or after, which is who
+// interrupts or is interrupted: Otterson and Ostendorf, 2007); -1 elsewhere and where only one speaker was
+// found.
+std::vector<int> second_speakers(const std::vector<int>& labels, const LocalActivity& activity,
+                                 const std::vector<int>& named, int speakers);
 
 // Speaker changes the embeddings are too coarse for (turns of half a second), and speech Silero missed (far
-// from the microphone): in every chunk each local speaker is matched to the speaker (0..speakers-1) its
-// single-voice frames carry most in `labels` (-1: no speech), one local speaker per speaker, largest shares
-// first; a frame takes the speaker that the chunks covering it name by more than half their weight (each
-// chunk's reading weighed by a Hamming window over the chunk; a chunk hearing no voice, two voices or an
-// unmatched one names nobody), speech or not before. A speaker that would keep less than a quarter of its
-// frames that way keeps them all (the network does not decide who is there).
-void follow_local_speakers(std::vector<int>& labels, const LocalActivity& activity, int speakers);
+// from the microphone): a frame takes the speaker that the chunks covering it name (`named`, from the same
+// `labels`) by more than half their weight (each chunk's reading weighed by a Hamming window over the chunk;
+// a chunk hearing no voice, two voices or an unmatched one names nobody), speech or not before. A speaker
+// that would keep less than a quarter of its frames that way keeps them all (the network does not decide who
+// is there).
+void follow_local_speakers(std::vector<int>& labels, const LocalActivity& activity,
+                           const std::vector<int>& named, int speakers);
 
 }  // namespace yv::diarize
