@@ -13,6 +13,7 @@ extern "C" {
 #include "nodes/subtitles/cues.h"
 #include "nodes/subtitles/formats.h"
 #include "nodes/subtitles/validator.h"
+#include "nodes/subtitles/word_pauses.h"
 #include "support/fixtures.h"
 
 namespace yv::subtitles {
@@ -139,6 +140,45 @@ TEST(SubtitleCues, PausesAndSpeakerChangesStartNewCues) {
   EXPECT_EQ(cues[1].speaker, "SPEAKER_01");
   EXPECT_EQ(cues[2].lines, std::vector<std::string>{"Goodbye"});
   EXPECT_GE(cues[2].end - cues[2].start, Limits{}.min_duration - 1e-9) << "a short cue is lengthened";
+}
+
+// The pyannote sample call's opening as Whisper tiny.en times it (the first "Hello." over the pause and the
+// other woman's greeting) against the diarization's turns: the first word ends at the pause, the second
+// starts after it, and the two then fall in different speakers' turns.
+TEST(WordPauses, AWordStretchedOverAPauseEndsThereAndTheNextStartsAfterIt) {
+  const std::vector<diarize::Turn> turns = {{6.72, 7.17, "A"}, {7.58, 8.31, "B"}, {8.31, 9.90, "A"}};
+  std::vector<Word> w = {{6.77, 8.43, " Hello.", {}}, {8.43, 8.58, " Hello.", {}}, {8.58, 8.65, " Oh,", {}}};
+  keep_words_out_of_pauses(w, turns);
+  EXPECT_DOUBLE_EQ(w[0].start, 6.77);
+  EXPECT_DOUBLE_EQ(w[0].end, 7.17);
+  EXPECT_DOUBLE_EQ(w[1].start, 7.58);
+  EXPECT_DOUBLE_EQ(w[1].end, 8.58);
+  EXPECT_DOUBLE_EQ(w[2].start, 8.58);  // no pause before it
+}
+
+// A sliver before the pause is a start that came early: the word starts after the pause, the rest stays.
+TEST(WordPauses, AWordStartingJustBeforeAPauseStartsAfterIt) {
+  const std::vector<diarize::Turn> turns = {{0, 2.0, "A"}, {3.0, 5.0, "B"}};
+  std::vector<Word> w = {{1.5, 1.9, " so", {}}, {1.95, 3.6, " well", {}}, {3.6, 4.0, " yes", {}}};
+  keep_words_out_of_pauses(w, turns);
+  EXPECT_DOUBLE_EQ(w[0].end, 1.9);
+  EXPECT_DOUBLE_EQ(w[1].start, 3.0);
+  EXPECT_DOUBLE_EQ(w[1].end, 3.6);
+  EXPECT_DOUBLE_EQ(w[2].start, 3.6);
+}
+
+// Gaps under kPauseSeconds, overlapping turns and no diarization leave every word as it was.
+TEST(WordPauses, ShortGapsOverlapsAndNoTurnsChangeNothing) {
+  const std::vector<Word> given = {{0.5, 2.5, " across", {}}, {2.5, 4.5, " both", {}}};
+  for (const auto& turns : std::vector<std::vector<diarize::Turn>>{
+           {{0, 1.0, "A"}, {1.2, 3.0, "B"}}, {{0, 2.0, "A"}, {1.0, 3.0, "B"}, {3.1, 5.0, "A"}}, {}}) {
+    std::vector<Word> w = given;
+    keep_words_out_of_pauses(w, turns);
+    for (size_t i = 0; i < w.size(); ++i) {
+      EXPECT_DOUBLE_EQ(w[i].start, given[i].start);
+      EXPECT_DOUBLE_EQ(w[i].end, given[i].end);
+    }
+  }
 }
 
 TEST(SubtitleCompliance, NamesEachBrokenLimit) {

@@ -5,6 +5,7 @@
 #include "core/error.h"
 #include "core/files.h"
 #include "core/json_util.h"
+#include "nodes/subtitles/word_pauses.h"
 
 namespace yv::subtitles {
 
@@ -56,23 +57,18 @@ std::optional<std::string> speaker_of(const std::vector<diarize::Turn>& turns, d
   return best->speaker;
 }
 
-std::vector<Word> words_of_segment(const json& segment, const std::vector<diarize::Turn>& turns) {
-  std::vector<Word> words;
-  const auto seg_words = segment.value("words", json::array());
-  if (seg_words.empty())
-    words.push_back({segment.value("start", 0.0), segment.value("end", 0.0), segment.value("text", ""), {}});
-  for (const auto& w : seg_words)
-    words.push_back({w.value("start", 0.0), w.value("end", 0.0), w.value("word", ""), {}});
-  for (auto& w : words) w.speaker = speaker_of(turns, w.start, w.end);
-  return words;
-}
-
 std::vector<Word> words_of(const json& transcript, const std::vector<diarize::Turn>& turns) {
   std::vector<Word> words;
   for (const auto& segment : transcript.value("segments", json::array())) {
-    auto own = words_of_segment(segment, turns);
-    words.insert(words.end(), own.begin(), own.end());
+    const auto timed = segment.value("words", json::array());
+    if (timed.empty())
+      words.push_back(
+          {segment.value("start", 0.0), segment.value("end", 0.0), segment.value("text", ""), {}});
+    for (const auto& w : timed)
+      words.push_back({w.value("start", 0.0), w.value("end", 0.0), w.value("word", ""), {}});
   }
+  keep_words_out_of_pauses(words, turns);
+  for (auto& w : words) w.speaker = speaker_of(turns, w.start, w.end);
   return words;
 }
 

@@ -34,11 +34,9 @@ std::vector<diarize::Turn> read_turns(const std::string& path, const std::string
 // still belongs to someone), else none.
 std::optional<std::string> speaker_of(const std::vector<diarize::Turn>& turns, double start, double end);
 
-// The words of one transcription segment ({start, end, text, words[{start, end, word}]}); a segment without
-// word timings counts as one word. Each word gets its speaker from `turns` (none when empty).
-std::vector<Word> words_of_segment(const nlohmann::json& segment, const std::vector<diarize::Turn>& turns);
-
-// The words of every segment of a transcription file ({"segments": [...]}), in order.
+// The words of every segment of a transcription file ({"segments": [{start, end, text, words[{start, end,
+// word}]}]}), in order; a segment without word timings counts as one word. Each word gets its speaker from
+// `turns` (none when empty), once its timing is kept out of their pauses (word_pauses.h).
 std::vector<Word> words_of(const nlohmann::json& transcript, const std::vector<diarize::Turn>& turns);
 
 }  // namespace yv::subtitles
