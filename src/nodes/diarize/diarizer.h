@@ -18,8 +18,9 @@
 //    to another speaker, and adds the frames Silero missed that way (a speaker who would keep less than a
 //    quarter of its frames keeps them); runs shorter than 0.3 s join their neighbours, and turns follow the
 //    runs.
-// 4. Overlap: where the network finds two voices at once inside speech, the speaker of the nearest turn of
-//    another voice gets those frames too (stretches of 0.1 s or more), so turns may overlap there. A GE2E cue
+// 4. Overlap: where the network finds two voices at once inside speech, a second speaker gets those frames
+//    too (stretches of 0.1 s or more): the one the chunks pair with the frame's own, else the speaker of the
+//    nearest turn of another voice (local_activity.h), so turns may overlap there. A GE2E cue
 //    for overlap (a window nearer the mean of two speakers' centroids than its own speaker's) was measured
 //    first and is no cue: docs/architecture.md, "Speaker diarization".
 // Measured on real recordings (pyannote's sample call, AMI meeting excerpts): see bench/RESULTS.md.

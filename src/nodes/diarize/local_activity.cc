@@ -159,8 +159,28 @@ std::vector<int> second_speakers(const std::vector<int>& labels, const LocalActi
     return labels[t] >= 0 && activity.overlap[t] > kOverlapProbability;
   };
   constexpr long kNone = std::numeric_limits<long>::max() / 2;
-  // The nearest frame of each speaker before (and then after) every frame, in one sweep each way.
+  // How far the speaker named for each frame was found; 0 for the chunks' own pairs, which nothing replaces.
   std::vector<long> distance(n, kNone);
+  // The chunks' own pairs, where they name one.
+  Readings readings(activity);
+  std::vector<double> votes(static_cast<size_t>(speakers));
+  for (size_t t = 0; t < n; ++t) {
+    if (!overlapped(t)) continue;
+    std::fill(votes.begin(), votes.end(), 0.0);
+    readings.of(t, [&](size_t c, uint8_t cls, double w) {
+      if (cls < kFirstOverlapClass) return;
+      for (int j : kPairs[cls - kFirstOverlapClass]) {
+        const int g = named[c * kLocal + size_t(j)];
+        if (g >= 0 && g != labels[t]) votes[size_t(g)] += w;
+      }
+    });
+    const auto top = std::max_element(votes.begin(), votes.end());
+    if (*top > 0) {
+      out[t] = int(top - votes.begin());
+      distance[t] = 0;
+    }
+  }
+  // Elsewhere, the nearest frame of each other speaker before (and then after), in one sweep each way.
   std::vector<long> last(size_t(speakers), -kNone);
   const auto consider = [&](size_t t) {
     if (!overlapped(t)) return;
@@ -181,22 +201,6 @@ std::vector<int> second_speakers(const std::vector<int>& labels, const LocalActi
   for (size_t t = n; t-- > 0;) {
     consider(t);
     if (labels[t] >= 0) last[size_t(labels[t])] = long(t);
-  }
-  // The chunks' own pairs, where they name one.
-  Readings readings(activity);
-  std::vector<double> votes(static_cast<size_t>(speakers));
-  for (size_t t = 0; t < n; ++t) {
-    if (!overlapped(t)) continue;
-    std::fill(votes.begin(), votes.end(), 0.0);
-    readings.of(t, [&](size_t c, uint8_t cls, double w) {
-      if (cls < kFirstOverlapClass) return;
-      for (int j : kPairs[cls - kFirstOverlapClass]) {
-        const int g = named[c * kLocal + size_t(j)];
-        if (g >= 0 && g != labels[t]) votes[size_t(g)] += w;
-      }
-    });
-    const auto top = std::max_element(votes.begin(), votes.end());
-    if (*top > 0) out[t] = int(top - votes.begin());
   }
   return out;
 }
