@@ -15,9 +15,9 @@
 //    once against the centroids that gives, with a switch penalty; every 10 ms frame of speech takes the
 //    speaker of the nearest short window. Then pyannote's segmentation network (local_activity.h) corrects
 //    that where most of the 10 s chunks around a frame (weighed) hear one local voice there that they match
-//    to another speaker, and adds the frames Silero missed that way (a speaker who would keep less than a
-//    quarter of its frames keeps them); runs shorter than 0.3 s join their neighbours, and turns follow the
-//    runs.
+//    to another speaker, and adds the frames Silero missed that way or that most chunks hear as two voices
+//    (a speaker who would keep less than a quarter of its frames keeps them); runs shorter than 0.3 s join
+//    their neighbours, and turns follow the runs.
 // 4. Overlap: where the network finds two voices at once inside speech, a second speaker gets those frames
 //    too (stretches of 0.1 s or more): the one the chunks pair with the frame's own, else the speaker of the
 //    nearest turn of another voice (local_activity.h), so turns may overlap there. A GE2E cue

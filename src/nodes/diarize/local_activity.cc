@@ -1,6 +1,7 @@
 #include "nodes/diarize/local_activity.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <numbers>
@@ -52,6 +53,13 @@ size_t frame_of(const LocalActivity& a, size_t start, size_t t) {
 
 // The local speaker (0-2) a powerset class is when it is one voice, else -1.
 int single_voice(uint8_t cls) { return cls >= 1 && cls < kFirstOverlapClass ? cls - 1 : -1; }
+
+// The speakers `named` gives chunk `c`'s two local speakers of two-voice class `cls` (-1: matched to nobody).
+// REQUIRES: cls >= kFirstOverlapClass.
+std::array<int, 2> named_pair(const std::vector<int>& named, size_t c, uint8_t cls) {
+  const auto& pair = kPairs[cls - kFirstOverlapClass];
+  return {named[c * kLocal + size_t(pair[0])], named[c * kLocal + size_t(pair[1])]};
+}
 
 // How much a chunk's reading of 10 ms frame `t` counts: a Hamming window over the chunk, since the network
 // hears least context at a chunk's edges (pyannote weighs its chunks so too).
@@ -169,10 +177,8 @@ std::vector<int> second_speakers(const std::vector<int>& labels, const LocalActi
     std::fill(votes.begin(), votes.end(), 0.0);
     readings.of(t, [&](size_t c, uint8_t cls, double w) {
       if (cls < kFirstOverlapClass) return;
-      for (int j : kPairs[cls - kFirstOverlapClass]) {
-        const int g = named[c * kLocal + size_t(j)];
+      for (int g : named_pair(named, c, cls))
         if (g >= 0 && g != labels[t]) votes[size_t(g)] += w;
-      }
     });
     const auto top = std::max_element(votes.begin(), votes.end());
     if (*top > 0) {
@@ -209,18 +215,33 @@ void follow_local_speakers(std::vector<int>& labels, const LocalActivity& activi
                            const std::vector<int>& named, int speakers) {
   const std::vector<int> before = labels;
   Readings readings(activity);
-  std::vector<double> votes(static_cast<size_t>(speakers));  // weight naming each speaker
+  std::vector<double> votes(static_cast<size_t>(speakers));   // weight naming each speaker alone
+  std::vector<double> paired(static_cast<size_t>(speakers));  // weight naming each one of two voices
   for (size_t t = 0; t < labels.size(); ++t) {
-    double total = 0;
+    double total = 0, two = 0;
     std::fill(votes.begin(), votes.end(), 0.0);
+    std::fill(paired.begin(), paired.end(), 0.0);
     readings.of(t, [&](size_t c, uint8_t cls, double w) {
+      total += w;
+      if (cls >= kFirstOverlapClass) {
+        two += w;
+        for (int g : named_pair(named, c, cls))
+          if (g >= 0) paired[size_t(g)] += w;
+        return;
+      }
       const int j = single_voice(cls);
       const int g = j >= 0 ? named[c * kLocal + size_t(j)] : -1;
       if (g >= 0) votes[size_t(g)] += w;
-      total += w;
     });
     const auto top = std::max_element(votes.begin(), votes.end());
-    if (total > 0 && *top > total / 2) labels[t] = int(top - votes.begin());
+    const auto top_paired = std::max_element(paired.begin(), paired.end());
+    if (total > 0 && *top > total / 2) {
+      labels[t] = int(top - votes.begin());
+    } else if (before[t] < 0 && two > total / 2 && *top_paired > 0) {
+      // Speech Silero missed where two people talk at once: the one of the pair the chunks name most
+      // (second_speakers adds the other).
+      labels[t] = int(top_paired - paired.begin());
+    }
   }
   std::vector<long> was(static_cast<size_t>(speakers)), kept(static_cast<size_t>(speakers));
   for (size_t t = 0; t < labels.size(); ++t) {

@@ -52,9 +52,10 @@ std::vector<int> second_speakers(const std::vector<int>& labels, const LocalActi
 // Speaker changes the embeddings are too coarse for (turns of half a second), and speech Silero missed (far
 // from the microphone): a frame takes the speaker that the chunks covering it name (`named`, from the same
 // `labels`) by more than half their weight (each chunk's reading weighed by a Hamming window over the chunk;
-// a chunk hearing no voice, two voices or an unmatched one names nobody), speech or not before. A speaker
-// that would keep less than a quarter of its frames that way keeps them all (the network does not decide who
-// is there).
+// a chunk hearing no voice, two voices or an unmatched one names nobody), speech or not before. A frame
+// without speech before that more than half the weight hears as two voices is speech too: it takes the
+// speaker the chunks name most as one of the pair (second_speakers then adds the other). A speaker that would
+// keep less than a quarter of its frames that way keeps them all (the network does not decide who is there).
 void follow_local_speakers(std::vector<int>& labels, const LocalActivity& activity,
                            const std::vector<int>& named, int speakers);
 
