@@ -254,6 +254,34 @@ std::vector<int> seeded_clusters(const std::vector<float>& embeddings, size_t co
   return refine(embeddings, count, dim, std::move(labels), k, 2.0f);  // 2: never merge, the count is given
 }
 
+std::vector<int> added_clusters(const std::vector<float>& embeddings, size_t count, size_t dim,
+                                std::vector<int> labels, int clusters) {
+  if (count == 0) return labels;
+  int k = *std::max_element(labels.begin(), labels.end()) + 1;
+  const auto groups = agglomerative_clusters(embeddings, count, dim, std::max(clusters, kSeedGroups));
+  const int n_groups = *std::max_element(groups.begin(), groups.end()) + 1;
+  const auto group_centres = centroids(embeddings, dim, groups, n_groups);
+  std::vector<bool> taken(static_cast<size_t>(n_groups), false);
+  for (; k < clusters; ++k) {
+    const auto c = centroids(embeddings, dim, labels, k);
+    int farthest = -1;
+    float farthest_likeness = std::numeric_limits<float>::infinity();
+    for (int g = 0; g < n_groups; ++g) {
+      if (taken[size_t(g)]) continue;
+      float likeness = -1;  // to the cluster it is most like
+      for (int j = 0; j < k; ++j)
+        likeness = std::max(likeness,
+                            cblas_sdot(int(dim), &group_centres[size_t(g) * dim], 1, &c[size_t(j) * dim], 1));
+      if (likeness < farthest_likeness) std::tie(farthest_likeness, farthest) = std::tuple(likeness, g);
+    }
+    if (farthest < 0) break;
+    taken[size_t(farthest)] = true;
+    for (size_t i = 0; i < count; ++i)
+      if (groups[i] == farthest) labels[i] = k;
+  }
+  return renumber(labels);
+}
+
 std::vector<int> spectral_clusters(const std::vector<float>& embeddings, size_t count, size_t dim,
                                    const ClusterOptions& options) {
   if (count < 3 || options.max_clusters <= 1) return std::vector<int>(count, 0);

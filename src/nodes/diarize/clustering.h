@@ -47,6 +47,15 @@ inline constexpr int kSeedGroups = 10;
 std::vector<int> seeded_clusters(const std::vector<float>& embeddings, size_t count, size_t dim,
                                  int clusters);
 
+// `labels` (0..k-1, k < clusters) with clusters k..clusters-1 added, each one of seeded clustering's groups
+// taken whole: the group whose centroid is least like every cluster so far. Where a count is given that is
+// more than the voices found, the voices found stay as they are, and the speakers who say little are looked
+// for among the windows unlike all of them (spectral or seeded clustering to the count split the main talker
+// instead: bench/RESULTS.md, "Diarization"). Fewer clusters where the groups run out. Numbered in order of
+// first appearance.
+std::vector<int> added_clusters(const std::vector<float>& embeddings, size_t count, size_t dim,
+                                std::vector<int> labels, int clusters);
+
 // Unit centroids of clusters 0..k-1 (row-major [k][dim]) of unit embeddings labelled `labels`; a cluster
 // without members gets a zero vector.
 std::vector<float> centroids(const std::vector<float>& embeddings, size_t dim, const std::vector<int>& labels,

@@ -5,7 +5,8 @@
 // 2. Who: GE2E embeddings (speaker_encoder.h) of 1.6 s windows every 0.2 s inside each region (a region
 //    shorter than a window gets one window centred on it), clustered (clustering.h): the count given or
 //    found by the eigengap of spectral clustering, the speakers from spectral's groups or seeded
-//    agglomerative clustering to that count, whichever fits its windows closer; long inputs
+//    agglomerative clustering to that count, whichever fits its windows closer (a count given that is more
+//    than the voices found keeps those and adds the groups of windows least like them); long inputs
 //    cluster groups of neighbouring windows (at most ~600 points). Then resegmentation (resegment.h) of those
 //    windows. Where the count is unknown and one voice was found, two are taken instead when their windows
 //    take turns (at least A B A B after resegmentation) and each voice is more like itself, half against
