@@ -5,9 +5,9 @@ Mixes of real read speech (../shared/fixtures and tests/data) over real music (t
 Ace", jazz; Brahms' Hungarian Dance no. 5 for string orchestra), both 16 kHz mono, the music scaled to the speech's
 RMS (0 dB) and cut to the shorter of the two, are separated by `yivideo run --chain audio_separator.separate_vocals`
 in each quality mode with the vocal stem enhanced by GTCRN (the default), and in the default mode without it
-(`enhance_vocals=false`: Spleeter's stem as it is). The vocal stem is scored against the speech, the accompaniment against the music, by plain
-SDR (10 log10 |s|^2 / |s - estimate|^2, no gain or filter forgiven: tests/separation/sdr.h), beside the mixture's
-own SDR against each. Speed and memory on a minute and on five minutes of the first mixture looped, with and
+(`enhance_vocals=false`: Spleeter's stem as it is). The vocal stem is scored against the speech, the accompaniment
+against the music, by plain SDR (10 log10 |s|^2 / |s - estimate|^2, no gain or filter forgiven:
+tests/separation/sdr.h), beside the mixture's own SDR against each. Speed and memory on a minute and on five minutes of the first mixture looped, with and
 without the enhancement: RTF of the whole run (wall time / seconds of audio, best of --repeats), the RTF of the four
 extra minutes (which leaves out the process start and model load), and peak RSS, to show that memory does not grow
 with the length.
