@@ -4,11 +4,13 @@
 Mixes of real read speech (../shared/fixtures and tests/data) over real music (tests/data: Kevin MacLeod's "Vibe
 Ace", jazz; Brahms' Hungarian Dance no. 5 for string orchestra), both 16 kHz mono, the music scaled to the speech's
 RMS (0 dB) and cut to the shorter of the two, are separated by `yivideo run --chain audio_separator.separate_vocals`
-in each quality mode. The vocal stem is scored against the speech, the accompaniment against the music, by plain
-SDR (10 log10 |s|^2 / |s - estimate|^2, no gain or filter forgiven: tests/separation/sdr.h), beside the mixture's
-own SDR against each. Speed and memory on a minute and on five minutes of the first mixture looped: RTF of the
-whole run (wall time / seconds of audio, best of --repeats), the RTF of the four extra minutes (which leaves out
-the process start and model load), and peak RSS, to show that memory does not grow with the length.
+in each quality mode with the vocal stem enhanced by GTCRN (the default), and in the default mode without it
+(`enhance_vocals=false`: Spleeter's stem as it is). The vocal stem is scored against the speech, the accompaniment
+against the music, by plain SDR (10 log10 |s|^2 / |s - estimate|^2, no gain or filter forgiven:
+tests/separation/sdr.h), beside the mixture's own SDR against each. Speed and memory on a minute and on five minutes of the first mixture looped, with and
+without the enhancement: RTF of the whole run (wall time / seconds of audio, best of --repeats), the RTF of the four
+extra minutes (which leaves out the process start and model load), and peak RSS, to show that memory does not grow
+with the length.
 
 Usage: bench/separation_bench.py [--repeats N]. Prints a Markdown section for bench/RESULTS.md.
 """
@@ -33,7 +35,9 @@ MIXES = [
     ("librispeech 1995-1837-0001 + orchestra", os.path.join(DATA, "speech", "en", "librispeech_1995-1837-0001.wav"),
      ORCHESTRA),
 ]
-MODES = ["fast", "default", "high_quality"]
+# (quality mode, enhance_vocals), and the column's title
+RUNS = [(("fast", True), "fast"), (("default", True), "default"), (("high_quality", True), "high_quality"),
+        (("default", False), "default, not enhanced")]
 RATE = 16000
 SOUNDTRACK_DB = 7  # speech over music in Divide and Remaster's soundtracks
 
@@ -71,12 +75,15 @@ def mix(speech, music, speech_over_music_db):
     return music, array.array("f", (a + b for a, b in zip(speech, music)))
 
 
-def separate(path, out_dir, mode, repeats=1):
-    """(best wall seconds, peak RSS MiB, vocal stem, accompaniment) of separating `path` in `mode`."""
+def separate(path, out_dir, run, repeats=1):
+    """(best wall seconds, peak RSS MiB, vocal stem, accompaniment) of separating `path` with `run`, a
+    (quality mode, enhance_vocals)."""
+    mode, enhance = run
     best, peak = None, 0.0
     for _ in range(repeats):
         wall, rss, _ = measure([BIN, "run", path, "--chain", "audio_separator.separate_vocals", "--param",
-                                f"quality_mode={mode}", "--param", "output_format=wav", "--output-dir", out_dir])
+                                f"quality_mode={mode}", "--param", f"enhance_vocals={str(enhance).lower()}",
+                                "--param", "output_format=wav", "--output-dir", out_dir])
         best, peak = wall if best is None else min(best, wall), max(peak, rss)
     stage = os.path.join(out_dir, "stage_0")
     return best, peak, os.path.join(stage, "vocals.wav"), os.path.join(stage, "accompaniment.wav")
@@ -92,49 +99,58 @@ def main():
             speech, music = decode(speech_path), decode(music_path)
             n = min(len(speech), len(music))
             speech, music = speech[:n], music[:n]
-            for db, modes, table in ((0, MODES, rows), (SOUNDTRACK_DB, ["default"], soundtrack)):
+            for db, runs, table in ((0, [r for r, _ in RUNS], rows),
+                                    (SOUNDTRACK_DB, [("default", True), ("default", False)], soundtrack)):
                 scaled, mixture = mix(speech, music, db)
                 path = os.path.join(tmp, f"mix{db}.wav")
                 write(path, mixture)
                 scores = []
-                for mode in modes:
-                    _, _, vocals, accompaniment = separate(path, os.path.join(tmp, f"{mode}{db}"), mode)
+                for run in runs:
+                    _, _, vocals, accompaniment = separate(path, os.path.join(tmp, f"{run[0]}{run[1]}{db}"), run)
                     scores.append((sdr(speech, decode(vocals)), sdr(scaled, decode(accompaniment))))
                 table.append((name, n / RATE, sdr(speech, mixture), sdr(scaled, mixture), scores))
             path = os.path.join(tmp, "mix0.wav")
             if name == MIXES[0][0]:
-                for minutes in (1, 5):
-                    looped = os.path.join(tmp, f"long{minutes}.wav")
-                    times = math.ceil(minutes * 60 * RATE / n)
-                    loop(path, looped, times)
-                    wall, rss, _, _ = separate(looped, os.path.join(tmp, "long"), "default", args.repeats)
-                    speed.append((times * n / RATE, wall, rss))
+                for enhance in (True, False):
+                    for minutes in (1, 5):
+                        looped = os.path.join(tmp, f"long{minutes}.wav")
+                        times = math.ceil(minutes * 60 * RATE / n)
+                        loop(path, looped, times)
+                        wall, rss, _, _ = separate(looped, os.path.join(tmp, "long"), ("default", enhance),
+                                                   args.repeats)
+                        speed.append((enhance, times * n / RATE, wall, rss))
     print(f"### Vocal separation: SDR of the stems, speed and memory ({time.strftime('%Y-%m-%d')})\n")
     print(f"{machine()}; `bench/run separation` (bench/separation_bench.py). Real speech "
           "over real music at 0 dB (equal RMS), 16 kHz mono; plain SDR in dB (no gain or filter forgiven) of "
           "the vocal stem against the speech and of the accompaniment against the music, the mixture's own "
-          "beside them, for each quality mode:\n")
-    print("| mixture | s | mixture (voice / music) | " + " | ".join(f"{m} (vocals / accompaniment)" for m in MODES)
+          "beside them, for each quality mode with the vocal stem enhanced by GTCRN (the node's default), and "
+          "in the default mode without (`enhance_vocals=false`, Spleeter's stem as it is):\n")
+    print("| mixture | s | mixture (voice / music) | " + " | ".join(f"{t} (vocals / accompaniment)" for _, t in RUNS)
           + " |")
-    print("| --- | ---: | ---: | " + " | ".join("---:" for _ in MODES) + " |")
+    print("| --- | ---: | ---: | " + " | ".join("---:" for _ in RUNS) + " |")
     for name, seconds, mix_voice, mix_music, scores in rows:
         cells = " | ".join(f"{v:.1f} / {a:.1f}" for v, a in scores)
         print(f"| {name} | {seconds:.1f} | {mix_voice:.1f} / {mix_music:.1f} | {cells} |")
     print(f"\nThe same mixes with the speech {SOUNDTRACK_DB} dB over the music, default mode:\n")
-    print("| mixture | mixture (voice / music) | default (vocals / accompaniment) | vocal stem's gain over the mixture |")
-    print("| --- | ---: | ---: | ---: |")
-    for name, _, mix_voice, mix_music, [(vocals, accompaniment)] in soundtrack:
+    print("| mixture | mixture (voice / music) | enhanced (vocals / accompaniment) | not enhanced (vocals / "
+          "accompaniment) | enhanced vocal stem's gain over the mixture |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    for name, _, mix_voice, mix_music, [(vocals, accompaniment), (plain, plain_accompaniment)] in soundtrack:
         print(f"| {name} | {mix_voice:.1f} / {mix_music:.1f} | {vocals:.1f} / {accompaniment:.1f} | "
-              f"{vocals - mix_voice:+.1f} |")
-    (short, short_wall, _), (long, long_wall, _) = speed
+              f"{plain:.1f} / {plain_accompaniment:.1f} | {vocals - mix_voice:+.1f} |")
+    extra = {}
+    for enhance in (True, False):
+        (_, short, short_wall, _), (_, long, long_wall, _) = [s for s in speed if s[0] == enhance]
+        extra[enhance] = ((long_wall - short_wall) / (long - short), long - short)
     print(f"\nSpeed and memory: the first mixture looped, default mode, `yivideo run` in a fresh process (best of "
-          f"{args.repeats}); the RTF of the extra {long - short:.0f} s, (wall - wall of the shorter) / "
-          f"{long - short:.0f} s, is {(long_wall - short_wall) / (long - short):.3f} without the start and "
-          "model load.\n")
-    print("| audio (s) | wall (s) | RTF, whole run | peak RSS (MiB) |")
-    print("| ---: | ---: | ---: | ---: |")
-    for seconds, wall, rss in speed:
-        print(f"| {seconds:.0f} | {wall:.1f} | {wall / seconds:.3f} | {rss:.0f} |")
+          f"{args.repeats}); the RTF of the extra {extra[True][1]:.0f} s, (wall - wall of the shorter) / "
+          f"{extra[True][1]:.0f} s, without the start and model load, is {extra[True][0]:.3f} enhanced and "
+          f"{extra[False][0]:.3f} not.\n")
+    print("| vocal stem | audio (s) | wall (s) | RTF, whole run | peak RSS (MiB) |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    for enhance, seconds, wall, rss in speed:
+        print(f"| {'enhanced' if enhance else 'not enhanced'} | {seconds:.0f} | {wall:.1f} | {wall / seconds:.3f} | "
+              f"{rss:.0f} |")
 
 
 if __name__ == "__main__":

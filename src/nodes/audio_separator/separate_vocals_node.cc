@@ -9,6 +9,7 @@
 #include "media/audio_writer.h"
 #include "nodes/audio_separator/separation_model.h"
 #include "nodes/audio_separator/streaming_separation.h"
+#include "nodes/audio_separator/vocal_enhancement.h"
 
 namespace yv::audio_separator {
 namespace {
@@ -18,6 +19,7 @@ using nlohmann::json;
 namespace fs = std::filesystem;
 
 constexpr const char* kModelName = "spleeter-2stems";
+constexpr const char* kEnhancementName = "gtcrn";
 constexpr int kRate = 44100;  // Spleeter's
 
 const std::map<std::string, Overlap> kQualityModes = {
@@ -32,9 +34,9 @@ std::string input_of(const json& p) {
   throw Error("missing_input", "give audio_path (or run ffmpeg.extract_audio before) or video_path");
 }
 
-// Writes a stem's frames with the output's channels: both, or their mean for a mono input.
-void write_stem(media::AudioWriter& writer, const sherpa::StereoSamples& stem, size_t frames, int channels,
-                std::vector<float>& buffer) {
+// A stem's frames, interleaved with the output's channels: both, or their mean for a mono input.
+const float* interleave(const sherpa::StereoSamples& stem, size_t frames, int channels,
+                        std::vector<float>& buffer) {
   buffer.resize(frames * size_t(channels));
   for (size_t i = 0; i < frames; ++i) {
     if (channels == 1) {
@@ -44,13 +46,15 @@ void write_stem(media::AudioWriter& writer, const sherpa::StereoSamples& stem, s
       buffer[2 * i + 1] = stem[1][i];
     }
   }
-  writer.write(buffer.data(), frames);
+  return buffer.data();
 }
 
 json run(const engine::NodeRun& r) {
   const auto& p = r.params;
   const std::string input = input_of(p), format = p["output_format"];
   const auto& model = spleeter();
+  const bool enhance = p["enhance_vocals"];
+  const auto enhancement_model = enhance ? std::optional(gtcrn_files()) : std::nullopt;
   std::optional<media::AudioReader> reader;
   reader.emplace(input, kRate, 0);
   const int channels = std::min(reader->channels(), 2);
@@ -61,15 +65,25 @@ json run(const engine::NodeRun& r) {
   const fs::path accompaniment_path = r.work_dir / ("accompaniment." + format);
   media::AudioWriter vocals(vocals_path, format, kRate, channels);
   media::AudioWriter accompaniment(accompaniment_path, format, kRate, channels);
+  // The accompaniment stays Spleeter's: the enhancement only removes, and what it takes from the voice is not
+  // music to give back to the accompaniment.
+  std::optional<VocalEnhancement> enhancement;
+  if (enhancement_model)
+    enhancement.emplace(*enhancement_model, kRate, channels,
+                        [&](const float* samples, size_t frames) { vocals.write(samples, frames); });
   std::vector<float> buffer;
   size_t done = 0;
-  StreamingSeparation stream(model, kQualityModes.at(p["quality_mode"]),
-                             [&](const sherpa::Stems& stems, size_t frames) {
-                               write_stem(vocals, stems.vocals, frames, channels, buffer);
-                               write_stem(accompaniment, stems.accompaniment, frames, channels, buffer);
-                               done += frames;
-                               r.progress(std::min(0.99, double(done) / expected));
-                             });
+  StreamingSeparation stream(
+      model, kQualityModes.at(p["quality_mode"]), [&](const sherpa::Stems& stems, size_t frames) {
+        const float* voice = interleave(stems.vocals, frames, channels, buffer);
+        if (enhancement)
+          enhancement->write(voice, frames);
+        else
+          vocals.write(voice, frames);
+        accompaniment.write(interleave(stems.accompaniment, frames, channels, buffer), frames);
+        done += frames;
+        r.progress(std::min(0.99, double(done) / expected));
+      });
   std::vector<float> stereo;
   reader->read([&](const float* samples, size_t frames) {
     if (r.cancelled) throw Error("cancelled", "the separation was cancelled", 409);
@@ -83,6 +97,7 @@ json run(const engine::NodeRun& r) {
     return true;
   });
   stream.finish();
+  if (enhancement) enhancement->finish();
   if (done == 0) throw Error("invalid_input", "the input holds no audio to separate");
   vocals.finish();
   try {
@@ -95,7 +110,8 @@ json run(const engine::NodeRun& r) {
   return {{"vocal_audio", vocals_path.string()},
           {"all_audio_files", json::array({vocals_path.string(), accompaniment_path.string()})},
           {"model_used", kModelName},
-          {"quality_mode", p["quality_mode"]}};
+          {"quality_mode", p["quality_mode"]},
+          {"vocal_enhancement", enhance ? kEnhancementName : "none"}};
 }
 
 }  // namespace
@@ -118,8 +134,11 @@ engine::NodeSpec separate_vocals_node() {
        nullptr, nullptr, json{kModelName}},
       {"output_format", ParamType::kString, "flac", false, false, "flac, wav, mp3 or m4a", nullptr, nullptr,
        json{"flac", "wav", "mp3", "m4a"}},
+      {"enhance_vocals", ParamType::kBoolean, true, false, false,
+       "Clean the music Spleeter leaves in the voice with GTCRN speech enhancement (voice band-limited to 8 "
+       "kHz)"},
   };
-  n.outputs = {"vocal_audio", "all_audio_files", "model_used", "quality_mode"};
+  n.outputs = {"vocal_audio", "all_audio_files", "model_used", "quality_mode", "vocal_enhancement"};
   n.time_limit_seconds = 7200;
   n.run = run;
   return n;

@@ -9,6 +9,9 @@
 //   (streaming_separation.h), so memory does not grow with the length. `quality_mode` chooses the overlap:
 //   fast 0.19 s margins and a 0.25 s crossfade (5% of the work repeated), default 1 s and 1 s (33%),
 //   high_quality 2 s and 1.5 s (85%).
+// - `enhance_vocals` (default true) runs the vocal stem through GTCRN speech enhancement as it streams out
+//   (vocal_enhancement.h), which removes much of the music Spleeter leaves in the voice and band-limits it to
+//   8 kHz; the accompaniment is Spleeter's either way. Reported as `vocal_enhancement`: "gtcrn" or "none".
 // - Output: vocals.<format> and accompaniment.<format> (flac by default) at 44.1 kHz with the input's
 // channels
 //   (one or two). They appear only when both are complete: a failure or cancellation leaves neither.
