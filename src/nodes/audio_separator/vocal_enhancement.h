@@ -9,7 +9,10 @@
 //   (media/audio_filter.h), each channel enhanced on its own and the result resampled back: the output has
 //   the stem's rate, channels and length, sample for sample in time with it, but nothing above 8 kHz (GTCRN's
 //   band; speech needs no more, and the stem above it is mostly the music's cymbals and noise).
-// - Memory: the resamplers' look-ahead and one STFT frame of each channel, whatever the length.
+// - Each channel's stream first hears the stem's first second backwards, its output dropped: GTCRN starting
+//   from silence mutes much of what it hears first.
+// - Memory: the resamplers' look-ahead, the first second, and one STFT frame of each channel, whatever the
+//   length.
 #pragma once
 
 #include <functional>
@@ -36,6 +39,8 @@ class VocalEnhancement {
 
  private:
   void enhance(const float* interleaved, size_t frames);
+  void start();
+  void denoise(const float* interleaved, size_t frames);
   void pass_on();
   void emit(const float* interleaved, size_t frames);
 
@@ -44,6 +49,9 @@ class VocalEnhancement {
   std::vector<sherpa::SpeechDenoiser> denoisers_;
   std::vector<std::vector<float>> enhanced_;  // per channel, at 16 kHz, not yet resampled back
   std::vector<float> scratch_;
+  std::vector<float> lead_;  // the stem's first second at 16 kHz, interleaved, until the streams start
+  bool started_ = false;
+  size_t unheard_ = 0;  // output frames of the backward lead still to drop
   size_t written_ = 0, emitted_ = 0;
   media::AudioFilter down_, up_;  // last: their sinks use the members above
 };
