@@ -3,7 +3,7 @@
 //
 // - After Spleeter rather than instead of it: on the mixture itself GTCRN keeps too much music (plain SDR 4-8
 //   dB lower on two of the bench's four mixes), while on the stem it removes what Spleeter leaked (the
-//   orchestra mix 6.0 -> 8.4 dB) and costs the others at most 0.6 dB (docs/architecture.md,
+//   orchestra mix 6.0 -> 8.2 dB) and costs the others at most 0.1 dB at 0 dB (docs/architecture.md,
 //   bench/RESULTS.md).
 // - The stem (any rate, one or two channels) is resampled to GTCRN's 16 kHz with libswresample
 //   (media/audio_filter.h), each channel enhanced on its own and the result resampled back: the output has
