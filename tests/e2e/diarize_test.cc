@@ -142,7 +142,7 @@ TEST_F(DiarizeTest, ARealCallWithTheCountFoundHasBothVoicesAndIsUnderTwentyPerce
 
 // Real meeting excerpts (AMI, tests/data/SOURCES.md), with the count found: two people (dev00), four with one
 // holding the floor (trn05), four with heavy overlap (trn08, where 42% is the floor for one voice at a time).
-// Bounds a little over what bench/RESULTS.md measured (22%, 2.1%, 36%), so that a regression shows; before
+// Bounds a little over what bench/RESULTS.md measured (22%, 2.1%, 32%), so that a regression shows; before
 // issue 17's work they were 59%, 27% and 71%. trn05 with its four speakers given was 70% when clustering
 // to the count split its main talker, 50% once the segmentation network's local speakers undid part of
 // that, and 17% since a count over the voices found keeps the voice found whole and adds the others.
@@ -150,7 +150,7 @@ TEST_F(DiarizeTest, RealMeetingsStayUnderTheirBounds) {
   const json given = diarize({{"audio_path", test_data("speech/en/ami_trn05.flac")}, {"speaker_count", 4}});
   EXPECT_LE(score(given, test_data("speech/en/ami_trn05.rttm")).der(), 0.22);
   for (const auto& [clip, bound] : std::vector<std::pair<std::string, double>>{
-           {"ami_dev00", 0.27}, {"ami_trn05", 0.06}, {"ami_trn08", 0.40}}) {
+           {"ami_dev00", 0.27}, {"ami_trn05", 0.06}, {"ami_trn08", 0.36}}) {
     const json out = diarize({{"audio_path", test_data("speech/en/" + clip + ".flac")}});
     const auto r = score(out, test_data("speech/en/" + clip + ".rttm"));
     EXPECT_LE(r.der(), bound) << clip << ": missed " << r.missed << " false alarm " << r.false_alarm
@@ -161,7 +161,7 @@ TEST_F(DiarizeTest, RealMeetingsStayUnderTheirBounds) {
 // The eight other real meeting excerpts of the same set, kept for validation (tests/data/SOURCES.md; they
 // took part only in choosing between two overlap bars, bench/RESULTS.md): 1-4 speakers, from 0.7 s of speech
 // (trn02) to 13 s of overlap in 30 s (trn09). Issue 17's bar for meetings it never saw: never over 100%. The
-// mean is bounded over what bench/RESULTS.md measured (26.6%, with the count found) by about half a clip's
+// mean is bounded over what bench/RESULTS.md measured (26.2%, with the count found) by about half a clip's
 // worth of drift between machines (their BLAS kernels differ), so that a change tuned on the three above
 // that loses here shows.
 TEST_F(DiarizeTest, MeetingsKeptForValidationStayUnderTheirBound) {
@@ -181,8 +181,9 @@ TEST_F(DiarizeTest, MeetingsKeptForValidationStayUnderTheirBound) {
 // Overlapped speech on the real meeting with heavy overlap (AMI trn08, 11.1 s where two or more talk at
 // once): the segmentation network's two-voice frames give a second speaker there, the one its chunks pair
 // with the first, and frames Silero missed where the chunks hear two voices are given to both. Measured:
-// 5.9 s given to two speakers, 5.7 s of it inside the reference's overlap (4.0 s, all inside, when the second
-// was the nearest other turn's and the bar was two voices' probability over 0.5).
+// 7.4 s given to two speakers, 6.9 s of it inside the reference's overlap (4.0 s, all inside, when the second
+// was the nearest other turn's and the bar was two voices' probability over 0.5; 5.7 s of 5.9 with one bar of
+// 0.3 before the onset and offset bars of src/nodes/diarize/local_activity.cc).
 TEST_F(DiarizeTest, OverlapOnARealMeetingIsGivenToTwoSpeakers) {
   const json out = diarize({{"audio_path", test_data("speech/en/ami_trn08.flac")}});
   const auto truth = diarize::parse_rttm(read_file(test_data("speech/en/ami_trn08.rttm")));
@@ -197,7 +198,7 @@ TEST_F(DiarizeTest, OverlapOnARealMeetingIsGivenToTwoSpeakers) {
     claimed += 0.01;
     right += voices(truth, t) >= 2 ? 0.01 : 0;
   }
-  EXPECT_GE(right, 5.0);
+  EXPECT_GE(right, 6.3);
   EXPECT_GE(right, 0.8 * claimed);
 }
 

@@ -40,12 +40,12 @@ std::vector<int> name_local_speakers(const std::vector<int>& labels, const Local
                                      int speakers);
 
 // Who speaks second in each frame: for every frame whose `labels` entry is a speaker (>= 0) and whose overlap
-// probability is over kOverlapProbability, the speaker other than the frame's own that the chunks hearing two
-// voices there name most (each chunk's two local speakers, as `named` matches them, weighed as in
-// follow_local_speakers: pyannote's own reading of overlap); where no chunk names one, the speaker of the
-// nearest frame in time labelled with another speaker (the voice of the turn before or after, which is who
-// interrupts or is interrupted: Otterson and Ostendorf, 2007); -1 elsewhere and where only one speaker was
-// found.
+// probability says two voices (over 0.15 in a stretch that reaches 0.5), the speaker other than the frame's
+// own that the chunks hearing two voices there name most (each chunk's two local speakers, as `named` matches
+// them, weighed as in follow_local_speakers: pyannote's own reading of overlap); where no chunk names one,
+// the speaker of the nearest frame in time labelled with another speaker (the voice of the turn before or
+// after, which is who interrupts or is interrupted: Otterson and Ostendorf, 2007); -1 elsewhere and where
+// only one speaker was found.
 std::vector<int> second_speakers(const std::vector<int>& labels, const LocalActivity& activity,
                                  const std::vector<int>& named, int speakers);
 
