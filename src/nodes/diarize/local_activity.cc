@@ -37,9 +37,10 @@ constexpr double kKeptShare = 0.25;
 // its own overlap scores): overlap is heard surest in its middle, and its edges fade under any single bar.
 // One bar of 0.5 first, then 0.3 (AMI trn08 48% -> 46%, dev01 14% -> 13%, trn06 36% -> 33%; the call 0%
 // -> 1.1%), then the two: measured with the driver on the real clips of bench/RESULTS.md (eighth round),
-// trn08 36.3% -> 32.0%, dev01 12.5% -> 10.3%, trn09 10.8% -> 9.3%, the call 1.1% -> 0.4%, nothing else moved.
-// An onset of 0.4-0.5 gives the same; an offset of 0.12 or 0.18 trades trn08 (31.6%, 35.7%) against dev01
-// (11.8%, 8.1%).
+// with the 0.25 s collar trn08 36.3% -> 32.0%, dev01 12.5% -> 10.3%, trn09 10.8% -> 9.3%, the call 1.1% ->
+// 0.4%, nothing else moved (without the collar the call 7.0% -> 9.6%: more of its turns' edges are given to
+// both women). An onset of 0.4-0.5 gives the same; an offset of 0.12 or 0.18 trades trn08 (31.6%, 35.7%)
+// against dev01 (11.8%, 8.1%).
 constexpr float kOverlapOnset = 0.5f;
 constexpr float kOverlapOffset = 0.15f;
 constexpr int kLocal = kFirstOverlapClass - 1;  // local speakers per chunk
